@@ -1,0 +1,110 @@
+/**
+ * Where the raw configuration comes from: defaults < cdktf context key `monitoring` (cdktf.json or
+ * `--context`) < the `MONITORING_CONFIG` JSON environment variable < the named variables below.
+ */
+import { ConfigError, ConfigProblem, ConfigReader } from './errors';
+import { MonitoringConfig, RawMonitoringConfig, parseMonitoringConfig } from './monitoring-config';
+
+/** Environment variable -> dotted config field. `.env.example` documents each. */
+export const ENV_FIELDS: Record<string, string> = {
+  MONITORING_STACK_NAME: 'stackName',
+  DOCKER_HOST: 'dockerHost',
+  MONITORING_DOCKER_NETWORK: 'dockerNetwork',
+  MONITORING_NAME_PREFIX: 'namePrefix',
+  MONITORING_BIND_ADDRESS: 'bindAddress',
+  PROMETHEUS_SCRAPE_INTERVAL: 'prometheus.scrapeInterval',
+  PROMETHEUS_EVALUATION_INTERVAL: 'prometheus.evaluationInterval',
+  PROMETHEUS_SCRAPE_TIMEOUT: 'prometheus.scrapeTimeout',
+  PROMETHEUS_RETENTION: 'prometheus.retention',
+  GRAFANA_BIND_ADDRESS: 'grafana.bindAddress',
+  GRAFANA_ADMIN_USER: 'grafana.adminUser',
+  API_TARGETS: 'targets.api',
+  CELERY_WORKER_TARGETS: 'targets.celeryWorkers',
+  POSTGRES_HOST: 'targets.postgres.host',
+  POSTGRES_PORT: 'targets.postgres.port',
+  POSTGRES_DB: 'targets.postgres.database',
+  POSTGRES_USER: 'targets.postgres.user',
+  REDIS_TARGET: 'targets.redis',
+  TELEGRAM_SEPARATE_CHATS: 'telegramSeparateChats',
+};
+
+/**
+ * Secrets are Terraform variables (`TF_VAR_<name>` at deploy). Synth never reads their values
+ * into output; when they are present in the environment it checks their shape only, and an
+ * error shows their length, never their content.
+ */
+export const SECRET_ENV = {
+  TELEGRAM_BOT_TOKEN: /^\d+:[A-Za-z0-9_-]+$/,
+  TELEGRAM_ALERT_CHAT_ID: /^-?\d+$/,
+  TELEGRAM_CRITICAL_CHAT_ID: /^-?\d+$/,
+  TELEGRAM_WARNING_CHAT_ID: /^-?\d+$/,
+  TELEGRAM_INFO_CHAT_ID: /^-?\d+$/,
+  GRAFANA_PASSWORD: /^.{8,}$/,
+  POSTGRES_PASSWORD: /^.+$/,
+} as const;
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] =
+      isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Problems with the shape of secrets present in `env`; their values are never kept or printed. */
+export function secretProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
+  return Object.entries(SECRET_ENV).flatMap(([name, pattern]) => {
+    const value = env[name];
+    if (value === undefined || pattern.test(value)) return [];
+    return [
+      value === ''
+        ? { field: name, value: '', reason: 'is empty' }
+        : { field: name, value: `<secret of ${value.length} characters>`, reason: `does not match ${pattern}` },
+    ];
+  });
+}
+
+/** Builds the raw configuration from context and environment, then validates it. */
+export function loadMonitoringConfig(env: NodeJS.ProcessEnv, context?: unknown): MonitoringConfig {
+  const reader = new ConfigReader();
+  let raw: Record<string, unknown> = {};
+  if (context !== undefined) {
+    if (!isPlainObject(context)) reader.problem('context.monitoring', context, 'is not an object');
+    else raw = mergeDeep(raw, context);
+  }
+  if (env.MONITORING_CONFIG !== undefined) {
+    const parsed = reader.attempt('MONITORING_CONFIG', env.MONITORING_CONFIG, undefined, () => JSON.parse(env.MONITORING_CONFIG as string));
+    if (parsed !== undefined && !isPlainObject(parsed)) reader.problem('MONITORING_CONFIG', env.MONITORING_CONFIG, 'is not a JSON object');
+    else if (parsed !== undefined) raw = mergeDeep(raw, parsed);
+  }
+  reader.done();
+  for (const [name, field] of Object.entries(ENV_FIELDS)) {
+    if (env[name] !== undefined) setPath(raw, field, env[name]);
+  }
+  const problems = secretProblems(env);
+  let config: MonitoringConfig | undefined;
+  try {
+    config = parseMonitoringConfig(raw as RawMonitoringConfig);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  return config;
+}
