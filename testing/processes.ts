@@ -1,0 +1,203 @@
+/**
+ * Real servers for tests and the e2e harness: free loopback ports, bounded waits, and a
+ * `ProcessGroup` that stops everything it started, even when the test fails.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** How to get each binary the suite uses (Debian packages). */
+export const BINARY_PACKAGES: Record<string, string> = {
+  prometheus: 'prometheus',
+  promtool: 'prometheus',
+  'prometheus-alertmanager': 'prometheus-alertmanager',
+  amtool: 'prometheus-alertmanager',
+  'prometheus-node-exporter': 'prometheus-node-exporter',
+  'prometheus-postgres-exporter': 'prometheus-postgres-exporter',
+  'prometheus-redis-exporter': 'prometheus-redis-exporter',
+  'redis-server': 'redis-server',
+  'redis-cli': 'redis-tools',
+};
+
+export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+
+export function hasBinary(name: string): boolean {
+  const path = name.startsWith('/') ? name : undefined;
+  if (path) return spawnSync('test', ['-x', path]).status === 0;
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+export function installHint(names: string[]): string {
+  const packages = [...new Set(names.map((n) => BINARY_PACKAGES[n] ?? 'postgresql'))];
+  return `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+}
+
+/**
+ * Which of `names` are missing. When `CI` is set a missing binary is an error (the suite must not
+ * pass without its real-tool checks); otherwise the caller reports the tests as skipped, naming
+ * the install command.
+ */
+export function missingBinaries(names: string[]): string[] {
+  const missing = names.filter((name) => !hasBinary(name));
+  if (missing.length > 0 && process.env.CI) {
+    throw new Error(`CI is set but ${missing.join(', ')} is missing: ${installHint(missing)}`);
+  }
+  return missing;
+}
+
+/**
+ * `describe` when the binaries exist; otherwise a describe whose only test is reported as skipped
+ * with the install command (and under CI, a hard failure).
+ */
+export function describeWithBinaries(title: string, binaries: string[], body: () => void): void {
+  const missing = missingBinaries(binaries);
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
+  describe(title, () => {
+    test.skip(`needs ${missing.join(', ')}: ${installHint(missing)}`, () => undefined);
+  });
+}
+
+/** A port that was free on 127.0.0.1 a moment ago. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const result = await check();
+      if (result !== undefined && result !== false) return result;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(everyMs);
+  }
+  const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+}
+
+/** GET `url` with a time limit; resolves to the response or undefined when unreachable. */
+export async function httpGet(url: string, timeoutMs = 2_000): Promise<Response | undefined> {
+  try {
+    return await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch {
+    return undefined;
+  }
+}
+
+export async function waitForHttpOk(url: string, timeoutMs = 15_000): Promise<void> {
+  await waitFor(`${url} to answer 200`, async () => (await httpGet(url))?.ok, timeoutMs);
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Run as this user (via `runuser`), for PostgreSQL which refuses to run as root. */
+  user?: string;
+}
+
+/** A started process with its captured output, for error messages. */
+export class ManagedProcess {
+  private output = '';
+
+  constructor(readonly name: string, readonly child: ChildProcess) {
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (!this.running) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.signal('SIGTERM');
+    const killed = sleep(graceMs).then(() => this.signal('SIGKILL'));
+    await Promise.race([exited, killed.then(() => exited)]);
+  }
+
+  kill(): void {
+    this.signal('SIGKILL');
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (!this.running || this.child.pid === undefined) return;
+    try {
+      // The process leads its own group, so helpers it forked stop with it.
+      process.kill(-this.child.pid, signal);
+    } catch {
+      this.child.kill(signal);
+    }
+  }
+}
+
+/**
+ * Owns every process and temporary directory a test starts. `stopAll()` in `afterAll` (or a
+ * `finally`) stops them in reverse order; it is also registered on process exit as a last resort.
+ */
+export class ProcessGroup {
+  private readonly processes: ManagedProcess[] = [];
+  private readonly dirs: string[] = [];
+  private readonly onExit = () => this.processes.forEach((p) => p.kill());
+
+  constructor() {
+    process.once('exit', this.onExit);
+  }
+
+  tempDir(prefix = 'stm-'): string {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  start(name: string, command: string, args: string[], options: StartOptions = {}): ManagedProcess {
+    const [file, argv] = options.user ? ['runuser', ['-u', options.user, '--', command, ...args]] : [command, args];
+    const child = spawn(file, argv, {
+      env: { ...process.env, ...options.env },
+      cwd: options.cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const managed = new ManagedProcess(name, child);
+    child.on('error', () => undefined);
+    this.processes.push(managed);
+    return managed;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const managed of [...this.processes].reverse()) await managed.stop();
+    this.processes.length = 0;
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    process.removeListener('exit', this.onExit);
+  }
+}
