@@ -4,6 +4,7 @@
  */
 import { ConfigError, ConfigProblem, ConfigReader } from './errors';
 import { MonitoringConfig, RawMonitoringConfig, parseMonitoringConfig } from './monitoring-config';
+import { ALL_SECRETS, terraformEnvName } from './secrets';
 
 /** Environment variable -> dotted config field. `.env.example` documents each. */
 export const ENV_FIELDS: Record<string, string> = {
@@ -16,7 +17,11 @@ export const ENV_FIELDS: Record<string, string> = {
   PROMETHEUS_EVALUATION_INTERVAL: 'prometheus.evaluationInterval',
   PROMETHEUS_SCRAPE_TIMEOUT: 'prometheus.scrapeTimeout',
   PROMETHEUS_RETENTION: 'prometheus.retention',
+  DOCKER_DISCOVERY: 'dockerDiscovery.enabled',
+  DOCKER_SOCKET: 'dockerDiscovery.socketPath',
+  DOCKER_GROUP_ID: 'dockerDiscovery.socketGroupId',
   GRAFANA_BIND_ADDRESS: 'grafana.bindAddress',
+  GRAFANA_URL: 'grafana.url',
   GRAFANA_ADMIN_USER: 'grafana.adminUser',
   API_TARGETS: 'targets.api',
   CELERY_WORKER_TARGETS: 'targets.celeryWorkers',
@@ -27,21 +32,6 @@ export const ENV_FIELDS: Record<string, string> = {
   REDIS_TARGET: 'targets.redis',
   TELEGRAM_SEPARATE_CHATS: 'telegramSeparateChats',
 };
-
-/**
- * Secrets are Terraform variables (`TF_VAR_<name>` at deploy). Synth never reads their values
- * into output; when they are present in the environment it checks their shape only, and an
- * error shows their length, never their content.
- */
-export const SECRET_ENV = {
-  TELEGRAM_BOT_TOKEN: /^\d+:[A-Za-z0-9_-]+$/,
-  TELEGRAM_ALERT_CHAT_ID: /^-?\d+$/,
-  TELEGRAM_CRITICAL_CHAT_ID: /^-?\d+$/,
-  TELEGRAM_WARNING_CHAT_ID: /^-?\d+$/,
-  TELEGRAM_INFO_CHAT_ID: /^-?\d+$/,
-  GRAFANA_PASSWORD: /^.{8,}$/,
-  POSTGRES_PASSWORD: /^.+$/,
-} as const;
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
@@ -67,17 +57,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Problems with the shape of secrets present in `env`; their values are never kept or printed. */
+/**
+ * Problems with the shape of the secrets present in `env` (under the operator's name or Terraform's
+ * `TF_VAR_` name). Synth never reads a secret into its output; an error names the variable and the
+ * value's length, never its content.
+ */
 export function secretProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
-  return Object.entries(SECRET_ENV).flatMap(([name, pattern]) => {
-    const value = env[name];
-    if (value === undefined || pattern.test(value)) return [];
-    return [
-      value === ''
-        ? { field: name, value: '', reason: 'is empty' }
-        : { field: name, value: `<secret of ${value.length} characters>`, reason: `does not match ${pattern}` },
-    ];
-  });
+  return ALL_SECRETS.flatMap((secret) =>
+    [secret.env, terraformEnvName(secret)].flatMap((name) => {
+      const value = env[name];
+      if (value === undefined || secret.pattern.test(value)) return [];
+      return [
+        value === ''
+          ? { field: name, value: '', reason: 'is empty' }
+          : { field: name, value: `<secret of ${value.length} characters>`, reason: `is not valid: expected ${secret.expected}` },
+      ];
+    }),
+  );
 }
 
 /** Builds the raw configuration from context and environment, then validates it. */

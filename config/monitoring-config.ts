@@ -9,7 +9,9 @@
  */
 import { Duration } from './duration';
 import { ConfigReader } from './errors';
+import { Fields, HOST_PORT, NAME } from './fields';
 import { SEVERITIES, Severity, isSeverity } from '../rules/severity';
+import { SCRAPE_JOBS } from '../prometheus/jobs';
 
 export const COMPONENTS = [
   'prometheus',
@@ -37,7 +39,10 @@ export type HostPort = string;
 export interface TargetsConfig {
   /** FastAPI instances exposing `/metrics`. Default `['api:8000']`. */
   api: HostPort[];
-  /** Celery worker metrics endpoints known up front; more are found by Docker discovery. */
+  /**
+   * Celery worker metrics endpoints known up front. Default none: workers are scaled, so they are
+   * found by Docker discovery (label them, see README) rather than listed here.
+   */
   celeryWorkers: HostPort[];
   /** The PostgreSQL the postgres-exporter connects to. */
   postgres: { host: string; port: number; database: string; user: string; sslMode: 'disable' | 'require' | 'verify-full' };
@@ -54,6 +59,27 @@ export interface PrometheusSettings {
    */
   scrapeTimeout: Duration;
   retention: Duration;
+  /** Scrape jobs beyond the built-in nine (for example an nginx exporter); names must be unique. */
+  extraJobs: ExtraScrapeJob[];
+}
+
+export interface ExtraScrapeJob {
+  name: string;
+  targets: HostPort[];
+  metricsPath: string;
+}
+
+/** Prometheus' discovery of labelled application containers through the Docker API. */
+export interface DockerDiscoverySettings {
+  enabled: boolean;
+  /** The Docker socket on the host, mounted read-only into the Prometheus container. */
+  socketPath: string;
+  /**
+   * Group that owns the socket on the host (`getent group docker`): Prometheus runs as `nobody`
+   * and needs this group to read the socket.
+   */
+  socketGroupId: number;
+  refreshInterval: Duration;
 }
 
 export interface GrafanaSettings {
@@ -62,6 +88,11 @@ export interface GrafanaSettings {
   adminUser: string;
   /** Folder the dashboards are provisioned into. */
   folderTitle: string;
+  /**
+   * Where Terraform's Grafana provider reaches Grafana. Default: the published port on the bind
+   * address (127.0.0.1 when Grafana is published on 0.0.0.0).
+   */
+  url?: string;
 }
 
 export interface MonitoringConfig {
@@ -77,6 +108,7 @@ export interface MonitoringConfig {
   bindAddress: string;
   components: Record<ComponentName, ComponentSettings>;
   prometheus: PrometheusSettings;
+  dockerDiscovery: DockerDiscoverySettings;
   grafana: GrafanaSettings;
   targets: TargetsConfig;
   /**
@@ -101,7 +133,8 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
     alertmanager: { image: 'prom/alertmanager:v0.26.0', port: 9093, memoryLimitMb: 256 },
     grafana: { image: 'grafana/grafana:10.2.2', port: 3000, memoryLimitMb: 512 },
     postgresExporter: { image: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0', port: 9187, memoryLimitMb: 128 },
-    redisExporter: { image: 'oliver006/redis_exporter:v1.55.0', port: 9121, memoryLimitMb: 128 },
+    // The -alpine build of the same release: the default one is FROM scratch, with nothing to run a healthcheck.
+    redisExporter: { image: 'oliver006/redis_exporter:v1.55.0-alpine', port: 9121, memoryLimitMb: 128 },
     nodeExporter: { image: 'prom/node-exporter:v1.7.0', port: 9100, memoryLimitMb: 128 },
     cadvisor: { image: 'gcr.io/cadvisor/cadvisor:v0.47.2', port: 8080, memoryLimitMb: 256 },
   },
@@ -110,186 +143,174 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
     evaluationInterval: Duration.seconds(15),
     scrapeTimeout: Duration.seconds(10),
     retention: Duration.days(30),
+    extraJobs: [],
+  },
+  dockerDiscovery: {
+    enabled: true,
+    socketPath: '/var/run/docker.sock',
+    socketGroupId: 999,
+    refreshInterval: Duration.seconds(30),
   },
   grafana: { bindAddress: '127.0.0.1', adminUser: 'admin', folderTitle: 'Stock Tracker' },
   targets: {
     api: ['api:8000'],
-    celeryWorkers: ['celery-worker:9808'],
+    celeryWorkers: [],
     postgres: { host: 'postgres', port: 5432, database: 'stock_tracker', user: 'postgres', sslMode: 'disable' },
     redis: 'redis:6379',
   },
   telegramSeparateChats: [],
 };
 
-const HOST_PORT = /^[A-Za-z0-9_.-]+:\d{1,5}$/;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+type SectionParser<K extends keyof MonitoringConfig> = (raw: unknown, fields: Fields) => MonitoringConfig[K];
 
-/** Reads typed values out of raw input, recording a problem (field + value) for each bad one. */
-class Fields {
-  constructor(private readonly reader: ConfigReader) {}
+const IMAGE = /^[^\s:]+(:[^\s:]+)?$/;
 
-  string(field: string, value: unknown, fallback: string, pattern?: RegExp, expected?: string): string {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'string' || value.trim() === '' || (pattern && !pattern.test(value))) {
-      this.reader.problem(field, value, `is not valid: expected ${expected ?? 'a non-empty string'}`);
-      return fallback;
-    }
-    return value;
-  }
-
-  duration(field: string, value: unknown, fallback: Duration, min: Duration = Duration.millis(1)): Duration {
-    if (value === undefined) return fallback;
-    if (Duration.isDuration(value)) return value;
-    const parsed = this.reader.attempt(field, value, undefined, () => {
-      if (typeof value !== 'string') throw new Error('is not a duration (expected a string such as 15s, 5m, 30d)');
-      return Duration.parse(value);
-    });
-    if (parsed && parsed.compare(min) < 0) {
-      this.reader.problem(field, value, `is too short: must be at least ${min}`);
-      return fallback;
-    }
-    return parsed ?? fallback;
-  }
-
-  integer(field: string, value: unknown, fallback: number, min: number, max: number): number {
-    if (value === undefined) return fallback;
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-      this.reader.problem(field, value, `is not valid: expected a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  }
-
-  list(field: string, value: unknown, fallback: string[], pattern: RegExp, expected: string): string[] {
-    if (value === undefined) return fallback;
-    const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
-    if (!Array.isArray(items) || items.some((item) => typeof item !== 'string' || !pattern.test(item))) {
-      this.reader.problem(field, value, `is not valid: expected a list of ${expected}`);
-      return fallback;
-    }
-    const duplicate = items.find((item, i) => items.indexOf(item) !== i);
-    if (duplicate !== undefined) {
-      this.reader.problem(field, value, `lists "${duplicate}" twice`);
-      return fallback;
-    }
-    return items as string[];
-  }
-
-  oneOf<T extends string>(field: string, value: unknown, fallback: T, allowed: readonly T[]): T {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-      this.reader.problem(field, value, `is not one of ${allowed.join(', ')}`);
-      return fallback;
-    }
-    return value as T;
-  }
-
-  address(field: string, value: unknown, fallback: string): string {
-    const text = this.string(field, value, fallback, IPV4, 'an IPv4 address such as 127.0.0.1');
-    if (text.split('.').some((octet) => Number(octet) > 255)) {
-      this.reader.problem(field, value, 'is not valid: expected an IPv4 address such as 127.0.0.1');
-      return fallback;
-    }
-    return text;
-  }
-}
-
-function section(raw: unknown, field: string, reader: ConfigReader): Record<string, unknown> {
-  if (raw === undefined) return {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    reader.problem(field, raw, 'is not an object');
-    return {};
-  }
-  return raw as Record<string, unknown>;
-}
-
-function parseComponents(raw: unknown, reader: ConfigReader, fields: Fields): Record<ComponentName, ComponentSettings> {
-  const given = section(raw, 'components', reader);
-  for (const name of Object.keys(given)) {
-    if (!(COMPONENTS as readonly string[]).includes(name)) {
-      reader.problem(`components.${name}`, given[name], `is not a component (expected one of ${COMPONENTS.join(', ')})`);
-    }
-  }
+function parseComponents(raw: unknown, fields: Fields): Record<ComponentName, ComponentSettings> {
+  const given = fields.section('components', raw);
+  fields.onlyKnownKeys('components', given, COMPONENTS);
   const components = Object.fromEntries(
     COMPONENTS.map((name) => {
       const defaults = DEFAULT_CONFIG.components[name];
-      const value = section(given[name], `components.${name}`, reader);
-      return [
-        name,
-        {
-          image: fields.string(`components.${name}.image`, value.image, defaults.image, /^[^\s:]+(:[^\s:]+)?$/, 'an image reference such as prom/prometheus:v2.48.0'),
-          port: fields.integer(`components.${name}.port`, value.port, defaults.port, 1, 65_535),
-          memoryLimitMb: fields.integer(`components.${name}.memoryLimitMb`, value.memoryLimitMb, defaults.memoryLimitMb, 16, 65_536),
-        },
-      ];
+      const value = fields.section(`components.${name}`, given[name]);
+      fields.onlyKnownKeys(`components.${name}`, value, Object.keys(defaults));
+      const settings: ComponentSettings = {
+        image: fields.string(`components.${name}.image`, value.image, defaults.image, IMAGE, 'an image reference such as prom/prometheus:v2.48.0'),
+        port: fields.integer(`components.${name}.port`, value.port, defaults.port, 1, 65_535),
+        memoryLimitMb: fields.integer(`components.${name}.memoryLimitMb`, value.memoryLimitMb, defaults.memoryLimitMb, 16, 65_536),
+      };
+      return [name, settings];
     }),
   ) as Record<ComponentName, ComponentSettings>;
   const seen = new Map<number, ComponentName>();
   for (const name of COMPONENTS) {
     const other = seen.get(components[name].port);
-    if (other) reader.problem(`components.${name}.port`, components[name].port, `is already used by ${other}`);
+    if (other) fields.reader.problem(`components.${name}.port`, components[name].port, `is already used by ${other}`);
     seen.set(components[name].port, name);
   }
   return components;
 }
 
+function parseExtraJobs(raw: unknown, fields: Fields): ExtraScrapeJob[] {
+  if (raw === undefined) return DEFAULT_CONFIG.prometheus.extraJobs;
+  if (!Array.isArray(raw)) {
+    fields.reader.problem('prometheus.extraJobs', raw, 'is not a list of {name, targets, metricsPath}');
+    return [];
+  }
+  const taken = new Set<string>(SCRAPE_JOBS);
+  return raw.map((item, i) => {
+    const field = `prometheus.extraJobs[${i}]`;
+    const job = fields.section(field, item);
+    fields.onlyKnownKeys(field, job, ['name', 'targets', 'metricsPath']);
+    const name = fields.string(`${field}.name`, job.name ?? '', '', NAME, 'a job name (letters, digits, . _ -)');
+    if (name && taken.has(name)) fields.reader.problem(`${field}.name`, name, 'duplicates another scrape job name');
+    taken.add(name);
+    return {
+      name,
+      targets: fields.list(`${field}.targets`, job.targets ?? '', [], HOST_PORT, 'host:port'),
+      metricsPath: fields.string(`${field}.metricsPath`, job.metricsPath, '/metrics', /^\/\S*$/, 'a path starting with /'),
+    };
+  });
+}
+
+function parsePrometheus(raw: unknown, fields: Fields): PrometheusSettings {
+  const d = DEFAULT_CONFIG.prometheus;
+  const given = fields.section('prometheus', raw);
+  fields.onlyKnownKeys('prometheus', given, Object.keys(d));
+  const settings: PrometheusSettings = {
+    scrapeInterval: fields.duration('prometheus.scrapeInterval', given.scrapeInterval, d.scrapeInterval),
+    evaluationInterval: fields.duration('prometheus.evaluationInterval', given.evaluationInterval, d.evaluationInterval),
+    scrapeTimeout: fields.duration('prometheus.scrapeTimeout', given.scrapeTimeout, d.scrapeTimeout),
+    retention: fields.duration('prometheus.retention', given.retention, d.retention, Duration.hours(2)),
+    extraJobs: parseExtraJobs(given.extraJobs, fields),
+  };
+  if (settings.scrapeTimeout.compare(settings.scrapeInterval) > 0) {
+    fields.reader.problem('prometheus.scrapeTimeout', settings.scrapeTimeout.toString(), `must not exceed prometheus.scrapeInterval (${settings.scrapeInterval})`);
+  }
+  return settings;
+}
+
+function parseDockerDiscovery(raw: unknown, fields: Fields): DockerDiscoverySettings {
+  const d = DEFAULT_CONFIG.dockerDiscovery;
+  const given = fields.section('dockerDiscovery', raw);
+  fields.onlyKnownKeys('dockerDiscovery', given, Object.keys(d));
+  return {
+    enabled: fields.boolean('dockerDiscovery.enabled', given.enabled, d.enabled),
+    socketPath: fields.string('dockerDiscovery.socketPath', given.socketPath, d.socketPath, /^\/\S+$/, 'an absolute path'),
+    socketGroupId: fields.integer('dockerDiscovery.socketGroupId', given.socketGroupId, d.socketGroupId, 0, 2_147_483_647),
+    refreshInterval: fields.duration('dockerDiscovery.refreshInterval', given.refreshInterval, d.refreshInterval, Duration.seconds(1)),
+  };
+}
+
+function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
+  const d = DEFAULT_CONFIG.grafana;
+  const given = fields.section('grafana', raw);
+  fields.onlyKnownKeys('grafana', given, ['bindAddress', 'adminUser', 'folderTitle', 'url']);
+  return {
+    bindAddress: fields.address('grafana.bindAddress', given.bindAddress, d.bindAddress),
+    adminUser: fields.string('grafana.adminUser', given.adminUser, d.adminUser, NAME, 'a user name'),
+    folderTitle: fields.string('grafana.folderTitle', given.folderTitle, d.folderTitle),
+    url: given.url === undefined ? undefined : fields.string('grafana.url', given.url, '', /^https?:\/\/\S+$/, 'an http:// or https:// URL'),
+  };
+}
+
+function parseTargets(raw: unknown, fields: Fields): TargetsConfig {
+  const d = DEFAULT_CONFIG.targets;
+  const given = fields.section('targets', raw);
+  fields.onlyKnownKeys('targets', given, Object.keys(d));
+  const postgres = fields.section('targets.postgres', given.postgres);
+  fields.onlyKnownKeys('targets.postgres', postgres, Object.keys(d.postgres));
+  return {
+    api: fields.list('targets.api', given.api, d.api, HOST_PORT, 'host:port'),
+    celeryWorkers: fields.list('targets.celeryWorkers', given.celeryWorkers, d.celeryWorkers, HOST_PORT, 'host:port'),
+    postgres: {
+      host: fields.string('targets.postgres.host', postgres.host, d.postgres.host, NAME, 'a host name'),
+      port: fields.integer('targets.postgres.port', postgres.port, d.postgres.port, 1, 65_535),
+      database: fields.string('targets.postgres.database', postgres.database, d.postgres.database, NAME, 'a database name'),
+      user: fields.string('targets.postgres.user', postgres.user, d.postgres.user, NAME, 'a user name'),
+      sslMode: fields.oneOf('targets.postgres.sslMode', postgres.sslMode, d.postgres.sslMode, ['disable', 'require', 'verify-full']),
+    },
+    redis: fields.string('targets.redis', given.redis, d.redis, HOST_PORT, 'host:port'),
+  };
+}
+
+function parseSeverities(raw: unknown, fields: Fields): Severity[] {
+  const names = fields.list('telegramSeparateChats', raw, DEFAULT_CONFIG.telegramSeparateChats, /./, SEVERITIES.join('|'));
+  const unknown = names.filter((name) => !isSeverity(name));
+  for (const name of unknown) {
+    fields.reader.problem('telegramSeparateChats', name, `is not a severity (expected one of ${SEVERITIES.join(', ')})`);
+  }
+  return names.filter(isSeverity);
+}
+
+/**
+ * One parser per top-level setting. Adding a section = a field in `MonitoringConfig`, its default
+ * in `DEFAULT_CONFIG` and its parser here (the mapped type makes a missing parser a compile error).
+ */
+const SECTIONS: { [K in keyof MonitoringConfig]: SectionParser<K> } = {
+  stackName: (raw, f) => f.string('stackName', raw, DEFAULT_CONFIG.stackName, NAME, 'letters, digits, . _ -'),
+  dockerHost: (raw, f) => f.string('dockerHost', raw, DEFAULT_CONFIG.dockerHost, /^(unix|tcp|ssh):\/\/\S+$/, 'unix://, tcp:// or ssh:// URL'),
+  dockerNetwork: (raw, f) => f.string('dockerNetwork', raw, DEFAULT_CONFIG.dockerNetwork, NAME, 'a Docker network name'),
+  namePrefix: (raw, f) => f.string('namePrefix', raw, DEFAULT_CONFIG.namePrefix, NAME, 'letters, digits, . _ -'),
+  bindAddress: (raw, f) => f.address('bindAddress', raw, DEFAULT_CONFIG.bindAddress),
+  components: parseComponents,
+  prometheus: parsePrometheus,
+  dockerDiscovery: parseDockerDiscovery,
+  grafana: parseGrafana,
+  targets: parseTargets,
+  telegramSeparateChats: parseSeverities,
+};
+
 /** Validates raw input against the defaults; throws `ConfigError` listing every bad field. */
 export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): MonitoringConfig {
   const reader = new ConfigReader();
   const fields = new Fields(reader);
-  const d = DEFAULT_CONFIG;
-  const known = new Set(Object.keys(d));
-  for (const key of Object.keys(raw)) {
-    if (!known.has(key)) reader.problem(key, raw[key], `is not a setting (expected one of ${[...known].join(', ')})`);
-  }
-
-  const prometheus = section(raw.prometheus, 'prometheus', reader);
-  const grafana = section(raw.grafana, 'grafana', reader);
-  const targets = section(raw.targets, 'targets', reader);
-  const postgres = section(targets.postgres, 'targets.postgres', reader);
-
-  const config: MonitoringConfig = {
-    stackName: fields.string('stackName', raw.stackName, d.stackName, NAME, 'letters, digits, . _ -'),
-    dockerHost: fields.string('dockerHost', raw.dockerHost, d.dockerHost, /^(unix|tcp|ssh):\/\/\S+$/, 'unix://, tcp:// or ssh:// URL'),
-    dockerNetwork: fields.string('dockerNetwork', raw.dockerNetwork, d.dockerNetwork, NAME, 'a Docker network name'),
-    namePrefix: fields.string('namePrefix', raw.namePrefix, d.namePrefix, NAME, 'letters, digits, . _ -'),
-    bindAddress: fields.address('bindAddress', raw.bindAddress, d.bindAddress),
-    components: parseComponents(raw.components, reader, fields),
-    prometheus: {
-      scrapeInterval: fields.duration('prometheus.scrapeInterval', prometheus.scrapeInterval, d.prometheus.scrapeInterval),
-      evaluationInterval: fields.duration('prometheus.evaluationInterval', prometheus.evaluationInterval, d.prometheus.evaluationInterval),
-      scrapeTimeout: fields.duration('prometheus.scrapeTimeout', prometheus.scrapeTimeout, d.prometheus.scrapeTimeout),
-      retention: fields.duration('prometheus.retention', prometheus.retention, d.prometheus.retention, Duration.hours(2)),
-    },
-    grafana: {
-      bindAddress: fields.address('grafana.bindAddress', grafana.bindAddress, d.grafana.bindAddress),
-      adminUser: fields.string('grafana.adminUser', grafana.adminUser, d.grafana.adminUser, NAME, 'a user name'),
-      folderTitle: fields.string('grafana.folderTitle', grafana.folderTitle, d.grafana.folderTitle),
-    },
-    targets: {
-      api: fields.list('targets.api', targets.api, d.targets.api, HOST_PORT, 'host:port'),
-      celeryWorkers: fields.list('targets.celeryWorkers', targets.celeryWorkers, d.targets.celeryWorkers, HOST_PORT, 'host:port'),
-      postgres: {
-        host: fields.string('targets.postgres.host', postgres.host, d.targets.postgres.host, NAME, 'a host name'),
-        port: fields.integer('targets.postgres.port', postgres.port, d.targets.postgres.port, 1, 65_535),
-        database: fields.string('targets.postgres.database', postgres.database, d.targets.postgres.database, NAME, 'a database name'),
-        user: fields.string('targets.postgres.user', postgres.user, d.targets.postgres.user, NAME, 'a user name'),
-        sslMode: fields.oneOf('targets.postgres.sslMode', postgres.sslMode, d.targets.postgres.sslMode, ['disable', 'require', 'verify-full']),
-      },
-      redis: fields.string('targets.redis', targets.redis, d.targets.redis, HOST_PORT, 'host:port'),
-    },
-    telegramSeparateChats: fields.list('telegramSeparateChats', raw.telegramSeparateChats, d.telegramSeparateChats, /./, SEVERITIES.join('|')) as Severity[],
-  };
-
-  for (const severity of config.telegramSeparateChats) {
-    if (!isSeverity(severity)) reader.problem('telegramSeparateChats', severity, `is not a severity (expected one of ${SEVERITIES.join(', ')})`);
-  }
-  const { scrapeInterval, scrapeTimeout } = config.prometheus;
-  if (scrapeTimeout.compare(scrapeInterval) > 0) {
-    reader.problem('prometheus.scrapeTimeout', scrapeTimeout.toString(), `must not exceed prometheus.scrapeInterval (${scrapeInterval})`);
-  }
+  fields.onlyKnownKeys('', raw, Object.keys(SECTIONS));
+  const entries = (Object.keys(SECTIONS) as (keyof MonitoringConfig)[]).map((key) => [key, SECTIONS[key](raw[key], fields)]);
   reader.done();
-  return config;
+  return Object.fromEntries(entries) as MonitoringConfig;
+}
+
+/** Container (and Docker DNS) name of a component: `<namePrefix>-<component-in-kebab-case>`. */
+export function containerName(config: Pick<MonitoringConfig, 'namePrefix'>, component: ComponentName): string {
+  return `${config.namePrefix}-${component.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }

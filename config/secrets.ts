@@ -1,0 +1,70 @@
+/**
+ * The secrets of the stack. Each is a sensitive Terraform variable (`TF_VAR_<variable>` or
+ * `--var` at deploy); synth writes only `${var.<variable>}` expressions, never a value.
+ * The patterns are also Terraform `validation` conditions, so they are written in the syntax
+ * both JavaScript and Terraform's RE2 accept, without backslashes (HCL would need them escaped).
+ */
+import { SEVERITIES, Severity } from '../rules/severity';
+
+export interface SecretSpec {
+  /** The operator's name for it (SPEC.md), checked when present at synth. */
+  env: string;
+  /** Terraform variable name. */
+  variable: string;
+  description: string;
+  pattern: RegExp;
+  /** Said when the value does not match, without showing it. */
+  expected: string;
+}
+
+const CHAT_ID = /^-?[0-9]+$/;
+
+export const SECRETS = {
+  telegramBotToken: {
+    env: 'TELEGRAM_BOT_TOKEN',
+    variable: 'telegram_bot_token',
+    description: 'Telegram bot token from @BotFather (<digits>:<secret>)',
+    pattern: /^[0-9]+:[A-Za-z0-9_-]+$/,
+    expected: 'a bot token of the form <digits>:<letters, digits, _ and ->',
+  },
+  telegramAlertChatId: {
+    env: 'TELEGRAM_ALERT_CHAT_ID',
+    variable: 'telegram_alert_chat_id',
+    description: 'Telegram chat id that receives alerts of every severity without a chat of its own',
+    pattern: CHAT_ID,
+    expected: 'a chat id: an integer, negative for groups',
+  },
+  grafanaPassword: {
+    env: 'GRAFANA_PASSWORD',
+    variable: 'grafana_password',
+    description: 'Password of the Grafana admin user (used on Grafana\'s first start and by the Grafana provider)',
+    pattern: /^.{8,}$/,
+    expected: 'at least 8 characters',
+  },
+  postgresPassword: {
+    env: 'POSTGRES_PASSWORD',
+    variable: 'postgres_password',
+    description: 'Password of the PostgreSQL user the postgres-exporter connects as',
+    pattern: /^.+$/,
+    expected: 'a non-empty password',
+  },
+} satisfies Record<string, SecretSpec>;
+
+/** The chat of one severity, for severities listed in `telegramSeparateChats`. */
+export function severityChatIdSecret(severity: Severity): SecretSpec {
+  return {
+    env: `TELEGRAM_${severity.toUpperCase()}_CHAT_ID`,
+    variable: `telegram_${severity}_chat_id`,
+    description: `Telegram chat id that receives ${severity} alerts`,
+    pattern: CHAT_ID,
+    expected: SECRETS.telegramAlertChatId.expected,
+  };
+}
+
+/** Every secret the stack may declare, for checks that do not depend on the configuration. */
+export const ALL_SECRETS: SecretSpec[] = [...Object.values(SECRETS), ...SEVERITIES.map(severityChatIdSecret)];
+
+/** Environment variable Terraform reads the secret from. */
+export function terraformEnvName(secret: SecretSpec): string {
+  return `TF_VAR_${secret.variable}`;
+}
