@@ -2,3 +2,4 @@
 export * from './jobs';
 export * from './model';
 export * from './render';
+export * from './exporters';

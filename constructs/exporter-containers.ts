@@ -1,0 +1,98 @@
+/** The exporters: stateless, configured by flags and environment, no files of their own. */
+import { Construct } from 'constructs';
+import { ComponentContainerProps, componentBase } from './component';
+import { MonitoredContainer } from './monitored-container';
+
+export interface PostgresExporterContainerProps extends ComponentContainerProps {
+  /** `DATA_SOURCE_NAME`; its password part is a Terraform expression, never a literal. */
+  dataSourceName: string;
+}
+
+export class PostgresExporterContainer extends MonitoredContainer {
+  constructor(scope: Construct, id: string, props: PostgresExporterContainerProps) {
+    const base = componentBase('postgresExporter', props);
+    super(scope, id, {
+      ...base,
+      command: [`--web.listen-address=:${base.port}`],
+      env: [`DATA_SOURCE_NAME=${props.dataSourceName}`],
+      // The landing page: the exporter is healthy even while the database is down (pg_up says that).
+      healthcheck: { path: '/' },
+    });
+  }
+}
+
+export interface RedisExporterContainerProps extends ComponentContainerProps {
+  /** `REDIS_ADDR`, e.g. `redis://redis:6379`. */
+  redisAddress: string;
+}
+
+export class RedisExporterContainer extends MonitoredContainer {
+  constructor(scope: Construct, id: string, props: RedisExporterContainerProps) {
+    const base = componentBase('redisExporter', props);
+    super(scope, id, {
+      ...base,
+      command: [`-web.listen-address=:${base.port}`],
+      env: [`REDIS_ADDR=${props.redisAddress}`],
+      healthcheck: { path: '/health' },
+    });
+  }
+}
+
+/** Nothing beyond the common props: node-exporter reads the host. */
+export type NodeExporterContainerProps = ComponentContainerProps;
+
+/** Host metrics: reads the host's /proc, /sys and root file system, all read-only. */
+export class NodeExporterContainer extends MonitoredContainer {
+  constructor(scope: Construct, id: string, props: NodeExporterContainerProps) {
+    const base = componentBase('nodeExporter', props);
+    super(scope, id, {
+      ...base,
+      command: [
+        '--path.procfs=/host/proc',
+        '--path.sysfs=/host/sys',
+        '--path.rootfs=/rootfs',
+        `--web.listen-address=:${base.port}`,
+        '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)',
+      ],
+      hostMounts: [
+        { hostPath: '/proc', containerPath: '/host/proc' },
+        { hostPath: '/sys', containerPath: '/host/sys' },
+        { hostPath: '/', containerPath: '/rootfs', propagation: 'rslave' },
+      ],
+      healthcheck: { path: '/' },
+    });
+  }
+}
+
+/** Nothing beyond the common props: cAdvisor reads the host and Docker. */
+export type CadvisorContainerProps = ComponentContainerProps;
+
+/**
+ * Per-container metrics. cAdvisor needs the host's cgroups, Docker's state and /dev/kmsg (OOM
+ * events) and runs privileged, as its documentation requires; every host path is read-only.
+ */
+export class CadvisorContainer extends MonitoredContainer {
+  constructor(scope: Construct, id: string, props: CadvisorContainerProps) {
+    const base = componentBase('cadvisor', props);
+    super(scope, id, {
+      ...base,
+      command: [
+        `-port=${base.port}`,
+        '-docker_only=true',
+        '-housekeeping_interval=15s',
+        // Container labels as metric labels would multiply series for nothing.
+        '-store_container_labels=false',
+      ],
+      hostMounts: [
+        { hostPath: '/', containerPath: '/rootfs' },
+        { hostPath: '/var/run', containerPath: '/var/run' },
+        { hostPath: '/sys', containerPath: '/sys' },
+        { hostPath: '/var/lib/docker', containerPath: '/var/lib/docker' },
+        { hostPath: '/dev/disk', containerPath: '/dev/disk' },
+      ],
+      privileged: true,
+      devices: ['/dev/kmsg'],
+      healthcheck: { path: '/healthz' },
+    });
+  }
+}

@@ -1,0 +1,10 @@
+/** Public face of constructs/: one construct per component, the building block, and the stack. */
+export * from './monitored-container';
+export * from './component';
+export * from './prometheus-container';
+export * from './alertmanager-container';
+export * from './grafana-container';
+export * from './exporter-containers';
+export * from './grafana-provisioning';
+export * from './secret-variables';
+export * from './monitoring-stack';

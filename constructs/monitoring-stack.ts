@@ -1,0 +1,112 @@
+/**
+ * The whole monitoring system as one Terraform stack: config -> rendered files -> containers on
+ * the application's Docker network -> Grafana provisioned through its provider.
+ */
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { DataDockerNetwork } from '@cdktf/provider-docker/lib/data-docker-network';
+import { MonitoringConfig, containerName } from '../config/monitoring-config';
+import { RenderedFile } from '../config/rendered-file';
+import { renderRuleFiles } from '../rules';
+import { AlertmanagerSecrets, renderAlertmanagerFiles } from '../alerting';
+import { RenderedDashboard, renderDashboards } from '../dashboards';
+import { postgresDataSourceName, redisAddress, renderPrometheusConfig, stackPrometheusInput } from '../prometheus';
+import { PrometheusContainer } from './prometheus-container';
+import { AlertmanagerContainer } from './alertmanager-container';
+import { GrafanaContainer } from './grafana-container';
+import { CadvisorContainer, NodeExporterContainer, PostgresExporterContainer, RedisExporterContainer } from './exporter-containers';
+import { GrafanaProvisioning, GRAFANA_PROVIDER_VERSION } from './grafana-provisioning';
+import { SecretVariables } from './secret-variables';
+
+export interface MonitoringStackProps {
+  config: MonitoringConfig;
+  /** Rule files, paths relative to Prometheus' config directory (`rules/api.yml`). Default `renderRuleFiles()`. */
+  ruleFiles?: RenderedFile[];
+  /** Alertmanager's files for the given secret expressions. Default `renderAlertmanagerFiles`. */
+  alertmanagerFiles?: (config: MonitoringConfig, secrets: AlertmanagerSecrets) => RenderedFile[];
+  /** Default `renderDashboards(config)`. */
+  dashboards?: RenderedDashboard[];
+}
+
+/** Grafana as Terraform reaches it: the configured URL, else its published port. */
+export function grafanaUrl(config: MonitoringConfig): string {
+  if (config.grafana.url) return config.grafana.url;
+  const host = config.grafana.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.grafana.bindAddress;
+  return `http://${host}:${config.components.grafana.port}`;
+}
+
+export class MonitoringStack extends TerraformStack {
+  readonly secrets: SecretVariables;
+  readonly prometheus: PrometheusContainer;
+  readonly alertmanager: AlertmanagerContainer;
+  readonly grafana: GrafanaContainer;
+  readonly grafanaProvisioning: GrafanaProvisioning;
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id);
+    const { config } = props;
+
+    new DockerProvider(this, 'docker', { host: config.dockerHost });
+    // The generated Grafana bindings carry no version: pin the release they were generated from.
+    this.addOverride('terraform.required_providers.grafana.version', GRAFANA_PROVIDER_VERSION);
+    this.secrets = new SecretVariables(this, 'secrets', { separateChats: config.telegramSeparateChats });
+
+    // Data source, not resource: the application's network exists already and must not be managed here.
+    const network = new DataDockerNetwork(this, 'app-network', { name: config.dockerNetwork }).name;
+    const common = (component: keyof MonitoringConfig['components']) => ({
+      name: containerName(config, component),
+      network,
+      settings: config.components[component],
+      bindAddress: config.bindAddress,
+    });
+
+    const ruleFiles = props.ruleFiles ?? renderRuleFiles();
+    const prometheusYml = renderPrometheusConfig(stackPrometheusInput(config, ruleFiles.map((file) => file.path)));
+    const discovery = config.dockerDiscovery;
+    this.prometheus = new PrometheusContainer(this, 'prometheus', {
+      ...common('prometheus'),
+      files: [prometheusYml, ...ruleFiles],
+      retention: config.prometheus.retention,
+      dockerSocket: discovery.enabled ? { hostPath: discovery.socketPath, groupId: discovery.socketGroupId } : undefined,
+    });
+
+    const renderAlertmanager = props.alertmanagerFiles ?? renderAlertmanagerFiles;
+    this.alertmanager = new AlertmanagerContainer(this, 'alertmanager', {
+      ...common('alertmanager'),
+      files: renderAlertmanager(config, this.secrets.alertmanagerSecrets()),
+    });
+
+    this.grafana = new GrafanaContainer(this, 'grafana', {
+      ...common('grafana'),
+      bindAddress: config.grafana.bindAddress,
+      adminUser: config.grafana.adminUser,
+      adminPassword: this.secrets.grafanaPassword.stringValue,
+    });
+
+    new PostgresExporterContainer(this, 'postgres-exporter', {
+      ...common('postgresExporter'),
+      dataSourceName: postgresDataSourceName(config.targets.postgres, this.secrets.postgresPasswordForUrl()),
+    });
+    new RedisExporterContainer(this, 'redis-exporter', { ...common('redisExporter'), redisAddress: redisAddress(config.targets.redis) });
+    new NodeExporterContainer(this, 'node-exporter', common('nodeExporter'));
+    new CadvisorContainer(this, 'cadvisor', common('cadvisor'));
+
+    this.grafanaProvisioning = new GrafanaProvisioning(this, 'grafana-provisioning', {
+      url: grafanaUrl(config),
+      adminUser: config.grafana.adminUser,
+      adminPassword: this.secrets.grafanaPassword.stringValue,
+      grafana: this.grafana.container,
+      prometheusUrl: `http://${this.prometheus.address}`,
+      scrapeInterval: config.prometheus.scrapeInterval,
+      folderTitle: config.grafana.folderTitle,
+      dashboards: props.dashboards ?? renderDashboards(config),
+    });
+
+    const publishedAt = (component: 'prometheus' | 'alertmanager') => `http://${config.bindAddress}:${config.components[component].port}`;
+    const outputs = { grafana_url: grafanaUrl(config), prometheus_url: publishedAt('prometheus'), alertmanager_url: publishedAt('alertmanager') };
+    for (const [name, value] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, { value }).overrideLogicalId(name);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The stack's secrets as sensitive Terraform variables, with `validation` blocks that reject a
+ * malformed value at plan time. Synth output holds only `${var.<name>}` expressions.
+ */
+import { Construct } from 'constructs';
+import { Fn, TerraformVariable } from 'cdktf';
+import { SECRETS, SecretSpec, severityChatIdSecret } from '../config/secrets';
+import { SEVERITIES, Severity } from '../rules/severity';
+import { AlertmanagerSecrets } from '../alerting';
+
+export interface SecretVariablesProps {
+  /** Severities with a chat of their own (a `telegram_<severity>_chat_id` variable). Default none. */
+  separateChats?: Severity[];
+}
+
+export class SecretVariables extends Construct {
+  readonly telegramBotToken: TerraformVariable;
+  readonly telegramAlertChatId: TerraformVariable;
+  readonly grafanaPassword: TerraformVariable;
+  readonly postgresPassword: TerraformVariable;
+  private readonly severityChatIds: Partial<Record<Severity, TerraformVariable>> = {};
+
+  constructor(scope: Construct, id: string, props: SecretVariablesProps = {}) {
+    super(scope, id);
+    this.telegramBotToken = this.variable(SECRETS.telegramBotToken);
+    this.telegramAlertChatId = this.variable(SECRETS.telegramAlertChatId);
+    this.grafanaPassword = this.variable(SECRETS.grafanaPassword);
+    this.postgresPassword = this.variable(SECRETS.postgresPassword);
+    for (const severity of props.separateChats ?? []) {
+      this.severityChatIds[severity] = this.variable(severityChatIdSecret(severity));
+    }
+  }
+
+  /** What Alertmanager's configuration is rendered with: expressions Terraform fills in at deploy. */
+  alertmanagerSecrets(): AlertmanagerSecrets {
+    const chatIds = Object.fromEntries(
+      SEVERITIES.map((severity) => [severity, (this.severityChatIds[severity] ?? this.telegramAlertChatId).stringValue]),
+    ) as Record<Severity, string>;
+    return { telegramBotToken: this.telegramBotToken.stringValue, telegramChatIds: chatIds };
+  }
+
+  /** The Postgres password encoded for a connection URL, at deploy time. */
+  postgresPasswordForUrl(): string {
+    return Fn.urlencode(this.postgresPassword.stringValue);
+  }
+
+  private variable(secret: SecretSpec): TerraformVariable {
+    const variable = new TerraformVariable(this, secret.variable, {
+      type: 'string',
+      description: `${secret.description}. Set TF_VAR_${secret.variable}.`,
+      sensitive: true,
+      nullable: false,
+    });
+    // The Terraform name is the contract with the operator (TF_VAR_<name>): no construct-path prefix.
+    variable.overrideLogicalId(secret.variable);
+    variable.addValidation({
+      condition: Fn.can(Fn.regex(secret.pattern.source, variable.stringValue)),
+      errorMessage: `The value of ${secret.variable} must be ${secret.expected}.`,
+    });
+    return variable;
+  }
+}
