@@ -7,6 +7,7 @@
  * Secrets (Telegram bot token and chat ids, Grafana and PostgreSQL passwords) are NOT here: they
  * are sensitive Terraform variables, supplied at deploy time and never written by synth.
  */
+import { AlertingSettings, DEFAULT_ALERTING_SETTINGS, parseAlertingSettings } from './alerting-settings';
 import { Duration } from './duration';
 import { ConfigReader } from './errors';
 import { Fields, HOST_PORT, NAME } from './fields';
@@ -116,6 +117,8 @@ export interface MonitoringConfig {
    * the others go to `TELEGRAM_ALERT_CHAT_ID`.
    */
   telegramSeparateChats: Severity[];
+  /** Alertmanager's timings, external URL and Watchdog heartbeat (see alerting-settings.ts). */
+  alerting: AlertingSettings;
 }
 
 /** What a user may give: any subset, durations as Prometheus strings, lists as arrays or comma lists. */
@@ -159,6 +162,7 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
     redis: 'redis:6379',
   },
   telegramSeparateChats: [],
+  alerting: DEFAULT_ALERTING_SETTINGS,
 };
 
 type SectionParser<K extends keyof MonitoringConfig> = (raw: unknown, fields: Fields) => MonitoringConfig[K];
@@ -298,6 +302,7 @@ const SECTIONS: { [K in keyof MonitoringConfig]: SectionParser<K> } = {
   grafana: parseGrafana,
   targets: parseTargets,
   telegramSeparateChats: parseSeverities,
+  alerting: parseAlertingSettings,
 };
 
 /** Validates raw input against the defaults; throws `ConfigError` listing every bad field. */

@@ -1,0 +1,79 @@
+/**
+ * The `alerting` section of `MonitoringConfig`: how Alertmanager notifies (alerting/ renders it).
+ * Secrets (bot token, chat ids) are not here: they are sensitive Terraform variables.
+ */
+import { Duration } from './duration';
+import { Fields } from './fields';
+import { SEVERITIES, Severity } from '../rules/severity';
+
+/** Alertmanager's notification timings of one route. */
+export interface NotificationTimings {
+  /** How long a new group waits for more alerts before its first message. */
+  groupWait: Duration;
+  /** How long a group waits before telling about alerts added to it (or resolved). */
+  groupInterval: Duration;
+  /** How often a group that did not change is sent again while it fires. */
+  repeatInterval: Duration;
+}
+
+export interface AlertingSettings {
+  /**
+   * The URL people open Alertmanager at (also its `--web.external-url`): the silence links in
+   * Telegram messages point here.
+   */
+  externalUrl: string;
+  /** Per severity: critical is told at once and repeated hourly, info waits and repeats twice a day. */
+  timings: Record<Severity, NotificationTimings>;
+  /**
+   * Dead man's switch: the always-firing Watchdog alert is posted here every minute (for example a
+   * healthchecks.io ping URL), so silence from it means the alerting path is broken. Without
+   * one, the Watchdog is dropped.
+   */
+  watchdogHeartbeatUrl?: string;
+}
+
+export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
+  externalUrl: 'http://localhost:9093',
+  timings: {
+    critical: { groupWait: Duration.seconds(10), groupInterval: Duration.minutes(1), repeatInterval: Duration.hours(1) },
+    warning: { groupWait: Duration.seconds(30), groupInterval: Duration.minutes(5), repeatInterval: Duration.hours(4) },
+    info: { groupWait: Duration.minutes(1), groupInterval: Duration.minutes(10), repeatInterval: Duration.hours(12) },
+  },
+};
+
+/** Plain http(s) URL without quotes, spaces or a trailing slash: it is written into HTML links as is. */
+const EXTERNAL_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$/;
+const HEARTBEAT_URL = /^https?:\/\/[^\s"'<>]+$/;
+const TIMING_KEYS = Object.keys(DEFAULT_ALERTING_SETTINGS.timings.critical) as (keyof NotificationTimings)[];
+
+function parseTimings(field: string, raw: unknown, fields: Fields, defaults: NotificationTimings): NotificationTimings {
+  const given = fields.section(field, raw);
+  fields.onlyKnownKeys(field, given, TIMING_KEYS);
+  const timings: NotificationTimings = {
+    groupWait: fields.duration(`${field}.groupWait`, given.groupWait, defaults.groupWait, Duration.millis(0)),
+    groupInterval: fields.duration(`${field}.groupInterval`, given.groupInterval, defaults.groupInterval, Duration.seconds(1)),
+    repeatInterval: fields.duration(`${field}.repeatInterval`, given.repeatInterval, defaults.repeatInterval, Duration.seconds(1)),
+  };
+  if (timings.repeatInterval.compare(timings.groupInterval) < 0) {
+    fields.reader.problem(`${field}.repeatInterval`, timings.repeatInterval.toString(), `must not be shorter than ${field}.groupInterval (${timings.groupInterval})`);
+  }
+  return timings;
+}
+
+export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSettings {
+  const d = DEFAULT_ALERTING_SETTINGS;
+  const given = fields.section('alerting', raw);
+  fields.onlyKnownKeys('alerting', given, ['externalUrl', 'timings', 'watchdogHeartbeatUrl']);
+  const timings = fields.section('alerting.timings', given.timings);
+  fields.onlyKnownKeys('alerting.timings', timings, SEVERITIES);
+  return {
+    externalUrl: fields.string('alerting.externalUrl', given.externalUrl, d.externalUrl, EXTERNAL_URL, 'an http(s) URL without a trailing slash, such as http://localhost:9093'),
+    timings: Object.fromEntries(
+      SEVERITIES.map((severity) => [severity, parseTimings(`alerting.timings.${severity}`, timings[severity], fields, d.timings[severity])]),
+    ) as Record<Severity, NotificationTimings>,
+    watchdogHeartbeatUrl:
+      given.watchdogHeartbeatUrl === undefined
+        ? undefined
+        : fields.string('alerting.watchdogHeartbeatUrl', given.watchdogHeartbeatUrl, '', HEARTBEAT_URL, 'an http(s) URL'),
+  };
+}
