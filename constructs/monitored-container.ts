@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
 import { Container, ContainerMounts } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
@@ -141,7 +142,7 @@ export class MonitoredContainer extends Construct {
     }));
     const labels = {
       [`${LABEL_PREFIX}.component`]: props.name,
-      ...(files.length > 0 ? { [`${LABEL_PREFIX}.config-sha256`]: configDigest(files) } : {}),
+      ...(files.length > 0 ? { [`${LABEL_PREFIX}.config-sha256`]: this.resolvedDigest(files) } : {}),
       ...props.labels,
     };
 
@@ -174,6 +175,16 @@ export class MonitoredContainer extends Construct {
       labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
       wait: props.waitUntilHealthy,
       waitTimeout: props.waitUntilHealthy ? (props.waitTimeoutSeconds ?? 120) : undefined,
+    });
+  }
+
+  /**
+   * The digest of the files as Terraform will see them: secrets and references are tokens until
+   * synthesis, and a token's placeholder text is not stable, so hash only once they are resolved.
+   */
+  private resolvedDigest(files: RenderedFile[]): string {
+    return Lazy.stringValue({
+      produce: (context) => configDigest(files.map((file) => ({ path: file.path, content: String(context.resolve(file.content)) }))),
     });
   }
 }

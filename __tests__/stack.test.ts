@@ -1,0 +1,267 @@
+/**
+ * The synthesized Terraform of the whole stack: every container with its pinned image,
+ * healthcheck, limits, network, loopback ports and configuration; protected volumes; Grafana
+ * provisioned without racing the container; secrets only as sensitive variables.
+ */
+import { COMPONENTS, DEFAULT_CONFIG, MonitoringConfig, containerName, parseMonitoringConfig } from '../config/monitoring-config';
+import { RenderedFile } from '../config/rendered-file';
+import { SECRETS, severityChatIdSecret } from '../config/secrets';
+import { renderRuleFiles } from '../rules';
+import { renderAlertmanagerFiles } from '../alerting';
+import { PROMETHEUS_DATASOURCE_UID, RenderedDashboard, renderDashboards } from '../dashboards';
+import { renderPrometheusConfig, stackPrometheusInput } from '../prometheus';
+import { GRAFANA_PROVIDER_VERSION, MonitoringStackProps, configDigest } from '../constructs';
+import { TerraformJson, containerNamed, imageOf, resourcesOf, synthFromEnvironment, synthStack } from '../testing/synth';
+
+/** Fixed content for the seams, so the snapshot does not move when rules/alerting/dashboards change. */
+const SAMPLE_RULES: RenderedFile[] = [{ path: 'rules/api.yml', content: 'groups:\n  - name: api\n    rules: []\n' }];
+const SAMPLE: Omit<MonitoringStackProps, 'config'> = {
+  ruleFiles: SAMPLE_RULES,
+  alertmanagerFiles: (_config, secrets) => [
+    { path: 'alertmanager.yml', content: `token: ${secrets.telegramBotToken}\nchats: ${JSON.stringify(secrets.telegramChatIds)}\n` },
+    { path: 'templates/telegram.tmpl', content: '{{ define "telegram.message" }}x{{ end }}\n' },
+  ],
+  dashboards: [{ uid: 'overview', title: 'Overview', json: '{"uid":"overview","title":"Overview"}' }],
+};
+
+const names = Object.fromEntries(COMPONENTS.map((c) => [c, containerName(DEFAULT_CONFIG, c)])) as Record<(typeof COMPONENTS)[number], string>;
+
+function uploads(container: Record<string, any>): Record<string, string> {
+  return Object.fromEntries((container.upload ?? []).map((u: { file: string; content: string }) => [u.file, u.content]));
+}
+
+function label(container: Record<string, any>, key: string): string | undefined {
+  return container.labels.find((l: { label: string }) => l.label === key)?.value;
+}
+
+/** cdktf writes the local backend's absolute path: mask it so the snapshot holds on any clone. */
+function withoutMachinePaths(json: TerraformJson): TerraformJson {
+  return JSON.parse(JSON.stringify(json).replace(/"path":"\/[^"]*terraform\.([^"]+)\.tfstate"/g, '"path":"<project>/terraform.$1.tfstate"'));
+}
+
+describe('the stack with sample rules, Alertmanager files and a dashboard', () => {
+  let json: TerraformJson;
+  beforeAll(() => {
+    json = synthStack(DEFAULT_CONFIG, SAMPLE).json;
+  });
+
+  test('matches the snapshot', () => {
+    expect(withoutMachinePaths(json)).toMatchSnapshot();
+  });
+
+  test('declares the seven containers, each with its pinned image, kept on destroy', () => {
+    expect(resourcesOf(json, 'docker_container').map((c) => c.name).sort()).toEqual(Object.values(names).sort());
+    for (const component of COMPONENTS) {
+      const image = imageOf(json, containerNamed(json, names[component]));
+      expect(image.name).toBe(DEFAULT_CONFIG.components[component].image);
+      expect(image.name).toMatch(/:v?\d+\.\d+\.\d+(-alpine)?$/);
+      expect(image.keep_locally).toBe(true);
+    }
+  });
+
+  test.each(COMPONENTS)('%s: restart policy, HTTP healthcheck on its port, memory limit, log rotation, app network, loopback port', (component) => {
+    const container = containerNamed(json, names[component]);
+    const { port, memoryLimitMb } = DEFAULT_CONFIG.components[component];
+    expect(container.restart).toBe('unless-stopped');
+    expect(container.healthcheck.test).toEqual(['CMD', 'wget', '-q', '--spider', expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${port}/`))]);
+    expect(container.healthcheck).toMatchObject({ interval: '15s', timeout: '5s', retries: 5 });
+    expect(container.memory).toBe(memoryLimitMb);
+    expect(container.log_driver).toBe('json-file');
+    expect(container.log_opts).toEqual({ 'max-size': '10m', 'max-file': '3' });
+    expect(container.networks_advanced).toEqual([{ name: '${data.docker_network.app-network.name}' }]);
+    expect(container.ports).toEqual([{ internal: port, external: port, ip: '127.0.0.1' }]);
+  });
+
+  test('joins the existing application network by name, without managing it', () => {
+    expect(json.data.docker_network['app-network'].name).toBe('stock-tracker_default');
+    expect(json.resource.docker_network).toBeUndefined();
+  });
+
+  test('Prometheus, Alertmanager and Grafana keep their data on named volumes protected from destroy', () => {
+    const mounts = { prometheus: '/prometheus', alertmanager: '/alertmanager', grafana: '/var/lib/grafana' } as const;
+    const volumes = resourcesOf(json, 'docker_volume');
+    expect(volumes).toHaveLength(3);
+    for (const volume of volumes) expect(volume.lifecycle).toEqual({ prevent_destroy: true });
+    for (const [component, path] of Object.entries(mounts)) {
+      const [mounted] = containerNamed(json, names[component as keyof typeof mounts]).volumes;
+      expect(mounted.container_path).toBe(path);
+      const id = /^\$\{docker_volume\.([^.]+)\.name\}$/.exec(mounted.volume_name)?.[1];
+      expect(json.resource.docker_volume[id!].name).toBe(`${names[component as keyof typeof mounts]}-data`);
+    }
+  });
+
+  test('Prometheus gets its rendered config, the rule files, its retention and the Docker socket read-only', () => {
+    const prometheus = containerNamed(json, names.prometheus);
+    const files = uploads(prometheus);
+    const expected = renderPrometheusConfig(stackPrometheusInput(DEFAULT_CONFIG, ['rules/api.yml']));
+    expect(files['/etc/prometheus/prometheus.yml']).toBe(expected.content);
+    expect(files['/etc/prometheus/rules/api.yml']).toBe(SAMPLE_RULES[0].content);
+    expect(prometheus.command).toEqual(expect.arrayContaining(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.retention.time=30d']));
+    expect(prometheus.mounts).toEqual([expect.objectContaining({ source: '/var/run/docker.sock', target: '/var/run/docker.sock', read_only: true })]);
+    expect(prometheus.group_add).toEqual(['999']);
+  });
+
+  test('Alertmanager gets its files rendered with secret expressions, never values', () => {
+    const files = uploads(containerNamed(json, names.alertmanager));
+    expect(Object.keys(files).sort()).toEqual(['/etc/alertmanager/alertmanager.yml', '/etc/alertmanager/templates/telegram.tmpl']);
+    expect(files['/etc/alertmanager/alertmanager.yml']).toContain('token: ${var.telegram_bot_token}');
+    expect(files['/etc/alertmanager/alertmanager.yml']).toContain('"critical":"${var.telegram_alert_chat_id}"');
+  });
+
+  test('exporters reach their backends from config; the Postgres password is a URL-encoded variable', () => {
+    expect(containerNamed(json, names.postgresExporter).env).toEqual([
+      'DATA_SOURCE_NAME=postgresql://postgres:${urlencode(var.postgres_password)}@postgres:5432/stock_tracker?sslmode=disable',
+    ]);
+    expect(containerNamed(json, names.redisExporter).env).toEqual(['REDIS_ADDR=redis://redis:6379']);
+  });
+
+  test('node-exporter and cAdvisor see the host read-only', () => {
+    for (const name of [names.nodeExporter, names.cadvisor]) {
+      const mounts = containerNamed(json, name).mounts;
+      expect(mounts.length).toBeGreaterThanOrEqual(3);
+      for (const mount of mounts) expect(mount).toMatchObject({ type: 'bind', read_only: true });
+    }
+    expect(containerNamed(json, names.nodeExporter).mounts.map((m: { source: string }) => m.source).sort()).toEqual(['/', '/proc', '/sys']);
+  });
+
+  test('Grafana resources wait for a healthy Grafana container (no race on first deploy)', () => {
+    const grafana = containerNamed(json, names.grafana);
+    expect(grafana.wait).toBe(true);
+    expect(grafana.wait_timeout).toBeGreaterThanOrEqual(120);
+    const grafanaRef = `docker_container.${Object.entries(json.resource.docker_container).find(([, c]) => c.name === names.grafana)![0]}`;
+    for (const type of ['grafana_data_source', 'grafana_folder', 'grafana_dashboard']) {
+      const resources = resourcesOf(json, type);
+      expect(resources.length).toBeGreaterThan(0);
+      for (const resource of resources) expect(resource.depends_on).toContain(grafanaRef);
+    }
+  });
+
+  test('the Grafana provider is pinned to the release the bindings were generated from, and logs in with the variable', () => {
+    expect(json.terraform.required_providers.grafana).toEqual({ source: 'registry.terraform.io/grafana/grafana', version: GRAFANA_PROVIDER_VERSION });
+    expect(json.provider.grafana).toEqual([{ url: 'http://127.0.0.1:3000', auth: 'admin:${var.grafana_password}' }]);
+  });
+
+  test('Prometheus data source has the fixed uid the dashboards use; dashboards go into the folder', () => {
+    const [dataSource] = resourcesOf(json, 'grafana_data_source');
+    expect(dataSource).toMatchObject({ uid: PROMETHEUS_DATASOURCE_UID, type: 'prometheus', url: 'http://stock-tracker-prometheus:9090', is_default: true });
+    const [folder] = resourcesOf(json, 'grafana_folder');
+    expect(folder).toMatchObject({ title: 'Stock Tracker', uid: 'stock-tracker' });
+    const [dashboard] = resourcesOf(json, 'grafana_dashboard');
+    expect(dashboard.config_json).toBe(SAMPLE.dashboards![0].json);
+    expect(dashboard.folder).toMatch(/^\$\{grafana_folder\.[^.]+\.uid\}$/);
+  });
+
+  test('secrets are sensitive variables with validation; per-severity chats are declared only when asked for', () => {
+    const secretNames = Object.values(SECRETS).map((s) => s.variable).sort();
+    expect(Object.keys(json.variable).sort()).toEqual(secretNames);
+    for (const variable of Object.values(json.variable)) {
+      expect(variable).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+      expect((variable.validation as unknown[]).length).toBe(1);
+    }
+    const separate = synthStack(parseMonitoringConfig({ telegramSeparateChats: ['critical'] }), SAMPLE).json;
+    expect(Object.keys(separate.variable)).toContain(severityChatIdSecret('critical').variable);
+    expect(Object.keys(separate.variable)).not.toContain(severityChatIdSecret('warning').variable);
+    const alertmanagerYml = uploads(containerNamed(separate, names.alertmanager))['/etc/alertmanager/alertmanager.yml'];
+    expect(alertmanagerYml).toContain('"critical":"${var.telegram_critical_chat_id}"');
+    expect(alertmanagerYml).toContain('"warning":"${var.telegram_alert_chat_id}"');
+  });
+
+  test('a configuration change replaces the changed container only; volume names stay the same', () => {
+    const changed = synthStack(parseMonitoringConfig({ prometheus: { scrapeInterval: '30s' } }), SAMPLE).json;
+    const digest = (j: TerraformJson, name: string) => label(containerNamed(j, name), 'stock-tracker.monitoring.config-sha256');
+    expect(digest(changed, names.prometheus)).toMatch(/^[0-9a-f]{64}$/);
+    expect(digest(changed, names.prometheus)).not.toBe(digest(json, names.prometheus));
+    expect(digest(changed, names.alertmanager)).toBe(digest(json, names.alertmanager));
+    expect(changed.resource.docker_volume).toEqual(json.resource.docker_volume);
+  });
+
+  test('the config digest label is the digest of the uploaded files as Terraform sees them', () => {
+    const alertmanager = containerNamed(json, names.alertmanager);
+    const uploaded = Object.entries(uploads(alertmanager)).map(([file, content]) => ({ path: file.replace('/etc/alertmanager/', ''), content }));
+    expect(uploaded.some((file) => file.content.includes('${var.telegram_bot_token}'))).toBe(true);
+    expect(label(alertmanager, 'stock-tracker.monitoring.config-sha256')).toBe(configDigest(uploaded));
+  });
+
+  test('Grafana can be exposed; everything else stays on loopback', () => {
+    const exposed = synthStack(parseMonitoringConfig({ grafana: { bindAddress: '0.0.0.0' } }), SAMPLE).json;
+    expect(containerNamed(exposed, names.grafana).ports[0].ip).toBe('0.0.0.0');
+    expect(exposed.provider.grafana[0].url).toBe('http://127.0.0.1:3000');
+    expect(containerNamed(exposed, names.prometheus).ports[0].ip).toBe('127.0.0.1');
+  });
+});
+
+describe('the stack with what rules/, alerting/ and dashboards/ render today', () => {
+  const config: MonitoringConfig = DEFAULT_CONFIG;
+  let json: TerraformJson;
+  beforeAll(() => {
+    json = synthStack(config).json;
+  });
+
+  test('every rendered rule file is uploaded under /etc/prometheus/ and listed in prometheus.yml', () => {
+    const files = uploads(containerNamed(json, names.prometheus));
+    const ruleFiles = renderRuleFiles();
+    for (const file of ruleFiles) expect(files[`/etc/prometheus/${file.path}`]).toBe(file.content);
+    expect(Object.keys(files)).toHaveLength(ruleFiles.length + 1);
+    expect(files['/etc/prometheus/prometheus.yml']).toBe(renderPrometheusConfig(stackPrometheusInput(config, ruleFiles.map((f) => f.path))).content);
+  });
+
+  test('every rendered Alertmanager file is uploaded under /etc/alertmanager/', () => {
+    const files = uploads(containerNamed(json, names.alertmanager));
+    const rendered = renderAlertmanagerFiles(config, {
+      telegramBotToken: '${var.telegram_bot_token}',
+      telegramChatIds: { critical: '${var.telegram_alert_chat_id}', warning: '${var.telegram_alert_chat_id}', info: '${var.telegram_alert_chat_id}' },
+    });
+    expect(Object.keys(files).sort()).toEqual(rendered.map((f) => `/etc/alertmanager/${f.path}`).sort());
+    for (const file of rendered) expect(files[`/etc/alertmanager/${file.path}`]).toBe(file.content);
+  });
+
+  test('one grafana_dashboard per rendered dashboard, with its JSON', () => {
+    const dashboards: RenderedDashboard[] = renderDashboards(config);
+    const configJsons = resourcesOf(json, 'grafana_dashboard').map((d) => d.config_json).sort();
+    expect(configJsons).toEqual(dashboards.map((d) => d.json).sort());
+  });
+});
+
+describe('secrets', () => {
+  // Built at run time so no token-shaped string sits in the repository.
+  const fakeToken = `${String(1e8 + 23456789).slice(0, 9)}:${'Ab9_-'.repeat(7)}`;
+  const fakeSecrets: Record<string, string> = {
+    TELEGRAM_BOT_TOKEN: fakeToken,
+    TELEGRAM_ALERT_CHAT_ID: '-100' + '9876543210',
+    TELEGRAM_CRITICAL_CHAT_ID: '-100' + '1234509876',
+    GRAFANA_PASSWORD: 'graf' + 'ana-S3cret-pw',
+    POSTGRES_PASSWORD: 'pg' + '-S3cret/pw:@',
+  };
+  const env = {
+    ...fakeSecrets,
+    ...Object.fromEntries(
+      Object.entries(fakeSecrets).map(([name, value]) => [`TF_VAR_${name.toLowerCase()}`, value]),
+    ),
+  };
+
+  test('no secret value from the environment appears anywhere in the synthesized output', () => {
+    const saved = { ...process.env };
+    // Also in process.env, so code that reads it directly instead of the env it is given is caught too.
+    Object.assign(process.env, env);
+    try {
+      const { allOutput } = synthFromEnvironment({ ...env, TELEGRAM_SEPARATE_CHATS: 'critical' });
+      expect(allOutput).toContain('${var.grafana_password}');
+      expect(allOutput).toContain('var.telegram_critical_chat_id');
+      for (const value of Object.values(fakeSecrets)) expect(allOutput).not.toContain(value);
+      expect(allOutput).not.toContain(encodeURIComponent(fakeSecrets.POSTGRES_PASSWORD));
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('the validation patterns accept real-shaped values and reject bad ones (and need no HCL escaping)', () => {
+    for (const secret of Object.values(SECRETS)) expect(secret.pattern.source).not.toContain('\\');
+    expect(SECRETS.telegramBotToken.pattern.test(fakeToken)).toBe(true);
+    expect(SECRETS.telegramBotToken.pattern.test('not a token')).toBe(false);
+    expect(SECRETS.telegramAlertChatId.pattern.test(fakeSecrets.TELEGRAM_ALERT_CHAT_ID)).toBe(true);
+    expect(SECRETS.telegramAlertChatId.pattern.test('')).toBe(false);
+    expect(SECRETS.telegramAlertChatId.pattern.test('@channel')).toBe(false);
+    expect(SECRETS.grafanaPassword.pattern.test('short')).toBe(false);
+    expect(SECRETS.postgresPassword.pattern.test('')).toBe(false);
+  });
+});
