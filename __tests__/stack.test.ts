@@ -108,6 +108,12 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     expect(files['/etc/alertmanager/alertmanager.yml']).toContain('"critical":"${var.telegram_alert_chat_id}"');
   });
 
+  test('Alertmanager runs one instance with the external URL of config, its routes at /', () => {
+    expect(containerNamed(json, names.alertmanager).command).toEqual(
+      expect.arrayContaining(['--cluster.listen-address=', `--web.external-url=${DEFAULT_CONFIG.alerting.externalUrl}`, '--web.route-prefix=/']),
+    );
+  });
+
   test('exporters reach their backends from config; the Postgres password is a URL-encoded variable', () => {
     expect(containerNamed(json, names.postgresExporter).env).toEqual([
       'DATA_SOURCE_NAME=postgresql://postgres:${urlencode(var.postgres_password)}@postgres:5432/stock_tracker?sslmode=disable',

@@ -26,6 +26,8 @@ export class AlertmanagerContainer extends MonitoredContainer {
         // One instance: no gossip port, no peers to wait for before sending.
         '--cluster.listen-address=',
         ...(props.externalUrl ? [`--web.external-url=${props.externalUrl}`] : []),
+        // Routes stay at / whatever path the external URL has: the healthcheck and Prometheus rely on it.
+        '--web.route-prefix=/',
       ],
       files: props.files,
       configDir: ALERTMANAGER_CONFIG_DIR,

@@ -75,6 +75,7 @@ export class MonitoringStack extends TerraformStack {
     this.alertmanager = new AlertmanagerContainer(this, 'alertmanager', {
       ...common('alertmanager'),
       files: renderAlertmanager(config, this.secrets.alertmanagerSecrets()),
+      externalUrl: config.alerting.externalUrl,
     });
 
     this.grafana = new GrafanaContainer(this, 'grafana', {
