@@ -1,0 +1,155 @@
+/**
+ * MonitoringConfig: defaults, where values come from, and a clear error for each bad value
+ * (naming the field and the value) before anything is written.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../config/errors';
+import { ENV_FIELDS, loadMonitoringConfig } from '../config/load';
+import { DEFAULT_CONFIG, RawMonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
+import { synthesize } from '../main';
+
+function problemsOf(run: () => unknown): { field: string; value: unknown; reason: string }[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('defaults', () => {
+  test('an empty configuration is the default one', () => {
+    expect(parseMonitoringConfig({})).toEqual(DEFAULT_CONFIG);
+    expect(loadMonitoringConfig({})).toEqual(DEFAULT_CONFIG);
+  });
+
+  test('pin the image versions of the spec', () => {
+    expect(Object.values(DEFAULT_CONFIG.components).map((c) => c.image)).toEqual([
+      'prom/prometheus:v2.48.0',
+      'prom/alertmanager:v0.26.0',
+      'grafana/grafana:10.2.2',
+      'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
+      'oliver006/redis_exporter:v1.55.0-alpine',
+      'prom/node-exporter:v1.7.0',
+      'gcr.io/cadvisor/cadvisor:v0.47.2',
+    ]);
+  });
+});
+
+describe('sources', () => {
+  test('context < MONITORING_CONFIG < named environment variables', () => {
+    const config = loadMonitoringConfig(
+      {
+        MONITORING_CONFIG: JSON.stringify({ prometheus: { retention: '15d', scrapeInterval: '20s' } }),
+        PROMETHEUS_SCRAPE_INTERVAL: '30s',
+        API_TARGETS: 'api-1:8000, api-2:8000',
+        DOCKER_DISCOVERY: 'false',
+      },
+      { prometheus: { retention: '7d', evaluationInterval: '1m' }, dockerNetwork: 'shop_default' },
+    );
+    expect(config.prometheus.evaluationInterval.toString()).toBe('1m');
+    expect(config.prometheus.retention.toString()).toBe('15d');
+    expect(config.prometheus.scrapeInterval.toString()).toBe('30s');
+    expect(config.dockerNetwork).toBe('shop_default');
+    expect(config.targets.api).toEqual(['api-1:8000', 'api-2:8000']);
+    expect(config.dockerDiscovery.enabled).toBe(false);
+  });
+
+  test('every named environment variable maps to a real setting', () => {
+    for (const [name, field] of Object.entries(ENV_FIELDS)) {
+      const raw: Record<string, unknown> = {};
+      let node = raw;
+      const keys = field.split('.');
+      keys.slice(0, -1).forEach((key) => (node = (node[key] = {}) as Record<string, unknown>));
+      node[keys[keys.length - 1]] = '\u0000not valid';
+      const fields = problemsOf(() => parseMonitoringConfig(raw as RawMonitoringConfig)).map((p) => p.field);
+      expect({ name, fields }).toEqual({ name, fields: [field] });
+    }
+  });
+});
+
+describe('each bad value stops with an error naming the field and the value', () => {
+  const cases: [string, RawMonitoringConfig | NodeJS.ProcessEnv, 'raw' | 'env', string, unknown, RegExp][] = [
+    ['negative retention', { PROMETHEUS_RETENTION: '-5d' }, 'env', 'prometheus.retention', '-5d', /is negative/],
+    ['retention under 2 h', { prometheus: { retention: '1h' } }, 'raw', 'prometheus.retention', '1h', /at least 2h/],
+    ['malformed duration', { prometheus: { scrapeInterval: '15 seconds' } }, 'raw', 'prometheus.scrapeInterval', '15 seconds', /is not a duration/],
+    ['scrape timeout above the interval', { prometheus: { scrapeTimeout: '20s' } }, 'raw', 'prometheus.scrapeTimeout', '20s', /must not exceed prometheus.scrapeInterval \(15s\)/],
+    ['unknown severity', { TELEGRAM_SEPARATE_CHATS: 'critical,urgent' }, 'env', 'telegramSeparateChats', 'urgent', /is not a severity \(expected one of critical, warning, info\)/],
+    ['job name of a built-in job', { prometheus: { extraJobs: [{ name: 'api', targets: ['x:1'] }] } }, 'raw', 'prometheus.extraJobs[0].name', 'api', /duplicates another scrape job name/],
+    ['duplicate extra job name', { prometheus: { extraJobs: [{ name: 'nginx', targets: ['a:1'] }, { name: 'nginx', targets: ['b:1'] }] } }, 'raw', 'prometheus.extraJobs[1].name', 'nginx', /duplicates another scrape job name/],
+    ['empty Telegram chat id', { TELEGRAM_ALERT_CHAT_ID: '' }, 'env', 'TELEGRAM_ALERT_CHAT_ID', '', /is empty/],
+    ['empty Telegram chat id as a Terraform variable', { TF_VAR_telegram_alert_chat_id: '' }, 'env', 'TF_VAR_telegram_alert_chat_id', '', /is empty/],
+    ['chat id that is not a number', { TELEGRAM_CRITICAL_CHAT_ID: '@alerts' }, 'env', 'TELEGRAM_CRITICAL_CHAT_ID', '<secret of 7 characters>', /expected a chat id/],
+    ['short Grafana password', { GRAFANA_PASSWORD: 'abc' }, 'env', 'GRAFANA_PASSWORD', '<secret of 3 characters>', /at least 8 characters/],
+    ['port out of range', { components: { grafana: { port: 70000 } } }, 'raw', 'components.grafana.port', 70000, /whole number from 1 to 65535/],
+    ['two components on one port', { components: { cadvisor: { port: 9090 } } }, 'raw', 'components.cadvisor.port', 9090, /already used by prometheus/],
+    ['unpinned image', { components: { prometheus: { image: 'prom/prometheus:latest extra' } } }, 'raw', 'components.prometheus.image', 'prom/prometheus:latest extra', /image reference/],
+    ['bad bind address', { GRAFANA_BIND_ADDRESS: '256.0.0.1' }, 'env', 'grafana.bindAddress', '256.0.0.1', /IPv4 address/],
+    ['target without a port', { API_TARGETS: 'api' }, 'env', 'targets.api', 'api', /list of host:port/],
+    ['duplicate target', { targets: { api: ['api:8000', 'api:8000'] } }, 'raw', 'targets.api', ['api:8000', 'api:8000'], /lists "api:8000" twice/],
+    ['misspelt setting', { promethues: {} }, 'raw', 'promethues', {}, /is not a setting/],
+    ['misspelt nested setting', { prometheus: { retension: '30d' } }, 'raw', 'prometheus.retension', '30d', /is not a setting/],
+    ['section that is not an object', { grafana: 'admin' }, 'raw', 'grafana', 'admin', /is not an object/],
+    ['discovery flag that is not a boolean', { DOCKER_DISCOVERY: 'yes' }, 'env', 'dockerDiscovery.enabled', 'yes', /true or false/],
+    ['MONITORING_CONFIG that is not JSON', { MONITORING_CONFIG: '{prometheus:' }, 'env', 'MONITORING_CONFIG', '{prometheus:', /JSON/],
+  ];
+
+  test.each(cases)('%s', (_title, input, kind, field, value, reason) => {
+    const problems = problemsOf(() => (kind === 'raw' ? parseMonitoringConfig(input as RawMonitoringConfig) : loadMonitoringConfig(input as NodeJS.ProcessEnv)));
+    expect(problems).toEqual([expect.objectContaining({ field, value })]);
+    expect(problems[0].reason).toMatch(reason);
+  });
+
+  test('all bad values are reported at once, in one message', () => {
+    const error = (() => {
+      try {
+        loadMonitoringConfig({ PROMETHEUS_RETENTION: '-5d', TELEGRAM_SEPARATE_CHATS: 'urgent', GRAFANA_BIND_ADDRESS: 'localhost' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error.problems.map((p) => p.field).sort()).toEqual(['grafana.bindAddress', 'prometheus.retention', 'telegramSeparateChats']);
+    expect(error.message).toContain('prometheus.retention: "-5d" is negative');
+    expect(error.message).toContain('grafana.bindAddress: "localhost"');
+  });
+
+  test('a malformed secret is reported without its content', () => {
+    const secret = 'not-a-token-' + 'x'.repeat(30);
+    const error = problemsOf(() => loadMonitoringConfig({ TELEGRAM_BOT_TOKEN: secret }));
+    expect(JSON.stringify(error)).not.toContain(secret);
+    expect(error[0]).toMatchObject({ field: 'TELEGRAM_BOT_TOKEN', value: `<secret of ${secret.length} characters>` });
+  });
+});
+
+describe('nothing is written when the configuration is bad', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'stm-badconfig-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('synthesize throws before creating the output directory', () => {
+    const outdir = join(dir, 'in-process');
+    expect(() => synthesize({ PROMETHEUS_RETENTION: 'forever' }, { outdir })).toThrow(ConfigError);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  test('the app the CLI runs exits 1 with the message and writes nothing', () => {
+    const outdir = join(dir, 'cli');
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts'], {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, CDKTF_OUTDIR: outdir, PROMETHEUS_SCRAPE_INTERVAL: '5 min', TELEGRAM_SEPARATE_CHATS: 'urgent' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('prometheus.scrapeInterval: "5 min" is not a duration');
+    expect(result.stderr).toContain('telegramSeparateChats: "urgent" is not a severity');
+    expect(existsSync(outdir)).toBe(false);
+  });
+});
