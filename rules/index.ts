@@ -1,10 +1,22 @@
 /**
- * Public face of rules/: the rule files Prometheus loads. (Seam for issue 3: the typed rules
- * replace this body.)
+ * Public face of rules/: the rule files Prometheus loads, and the typed pieces dashboards and the
+ * e2e harness reuse (catalog, PromQL helpers, thresholds, recordings, alerts).
  */
 import { RenderedFile } from '../config/rendered-file';
+import { RuleRenderOptions, renderRuleGroups } from './render';
 
-/** One YAML file per rule group, paths relative to Prometheus' config directory. */
-export function renderRuleFiles(): RenderedFile[] {
-  return [];
+export * from './catalog';
+export * from './promql';
+export * from './thresholds';
+export * from './recordings';
+export * from './model';
+export * from './severity';
+export { RULE_GROUPS, ALERTS } from './groups';
+export type { AlertName } from './groups';
+export { DEFAULT_RUNBOOK_BASE_URL, ruleFilePath, runbookUrl, validateGroups } from './render';
+export type { RuleRenderOptions } from './render';
+
+/** One YAML file per rule group, paths relative to Prometheus' config directory (`rules/<group>.yml`). */
+export function renderRuleFiles(options: RuleRenderOptions = {}): RenderedFile[] {
+  return renderRuleGroups(options);
 }

@@ -16,10 +16,14 @@ import { Counter, Histogram, LabelName, LabelValue, Metric, MetricType } from '.
 const Precedence = { Or: 1, AndUnless: 2, Comparison: 3, Additive: 4, Multiplicative: 5, Atom: 9 } as const;
 type Precedence = (typeof Precedence)[keyof typeof Precedence];
 
-/** An instant-vector (or scalar) expression whose series carry the labels `L`. */
-export class Expr<L extends string = string> {
-  /** Phantom: only the type checker reads it. */
+/**
+ * An instant-vector (or scalar) expression whose series all carry the labels `L`; `P` are the
+ * labels some of its series may carry (they differ after an `or`).
+ */
+export class Expr<L extends string = string, P extends string = L> {
+  /** Phantoms: only the type checker reads them. */
   declare readonly labelNames?: L;
+  declare readonly possibleLabelNames?: P;
 
   constructor(
     readonly text: string,
@@ -266,9 +270,16 @@ export function and<L extends string>(left: Expr<L>, right: Expr<string>): Expr<
 export function unless<L extends string>(left: Expr<L>, right: Expr<string>): Expr<L> {
   return binary(left, 'unless', right) as Expr<L>;
 }
-/** `a or b or ...`: the union; only labels every branch carries are certain. */
-export function or<A extends string, B extends string>(first: Expr<A>, second: Expr<B>): Expr<Extract<A, B>>;
-export function or<A extends string, B extends string, C extends string>(first: Expr<A>, second: Expr<B>, third: Expr<C>): Expr<Extract<A, Extract<B, C>>>;
+/** `a or b or ...`: the union; only labels every branch carries are certain, the others possible. */
+export function or<A extends string, PA extends string, B extends string, PB extends string>(
+  first: Expr<A, PA>,
+  second: Expr<B, PB>,
+): Expr<Extract<A, B>, PA | PB>;
+export function or<A extends string, PA extends string, B extends string, PB extends string, C extends string, PC extends string>(
+  first: Expr<A, PA>,
+  second: Expr<B, PB>,
+  third: Expr<C, PC>,
+): Expr<Extract<A, Extract<B, C>>, PA | PB | PC>;
 export function or(...branches: Expr<string>[]): Expr<string> {
   return branches.reduce((left, right) => binary(left, 'or', right));
 }
@@ -283,6 +294,19 @@ export function absent<M extends Metric<'counter' | 'gauge'>, K extends LabelNam
 ): Expr<K> {
   const selector = selectSeries(metric, '', matchers);
   return new Expr(`absent(${selector.text})`, selector.metrics);
+}
+
+/**
+ * `absent_over_time(name{matchers}[window])`: one series when no sample matched during the whole
+ * window, e.g. a counter the application stopped (or never started) exposing.
+ */
+export function absentOverTime<M extends Metric<'counter' | 'gauge'>, K extends LabelName<M> = never>(
+  metric: M,
+  window: Duration,
+  matchers?: { readonly [N in K]: MatcherValue<LabelValue<M, N>> },
+): Expr<K> {
+  const selector = selectSeries(metric, '', matchers);
+  return new Expr(`absent_over_time(${selector.text}[${window}])`, selector.metrics);
 }
 
 export interface RatioGuards {

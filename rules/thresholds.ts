@@ -37,6 +37,7 @@ export const THRESHOLDS = {
   syncSilence: threshold('seconds', 'time without any finished stock sync', { info: 30 * 60 }),
   googleSheetsFailures: threshold('operations', 'failed Google Sheets calls of one operation within 15 minutes', { info: 5 }),
   containerRestarts: threshold('restarts', 'restarts of one container within 15 minutes', { warning: 2 }),
+  alertmanagerNotificationFailureRatio: threshold('ratio', 'share of Alertmanager notifications to one integration that failed', { critical: 0.1 }),
 } as const;
 
 export type ThresholdName = keyof typeof THRESHOLDS;

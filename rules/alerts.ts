@@ -1,0 +1,383 @@
+/**
+ * Every alert of the monitoring system: the 21 of SPEC.md (names, thresholds and `for` durations
+ * as specified) and what a production stack also needs (Watchdog, Prometheus and Alertmanager
+ * self-monitoring, restarting containers). Each has a runbook at docs/runbooks/<name>.md and
+ * promtool unit tests in __tests__/rules-alert-cases.ts.
+ */
+import { Duration } from '../config/duration';
+import { Gauge, JOB, METRICS, ScrapeJobName, TARGET_LABELS } from './catalog';
+import { $label, $labelOr, $value, Template, alert, t } from './model';
+import {
+  Expr,
+  absent,
+  absentOverTime,
+  and,
+  eq,
+  gt,
+  increase,
+  lt,
+  maxBy,
+  not,
+  or,
+  overTime,
+  rate,
+  ratio,
+  select,
+  sum,
+  sumBy,
+  vector,
+} from './promql';
+import { RECORDINGS } from './recordings';
+import { Severity } from './severity';
+import { MINIMUM_TRAFFIC, THRESHOLDS, Threshold, formatThreshold } from './thresholds';
+
+const { app, scrape, prometheus, alertmanager, cadvisor } = METRICS;
+
+/** A threshold's level for one severity, and how it reads in a message. */
+function level<S extends Severity>(threshold: Threshold<S>, severity: S): number {
+  return threshold.levels[severity];
+}
+function shown<S extends Severity>(threshold: Threshold<S>, severity: S): string {
+  return formatThreshold(level(threshold, severity), threshold.unit);
+}
+
+/** Target down, or (when nothing is scraped under the job at all) absent. */
+function targetDown(job: ScrapeJobName): Expr<'job', 'job' | 'instance'> {
+  return or(eq(select(scrape.up, { job }), 0), absent(scrape.up, { job }));
+}
+
+/**
+ * A backend watched through an exporter is down when the exporter says so (`*_up == 0`) and
+ * also when the exporter itself cannot be scraped: then nobody knows, which is as bad.
+ */
+function backendDown(backendUp: Gauge<typeof TARGET_LABELS>, exporterJob: ScrapeJobName): Expr<'job', 'job' | 'instance'> {
+  return or(eq(select(backendUp), 0), eq(select(scrape.up, { job: exporterJob }), 0), absent(scrape.up, { job: exporterJob }));
+}
+
+// ---- Critical (SPEC.md) ----
+
+export const APIDown = alert({
+  name: 'APIDown',
+  expr: targetDown(JOB.api),
+  for: Duration.minutes(1),
+  severity: 'critical',
+  summary: t`Stock Tracker API is down on ${$labelOr('instance', 'every target (none is scraped)')}`,
+  description: t`Prometheus cannot scrape the API (job ${$label('job')}, target ${$labelOr('instance', 'none configured or discovered')}). Users cannot use Stock Tracker and no HTTP metric is collected.`,
+});
+
+export const PostgreSQLDown = alert({
+  name: 'PostgreSQLDown',
+  expr: backendDown(METRICS.postgres.up, JOB.postgresExporter),
+  for: Duration.minutes(1),
+  severity: 'critical',
+  summary: t`PostgreSQL is unreachable (seen by ${$labelOr('instance', 'no postgres-exporter target')})`,
+  description: t`postgres-exporter reports pg_up 0, or Prometheus cannot scrape the exporter itself (job ${$label('job')}). Every API request and Celery task that touches the database fails.`,
+});
+
+export const RedisDown = alert({
+  name: 'RedisDown',
+  expr: backendDown(METRICS.redis.up, JOB.redisExporter),
+  for: Duration.minutes(1),
+  severity: 'critical',
+  summary: t`Redis is unreachable (seen by ${$labelOr('instance', 'no redis-exporter target')})`,
+  description: t`redis-exporter reports redis_up 0, or Prometheus cannot scrape the exporter itself (job ${$label('job')}). Celery cannot receive or hand out tasks: syncs and Sheets exports stop.`,
+});
+
+export const CeleryWorkerDown = alert({
+  name: 'CeleryWorkerDown',
+  expr: or(lt(sum(select(app.celeryWorkers)), 1), absent(app.celeryWorkers)),
+  for: Duration.minutes(2),
+  severity: 'critical',
+  summary: t`No Celery worker is running`,
+  description: t`No Celery worker answered its ping (or the worker metric ${app.celeryWorkers.name} disappeared) for 2 minutes. Stock syncs with Wildberries and Ozon and Google Sheets exports have stopped; queues grow.`,
+});
+
+export const HighErrorRate = alert({
+  name: 'HighErrorRate',
+  expr: and(
+    gt(select(RECORDINGS.httpErrorRatio), level(THRESHOLDS.httpErrorRatio, 'critical')),
+    gt(select(RECORDINGS.httpRequestRate), MINIMUM_TRAFFIC.httpRequestsPerSecond.value),
+  ),
+  for: Duration.minutes(5),
+  severity: 'critical',
+  summary: t`API ${$label('job')} answers ${$value('percent')} of requests with a 5xx error`,
+  description: t`More than ${shown(THRESHOLDS.httpErrorRatio, 'critical')} of the responses of job ${$label('job')} have been server errors for 5 minutes (judged only above ${String(MINIMUM_TRAFFIC.httpRequestsPerSecond.value)} requests/s). Users see failures.`,
+});
+
+export const DatabaseConnectionPoolExhausted = alert({
+  name: 'DatabaseConnectionPoolExhausted',
+  expr: gt(select(RECORDINGS.postgresConnections), level(THRESHOLDS.postgresConnections, 'critical')),
+  for: Duration.minutes(2),
+  severity: 'critical',
+  summary: t`PostgreSQL ${$label('instance')} has ${$value('number')} connections`,
+  description: t`More than ${shown(THRESHOLDS.postgresConnections, 'critical')} (server connections, all databases) on ${$label('instance')} for 2 minutes: the pool is nearly exhausted and new connections are about to be refused.`,
+});
+
+interface UsageAlertSpec<N extends string, L extends string> {
+  name: N;
+  severity: 'critical' | 'warning';
+  usage: Expr<L>;
+  threshold: Threshold<'critical' | 'warning'>;
+  /** What is used up: `CPU`, `Memory`, `Disk`. */
+  what: string;
+  where: Template<L, never>;
+  for: Duration;
+}
+
+/** A host resource above its warning or critical level (the spec's CPU, memory and disk pairs). */
+function usageAlert<const N extends string, L extends string>(spec: UsageAlertSpec<N, L>) {
+  return alert({
+    name: spec.name,
+    expr: gt(spec.usage, level(spec.threshold, spec.severity)),
+    for: spec.for,
+    severity: spec.severity,
+    summary: t`${spec.what} usage on ${spec.where} is ${$value('percent')}`,
+    description: t`${spec.what} usage on ${spec.where} has been above ${shown(spec.threshold, spec.severity)} for ${spec.for.toString()}.`,
+  });
+}
+
+const host = t`${$label('instance')}`;
+const filesystem = t`${$label('mountpoint')} (${$label('device')}) of ${$label('instance')}`;
+
+export const CriticalCPUUsage = usageAlert({
+  name: 'CriticalCPUUsage',
+  severity: 'critical',
+  usage: select(RECORDINGS.cpuUtilisation),
+  threshold: THRESHOLDS.cpuUsage,
+  what: 'CPU',
+  where: host,
+  for: Duration.minutes(2),
+});
+
+export const CriticalMemoryUsage = usageAlert({
+  name: 'CriticalMemoryUsage',
+  severity: 'critical',
+  usage: select(RECORDINGS.memoryUtilisation),
+  threshold: THRESHOLDS.memoryUsage,
+  what: 'Memory',
+  where: host,
+  for: Duration.minutes(2),
+});
+
+export const CriticalDiskUsage = usageAlert({
+  name: 'CriticalDiskUsage',
+  severity: 'critical',
+  usage: select(RECORDINGS.filesystemUtilisation),
+  threshold: THRESHOLDS.diskUsage,
+  what: 'Disk',
+  where: filesystem,
+  for: Duration.minutes(2),
+});
+
+// ---- Warning (SPEC.md) ----
+
+export const HighLatency = alert({
+  name: 'HighLatency',
+  expr: and(
+    gt(select(RECORDINGS.httpLatencyP95), level(THRESHOLDS.httpLatencyP95, 'warning')),
+    gt(select(RECORDINGS.httpRequestRate), MINIMUM_TRAFFIC.httpRequestsPerSecond.value),
+  ),
+  for: Duration.minutes(5),
+  severity: 'warning',
+  summary: t`API ${$label('job')} p95 latency is ${$value('duration')}`,
+  description: t`The 95th percentile of request duration of job ${$label('job')} has been above ${shown(THRESHOLDS.httpLatencyP95, 'warning')} for 5 minutes: one request in twenty is slow.`,
+});
+
+export const SlowDatabaseQueries = alert({
+  name: 'SlowDatabaseQueries',
+  expr: gt(select(RECORDINGS.dbQueryLatencyP95), level(THRESHOLDS.dbQueryLatencyP95, 'warning')),
+  for: Duration.minutes(5),
+  severity: 'warning',
+  summary: t`Database queries from ${$label('job')} are slow: p95 ${$value('duration')}`,
+  description: t`The 95th percentile of PostgreSQL query time measured by job ${$label('job')} has been above ${shown(THRESHOLDS.dbQueryLatencyP95, 'warning')} for 5 minutes. API latency and task durations follow.`,
+});
+
+export const HighDatabaseConnections = alert({
+  name: 'HighDatabaseConnections',
+  expr: gt(select(RECORDINGS.postgresConnections), level(THRESHOLDS.postgresConnections, 'warning')),
+  for: Duration.minutes(5),
+  severity: 'warning',
+  summary: t`PostgreSQL ${$label('instance')} has ${$value('number')} connections`,
+  description: t`More than ${shown(THRESHOLDS.postgresConnections, 'warning')} (server connections, all databases) on ${$label('instance')} for 5 minutes; at ${shown(THRESHOLDS.postgresConnections, 'critical')} the pool is exhausted.`,
+});
+
+export const RedisHighMemoryUsage = alert({
+  name: 'RedisHighMemoryUsage',
+  expr: gt(select(RECORDINGS.redisMemoryUtilisation), level(THRESHOLDS.redisMemoryUsage, 'warning')),
+  for: Duration.minutes(5),
+  severity: 'warning',
+  summary: t`Redis ${$label('instance')} uses ${$value('percent')} of its maxmemory`,
+  description: t`Redis memory on ${$label('instance')} has been above ${shown(THRESHOLDS.redisMemoryUsage, 'warning')} of maxmemory for 5 minutes. At the limit Redis evicts keys or refuses writes, and Celery loses or rejects tasks.`,
+});
+
+export const CeleryQueueBacklog = alert({
+  name: 'CeleryQueueBacklog',
+  expr: gt(maxBy(['queue_name'], select(app.celeryQueueLength)), level(THRESHOLDS.celeryQueueLength, 'warning')),
+  for: Duration.minutes(10),
+  severity: 'warning',
+  summary: t`Celery queue ${$label('queue_name')} has ${$value('number')} tasks waiting`,
+  description: t`More than ${shown(THRESHOLDS.celeryQueueLength, 'warning')} waiting in queue ${$label('queue_name')} for 10 minutes: workers do not keep up, and syncs run late.`,
+});
+
+export const CeleryHighFailureRate = alert({
+  name: 'CeleryHighFailureRate',
+  expr: and(
+    gt(select(RECORDINGS.celeryFailureRatio), level(THRESHOLDS.celeryFailureRatio, 'warning')),
+    gt(select(RECORDINGS.celeryTaskRate), MINIMUM_TRAFFIC.celeryTasksPerSecond.value),
+  ),
+  for: Duration.minutes(5),
+  severity: 'warning',
+  summary: t`Celery task ${$label('task_name')} fails ${$value('percent')} of the time`,
+  description: t`More than ${shown(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('task_name')} have failed for 5 minutes (judged only above ${String(MINIMUM_TRAFFIC.celeryTasksPerSecond.value)} tasks/s).`,
+});
+
+export const HighCPUUsage = usageAlert({
+  name: 'HighCPUUsage',
+  severity: 'warning',
+  usage: select(RECORDINGS.cpuUtilisation),
+  threshold: THRESHOLDS.cpuUsage,
+  what: 'CPU',
+  where: host,
+  for: Duration.minutes(5),
+});
+
+export const HighMemoryUsage = usageAlert({
+  name: 'HighMemoryUsage',
+  severity: 'warning',
+  usage: select(RECORDINGS.memoryUtilisation),
+  threshold: THRESHOLDS.memoryUsage,
+  what: 'Memory',
+  where: host,
+  for: Duration.minutes(5),
+});
+
+export const HighDiskUsage = usageAlert({
+  name: 'HighDiskUsage',
+  severity: 'warning',
+  usage: select(RECORDINGS.filesystemUtilisation),
+  threshold: THRESHOLDS.diskUsage,
+  what: 'Disk',
+  where: filesystem,
+  for: Duration.minutes(5),
+});
+
+// ---- Business (info, SPEC.md) ----
+
+export const SyncOperationFailures = alert({
+  name: 'SyncOperationFailures',
+  expr: gt(select(RECORDINGS.syncFailureRatio), level(THRESHOLDS.syncFailureRatio, 'info')),
+  for: Duration.minutes(15),
+  severity: 'info',
+  summary: t`${$value('percent')} of stock syncs with ${$label('platform')} fail`,
+  description: t`More than ${shown(THRESHOLDS.syncFailureRatio, 'info')} of the stock syncs against marketplace ${$label('platform')} have failed for 15 minutes: sellers' sheets show stale stock.`,
+});
+
+const syncSilence = Duration.seconds(level(THRESHOLDS.syncSilence, 'info'));
+
+export const NoSyncActivity = alert({
+  name: 'NoSyncActivity',
+  expr: or(eq(sum(increase(app.syncOperations, syncSilence)), 0), absentOverTime(app.syncOperations, syncSilence)),
+  for: Duration.seconds(0),
+  severity: 'info',
+  summary: t`No stock sync has run for ${shown(THRESHOLDS.syncSilence, 'info')}`,
+  description: t`No sync against any marketplace finished (successfully or not) in the last ${shown(THRESHOLDS.syncSilence, 'info')}. Check Celery beat, the workers and the sync queue.`,
+});
+
+export const GoogleSheetsAPIErrors = alert({
+  name: 'GoogleSheetsAPIErrors',
+  expr: gt(
+    sumBy(['operation'], increase(select(app.googleSheetsOperations, { outcome: 'failure' }), Duration.minutes(15))),
+    level(THRESHOLDS.googleSheetsFailures, 'info'),
+  ),
+  for: Duration.minutes(5),
+  severity: 'info',
+  summary: t`Google Sheets ${$label('operation')} calls are failing (${$value('number')} in 15 min)`,
+  description: t`More than ${shown(THRESHOLDS.googleSheetsFailures, 'info')} Google Sheets ${$label('operation')} calls failed in 15 minutes, for 5 minutes: sellers' sheets are not updated.`,
+});
+
+// ---- Monitoring the monitoring ----
+
+export const Watchdog = alert({
+  name: 'Watchdog',
+  expr: vector(1),
+  for: Duration.seconds(0),
+  severity: 'none',
+  summary: t`Alerting pipeline heartbeat`,
+  description: t`Always firing, on purpose: while it reaches Alertmanager and the dead man's switch, Prometheus evaluates rules and can deliver alerts. Its absence is the alarm.`,
+});
+
+export const TargetDown = alert({
+  name: 'TargetDown',
+  expr: eq(select(scrape.up), 0),
+  for: Duration.minutes(5),
+  severity: 'warning',
+  summary: t`Scrape target ${$label('instance')} of job ${$label('job')} is down`,
+  description: t`Prometheus has failed to scrape ${$label('instance')} (job ${$label('job')}) for 5 minutes: its metrics, and the alerts built on them, are blind.`,
+});
+
+export const PrometheusRuleEvaluationFailures = alert({
+  name: 'PrometheusRuleEvaluationFailures',
+  expr: gt(increase(prometheus.ruleEvaluationFailures, Duration.minutes(5)), 0),
+  for: Duration.minutes(5),
+  severity: 'critical',
+  summary: t`Prometheus fails to evaluate rules of ${$label('rule_group')}`,
+  description: t`${$value('number')} rule evaluations of group ${$label('rule_group')} failed on ${$label('instance')} in 5 minutes: alerts of that group may never fire.`,
+});
+
+export const PrometheusConfigReloadFailed = alert({
+  name: 'PrometheusConfigReloadFailed',
+  expr: eq(select(prometheus.configReloadSuccessful), 0),
+  for: Duration.minutes(10),
+  severity: 'warning',
+  summary: t`Prometheus ${$label('instance')} could not load its configuration`,
+  description: t`The last configuration reload of ${$label('instance')} failed: it still runs the previous configuration, and will not start again if restarted.`,
+});
+
+const tsdbWindow = Duration.hours(3);
+export const PrometheusTSDBFailures = alert({
+  name: 'PrometheusTSDBFailures',
+  expr: or(
+    or(gt(increase(prometheus.tsdbCompactionsFailed, tsdbWindow), 0), gt(increase(prometheus.tsdbHeadTruncationsFailed, tsdbWindow), 0)),
+    gt(increase(prometheus.tsdbReloadsFailed, tsdbWindow), 0),
+    gt(increase(prometheus.tsdbWalCorruptions, tsdbWindow), 0),
+  ),
+  for: Duration.seconds(0),
+  severity: 'warning',
+  summary: t`Prometheus ${$label('instance')} storage (TSDB) reports failures`,
+  description: t`Compactions, head truncations or block reloads failed, or the WAL is corrupted, on ${$label('instance')} in the last 3 hours: disk fills up or data is lost.`,
+});
+
+const notificationLabels = ['job', 'instance', 'integration'] as const;
+const notificationWindow = Duration.minutes(15);
+export const AlertmanagerNotificationsFailing = alert({
+  name: 'AlertmanagerNotificationsFailing',
+  expr: gt(
+    ratio(
+      sumBy(notificationLabels, rate(alertmanager.notificationsFailed, notificationWindow)),
+      sumBy(notificationLabels, rate(alertmanager.notifications, notificationWindow)),
+    ),
+    level(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical'),
+  ),
+  for: Duration.minutes(5),
+  severity: 'critical',
+  summary: t`Alertmanager ${$label('instance')} fails to deliver ${$value('percent')} of ${$label('integration')} notifications`,
+  description: t`More than ${shown(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical')} of the notifications to ${$label('integration')} failed in the last 15 minutes: on-call is not being told about alerts. Look at Alertmanager's UI and logs.`,
+});
+
+export const AlertmanagerConfigReloadFailed = alert({
+  name: 'AlertmanagerConfigReloadFailed',
+  expr: eq(select(alertmanager.configReloadSuccessful), 0),
+  for: Duration.minutes(10),
+  severity: 'warning',
+  summary: t`Alertmanager ${$label('instance')} could not load its configuration`,
+  description: t`The last configuration reload of ${$label('instance')} failed: it still routes with the previous configuration.`,
+});
+
+export const ContainerRestarting = alert({
+  name: 'ContainerRestarting',
+  expr: gt(overTime('changes', select(cadvisor.startTime, { name: not('') }), Duration.minutes(15)), level(THRESHOLDS.containerRestarts, 'warning')),
+  for: Duration.seconds(0),
+  severity: 'warning',
+  summary: t`Container ${$label('name')} restarted ${$value('number')} times in 15 minutes`,
+  description: t`Container ${$label('name')} (image ${$label('image')}) restarted more than ${shown(THRESHOLDS.containerRestarts, 'warning')} in 15 minutes: it is crash-looping.`,
+});
