@@ -41,8 +41,11 @@ export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
   },
 };
 
-/** Plain http(s) URL without quotes, spaces or a trailing slash: it is written into HTML links as is. */
-const EXTERNAL_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$/;
+/**
+ * Plain http(s) URL without quotes, spaces or a trailing slash, at most 100 characters: it is
+ * written into every message's links as is, and counts against Telegram's 4096.
+ */
+const EXTERNAL_URL = /^(?=.{1,100}$)https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$/;
 const HEARTBEAT_URL = /^https?:\/\/[^\s"'<>]+$/;
 const TIMING_KEYS = Object.keys(DEFAULT_ALERTING_SETTINGS.timings.critical) as (keyof NotificationTimings)[];
 
@@ -67,7 +70,7 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
   const timings = fields.section('alerting.timings', given.timings);
   fields.onlyKnownKeys('alerting.timings', timings, SEVERITIES);
   return {
-    externalUrl: fields.string('alerting.externalUrl', given.externalUrl, d.externalUrl, EXTERNAL_URL, 'an http(s) URL without a trailing slash, such as http://localhost:9093'),
+    externalUrl: fields.string('alerting.externalUrl', given.externalUrl, d.externalUrl, EXTERNAL_URL, 'an http(s) URL of at most 100 characters without a trailing slash, such as http://localhost:9093'),
     timings: Object.fromEntries(
       SEVERITIES.map((severity) => [severity, parseTimings(`alerting.timings.${severity}`, timings[severity], fields, d.timings[severity])]),
     ) as Record<Severity, NotificationTimings>,
