@@ -3,12 +3,13 @@
  * (naming the field and the value) before anything is written.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config/errors';
 import { ENV_FIELDS, loadMonitoringConfig } from '../config/load';
 import { DEFAULT_CONFIG, RawMonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
+import { ALL_SECRETS, terraformEnvName } from '../config/secrets';
 import { synthesize } from '../main';
 
 function problemsOf(run: () => unknown): { field: string; value: unknown; reason: string }[] {
@@ -57,6 +58,14 @@ describe('sources', () => {
     expect(config.dockerNetwork).toBe('shop_default');
     expect(config.targets.api).toEqual(['api-1:8000', 'api-2:8000']);
     expect(config.dockerDiscovery.enabled).toBe(false);
+  });
+
+  test('.env.example lists every variable: settings and secrets', () => {
+    const example = readFileSync(join(__dirname, '..', '.env.example'), 'utf8');
+    const listed = new Set([...example.matchAll(/^#? ?([A-Z][A-Za-z0-9_]+)=/gm)].map((m) => m[1]));
+    const expected = ['MONITORING_CONFIG', ...Object.keys(ENV_FIELDS), ...ALL_SECRETS.map(terraformEnvName)];
+    expect(expected.filter((name) => !listed.has(name))).toEqual([]);
+    expect([...listed].filter((name) => !expected.includes(name))).toEqual([]);
   });
 
   test('every named environment variable maps to a real setting', () => {

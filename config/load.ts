@@ -31,6 +31,7 @@ export const ENV_FIELDS: Record<string, string> = {
   POSTGRES_USER: 'targets.postgres.user',
   REDIS_TARGET: 'targets.redis',
   TELEGRAM_SEPARATE_CHATS: 'telegramSeparateChats',
+  ALERTMANAGER_EXTERNAL_URL: 'alerting.externalUrl',
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
