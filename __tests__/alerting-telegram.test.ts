@@ -5,15 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import {
-  ALERT_SEVERITY,
-  AlertName,
-  INHIBITIONS,
-  MESSAGE_LIMITS,
-  SEVERITY_STYLE,
-  renderAlertmanagerFiles,
-} from '../alerting';
+import { AlertName, INHIBITIONS, MESSAGE_LIMITS, SEVERITY_STYLE, WATCHDOG, alertSeverity, renderAlertmanagerFiles } from '../alerting';
 import { parseMonitoringConfig } from '../config/monitoring-config';
+import { ALERTS, AlertRule, runbookUrl } from '../rules';
 import { FakeTelegram, SentMessage, TELEGRAM_MAX_MESSAGE_LENGTH } from '../testing/fake-telegram';
 import { ProcessGroup, describeWithBinaries, freePort, sleep, waitFor, waitForHttpOk } from '../testing/processes';
 
@@ -33,13 +27,24 @@ interface PostableAlert {
 
 function specAlert(name: AlertName, labels: Record<string, string>, annotations: Record<string, string> = {}): PostableAlert {
   return {
-    labels: { alertname: name, severity: ALERT_SEVERITY[name], ...labels },
+    labels: { alertname: name, severity: alertSeverity(name), ...labels },
     annotations: {
       summary: `${name} on ${labels.instance}`,
       description: `Test description of ${name}.`,
-      runbook_url: `https://github.com/stock-tracker/monitoring/blob/main/docs/runbooks.md#${name.toLowerCase()}`,
+      runbook_url: runbookUrl(name),
       ...annotations,
     },
+  };
+}
+
+const DISK = { job: 'node-exporter', instance: 'node-1:9100', mountpoint: '/var/lib/postgresql', device: '/dev/sda1' };
+
+/** An alert as Prometheus sends it for this rule: its own annotations, printed for these labels and value. */
+function ruleAlert(name: AlertName, labels: Record<string, string>, value: string): PostableAlert {
+  const rule = Object.values(ALERTS).find((candidate) => candidate.name === name) as AlertRule;
+  return {
+    labels: { alertname: name, severity: rule.severity, ...labels },
+    annotations: { summary: rule.summary.expand(labels, value), description: rule.description.expand(labels, value), runbook_url: runbookUrl(name) },
   };
 }
 
@@ -90,13 +95,7 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
 
   test('each severity reaches its own chat, with the message people read', async () => {
     await post([
-      {
-        ...specAlert('CriticalDiskUsage', { instance: 'node-1:9100', mountpoint: '/var/lib/postgresql' }, {
-          summary: 'Disk almost full on node-1:9100',
-          description: 'Filesystem /var/lib/postgresql is 96.2% full (above 95% for 2 minutes).',
-        }),
-        startsAt: '2025-03-14T09:26:00Z',
-      },
+      { ...ruleAlert('CriticalDiskUsage', DISK, '96.2%'), startsAt: '2025-03-14T09:26:00Z' },
       specAlert('CeleryQueueBacklog', { instance: 'celery-1:9808', queue_name: 'sync' }),
       specAlert('SyncOperationFailures', { instance: 'celery-2:9808', platform: 'ozon' }),
     ]);
@@ -112,12 +111,12 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
         '🔴 <b>FIRING</b> · CRITICAL',
         '<b>CriticalDiskUsage</b> · <code>node-1:9100</code> · 1 firing',
         '',
-        '▸ <b>Disk almost full on node-1:9100</b>',
-        'Filesystem /var/lib/postgresql is 96.2% full (above 95% for 2 minutes).',
+        '▸ <b>Disk usage on /var/lib/postgresql (/dev/sda1) of node-1:9100 is 96.2%</b>',
+        'Disk usage on /var/lib/postgresql (/dev/sda1) of node-1:9100 has been above 95% for 2m.',
         'mount <code>/var/lib/postgresql</code>',
         '🕒 2025-03-14 09:26 UTC',
         '',
-        '📖 <a href="https://github.com/stock-tracker/monitoring/blob/main/docs/runbooks.md#criticaldiskusage">Runbook</a>' +
+        `📖 <a href="${runbookUrl('CriticalDiskUsage')}">Runbook</a>` +
           ` · 🔕 <a href="${EXTERNAL_URL}/#/silences/new?filter=%7Balertname%3D%22CriticalDiskUsage%22%2Cinstance%3D%22node-1%3a9100%22%7D">Silence</a>`,
       ].join('\n'),
     );
@@ -196,7 +195,7 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
   });
 
   test('the Watchdog beats the heartbeat URL and never reaches Telegram', async () => {
-    await post([{ labels: { alertname: 'Watchdog', severity: 'none' }, annotations: { summary: 'Watchdog' } }]);
+    await post([{ labels: { alertname: WATCHDOG, severity: alertSeverity(WATCHDOG) }, annotations: { summary: 'Watchdog' } }]);
     const beat = await waitFor('a Watchdog heartbeat', async () => telegram.otherRequests.find((r) => r.path === '/heartbeat'), 5_000, 50);
     expect(JSON.parse(beat.body)).toMatchObject({ receiver: 'watchdog', commonLabels: { alertname: 'Watchdog' } });
     expect(telegram.attempts.filter((m) => m.text.includes('Watchdog'))).toEqual([]);
@@ -205,8 +204,8 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
   // Last: its sources with no label in common inhibit their targets everywhere while they fire.
   test('inhibition holds back what a firing cause explains, and nothing else', async () => {
     const alerts = INHIBITIONS.flatMap((rule, i) => {
-      const thing = { instance: `inhibit-${i}:9100`, mountpoint: '/' };
-      const elsewhere = { ...thing, instance: `inhibit-${i}-other:9100` };
+      const thing = { job: `inhibit-${i}`, instance: `inhibit-${i}:9100`, mountpoint: '/' };
+      const elsewhere = { job: `inhibit-${i}-other`, instance: `inhibit-${i}-other:9100`, mountpoint: '/other' };
       return [
         specAlert(rule.source, thing),
         ...rule.targets.map((target) => specAlert(target, thing)),

@@ -1,46 +1,39 @@
 /**
- * The alerts routing and inhibition may name, and the labels they read. (rules/ does not export
- * its alert definitions yet; when it does, `AlertName` becomes the type of their names and
- * __tests__/alerting-config.test.ts checks the two agree.)
+ * The alerts routing and inhibition may name (rules/ defines them), and the labels Alertmanager
+ * reads from them.
  */
-import { Severity } from '../rules/severity';
+import { ALERTS, AlertName, AlertRule, AlertSeverity, LabelName, METRICS, Metric, TARGET_LABELS } from '../rules';
 
-/** Each alert of SPEC.md with its severity (`none` for the Watchdog, which no person is told about). */
-export const ALERT_SEVERITY = {
-  APIDown: 'critical',
-  PostgreSQLDown: 'critical',
-  RedisDown: 'critical',
-  CeleryWorkerDown: 'critical',
-  HighErrorRate: 'critical',
-  DatabaseConnectionPoolExhausted: 'critical',
-  CriticalCPUUsage: 'critical',
-  CriticalMemoryUsage: 'critical',
-  CriticalDiskUsage: 'critical',
-  HighLatency: 'warning',
-  SlowDatabaseQueries: 'warning',
-  HighDatabaseConnections: 'warning',
-  RedisHighMemoryUsage: 'warning',
-  CeleryQueueBacklog: 'warning',
-  CeleryHighFailureRate: 'warning',
-  HighCPUUsage: 'warning',
-  HighMemoryUsage: 'warning',
-  HighDiskUsage: 'warning',
-  SyncOperationFailures: 'info',
-  NoSyncActivity: 'info',
-  GoogleSheetsAPIErrors: 'info',
-  // Always firing: proves the path Prometheus -> Alertmanager -> receiver works.
-  Watchdog: 'none',
-} as const satisfies Record<string, Severity | 'none'>;
-export type AlertName = keyof typeof ALERT_SEVERITY;
-export const ALERT_NAMES = Object.keys(ALERT_SEVERITY) as AlertName[];
+export type { AlertName };
 
-export const WATCHDOG: AlertName = 'Watchdog';
+const RULES: readonly AlertRule[] = Object.values(ALERTS);
+
+/** Every alert rules/ defines. */
+export const ALERT_NAMES = RULES.map((rule) => rule.name as AlertName);
+
+export function alertSeverity(name: AlertName): AlertSeverity {
+  const rule = RULES.find((candidate) => candidate.name === name);
+  if (!rule) throw new Error(`no alert named ${name} in rules/`);
+  return rule.severity;
+}
+
+/** The always-firing heartbeat: routed to the dead man's switch, never to people. */
+export const WATCHDOG: AlertName = ALERTS.Watchdog.name;
+
+/** `K`, checked to be a label of metric `M` in the catalog (a renamed label is a compile error here). */
+type CatalogLabel<M extends Metric, K extends LabelName<M>> = K;
 
 /**
  * Labels of an alert that Alertmanager reads: the rule's `alertname` and `severity`, the target
- * labels, and the labels that say which queue, marketplace or filesystem is failing.
+ * labels, and the catalog's labels that say which queue, marketplace or filesystem is failing.
  */
-export type AlertLabel = 'alertname' | 'severity' | 'job' | 'instance' | 'queue_name' | 'platform' | 'mountpoint';
+export type AlertLabel =
+  | 'alertname'
+  | 'severity'
+  | keyof typeof TARGET_LABELS
+  | CatalogLabel<typeof METRICS.app.celeryQueueLength, 'queue_name'>
+  | CatalogLabel<typeof METRICS.app.syncOperations, 'platform'>
+  | CatalogLabel<typeof METRICS.node.filesystemSize, 'mountpoint'>;
 
-/** Annotations every rule carries (SPEC.md: summary, description and a runbook). */
+/** Annotations every rule carries (rules/render.ts writes them). */
 export const ANNOTATIONS = { summary: 'summary', description: 'description', runbook: 'runbook_url' } as const;

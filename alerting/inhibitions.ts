@@ -1,7 +1,10 @@
 /**
- * Inhibition: while a critical alert fires, the warning/info alerts it explains are not sent
- * (they stay visible in Alertmanager as suppressed). One typed entry per cause.
+ * Inhibition: while a critical alert fires, the alerts it explains are not sent (they stay visible
+ * in Alertmanager as suppressed). One typed entry per cause, written with the alerts of rules/:
+ * the labels that say "the same thing" must be labels every series of the source and of each
+ * target carries (checked by the compiler from the rules' expressions).
  */
+import { ALERTS, AlertRule, Expr } from '../rules';
 import { AlertLabel, AlertName } from './alert-names';
 
 export interface Inhibition {
@@ -11,62 +14,74 @@ export interface Inhibition {
   targets: readonly AlertName[];
   /**
    * ...when they have the same values of these labels (the same thing). Empty: the thing exists
-   * once (one database, one Redis, the API as a whole), so any firing source inhibits.
+   * once (one database, one Redis, the Celery fleet), so any firing source inhibits.
    */
   sameThing: readonly AlertLabel[];
   /** Why the targets add nothing while the source fires. */
   because: string;
 }
 
+/** Labels every series of the alert's expression carries. */
+type CertainLabels<A> = A extends { expr: Expr<infer L, string> } ? L : never;
+/** Labels every one of `Alerts` carries. */
+type SharedLabels<Alerts extends readonly unknown[]> = Alerts extends readonly [infer First, ...infer Rest]
+  ? CertainLabels<First> & SharedLabels<Rest>
+  : AlertLabel;
+
+function inhibit<const S extends AlertRule, const T extends readonly AlertRule[]>(
+  source: S,
+  targets: T,
+  sameThing: readonly SharedLabels<[S, ...T]>[],
+  because: string,
+): Inhibition {
+  return { source: source.name as AlertName, targets: targets.map((target) => target.name as AlertName), sameThing, because };
+}
+
+const {
+  APIDown,
+  HighErrorRate,
+  HighLatency,
+  TargetDown,
+  CriticalCPUUsage,
+  HighCPUUsage,
+  CriticalMemoryUsage,
+  HighMemoryUsage,
+  CriticalDiskUsage,
+  HighDiskUsage,
+  PostgreSQLDown,
+  DatabaseConnectionPoolExhausted,
+  HighDatabaseConnections,
+  SlowDatabaseQueries,
+  RedisDown,
+  RedisHighMemoryUsage,
+  CeleryWorkerDown,
+  CeleryQueueBacklog,
+  CeleryHighFailureRate,
+  NoSyncActivity,
+} = ALERTS;
+const SAME_LEVEL_HIGHER = 'the same thing above the critical threshold is also above the warning one';
+
 export const INHIBITIONS: readonly Inhibition[] = [
-  {
-    source: 'APIDown',
-    targets: ['HighErrorRate', 'HighLatency'],
-    sameThing: [],
-    because: 'error rate and latency are measured over the whole API; an unreachable API explains both',
-  },
-  {
-    source: 'CriticalCPUUsage',
-    targets: ['HighCPUUsage'],
-    sameThing: ['instance'],
-    because: 'the same host above the critical threshold is also above the warning one',
-  },
-  {
-    source: 'CriticalMemoryUsage',
-    targets: ['HighMemoryUsage'],
-    sameThing: ['instance'],
-    because: 'the same host above the critical threshold is also above the warning one',
-  },
-  {
-    source: 'CriticalDiskUsage',
-    targets: ['HighDiskUsage'],
-    sameThing: ['instance', 'mountpoint'],
-    because: 'the same filesystem above the critical threshold is also above the warning one',
-  },
-  {
-    source: 'PostgreSQLDown',
-    targets: ['DatabaseConnectionPoolExhausted', 'HighDatabaseConnections', 'SlowDatabaseQueries'],
-    sameThing: [],
-    because: 'connection and query metrics of a database that is down are meaningless',
-  },
-  {
-    source: 'DatabaseConnectionPoolExhausted',
-    targets: ['HighDatabaseConnections'],
-    sameThing: ['instance'],
-    because: 'the same connection count above the critical threshold is also above the warning one',
-  },
-  {
-    source: 'RedisDown',
-    targets: ['RedisHighMemoryUsage'],
-    sameThing: [],
-    because: 'the memory of a Redis that is down is meaningless',
-  },
-  {
-    source: 'CeleryWorkerDown',
-    targets: ['CeleryQueueBacklog', 'CeleryHighFailureRate', 'NoSyncActivity'],
-    sameThing: [],
-    because: 'with no worker running the queue grows and no sync runs; the missing worker is the cause',
-  },
+  inhibit(APIDown, [HighErrorRate, HighLatency, TargetDown], ['job'], 'an unreachable API explains its error rate and latency, and its targets being down'),
+  inhibit(CriticalCPUUsage, [HighCPUUsage], ['instance'], SAME_LEVEL_HIGHER),
+  inhibit(CriticalMemoryUsage, [HighMemoryUsage], ['instance'], SAME_LEVEL_HIGHER),
+  inhibit(CriticalDiskUsage, [HighDiskUsage], ['instance', 'mountpoint'], SAME_LEVEL_HIGHER),
+  inhibit(
+    PostgreSQLDown,
+    [DatabaseConnectionPoolExhausted, HighDatabaseConnections, SlowDatabaseQueries],
+    [],
+    'connection counts and query times of a database that is down are meaningless',
+  ),
+  inhibit(PostgreSQLDown, [TargetDown], ['job'], 'an unscrapeable postgres-exporter is one of the ways PostgreSQLDown fires'),
+  inhibit(DatabaseConnectionPoolExhausted, [HighDatabaseConnections], ['instance'], SAME_LEVEL_HIGHER),
+  inhibit(RedisDown, [RedisHighMemoryUsage], [], 'the memory of a Redis that is down is meaningless'),
+  inhibit(RedisDown, [TargetDown], ['job'], 'an unscrapeable redis-exporter is one of the ways RedisDown fires'),
+  inhibit(
+    CeleryWorkerDown,
+    [CeleryQueueBacklog, CeleryHighFailureRate, NoSyncActivity],
+    [],
+    'with no worker running the queues grow and no sync runs; the missing workers are the cause',
+  ),
 ];
 
 /** The alerts `source` keeps from being sent while it fires (for drills: "APIDown fires, these stay quiet"). */
