@@ -1,0 +1,177 @@
+/**
+ * The rendered alertmanager.yml and telegram.tmpl: what they say (parsed back), a snapshot, and
+ * amtool's verdict on the file Terraform will write (expressions substituted by dummy values).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  ALERT_NAMES,
+  ALERTMANAGER_CONFIG_FILE,
+  AlertmanagerSecrets,
+  FALLBACK_SEVERITY,
+  INHIBITIONS,
+  TELEGRAM_TEMPLATE_FILE,
+  WATCHDOG,
+  WATCHDOG_RECEIVER,
+  alertSeverity,
+  renderAlertmanagerFiles,
+  telegramReceiver,
+} from '../alerting';
+import { AlertmanagerConfigFile } from '../alerting/model';
+import { ConfigError } from '../config/errors';
+import { MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
+import { SEVERITIES } from '../rules/severity';
+import { ProcessGroup, describeWithBinaries } from '../testing/processes';
+
+/** What the stack passes at synth: Terraform expressions, substituted at deploy. */
+const TERRAFORM_SECRETS: AlertmanagerSecrets = {
+  telegramBotToken: '${var.telegram_bot_token}',
+  telegramChatIds: { critical: '${var.telegram_critical_chat_id}', warning: '${var.telegram_alert_chat_id}', info: '${var.telegram_alert_chat_id}' },
+};
+/** What Terraform substitutes, in tests: dummy values of the right shape. */
+const DUMMY_VALUES: Record<string, string> = {
+  '${var.telegram_bot_token}': '123456:TEST-not-a-token',
+  '${var.telegram_critical_chat_id}': '-1001',
+  '${var.telegram_alert_chat_id}': '-1002',
+};
+
+function render(config: MonitoringConfig = parseMonitoringConfig(), options = {}): { yaml: string; template: string; parsed: AlertmanagerConfigFile } {
+  const files = renderAlertmanagerFiles(config, TERRAFORM_SECRETS, options);
+  const file = (path: string) => files.find((f) => f.path === path)?.content ?? '';
+  const yaml = file(ALERTMANAGER_CONFIG_FILE);
+  return { yaml, template: file(TELEGRAM_TEMPLATE_FILE), parsed: parse(substitute(yaml)) as AlertmanagerConfigFile };
+}
+
+/** The file as Terraform writes it at deploy. */
+function substitute(yaml: string): string {
+  return Object.entries(DUMMY_VALUES).reduce((text, [expression, value]) => text.replaceAll(expression, value), yaml);
+}
+
+const withHeartbeat = () => parseMonitoringConfig({ alerting: { watchdogHeartbeatUrl: 'https://hc-ping.example/abc' } });
+
+describe('rendered Alertmanager configuration', () => {
+  test('two files: alertmanager.yml and templates/telegram.tmpl, templates read from the config dir', () => {
+    const files = renderAlertmanagerFiles(parseMonitoringConfig(), TERRAFORM_SECRETS);
+    expect(files.map((f) => f.path)).toEqual(['alertmanager.yml', 'templates/telegram.tmpl']);
+    expect(render().parsed.templates).toEqual(['/etc/alertmanager/templates/*.tmpl']);
+    expect(render(undefined, { configDir: '/tmp/am-test' }).parsed.templates).toEqual(['/tmp/am-test/templates/*.tmpl']);
+  });
+
+  test('snapshot: secrets are Terraform expressions, chat ids unquoted so they become integers', () => {
+    const { yaml, template } = render();
+    expect(yaml).toMatch(/^ {8}chat_id: \$\{var\.telegram_critical_chat_id\}$/m);
+    expect(yaml).toMatch(/^ {6}- bot_token: "\$\{var\.telegram_bot_token\}"$/m);
+    expect(yaml).not.toMatch(/bot_token_file|chat_id_file|message_thread_id/); // 0.25 rejects them
+    expect(Object.values(DUMMY_VALUES).some((value) => yaml.includes(value))).toBe(false);
+    expect(yaml).toMatchSnapshot('alertmanager.yml');
+    expect(template).toMatchSnapshot('telegram.tmpl');
+  });
+
+  test('one Telegram receiver per severity with its own chat: HTML, resolved messages, info without sound', () => {
+    const { parsed } = render();
+    for (const severity of SEVERITIES) {
+      const receiver = parsed.receivers.find((r) => r.name === telegramReceiver(severity));
+      expect(receiver?.telegram_configs).toEqual([
+        expect.objectContaining({
+          parse_mode: 'HTML',
+          send_resolved: true,
+          disable_notifications: severity === 'info',
+          message: '{{ template "stocktracker.telegram.message" . }}',
+        }),
+      ]);
+    }
+    const chatIds = SEVERITIES.map((severity) => parsed.receivers.find((r) => r.name === telegramReceiver(severity))?.telegram_configs?.[0].chat_id);
+    expect(chatIds).toEqual([-1001, -1002, -1002]);
+  });
+
+  test('the Watchdog goes first to its own receiver: dropped by default, posted to the heartbeat URL when set', () => {
+    const [watchdogRoute] = render().parsed.route.routes ?? [];
+    expect(watchdogRoute).toMatchObject({ receiver: WATCHDOG_RECEIVER, matchers: [`alertname="${WATCHDOG}"`] });
+    expect(render().parsed.receivers.find((r) => r.name === WATCHDOG_RECEIVER)).toEqual({ name: WATCHDOG_RECEIVER });
+    expect(render(withHeartbeat()).parsed.receivers.find((r) => r.name === WATCHDOG_RECEIVER)).toEqual({
+      name: WATCHDOG_RECEIVER,
+      webhook_configs: [{ url: 'https://hc-ping.example/abc', send_resolved: false }],
+    });
+  });
+
+  test('timings per severity come from the config, can be overridden, and scale for tests', () => {
+    const timingsOf = (parsed: AlertmanagerConfigFile) =>
+      Object.fromEntries((parsed.route.routes ?? []).map((r) => [r.receiver, [r.group_wait, r.group_interval, r.repeat_interval]]));
+    expect(timingsOf(render().parsed)).toEqual({
+      [WATCHDOG_RECEIVER]: ['0s', '1m', '50s'],
+      'telegram-critical': ['10s', '1m', '1h'],
+      'telegram-warning': ['30s', '5m', '4h'],
+      'telegram-info': ['1m', '10m', '12h'],
+    });
+    const overridden = parseMonitoringConfig({ alerting: { timings: { critical: { groupWait: '5s', repeatInterval: '30m' } } } });
+    expect(timingsOf(render(overridden).parsed)['telegram-critical']).toEqual(['5s', '1m', '30m']);
+    expect(timingsOf(render(undefined, { timingScale: 1 / 60 }).parsed)['telegram-critical']).toEqual(['167ms', '1s', '1m']);
+    // Alerts without a known severity reach the fallback receiver with its timings.
+    expect(render().parsed.route).toMatchObject({ receiver: telegramReceiver(FALLBACK_SEVERITY), group_by: ['alertname', 'instance'] });
+  });
+
+  test('a bad alerting setting is refused, naming the field and the value', () => {
+    expect(() => parseMonitoringConfig({ alerting: { externalUrl: 'alertmanager:9093', timings: { warning: { repeatInterval: '1m' } } } })).toThrow(
+      /alerting\.externalUrl: "alertmanager:9093" is not valid[\s\S]*alerting\.timings\.warning\.repeatInterval: "1m" must not be shorter than alerting\.timings\.warning\.groupInterval \(5m\)/,
+    );
+  });
+
+  test('a secret that is neither a value nor a Terraform expression is refused, naming the field but not the value', () => {
+    const leaked = 'my-chat-9';
+    const bad = { ...TERRAFORM_SECRETS, telegramChatIds: { ...TERRAFORM_SECRETS.telegramChatIds, info: leaked } };
+    const attempt = () => renderAlertmanagerFiles(parseMonitoringConfig(), bad);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/secrets\.telegramChatIds\.info: "<secret of 9 characters>" is not an integer chat id/);
+    expect(attempt).not.toThrow(new RegExp(leaked));
+  });
+
+  test('inhibition names alerts rules/ defines; a source is at least as severe as what it holds back', () => {
+    const rank = (name: (typeof ALERT_NAMES)[number]) => ['info', 'warning', 'critical'].indexOf(alertSeverity(name));
+    const named = render().parsed.inhibit_rules.flatMap((rule) => [...rule.source_matchers, ...rule.target_matchers]);
+    const names = named.flatMap((matcher) => /^alertname=~?"(.*)"$/.exec(matcher)?.[1].split('|') ?? [`not an alertname matcher: ${matcher}`]);
+    expect(names.filter((name) => !(ALERT_NAMES as string[]).includes(name))).toEqual([]);
+    expect(ALERT_NAMES).toContain(WATCHDOG);
+    for (const rule of INHIBITIONS) {
+      expect(rule.targets.filter((target) => rank(target) > rank(rule.source))).toEqual([]);
+    }
+    // Each rule renders as written (sources, targets, "same thing" labels).
+    expect(render().parsed.inhibit_rules.map((rule) => rule.equal)).toEqual(INHIBITIONS.map((rule) => rule.sameThing));
+  });
+});
+
+describeWithBinaries('amtool on the rendered configuration', ['amtool'], () => {
+  const processes = new ProcessGroup();
+  let dir: string;
+  const amtool = (...args: string[]) => spawnSync('amtool', args, { encoding: 'utf8', timeout: 10_000 });
+
+  beforeAll(() => {
+    dir = processes.tempDir('stm-amtool-');
+    for (const [name, config] of [['default', parseMonitoringConfig()], ['heartbeat', withHeartbeat()]] as const) {
+      const { yaml, template } = render(config, { configDir: join(dir, name) });
+      writeFileSync(join(dir, `${name}.yml`), substitute(yaml));
+      mkdirSync(join(dir, name, 'templates'), { recursive: true });
+      writeFileSync(join(dir, name, 'templates', 'telegram.tmpl'), template);
+    }
+  });
+  afterAll(() => processes.stopAll());
+
+  test('check-config accepts the file Terraform writes, with its template, as Alertmanager 0.25 reads it', () => {
+    const result = amtool('check-config', join(dir, 'default.yml'), join(dir, 'heartbeat.yml'));
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.match(/- 1 templates/g)).toHaveLength(2);
+    expect(result.stdout).toContain(`- ${INHIBITIONS.length} inhibit rules`);
+  });
+
+  test('routes: each severity to its receiver, the Watchdog to its own, an unknown severity to the fallback', () => {
+    const cases: [string[], string][] = [
+      ...SEVERITIES.map((severity): [string[], string] => [[`alertname=Test`, `severity=${severity}`], telegramReceiver(severity)]),
+      [[`alertname=${WATCHDOG}`, `severity=${alertSeverity(WATCHDOG)}`], WATCHDOG_RECEIVER],
+      [['alertname=Test', 'severity=page'], telegramReceiver(FALLBACK_SEVERITY)],
+    ];
+    const routed = cases.map(([labels]) => amtool('config', 'routes', 'test', `--config.file=${join(dir, 'default.yml')}`, ...labels).stdout.trim());
+    expect(routed).toEqual(cases.map(([, receiver]) => receiver));
+  });
+});
