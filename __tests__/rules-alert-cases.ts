@@ -1,0 +1,342 @@
+/**
+ * promtool unit-test cases of every alert, typed: series come from catalog handles, expected
+ * labels are the alert's own. Each alert fires after exactly its `for` (the renderer checks one
+ * evaluation earlier too) and stays quiet just below its threshold. The record type makes a
+ * missing alert a compile error; __tests__/rules-promtool.test.ts runs them all in one promtool call.
+ */
+import { Duration } from '../config/duration';
+import { ALERTS, AlertName } from '../rules/groups';
+import { METRICS } from '../rules/catalog';
+import { AlertRule } from '../rules/model';
+import { AlertTestSuite, InputSeries, casesFor, histogramSeries, series } from '../rules/unit-tests';
+
+const { app, node, postgres, redis, cadvisor, prometheus, alertmanager, scrape } = METRICS;
+const minutes = Duration.minutes;
+
+const API = { job: 'api', instance: 'api:8000' } as const;
+const CELERY = { job: 'celery', instance: 'celery-worker:9808' } as const;
+const NODE = { job: 'node-exporter', instance: 'node-exporter:9100' } as const;
+const PG_EXPORTER = { job: 'postgres-exporter', instance: 'postgres-exporter:9187' } as const;
+const REDIS_EXPORTER = { job: 'redis-exporter', instance: 'redis-exporter:9121' } as const;
+const PROMETHEUS = { job: 'prometheus', instance: 'localhost:9090' } as const;
+const ALERTMANAGER = { job: 'alertmanager', instance: 'alertmanager:9093' } as const;
+
+/** Samples every minute for 40 minutes unless a case needs longer. */
+const SPAN = 40;
+
+/** API traffic: `perMinute[status]` requests a minute, all GET /api/v1/products. */
+function apiRequests(perMinute: Record<string, number>): InputSeries[] {
+  return Object.entries(perMinute).map(([status, count]) =>
+    series(app.httpRequests, { ...API, method: 'GET', endpoint: '/api/v1/products', status }, `0+${count}x${SPAN}`),
+  );
+}
+
+/**
+ * One core, half idle for 10 minutes, then idle a share `idle` of the time. The 5-minute rate
+ * sees only the new level from minute 15.
+ */
+function cpu(idle: number): InputSeries[] {
+  return [series(node.cpuSeconds, { ...NODE, cpu: '0', mode: 'idle' }, `0+30x10 300+${Math.round(idle * 600) / 10}x${SPAN}`)];
+}
+
+/** Host memory of 1000 bytes, half available for 2 minutes, then `available`. */
+function memory(available: number): InputSeries[] {
+  return [series(node.memoryTotal, NODE, `1000x${SPAN}`), series(node.memoryAvailable, NODE, `500 500 ${available}x${SPAN}`)];
+}
+
+const ROOT_FS = { ...NODE, device: '/dev/sda1', fstype: 'ext4', mountpoint: '/' } as const;
+/** A filesystem of 1000 bytes of which `available` is free from minute 2 on (500 before). */
+function filesystem(labels: { device: string; fstype: string; mountpoint: string }, available: number): InputSeries[] {
+  return [
+    series(node.filesystemSize, { ...NODE, ...labels }, `1000x${SPAN}`),
+    series(node.filesystemAvailable, { ...NODE, ...labels }, `500 500 ${available}x${SPAN}`),
+  ];
+}
+
+/** Utilisation alert cases: fires at `firing`, quiet at `quiet` (shares of 1). */
+function hostCases<P extends string>(
+  alert: AlertRule<string, P>,
+  input: (used: number) => InputSeries[],
+  firing: number,
+  quiet: number,
+  activeFrom: Duration,
+  labels: { readonly [K in P]?: string },
+) {
+  return casesFor(alert, {
+    fires: [{ name: `${firing * 100}% used`, input: input(firing), activeFrom, labels, value: `${firing * 100}%` }],
+    quiet: [{ name: `${quiet * 100}% is below the threshold`, input: input(quiet), at: minutes(30) }],
+  });
+}
+
+function diskCases(alert: AlertRule<'job' | 'instance' | 'device' | 'fstype' | 'mountpoint'>, firingFree: number, quietFree: number) {
+  return casesFor(alert, {
+    fires: [
+      {
+        name: `${100 - firingFree / 10}% of / used`,
+        input: filesystem(ROOT_FS, firingFree),
+        activeFrom: minutes(2),
+        labels: ROOT_FS,
+        value: `${100 - firingFree / 10}%`,
+      },
+    ],
+    quiet: [
+      {
+        name: `/ at ${100 - quietFree / 10}%; full tmpfs and overlay filesystems are ignored`,
+        input: [
+          ...filesystem(ROOT_FS, quietFree),
+          ...filesystem({ device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/run' }, 1),
+          ...filesystem({ device: 'overlay', fstype: 'overlay', mountpoint: '/var/lib/docker/overlay2/x/merged' }, 1),
+        ],
+        at: minutes(20),
+      },
+    ],
+  });
+}
+
+/** A backend behind an exporter: down by `*_up`, by the exporter's own target, and healthy. */
+function backendDownCases(alert: AlertRule<'job', 'job' | 'instance'>, backendUp: typeof postgres.up | typeof redis.up, exporter: typeof PG_EXPORTER | typeof REDIS_EXPORTER) {
+  return casesFor(alert, {
+    fires: [
+      {
+        name: 'the exporter is up but reports the backend down',
+        input: [series(backendUp, exporter, `1 1 0x${SPAN}`), series(scrape.up, exporter, `1x${SPAN}`)],
+        activeFrom: minutes(2),
+        labels: exporter,
+      },
+      {
+        name: 'the exporter itself cannot be scraped',
+        input: [series(backendUp, exporter, `1 1 stale`), series(scrape.up, exporter, `1 1 0x${SPAN}`)],
+        activeFrom: minutes(2),
+        labels: exporter,
+      },
+      {
+        name: 'no exporter target exists at all',
+        input: [series(scrape.up, API, `1x${SPAN}`)],
+        activeFrom: minutes(0),
+        labels: { job: exporter.job },
+      },
+    ],
+    quiet: [
+      {
+        name: 'one failed check is shorter than the 1m `for`',
+        input: [series(backendUp, exporter, `1 1 0 1x${SPAN}`), series(scrape.up, exporter, `1x${SPAN}`)],
+        at: minutes(3),
+      },
+    ],
+  });
+}
+
+function reloadCases(alert: AlertRule<'job' | 'instance'>, metric: typeof prometheus.configReloadSuccessful | typeof alertmanager.configReloadSuccessful, target: typeof PROMETHEUS | typeof ALERTMANAGER) {
+  return casesFor(alert, {
+    fires: [{ name: 'the last reload failed', input: [series(metric, target, `1 1 0x${SPAN}`)], activeFrom: minutes(2), labels: target }],
+    quiet: [{ name: 'a failed reload fixed within 9 minutes', input: [series(metric, target, `1 0x8 1x${SPAN}`)], at: minutes(12) }],
+  });
+}
+
+const PG_CONNECTIONS = (idle: number) => [
+  series(postgres.activityCount, { ...PG_EXPORTER, datname: 'stock_tracker', state: 'active' }, `50x${SPAN}`),
+  series(postgres.activityCount, { ...PG_EXPORTER, datname: 'stock_tracker', state: 'idle' }, `10 10 ${idle}x${SPAN}`),
+];
+
+function connectionCases(alert: AlertRule<'instance'>, firing: number, quiet: number) {
+  return casesFor(alert, {
+    fires: [{ name: `${firing} connections`, input: PG_CONNECTIONS(firing - 50), activeFrom: minutes(2), labels: { instance: PG_EXPORTER.instance }, value: String(firing) }],
+    quiet: [{ name: `${quiet} connections is not above the threshold`, input: PG_CONNECTIONS(quiet - 50), at: minutes(20) }],
+  });
+}
+
+const SYNC_TASK = 'app.tasks.sync_stocks';
+function celeryTasks(perMinute: { success: number; failure: number; retry?: number }): InputSeries[] {
+  return Object.entries(perMinute).map(([outcome, count]) =>
+    series(app.celeryTasks, { ...CELERY, task_name: SYNC_TASK, outcome: outcome as 'success' | 'failure' | 'retry' }, `0+${count}x${SPAN}`),
+  );
+}
+
+function syncs(platform: 'wb' | 'ozon', perMinute: { success: number; failure: number }): InputSeries[] {
+  return (['success', 'failure'] as const).map((outcome) => series(app.syncOperations, { ...CELERY, platform, outcome }, `0+${perMinute[outcome]}x${SPAN}`));
+}
+
+function sheetsFailures(values: string): InputSeries[] {
+  return [series(app.googleSheetsOperations, { ...CELERY, operation: 'write', outcome: 'failure' }, values)];
+}
+
+function tsdb(metric: typeof prometheus.tsdbCompactionsFailed, values: string): InputSeries[] {
+  return [series(metric, PROMETHEUS, values)];
+}
+
+function notifications(failedPerMinute: number, totalPerMinute: number): InputSeries[] {
+  return [
+    series(alertmanager.notificationsFailed, { ...ALERTMANAGER, integration: 'telegram' }, `0+${failedPerMinute}x${SPAN}`),
+    series(alertmanager.notifications, { ...ALERTMANAGER, integration: 'telegram' }, `0+${totalPerMinute}x${SPAN}`),
+  ];
+}
+
+const API_CONTAINER = { job: 'cadvisor', instance: 'cadvisor:8080', name: 'stock-tracker-api', image: 'stock-tracker/api:1.4.2', id: '/docker/abc123' } as const;
+
+export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
+  APIDown: casesFor(ALERTS.APIDown, {
+    fires: [
+      { name: 'the API target stops answering', input: [series(scrape.up, API, `1 1 0x${SPAN}`)], activeFrom: minutes(2), labels: API },
+      { name: 'no API target is scraped at all', input: [series(scrape.up, CELERY, `1x${SPAN}`)], activeFrom: minutes(0), labels: { job: 'api' } },
+    ],
+    quiet: [{ name: 'one failed scrape is shorter than the 1m `for`', input: [series(scrape.up, API, `1 1 0 1x${SPAN}`)], at: minutes(3) }],
+  }),
+  PostgreSQLDown: backendDownCases(ALERTS.PostgreSQLDown, postgres.up, PG_EXPORTER),
+  RedisDown: backendDownCases(ALERTS.RedisDown, redis.up, REDIS_EXPORTER),
+  CeleryWorkerDown: casesFor(ALERTS.CeleryWorkerDown, {
+    fires: [
+      { name: 'the workers report 0', input: [series(app.celeryWorkers, CELERY, `2 2 0x${SPAN}`)], activeFrom: minutes(2), labels: {} },
+      { name: 'the worker metric disappears', input: [series(app.celeryWorkers, CELERY, `2 2 stale`)], activeFrom: minutes(2), labels: {} },
+    ],
+    quiet: [{ name: 'one worker is enough', input: [series(app.celeryWorkers, CELERY, `2 2 1x${SPAN}`)], at: minutes(20) }],
+  }),
+  HighErrorRate: casesFor(ALERTS.HighErrorRate, {
+    fires: [{ name: '10% of 1 request/s fail', input: apiRequests({ 200: 54, 500: 6 }), activeFrom: minutes(1), labels: { job: 'api' }, value: '10%' }],
+    quiet: [
+      { name: '4% errors is below 5%', input: apiRequests({ 200: 96, 503: 4 }), at: minutes(20) },
+      { name: '50% errors at 0.05 requests/s is too little traffic to judge', input: apiRequests({ 200: 1.5, 500: 1.5 }), at: minutes(20) },
+    ],
+  }),
+  DatabaseConnectionPoolExhausted: connectionCases(ALERTS.DatabaseConnectionPoolExhausted, 96, 95),
+  CriticalCPUUsage: hostCases(ALERTS.CriticalCPUUsage, (used) => cpu(1 - used), 0.96, 0.94, minutes(15), { instance: NODE.instance }),
+  CriticalMemoryUsage: hostCases(ALERTS.CriticalMemoryUsage, (used) => memory(1000 - used * 1000), 0.96, 0.94, minutes(2), NODE),
+  CriticalDiskUsage: diskCases(ALERTS.CriticalDiskUsage, 40, 60),
+  HighLatency: casesFor(ALERTS.HighLatency, {
+    fires: [
+      {
+        name: 'every request takes 2-5 s (p95 4.85 s)',
+        input: [...apiRequests({ 200: 60 }), ...histogramSeries(app.httpRequestDuration, { ...API, method: 'GET', endpoint: '/api/v1/products' }, { '1': 0, '2': 0, '5': 60, '+Inf': 60 }, SPAN)],
+        activeFrom: minutes(1),
+        labels: { job: 'api' },
+        value: '4.85s',
+      },
+    ],
+    quiet: [
+      {
+        name: 'every request takes 1-2 s (p95 1.95 s)',
+        input: [...apiRequests({ 200: 60 }), ...histogramSeries(app.httpRequestDuration, { ...API, method: 'GET', endpoint: '/api/v1/products' }, { '1': 0, '2': 60, '5': 60, '+Inf': 60 }, SPAN)],
+        at: minutes(20),
+      },
+    ],
+  }),
+  SlowDatabaseQueries: casesFor(ALERTS.SlowDatabaseQueries, {
+    fires: [
+      {
+        name: 'every query takes 1-2.5 s (p95 2.425 s)',
+        input: histogramSeries(app.dbQueryDuration, { ...API, operation: 'select' }, { '0.5': 0, '1': 0, '2.5': 60, '+Inf': 60 }, SPAN),
+        activeFrom: minutes(1),
+        labels: { job: 'api' },
+        value: '2.425s',
+      },
+    ],
+    quiet: [
+      {
+        name: 'every query takes 0.5-1 s (p95 0.975 s)',
+        input: histogramSeries(app.dbQueryDuration, { ...API, operation: 'select' }, { '0.5': 0, '1': 60, '2.5': 60, '+Inf': 60 }, SPAN),
+        at: minutes(20),
+      },
+    ],
+  }),
+  HighDatabaseConnections: connectionCases(ALERTS.HighDatabaseConnections, 81, 80),
+  RedisHighMemoryUsage: casesFor(ALERTS.RedisHighMemoryUsage, {
+    fires: [
+      {
+        name: '95% of maxmemory used',
+        input: [series(redis.memoryMax, REDIS_EXPORTER, `1000x${SPAN}`), series(redis.memoryUsed, REDIS_EXPORTER, `500 500 950x${SPAN}`)],
+        activeFrom: minutes(2),
+        labels: REDIS_EXPORTER,
+        value: '95%',
+      },
+    ],
+    quiet: [
+      { name: '89% is below 90%', input: [series(redis.memoryMax, REDIS_EXPORTER, `1000x${SPAN}`), series(redis.memoryUsed, REDIS_EXPORTER, `890x${SPAN}`)], at: minutes(20) },
+      { name: 'no maxmemory set (0): no ratio, no division by zero', input: [series(redis.memoryMax, REDIS_EXPORTER, `0x${SPAN}`), series(redis.memoryUsed, REDIS_EXPORTER, `950x${SPAN}`)], at: minutes(20) },
+    ],
+  }),
+  CeleryQueueBacklog: casesFor(ALERTS.CeleryQueueBacklog, {
+    fires: [{ name: '150 tasks waiting', input: [series(app.celeryQueueLength, { ...CELERY, queue_name: 'sync' }, `50 50 150x${SPAN}`)], activeFrom: minutes(2), labels: { queue_name: 'sync' }, value: '150' }],
+    quiet: [{ name: '100 tasks is not above the threshold', input: [series(app.celeryQueueLength, { ...CELERY, queue_name: 'sync' }, `100x${SPAN}`)], at: minutes(20) }],
+  }),
+  CeleryHighFailureRate: casesFor(ALERTS.CeleryHighFailureRate, {
+    fires: [
+      {
+        name: '20% of runs fail; retries do not dilute the ratio',
+        input: celeryTasks({ success: 48, failure: 12, retry: 600 }),
+        activeFrom: minutes(1),
+        labels: { task_name: SYNC_TASK },
+        value: '20%',
+      },
+    ],
+    quiet: [
+      { name: '8% is below 10%', input: celeryTasks({ success: 46, failure: 4 }), at: minutes(20) },
+      { name: '50% failures at 0.01 tasks/s is too little traffic to judge', input: celeryTasks({ success: 0.3, failure: 0.3 }), at: minutes(20) },
+    ],
+  }),
+  HighCPUUsage: hostCases(ALERTS.HighCPUUsage, (used) => cpu(1 - used), 0.9, 0.79, minutes(14), { instance: NODE.instance }),
+  HighMemoryUsage: hostCases(ALERTS.HighMemoryUsage, (used) => memory(1000 - used * 1000), 0.9, 0.84, minutes(2), NODE),
+  HighDiskUsage: diskCases(ALERTS.HighDiskUsage, 100, 160),
+  SyncOperationFailures: casesFor(ALERTS.SyncOperationFailures, {
+    fires: [{ name: '40% of wb syncs fail', input: [...syncs('wb', { success: 6, failure: 4 }), ...syncs('ozon', { success: 10, failure: 0 })], activeFrom: minutes(1), labels: { platform: 'wb' }, value: '40%' }],
+    quiet: [{ name: '28% is below 30%', input: syncs('wb', { success: 7.2, failure: 2.8 }), at: minutes(30) }],
+  }),
+  NoSyncActivity: casesFor(ALERTS.NoSyncActivity, {
+    fires: [
+      { name: 'the last sync finished 30 minutes ago', input: [series(app.syncOperations, { ...CELERY, platform: 'ozon', outcome: 'success' }, `0+1x10 10x${SPAN + 20}`)], activeFrom: minutes(40), labels: {} },
+      { name: 'the application never exposed a sync counter', input: [series(scrape.up, CELERY, `1x${SPAN}`)], activeFrom: minutes(0), labels: {} },
+    ],
+    quiet: [{ name: 'a sync 29 minutes ago', input: [series(app.syncOperations, { ...CELERY, platform: 'ozon', outcome: 'success' }, `0+1x10 10x${SPAN + 20}`)], at: minutes(39) }],
+  }),
+  GoogleSheetsAPIErrors: casesFor(ALERTS.GoogleSheetsAPIErrors, {
+    fires: [{ name: '30 failed writes', input: sheetsFailures(`0x5 30x${SPAN}`), activeFrom: minutes(6), labels: { operation: 'write' }, value: '30' }],
+    quiet: [{ name: '5 failed writes is not above the threshold', input: sheetsFailures(`0x5 5x${SPAN}`), at: minutes(12) }],
+  }),
+  Watchdog: casesFor(ALERTS.Watchdog, {
+    fires: [{ name: 'always, from the first evaluation', input: [], activeFrom: minutes(0), labels: {} }],
+    quiet: { alwaysFires: "a dead man's switch: its silence is the alarm" },
+  }),
+  TargetDown: casesFor(ALERTS.TargetDown, {
+    fires: [{ name: 'node-exporter stops answering', input: [series(scrape.up, NODE, `1 0x${SPAN}`)], activeFrom: minutes(1), labels: NODE }],
+    quiet: [{ name: 'down for 4 minutes, less than the 5m `for`', input: [series(scrape.up, NODE, `1 0 0 0 0 1x${SPAN}`)], at: minutes(6) }],
+  }),
+  PrometheusRuleEvaluationFailures: casesFor(ALERTS.PrometheusRuleEvaluationFailures, {
+    fires: [
+      {
+        name: 'one failure a minute',
+        input: [series(prometheus.ruleEvaluationFailures, { ...PROMETHEUS, rule_group: '/etc/prometheus/rules/host.yml;host' }, `0 0 1+1x${SPAN}`)],
+        activeFrom: minutes(2),
+        labels: { ...PROMETHEUS, rule_group: '/etc/prometheus/rules/host.yml;host' },
+        value: '5',
+      },
+    ],
+    quiet: [
+      {
+        name: 'a single failure more than 5 minutes ago',
+        input: [series(prometheus.ruleEvaluationFailures, { ...PROMETHEUS, rule_group: '/etc/prometheus/rules/host.yml;host' }, `0 1x${SPAN}`)],
+        at: minutes(10),
+      },
+    ],
+  }),
+  PrometheusConfigReloadFailed: reloadCases(ALERTS.PrometheusConfigReloadFailed, prometheus.configReloadSuccessful, PROMETHEUS),
+  PrometheusTSDBFailures: casesFor(ALERTS.PrometheusTSDBFailures, {
+    fires: [
+      { name: 'a compaction failed', input: tsdb(prometheus.tsdbCompactionsFailed, `0 0 1x${SPAN}`), activeFrom: minutes(2), labels: PROMETHEUS },
+      { name: 'the WAL is corrupted', input: tsdb(prometheus.tsdbWalCorruptions, `0 0 0 1x${SPAN}`), activeFrom: minutes(3), labels: PROMETHEUS },
+    ],
+    quiet: [
+      {
+        name: 'no failure in any TSDB counter',
+        input: [prometheus.tsdbCompactionsFailed, prometheus.tsdbHeadTruncationsFailed, prometheus.tsdbReloadsFailed, prometheus.tsdbWalCorruptions].flatMap((metric) => tsdb(metric, `0x${SPAN}`)),
+        at: minutes(20),
+      },
+    ],
+  }),
+  AlertmanagerNotificationsFailing: casesFor(ALERTS.AlertmanagerNotificationsFailing, {
+    fires: [{ name: 'one Telegram notification in four fails', input: notifications(1, 4), activeFrom: minutes(1), labels: { ...ALERTMANAGER, integration: 'telegram' }, value: '25%' }],
+    quiet: [{ name: '5% is below 10%', input: notifications(1, 20), at: minutes(20) }],
+  }),
+  AlertmanagerConfigReloadFailed: reloadCases(ALERTS.AlertmanagerConfigReloadFailed, alertmanager.configReloadSuccessful, ALERTMANAGER),
+  ContainerRestarting: casesFor(ALERTS.ContainerRestarting, {
+    fires: [{ name: 'restarted 3 times in 15 minutes', input: [series(cadvisor.startTime, API_CONTAINER, `100 100 200 300 400x${SPAN}`)], activeFrom: minutes(4), labels: API_CONTAINER, value: '3' }],
+    quiet: [{ name: 'restarted twice (a deploy and a retry)', input: [series(cadvisor.startTime, API_CONTAINER, `100 100 200 300x${SPAN}`)], at: minutes(10) }],
+  }),
+};
