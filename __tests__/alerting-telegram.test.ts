@@ -135,8 +135,8 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
   });
 
   test('a group of 50 alerts is summarised under 4096 characters', async () => {
-    const queues = Array.from({ length: 50 }, (_, i) => `queue-${String(i).padStart(2, '0')}`);
-    await post(queues.map((queue) => specAlert('CeleryQueueBacklog', { instance: 'celery-50:9808', queue_name: queue })));
+    const queues = Array.from({ length: 50 }, (_, i) => `sync-${String(i).padStart(2, '0')}`);
+    await post(queues.map((queue, i) => ruleAlert('CeleryQueueBacklog', { instance: 'celery-50:9808', queue_name: queue }, String(101 + i))));
     const [message] = await telegram.waitForDelivered('50 alerts', about('celery-50:9808'));
     expect(message.text).toContain('· 50 firing');
     expect(message.text.match(/▸ /g)).toHaveLength(MESSAGE_LIMITS.alertsShown);

@@ -61,8 +61,8 @@ function secretProblems(secrets: AlertmanagerSecrets): ConfigProblem[] {
 }
 
 /**
- * The configuration as a typed object. Secrets are placeholders here (`secretPlaceholder`), so the
- * object can be inspected and logged; `renderAlertmanagerFiles` writes the real expressions.
+ * The configuration as a typed object. Secrets are placeholders here, so the object can be
+ * inspected and logged; `renderAlertmanagerFiles` writes the real expressions.
  */
 export function buildAlertmanagerConfig(settings: AlertingSettings, options: AlertmanagerRenderOptions = {}): AlertmanagerConfigFile {
   const telegram = (severity: Severity): Receiver => ({
@@ -95,7 +95,7 @@ export function buildAlertmanagerConfig(settings: AlertingSettings, options: Ale
 type SecretField = 'telegramBotToken' | `telegramChatIds.${Severity}`;
 
 /** Stands for a secret in the typed object; a plain YAML scalar, replaced when the file is written. */
-export function secretPlaceholder(field: SecretField): string {
+function secretPlaceholder(field: SecretField): string {
   return `SECRET__${field.replace('.', '__')}`;
 }
 
