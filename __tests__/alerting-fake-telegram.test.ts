@@ -1,0 +1,53 @@
+/**
+ * The fake Bot API judges messages as Telegram does; these cases keep that judgement honest, so a
+ * passing end-to-end test means Telegram would have shown the message.
+ */
+import { FakeTelegram, telegramHtmlProblems } from '../testing/fake-telegram';
+
+describe('Telegram HTML check', () => {
+  test('accepts what Telegram accepts', () => {
+    const message = '🔴 <b>FIRING</b> · <code>a &lt;b&gt; &amp; &quot;c&quot; &#34;</code>\n<a href="https://x.org/?a=1">Runbook</a> <i>it <u>is</u></i> "quoted"';
+    expect(telegramHtmlProblems(message)).toEqual([]);
+  });
+
+  test.each([
+    ['a message cut inside a tag', '<b>FIRING</b> <a href="https://x.org/aaa…', /unescaped "<"/],
+    ['an unclosed tag', '<b>FIRING', /unclosed <b>/],
+    ['tags closed out of order', '<b><i>x</b></i>', /<\/b> at \d+ closes i/],
+    ['a tag Telegram does not know', '<div>x</div>', /<div> is not supported/],
+    ['a link without a target', '<a>x</a>', /<a> without href/],
+    ['a bare ampersand', 'R&D', /unescaped "&"/],
+    ['a bare > (the Bot API documentation asks for &gt;)', 'CPU > 80%', /unescaped ">"/],
+    ['a tag inside <code>', '<code><b>x</b></code>', /<b> inside <code>/],
+    ['more than 4096 characters after parsing', '&amp;'.repeat(4097), /4097 characters after parsing/],
+  ])('refuses %s', (_, message, problem) => {
+    expect(telegramHtmlProblems(message).join('\n')).toMatch(problem);
+  });
+});
+
+describe('fake Bot API', () => {
+  let telegram: FakeTelegram;
+  beforeAll(async () => {
+    telegram = await FakeTelegram.start();
+  });
+  afterAll(() => telegram.stop());
+
+  const send = (text: string) =>
+    fetch(`${telegram.url}/bot1:x/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: '-5', text, parse_mode: 'HTML' }),
+    });
+
+  test('answers like Telegram: scripted failures first, 400 for broken HTML, then the message', async () => {
+    telegram.failNext([500], (m) => m.text === 'ok');
+    expect((await send('ok')).status).toBe(500);
+    const refused = await send('<b>cut');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ ok: false, description: expect.stringContaining("can't parse entities") });
+    const accepted = await send('ok');
+    expect(await accepted.json()).toMatchObject({ ok: true, result: { message_id: 1, chat: { id: -5 } } });
+    expect(telegram.attempts.map((m) => m.status)).toEqual([500, 400, 200]);
+    expect(telegram.delivered.map((m) => [m.token, m.chatId, m.text])).toEqual([['1:x', '-5', 'ok']]);
+  });
+});
