@@ -15,7 +15,7 @@ import {
   TELEGRAM_TEMPLATE_FILE,
   WATCHDOG,
   WATCHDOG_RECEIVER,
-  alertSeverity,
+  alertRule,
   renderAlertmanagerFiles,
   telegramReceiver,
 } from '../alerting';
@@ -128,7 +128,7 @@ describe('rendered Alertmanager configuration', () => {
   });
 
   test('inhibition names alerts rules/ defines; a source is at least as severe as what it holds back', () => {
-    const rank = (name: (typeof ALERT_NAMES)[number]) => ['info', 'warning', 'critical'].indexOf(alertSeverity(name));
+    const rank = (name: (typeof ALERT_NAMES)[number]) => ['info', 'warning', 'critical'].indexOf(alertRule(name).severity);
     const named = render().parsed.inhibit_rules.flatMap((rule) => [...rule.source_matchers, ...rule.target_matchers]);
     const names = named.flatMap((matcher) => /^alertname=~?"(.*)"$/.exec(matcher)?.[1].split('|') ?? [`not an alertname matcher: ${matcher}`]);
     expect(names.filter((name) => !(ALERT_NAMES as string[]).includes(name))).toEqual([]);
@@ -168,7 +168,7 @@ describeWithBinaries('amtool on the rendered configuration', ['amtool'], () => {
   test('routes: each severity to its receiver, the Watchdog to its own, an unknown severity to the fallback', () => {
     const cases: [string[], string][] = [
       ...SEVERITIES.map((severity): [string[], string] => [[`alertname=Test`, `severity=${severity}`], telegramReceiver(severity)]),
-      [[`alertname=${WATCHDOG}`, `severity=${alertSeverity(WATCHDOG)}`], WATCHDOG_RECEIVER],
+      [[`alertname=${WATCHDOG}`, `severity=${alertRule(WATCHDOG).severity}`], WATCHDOG_RECEIVER],
       [['alertname=Test', 'severity=page'], telegramReceiver(FALLBACK_SEVERITY)],
     ];
     const routed = cases.map(([labels]) => amtool('config', 'routes', 'test', `--config.file=${join(dir, 'default.yml')}`, ...labels).stdout.trim());

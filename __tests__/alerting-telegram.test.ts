@@ -5,9 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AlertName, INHIBITIONS, MESSAGE_LIMITS, SEVERITY_STYLE, WATCHDOG, alertSeverity, renderAlertmanagerFiles } from '../alerting';
+import { AlertName, INHIBITIONS, MESSAGE_LIMITS, SEVERITY_STYLE, WATCHDOG, alertRule, renderAlertmanagerFiles } from '../alerting';
 import { parseMonitoringConfig } from '../config/monitoring-config';
-import { ALERTS, AlertRule, runbookUrl } from '../rules';
+import { runbookUrl } from '../rules';
 import { FakeTelegram, SentMessage, TELEGRAM_MAX_MESSAGE_LENGTH } from '../testing/fake-telegram';
 import { ProcessGroup, describeWithBinaries, freePort, sleep, waitFor, waitForHttpOk } from '../testing/processes';
 
@@ -27,7 +27,7 @@ interface PostableAlert {
 
 function specAlert(name: AlertName, labels: Record<string, string>, annotations: Record<string, string> = {}): PostableAlert {
   return {
-    labels: { alertname: name, severity: alertSeverity(name), ...labels },
+    labels: { alertname: name, severity: alertRule(name).severity, ...labels },
     annotations: {
       summary: `${name} on ${labels.instance}`,
       description: `Test description of ${name}.`,
@@ -41,7 +41,7 @@ const DISK = { job: 'node-exporter', instance: 'node-1:9100', mountpoint: '/var/
 
 /** An alert as Prometheus sends it for this rule: its own annotations, printed for these labels and value. */
 function ruleAlert(name: AlertName, labels: Record<string, string>, value: string): PostableAlert {
-  const rule = Object.values(ALERTS).find((candidate) => candidate.name === name) as AlertRule;
+  const rule = alertRule(name);
   return {
     labels: { alertname: name, severity: rule.severity, ...labels },
     annotations: { summary: rule.summary.expand(labels, value), description: rule.description.expand(labels, value), runbook_url: runbookUrl(name) },
@@ -195,7 +195,7 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
   });
 
   test('the Watchdog beats the heartbeat URL and never reaches Telegram', async () => {
-    await post([{ labels: { alertname: WATCHDOG, severity: alertSeverity(WATCHDOG) }, annotations: { summary: 'Watchdog' } }]);
+    await post([{ labels: { alertname: WATCHDOG, severity: alertRule(WATCHDOG).severity }, annotations: { summary: 'Watchdog' } }]);
     const beat = await waitFor('a Watchdog heartbeat', async () => telegram.otherRequests.find((r) => r.path === '/heartbeat'), 5_000, 50);
     expect(JSON.parse(beat.body)).toMatchObject({ receiver: 'watchdog', commonLabels: { alertname: 'Watchdog' } });
     expect(telegram.attempts.filter((m) => m.text.includes('Watchdog'))).toEqual([]);

@@ -2,7 +2,7 @@
  * The alerts routing and inhibition may name (rules/ defines them), and the labels Alertmanager
  * reads from them.
  */
-import { ALERTS, AlertName, AlertRule, AlertSeverity, LabelName, METRICS, Metric, TARGET_LABELS } from '../rules';
+import { ALERTS, AlertName, AlertRule, LabelName, METRICS, Metric, TARGET_LABELS } from '../rules';
 
 export type { AlertName };
 
@@ -11,10 +11,11 @@ const RULES: readonly AlertRule[] = Object.values(ALERTS);
 /** Every alert rules/ defines. */
 export const ALERT_NAMES = RULES.map((rule) => rule.name as AlertName);
 
-export function alertSeverity(name: AlertName): AlertSeverity {
+/** The rule of an alert (its severity, expression, annotations). */
+export function alertRule(name: AlertName): AlertRule {
   const rule = RULES.find((candidate) => candidate.name === name);
   if (!rule) throw new Error(`no alert named ${name} in rules/`);
-  return rule.severity;
+  return rule;
 }
 
 /** The always-firing heartbeat: routed to the dead man's switch, never to people. */

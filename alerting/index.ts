@@ -12,7 +12,7 @@ import { AlertmanagerConfigFile, Receiver } from './model';
 import { SEVERITY_STYLE, WATCHDOG_RECEIVER, buildInhibitRules, buildRoute, telegramReceiver } from './routing';
 import { TELEGRAM_MESSAGE_TEMPLATE, renderTelegramTemplate } from './telegram-template';
 
-export { ALERT_NAMES, ANNOTATIONS, WATCHDOG, alertSeverity } from './alert-names';
+export { ALERT_NAMES, ANNOTATIONS, WATCHDOG, alertRule } from './alert-names';
 export type { AlertLabel, AlertName } from './alert-names';
 export { INHIBITIONS, inhibitedBy } from './inhibitions';
 export type { Inhibition } from './inhibitions';
