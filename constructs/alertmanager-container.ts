@@ -17,6 +17,9 @@ export interface AlertmanagerContainerProps extends ComponentContainerProps {
 export class AlertmanagerContainer extends MonitoredContainer {
   constructor(scope: Construct, id: string, props: AlertmanagerContainerProps) {
     const base = componentBase('alertmanager', props);
+    if (!props.files.some((file) => file.path === ALERTMANAGER_CONFIG_FILE)) {
+      throw new Error(`AlertmanagerContainer: files must include ${ALERTMANAGER_CONFIG_FILE}`);
+    }
     super(scope, id, {
       ...base,
       command: [
