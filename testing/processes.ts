@@ -142,8 +142,9 @@ export class ManagedProcess {
     if (!this.running) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.signal('SIGTERM');
-    const killed = sleep(graceMs).then(() => this.signal('SIGKILL'));
-    await Promise.race([exited, killed.then(() => exited)]);
+    const escalation = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(escalation);
   }
 
   kill(): void {
