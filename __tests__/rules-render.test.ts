@@ -1,0 +1,203 @@
+/**
+ * The rendered rule files: what SPEC.md asks of each alert, runbook links that resolve to files in
+ * docs/runbooks/, recordings placed before the alerts that read them, the e2e timing profile and
+ * the validation of names. The snapshot pins the full text; the assertions say what matters.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { Duration } from '../config/duration';
+import { DEFAULT_RUNBOOK_BASE_URL, RULE_GROUPS, renderRuleFiles } from '../rules';
+import { METRICS } from '../rules/catalog';
+import { $label, alert, isAlert, t } from '../rules/model';
+import { eq, select } from '../rules/promql';
+import { validateGroups } from '../rules/render';
+
+interface RenderedRule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+interface RenderedGroup {
+  name: string;
+  interval?: string;
+  rules: RenderedRule[];
+}
+
+function groupsOf(files = renderRuleFiles()): RenderedGroup[] {
+  return files.flatMap((file) => (parse(file.content) as { groups: RenderedGroup[] }).groups);
+}
+const alertsOf = (groups: RenderedGroup[]) => groups.flatMap((group) => group.rules.filter((rule) => rule.alert));
+
+/** SPEC.md's 21 alerts: severity, `for`, and the comparison that carries its threshold. */
+const SPEC: Record<string, [severity: string, forDuration: string | undefined, condition: string]> = {
+  APIDown: ['critical', '1m', 'up{job="api"} == 0'],
+  PostgreSQLDown: ['critical', '1m', 'pg_up == 0'],
+  RedisDown: ['critical', '1m', 'redis_up == 0'],
+  CeleryWorkerDown: ['critical', '2m', 'sum (stock_tracker_celery_workers) < 1'],
+  HighErrorRate: ['critical', '5m', 'job:stock_tracker_http_requests_errors:ratio_rate5m > 0.05'],
+  DatabaseConnectionPoolExhausted: ['critical', '2m', 'instance:pg_stat_activity_count:sum > 95'],
+  CriticalCPUUsage: ['critical', '2m', 'instance:node_cpu_utilisation:rate5m > 0.95'],
+  CriticalMemoryUsage: ['critical', '2m', 'instance:node_memory_utilisation:ratio > 0.95'],
+  CriticalDiskUsage: ['critical', '2m', 'instance_mountpoint:node_filesystem_utilisation:ratio > 0.95'],
+  HighLatency: ['warning', '5m', 'job:stock_tracker_http_request_duration_seconds:p95_rate5m > 2'],
+  SlowDatabaseQueries: ['warning', '5m', 'job:stock_tracker_db_query_duration_seconds:p95_rate5m > 1'],
+  HighDatabaseConnections: ['warning', '5m', 'instance:pg_stat_activity_count:sum > 80'],
+  RedisHighMemoryUsage: ['warning', '5m', 'instance:redis_memory_utilisation:ratio > 0.9'],
+  CeleryQueueBacklog: ['warning', '10m', 'max by (queue_name) (stock_tracker_celery_queue_length) > 100'],
+  CeleryHighFailureRate: ['warning', '5m', 'task_name:stock_tracker_celery_tasks_failures:ratio_rate5m > 0.1'],
+  HighCPUUsage: ['warning', '5m', 'instance:node_cpu_utilisation:rate5m > 0.8'],
+  HighMemoryUsage: ['warning', '5m', 'instance:node_memory_utilisation:ratio > 0.85'],
+  HighDiskUsage: ['warning', '5m', 'instance_mountpoint:node_filesystem_utilisation:ratio > 0.85'],
+  SyncOperationFailures: ['info', '15m', 'platform:stock_tracker_sync_operations_failures:ratio_rate15m > 0.3'],
+  NoSyncActivity: ['info', undefined, 'sum (increase(stock_tracker_sync_operations_total[30m])) == 0'],
+  GoogleSheetsAPIErrors: ['info', '5m', 'stock_tracker_google_sheets_operations_total{outcome="failure"}'],
+};
+
+describe('rendered rule files', () => {
+  const files = renderRuleFiles();
+  const groups = groupsOf(files);
+  const alerts = alertsOf(groups);
+
+  test('snapshot of every file', () => {
+    expect(Object.fromEntries(files.map((file) => [file.path, file.content]))).toMatchSnapshot();
+  });
+
+  test('one file per group, named after it, each holding one group', () => {
+    expect(files.map((file) => file.path)).toEqual(RULE_GROUPS.map((group) => `rules/${group.name}.yml`));
+    expect(groups.map((group) => group.name)).toEqual(RULE_GROUPS.map((group) => group.name));
+  });
+
+  test.each(Object.entries(SPEC))('%s has the severity, `for` and threshold of SPEC.md', (name, [severity, forDuration, condition]) => {
+    const rule = alerts.find((candidate) => candidate.alert === name);
+    expect(rule).toBeDefined();
+    expect(rule?.labels).toEqual({ severity });
+    expect(rule?.for).toBe(forDuration);
+    expect(rule?.expr).toContain(condition);
+  });
+
+  test('the spec alerts plus self-monitoring: at least 24 alerts, names unique', () => {
+    const names = alerts.map((rule) => rule.alert);
+    expect(names).toEqual(expect.arrayContaining(Object.keys(SPEC)));
+    expect(names).toEqual(expect.arrayContaining(['Watchdog', 'TargetDown', 'PrometheusRuleEvaluationFailures', 'PrometheusConfigReloadFailed', 'PrometheusTSDBFailures', 'AlertmanagerNotificationsFailing', 'ContainerRestarting']));
+    expect(names.length).toBeGreaterThanOrEqual(24);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  test('every alert says what and where, and links a runbook that exists', () => {
+    for (const rule of alerts) {
+      expect(Object.keys(rule.annotations ?? {}).sort()).toEqual(['description', 'runbook_url', 'summary']);
+      expect(rule.annotations?.summary.length).toBeGreaterThan(10);
+      expect(rule.annotations?.runbook_url).toBe(`${DEFAULT_RUNBOOK_BASE_URL}/${rule.alert}.md`);
+      expect(existsSync(join(__dirname, '..', 'docs', 'runbooks', `${rule.alert}.md`))).toBe(true);
+    }
+  });
+
+  test('every runbook has the sections on-call needs, and no runbook lacks its alert', () => {
+    const dir = join(__dirname, '..', 'docs', 'runbooks');
+    const pages = readdirSync(dir).filter((file) => file.endsWith('.md') && file !== 'README.md');
+    expect(pages.map((page) => page.replace(/\.md$/, '')).sort()).toEqual(alerts.map((rule) => rule.alert).sort());
+    for (const page of pages) {
+      const text = readFileSync(join(dir, page), 'utf8');
+      const headings = [...text.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+      expect({ page, sections: ['What it means', 'Impact', 'Diagnose', 'Fix', 'Escalate'].every((section) => headings.some((heading) => heading.startsWith(section))) }).toEqual({ page, sections: true });
+      expect(text.startsWith(`# ${page.replace(/\.md$/, '')}\n`)).toBe(true);
+    }
+  });
+
+  test('alerts about one place print where: instance, queue, platform, mountpoint', () => {
+    const printed = (name: string) => `${alerts.find((rule) => rule.alert === name)?.annotations?.summary}`;
+    expect(printed('HighDiskUsage')).toContain('$labels.mountpoint');
+    expect(printed('CeleryQueueBacklog')).toContain('$labels.queue_name');
+    expect(printed('SyncOperationFailures')).toContain('$labels.platform');
+    expect(printed('CriticalCPUUsage')).toContain('$labels.instance');
+    expect(printed('PostgreSQLDown')).toContain('{{ with $labels.instance }}');
+  });
+
+  test('down alerts also fire when the exporter or the series is gone', () => {
+    const expr = (name: string) => alerts.find((rule) => rule.alert === name)?.expr;
+    expect(expr('PostgreSQLDown')).toBe('pg_up == 0 or up{job="postgres-exporter"} == 0 or absent(up{job="postgres-exporter"})');
+    expect(expr('RedisDown')).toBe('redis_up == 0 or up{job="redis-exporter"} == 0 or absent(up{job="redis-exporter"})');
+    expect(expr('CeleryWorkerDown')).toContain('absent(stock_tracker_celery_workers)');
+  });
+
+  test('disk usage ignores tmpfs and overlay filesystems', () => {
+    const recording = groups.flatMap((group) => group.rules).find((rule) => rule.record === 'instance_mountpoint:node_filesystem_utilisation:ratio');
+    expect(recording?.expr).toMatch(/fstype!~"[^"]*tmpfs[^"]*overlay/);
+  });
+
+  test('a recording sits in the group of the alerts that read it, before them', () => {
+    for (const group of RULE_GROUPS) {
+      group.rules.forEach((rule, position) => {
+        if (!isAlert(rule)) return;
+        for (const read of rule.expr.metrics.filter((metric) => metric.source === 'recording')) {
+          const at = group.rules.findIndex((candidate) => candidate.name === read.name);
+          expect({ alert: rule.name, recording: read.name, before: at >= 0 && at < position }).toEqual({ alert: rule.name, recording: read.name, before: true });
+        }
+      });
+    }
+  });
+});
+
+describe('render options', () => {
+  test('the e2e timing profile scales every `for` (minutes become seconds), expressions unchanged', () => {
+    const normal = alertsOf(groupsOf());
+    const fast = alertsOf(groupsOf(renderRuleFiles({ timeScale: 1 / 60 })));
+    const forOf = (rules: RenderedRule[], name: string) => rules.find((rule) => rule.alert === name)?.for;
+    expect(forOf(fast, 'APIDown')).toBe('1s');
+    expect(forOf(fast, 'CeleryQueueBacklog')).toBe('10s');
+    expect(forOf(fast, 'Watchdog')).toBeUndefined();
+    expect(fast.map((rule) => rule.expr)).toEqual(normal.map((rule) => rule.expr));
+  });
+
+  test('group intervals scale too', () => {
+    const group = { name: 'scaled', interval: Duration.minutes(1), rules: [RULE_GROUPS[0].rules[0]] };
+    expect(groupsOf(renderRuleFiles({ groups: [group], timeScale: 0.25 }))[0].interval).toBe('15s');
+  });
+
+  test('a time scale outside (0, 1] is refused', () => {
+    expect(() => renderRuleFiles({ timeScale: 0 })).toThrow('timeScale must be in (0, 1], got 0');
+    expect(() => renderRuleFiles({ timeScale: 2 })).toThrow('got 2');
+  });
+
+  test('runbook links follow a configured base URL', () => {
+    const rules = alertsOf(groupsOf(renderRuleFiles({ runbookBaseUrl: 'https://git.example.com/ops/monitoring/-/blob/main/docs/runbooks/' })));
+    expect(rules.find((rule) => rule.alert === 'RedisDown')?.annotations?.runbook_url).toBe('https://git.example.com/ops/monitoring/-/blob/main/docs/runbooks/RedisDown.md');
+  });
+});
+
+describe('validation', () => {
+  const probe = alert({
+    name: 'ProbeDown',
+    expr: eq(select(METRICS.scrape.up, { job: 'api' }), 0),
+    for: Duration.minutes(1),
+    severity: 'warning',
+    summary: t`probe ${$label('instance')} down`,
+    description: t`probe down`,
+  });
+
+  test('a rule name used twice is refused, naming both groups', () => {
+    expect(() =>
+      validateGroups([
+        { name: 'first', rules: [probe] },
+        { name: 'second', rules: [probe] },
+      ]),
+    ).toThrow('rule "ProbeDown" is declared twice (groups "first" and "second")');
+  });
+
+  test('every shipped rule name is unique', () => {
+    expect(() => validateGroups(RULE_GROUPS)).not.toThrow();
+  });
+
+  test('malformed alert and group names are refused', () => {
+    expect(() => alert({ ...probe, name: 'probe-down' })).toThrow('alert name "probe-down" must be PascalCase');
+    expect(() => validateGroups([{ name: 'Bad Group', rules: [probe] }])).toThrow('group "Bad Group": name must be lowercase letters, digits and -');
+  });
+
+  test('a malformed rule file is never produced: the error comes before any file', () => {
+    expect(() => renderRuleFiles({ groups: [{ name: 'empty', rules: [] }] })).toThrow('group "empty" has no rules');
+  });
+});
