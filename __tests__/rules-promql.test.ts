@@ -69,7 +69,7 @@ function typosThatMustNotCompile(): void {
   // @ts-expect-error the recorded p95 keeps only `job`
   select(RECORDINGS.httpLatencyP95, { instance: 'api:8000' });
   // @ts-expect-error an annotation printing a label the expression does not keep
-  alert({ name: 'X', expr: sum(select(app.celeryWorkers)), for: fiveMinutes, severity: 'info', summary: t`${$label('instance')}`, description: t`x` });
+  alert({ name: 'X', group: 'celery', expr: sum(select(app.celeryWorkers)), for: fiveMinutes, severity: 'info', summary: t`${$label('instance')}`, description: t`x` });
 }
 void typosThatMustNotCompile;
 

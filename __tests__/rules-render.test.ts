@@ -172,6 +172,7 @@ describe('render options', () => {
 describe('validation', () => {
   const probe = alert({
     name: 'ProbeDown',
+    group: 'monitoring',
     expr: eq(select(METRICS.scrape.up, { job: 'api' }), 0),
     for: Duration.minutes(1),
     severity: 'warning',

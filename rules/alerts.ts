@@ -6,7 +6,7 @@
  */
 import { Duration } from '../config/duration';
 import { Gauge, JOB, METRICS, ScrapeJobName, TARGET_LABELS } from './catalog';
-import { $label, $labelOr, $value, Template, alert, t } from './model';
+import { $label, $labelOr, $value, RuleGroupName, Template, alert, t } from './model';
 import {
   Expr,
   absent,
@@ -58,6 +58,7 @@ function backendDown(backendUp: Gauge<typeof TARGET_LABELS>, exporterJob: Scrape
 
 export const APIDown = alert({
   name: 'APIDown',
+  group: 'stock-tracker-api',
   expr: targetDown(JOB.api),
   for: Duration.minutes(1),
   severity: 'critical',
@@ -67,6 +68,7 @@ export const APIDown = alert({
 
 export const PostgreSQLDown = alert({
   name: 'PostgreSQLDown',
+  group: 'postgresql',
   expr: backendDown(METRICS.postgres.up, JOB.postgresExporter),
   for: Duration.minutes(1),
   severity: 'critical',
@@ -76,6 +78,7 @@ export const PostgreSQLDown = alert({
 
 export const RedisDown = alert({
   name: 'RedisDown',
+  group: 'redis',
   expr: backendDown(METRICS.redis.up, JOB.redisExporter),
   for: Duration.minutes(1),
   severity: 'critical',
@@ -85,6 +88,7 @@ export const RedisDown = alert({
 
 export const CeleryWorkerDown = alert({
   name: 'CeleryWorkerDown',
+  group: 'celery',
   expr: or(lt(sum(select(app.celeryWorkers)), 1), absent(app.celeryWorkers)),
   for: Duration.minutes(2),
   severity: 'critical',
@@ -94,6 +98,7 @@ export const CeleryWorkerDown = alert({
 
 export const HighErrorRate = alert({
   name: 'HighErrorRate',
+  group: 'stock-tracker-api',
   expr: and(
     gt(select(RECORDINGS.httpErrorRatio), level(THRESHOLDS.httpErrorRatio, 'critical')),
     gt(select(RECORDINGS.httpRequestRate), MINIMUM_TRAFFIC.httpRequestsPerSecond.value),
@@ -106,6 +111,7 @@ export const HighErrorRate = alert({
 
 export const DatabaseConnectionPoolExhausted = alert({
   name: 'DatabaseConnectionPoolExhausted',
+  group: 'postgresql',
   expr: gt(select(RECORDINGS.postgresConnections), level(THRESHOLDS.postgresConnections, 'critical')),
   for: Duration.minutes(2),
   severity: 'critical',
@@ -115,6 +121,7 @@ export const DatabaseConnectionPoolExhausted = alert({
 
 interface UsageAlertSpec<N extends string, L extends string> {
   name: N;
+  group: RuleGroupName;
   severity: 'critical' | 'warning';
   usage: Expr<L>;
   threshold: Threshold<'critical' | 'warning'>;
@@ -128,6 +135,7 @@ interface UsageAlertSpec<N extends string, L extends string> {
 function usageAlert<const N extends string, L extends string>(spec: UsageAlertSpec<N, L>) {
   return alert({
     name: spec.name,
+    group: spec.group,
     expr: gt(spec.usage, level(spec.threshold, spec.severity)),
     for: spec.for,
     severity: spec.severity,
@@ -141,6 +149,7 @@ const filesystem = t`${$label('mountpoint')} (${$label('device')}) of ${$label('
 
 export const CriticalCPUUsage = usageAlert({
   name: 'CriticalCPUUsage',
+  group: 'host',
   severity: 'critical',
   usage: select(RECORDINGS.cpuUtilisation),
   threshold: THRESHOLDS.cpuUsage,
@@ -151,6 +160,7 @@ export const CriticalCPUUsage = usageAlert({
 
 export const CriticalMemoryUsage = usageAlert({
   name: 'CriticalMemoryUsage',
+  group: 'host',
   severity: 'critical',
   usage: select(RECORDINGS.memoryUtilisation),
   threshold: THRESHOLDS.memoryUsage,
@@ -161,6 +171,7 @@ export const CriticalMemoryUsage = usageAlert({
 
 export const CriticalDiskUsage = usageAlert({
   name: 'CriticalDiskUsage',
+  group: 'host',
   severity: 'critical',
   usage: select(RECORDINGS.filesystemUtilisation),
   threshold: THRESHOLDS.diskUsage,
@@ -173,6 +184,7 @@ export const CriticalDiskUsage = usageAlert({
 
 export const HighLatency = alert({
   name: 'HighLatency',
+  group: 'stock-tracker-api',
   expr: and(
     gt(select(RECORDINGS.httpLatencyP95), level(THRESHOLDS.httpLatencyP95, 'warning')),
     gt(select(RECORDINGS.httpRequestRate), MINIMUM_TRAFFIC.httpRequestsPerSecond.value),
@@ -185,6 +197,7 @@ export const HighLatency = alert({
 
 export const SlowDatabaseQueries = alert({
   name: 'SlowDatabaseQueries',
+  group: 'stock-tracker-api',
   expr: gt(select(RECORDINGS.dbQueryLatencyP95), level(THRESHOLDS.dbQueryLatencyP95, 'warning')),
   for: Duration.minutes(5),
   severity: 'warning',
@@ -194,6 +207,7 @@ export const SlowDatabaseQueries = alert({
 
 export const HighDatabaseConnections = alert({
   name: 'HighDatabaseConnections',
+  group: 'postgresql',
   expr: gt(select(RECORDINGS.postgresConnections), level(THRESHOLDS.postgresConnections, 'warning')),
   for: Duration.minutes(5),
   severity: 'warning',
@@ -203,6 +217,7 @@ export const HighDatabaseConnections = alert({
 
 export const RedisHighMemoryUsage = alert({
   name: 'RedisHighMemoryUsage',
+  group: 'redis',
   expr: gt(select(RECORDINGS.redisMemoryUtilisation), level(THRESHOLDS.redisMemoryUsage, 'warning')),
   for: Duration.minutes(5),
   severity: 'warning',
@@ -212,6 +227,7 @@ export const RedisHighMemoryUsage = alert({
 
 export const CeleryQueueBacklog = alert({
   name: 'CeleryQueueBacklog',
+  group: 'celery',
   expr: gt(maxBy(['queue_name'], select(app.celeryQueueLength)), level(THRESHOLDS.celeryQueueLength, 'warning')),
   for: Duration.minutes(10),
   severity: 'warning',
@@ -221,6 +237,7 @@ export const CeleryQueueBacklog = alert({
 
 export const CeleryHighFailureRate = alert({
   name: 'CeleryHighFailureRate',
+  group: 'celery',
   expr: and(
     gt(select(RECORDINGS.celeryFailureRatio), level(THRESHOLDS.celeryFailureRatio, 'warning')),
     gt(select(RECORDINGS.celeryTaskRate), MINIMUM_TRAFFIC.celeryTasksPerSecond.value),
@@ -233,6 +250,7 @@ export const CeleryHighFailureRate = alert({
 
 export const HighCPUUsage = usageAlert({
   name: 'HighCPUUsage',
+  group: 'host',
   severity: 'warning',
   usage: select(RECORDINGS.cpuUtilisation),
   threshold: THRESHOLDS.cpuUsage,
@@ -243,6 +261,7 @@ export const HighCPUUsage = usageAlert({
 
 export const HighMemoryUsage = usageAlert({
   name: 'HighMemoryUsage',
+  group: 'host',
   severity: 'warning',
   usage: select(RECORDINGS.memoryUtilisation),
   threshold: THRESHOLDS.memoryUsage,
@@ -253,6 +272,7 @@ export const HighMemoryUsage = usageAlert({
 
 export const HighDiskUsage = usageAlert({
   name: 'HighDiskUsage',
+  group: 'host',
   severity: 'warning',
   usage: select(RECORDINGS.filesystemUtilisation),
   threshold: THRESHOLDS.diskUsage,
@@ -265,6 +285,7 @@ export const HighDiskUsage = usageAlert({
 
 export const SyncOperationFailures = alert({
   name: 'SyncOperationFailures',
+  group: 'business',
   expr: gt(select(RECORDINGS.syncFailureRatio), level(THRESHOLDS.syncFailureRatio, 'info')),
   for: Duration.minutes(15),
   severity: 'info',
@@ -276,6 +297,7 @@ const syncSilence = Duration.seconds(level(THRESHOLDS.syncSilence, 'info'));
 
 export const NoSyncActivity = alert({
   name: 'NoSyncActivity',
+  group: 'business',
   expr: or(eq(sum(increase(app.syncOperations, syncSilence)), 0), absentOverTime(app.syncOperations, syncSilence)),
   for: Duration.seconds(0),
   severity: 'info',
@@ -285,6 +307,7 @@ export const NoSyncActivity = alert({
 
 export const GoogleSheetsAPIErrors = alert({
   name: 'GoogleSheetsAPIErrors',
+  group: 'business',
   expr: gt(
     sumBy(['operation'], increase(select(app.googleSheetsOperations, { outcome: 'failure' }), Duration.minutes(15))),
     level(THRESHOLDS.googleSheetsFailures, 'info'),
@@ -299,6 +322,7 @@ export const GoogleSheetsAPIErrors = alert({
 
 export const Watchdog = alert({
   name: 'Watchdog',
+  group: 'monitoring',
   expr: vector(1),
   for: Duration.seconds(0),
   severity: 'none',
@@ -308,6 +332,7 @@ export const Watchdog = alert({
 
 export const TargetDown = alert({
   name: 'TargetDown',
+  group: 'monitoring',
   expr: eq(select(scrape.up), 0),
   for: Duration.minutes(5),
   severity: 'warning',
@@ -317,6 +342,7 @@ export const TargetDown = alert({
 
 export const PrometheusRuleEvaluationFailures = alert({
   name: 'PrometheusRuleEvaluationFailures',
+  group: 'monitoring',
   expr: gt(increase(prometheus.ruleEvaluationFailures, Duration.minutes(5)), 0),
   for: Duration.minutes(5),
   severity: 'critical',
@@ -326,6 +352,7 @@ export const PrometheusRuleEvaluationFailures = alert({
 
 export const PrometheusConfigReloadFailed = alert({
   name: 'PrometheusConfigReloadFailed',
+  group: 'monitoring',
   expr: eq(select(prometheus.configReloadSuccessful), 0),
   for: Duration.minutes(10),
   severity: 'warning',
@@ -336,6 +363,7 @@ export const PrometheusConfigReloadFailed = alert({
 const tsdbWindow = Duration.hours(3);
 export const PrometheusTSDBFailures = alert({
   name: 'PrometheusTSDBFailures',
+  group: 'monitoring',
   expr: or(
     or(gt(increase(prometheus.tsdbCompactionsFailed, tsdbWindow), 0), gt(increase(prometheus.tsdbHeadTruncationsFailed, tsdbWindow), 0)),
     gt(increase(prometheus.tsdbReloadsFailed, tsdbWindow), 0),
@@ -351,6 +379,7 @@ const notificationLabels = ['job', 'instance', 'integration'] as const;
 const notificationWindow = Duration.minutes(15);
 export const AlertmanagerNotificationsFailing = alert({
   name: 'AlertmanagerNotificationsFailing',
+  group: 'monitoring',
   expr: gt(
     ratio(
       sumBy(notificationLabels, rate(alertmanager.notificationsFailed, notificationWindow)),
@@ -366,6 +395,7 @@ export const AlertmanagerNotificationsFailing = alert({
 
 export const AlertmanagerConfigReloadFailed = alert({
   name: 'AlertmanagerConfigReloadFailed',
+  group: 'monitoring',
   expr: eq(select(alertmanager.configReloadSuccessful), 0),
   for: Duration.minutes(10),
   severity: 'warning',
@@ -375,6 +405,7 @@ export const AlertmanagerConfigReloadFailed = alert({
 
 export const ContainerRestarting = alert({
   name: 'ContainerRestarting',
+  group: 'containers',
   expr: gt(overTime('changes', select(cadvisor.startTime, { name: not('') }), Duration.minutes(15)), level(THRESHOLDS.containerRestarts, 'warning')),
   for: Duration.seconds(0),
   severity: 'warning',

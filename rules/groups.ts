@@ -1,83 +1,42 @@
 /**
- * The rule groups, one file each (`rules/<group>.yml`). A recording sits in the group of the
- * alerts that read it: rules of a group run in order, so those alerts see this evaluation's value.
+ * The rule groups, one file each (`rules/<group>.yml`). Each alert names its group; a recording
+ * sits in the group of the alerts that read it, first: rules of a group run in order, so those
+ * alerts see this evaluation's value.
  */
 import * as alerts from './alerts';
-import { RuleGroup } from './model';
-import { RECORDINGS } from './recordings';
+import { AlertRule, AlertSeverity, RULE_GROUP_NAMES, RuleGroup, RuleGroupName } from './model';
+import { RECORDINGS, Recording } from './recordings';
 
-export const RULE_GROUPS: readonly RuleGroup[] = [
-  {
-    name: 'stock-tracker-api',
-    rules: [
-      RECORDINGS.httpRequestRate,
-      RECORDINGS.httpRequestRateByStatus,
-      RECORDINGS.httpErrorRatio,
-      RECORDINGS.httpLatencyP50,
-      RECORDINGS.httpLatencyP95,
-      RECORDINGS.httpLatencyP99,
-      RECORDINGS.dbQueryLatencyP95,
-      alerts.APIDown,
-      alerts.HighErrorRate,
-      alerts.HighLatency,
-      alerts.SlowDatabaseQueries,
-    ],
-  },
-  {
-    name: 'celery',
-    rules: [RECORDINGS.celeryTaskRate, RECORDINGS.celeryFailureRatio, alerts.CeleryWorkerDown, alerts.CeleryQueueBacklog, alerts.CeleryHighFailureRate],
-  },
-  {
-    name: 'business',
-    rules: [
-      RECORDINGS.syncRate,
-      RECORDINGS.syncFailureRatio,
-      RECORDINGS.syncDurationP95,
-      alerts.SyncOperationFailures,
-      alerts.NoSyncActivity,
-      alerts.GoogleSheetsAPIErrors,
-    ],
-  },
-  {
-    name: 'postgresql',
-    rules: [RECORDINGS.postgresConnections, alerts.PostgreSQLDown, alerts.DatabaseConnectionPoolExhausted, alerts.HighDatabaseConnections],
-  },
-  {
-    name: 'redis',
-    rules: [RECORDINGS.redisMemoryUtilisation, alerts.RedisDown, alerts.RedisHighMemoryUsage],
-  },
-  {
-    name: 'host',
-    rules: [
-      RECORDINGS.cpuUtilisation,
-      RECORDINGS.memoryUtilisation,
-      RECORDINGS.filesystemUtilisation,
-      alerts.CriticalCPUUsage,
-      alerts.CriticalMemoryUsage,
-      alerts.CriticalDiskUsage,
-      alerts.HighCPUUsage,
-      alerts.HighMemoryUsage,
-      alerts.HighDiskUsage,
-    ],
-  },
-  {
-    name: 'containers',
-    rules: [alerts.ContainerRestarting],
-  },
-  {
-    name: 'monitoring',
-    rules: [
-      alerts.Watchdog,
-      alerts.TargetDown,
-      alerts.PrometheusRuleEvaluationFailures,
-      alerts.PrometheusConfigReloadFailed,
-      alerts.PrometheusTSDBFailures,
-      alerts.AlertmanagerNotificationsFailing,
-      alerts.AlertmanagerConfigReloadFailed,
-    ],
-  },
-];
+const RECORDINGS_BY_GROUP: Record<RuleGroupName, Recording[]> = {
+  'stock-tracker-api': [
+    RECORDINGS.httpRequestRate,
+    RECORDINGS.httpRequestRateByStatus,
+    RECORDINGS.httpErrorRatio,
+    RECORDINGS.httpLatencyP50,
+    RECORDINGS.httpLatencyP95,
+    RECORDINGS.httpLatencyP99,
+    RECORDINGS.dbQueryLatencyP95,
+  ],
+  celery: [RECORDINGS.celeryTaskRate, RECORDINGS.celeryFailureRatio],
+  business: [RECORDINGS.syncRate, RECORDINGS.syncFailureRatio, RECORDINGS.syncDurationP95],
+  postgresql: [RECORDINGS.postgresConnections],
+  redis: [RECORDINGS.redisMemoryUtilisation],
+  host: [RECORDINGS.cpuUtilisation, RECORDINGS.memoryUtilisation, RECORDINGS.filesystemUtilisation],
+  containers: [],
+  monitoring: [],
+};
+
+const SEVERITY_ORDER: readonly AlertSeverity[] = ['critical', 'warning', 'info', 'none'];
 
 /** Every alert, by name: the names routing and inhibition (alerting/) may refer to. */
 export const ALERTS = alerts;
 export type AlertName = (typeof alerts)[keyof typeof alerts]['name'];
+
+/** A group's alerts, most severe first, then by name (a stable file order). */
+function alertsOf(group: RuleGroupName): AlertRule[] {
+  return (Object.values(alerts) as AlertRule[])
+    .filter((rule) => rule.group === group)
+    .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.name.localeCompare(b.name));
+}
+
+export const RULE_GROUPS: readonly RuleGroup[] = RULE_GROUP_NAMES.map((name) => ({ name, rules: [...RECORDINGS_BY_GROUP[name], ...alertsOf(name)] }));

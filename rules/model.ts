@@ -117,9 +117,15 @@ export function t<P extends Hole[]>(strings: TemplateStringsArray, ...holes: P):
   return new Template(merged);
 }
 
+/** The rule groups, one file each (`rules/<group>.yml`), in file order. */
+export const RULE_GROUP_NAMES = ['stock-tracker-api', 'celery', 'business', 'postgresql', 'redis', 'host', 'containers', 'monitoring'] as const;
+export type RuleGroupName = (typeof RULE_GROUP_NAMES)[number];
+
 export interface AlertSpec<L extends string, P extends string> {
   /** PascalCase, unique across all groups: the `alertname` label. */
   name: string;
+  /** The group (and file) the alert is evaluated in: the one holding the recordings it reads. */
+  group: RuleGroupName;
   expr: Expr<L, P>;
   /** How long the condition must hold before the alert fires. */
   for: Duration;
