@@ -41,6 +41,11 @@ function shown<S extends Severity>(threshold: Threshold<S>, severity: S): string
   return formatThreshold(level(threshold, severity), threshold.unit);
 }
 
+/** `condition`, judged only while `traffic` is above its minimum: a ratio over a handful of events is noise. */
+function withTraffic<L extends string>(condition: Expr<L>, traffic: Expr<string>, minimum: { value: number }): Expr<L> {
+  return and(condition, gt(traffic, minimum.value));
+}
+
 /** Target down, or (when nothing is scraped under the job at all) absent. */
 function targetDown(job: ScrapeJobName): Expr<'job', 'job' | 'instance'> {
   return or(eq(select(scrape.up, { job }), 0), absent(scrape.up, { job }));
@@ -99,9 +104,10 @@ export const CeleryWorkerDown = alert({
 export const HighErrorRate = alert({
   name: 'HighErrorRate',
   group: 'stock-tracker-api',
-  expr: and(
+  expr: withTraffic(
     gt(select(RECORDINGS.httpErrorRatio), level(THRESHOLDS.httpErrorRatio, 'critical')),
-    gt(select(RECORDINGS.httpRequestRate), MINIMUM_TRAFFIC.httpRequestsPerSecond.value),
+    select(RECORDINGS.httpRequestRate),
+    MINIMUM_TRAFFIC.httpRequestsPerSecond,
   ),
   for: Duration.minutes(5),
   severity: 'critical',
@@ -185,9 +191,10 @@ export const CriticalDiskUsage = usageAlert({
 export const HighLatency = alert({
   name: 'HighLatency',
   group: 'stock-tracker-api',
-  expr: and(
+  expr: withTraffic(
     gt(select(RECORDINGS.httpLatencyP95), level(THRESHOLDS.httpLatencyP95, 'warning')),
-    gt(select(RECORDINGS.httpRequestRate), MINIMUM_TRAFFIC.httpRequestsPerSecond.value),
+    select(RECORDINGS.httpRequestRate),
+    MINIMUM_TRAFFIC.httpRequestsPerSecond,
   ),
   for: Duration.minutes(5),
   severity: 'warning',
@@ -238,9 +245,10 @@ export const CeleryQueueBacklog = alert({
 export const CeleryHighFailureRate = alert({
   name: 'CeleryHighFailureRate',
   group: 'celery',
-  expr: and(
+  expr: withTraffic(
     gt(select(RECORDINGS.celeryFailureRatio), level(THRESHOLDS.celeryFailureRatio, 'warning')),
-    gt(select(RECORDINGS.celeryTaskRate), MINIMUM_TRAFFIC.celeryTasksPerSecond.value),
+    select(RECORDINGS.celeryTaskRate),
+    MINIMUM_TRAFFIC.celeryTasksPerSecond,
   ),
   for: Duration.minutes(5),
   severity: 'warning',
