@@ -32,6 +32,13 @@ export const ENV_FIELDS: Record<string, string> = {
   REDIS_TARGET: 'targets.redis',
   TELEGRAM_SEPARATE_CHATS: 'telegramSeparateChats',
   ALERTMANAGER_EXTERNAL_URL: 'alerting.externalUrl',
+  STATE_BACKEND: 'backend.type',
+  STATE_LOCAL_PATH: 'backend.path',
+  STATE_S3_BUCKET: 'backend.bucket',
+  STATE_S3_KEY: 'backend.key',
+  STATE_S3_REGION: 'backend.region',
+  STATE_S3_DYNAMODB_TABLE: 'backend.dynamodbTable',
+  STATE_PG_SCHEMA: 'backend.schemaName',
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

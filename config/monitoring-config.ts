@@ -11,6 +11,7 @@ import { AlertingSettings, DEFAULT_ALERTING_SETTINGS, parseAlertingSettings } fr
 import { Duration } from './duration';
 import { ConfigReader } from './errors';
 import { Fields, HOST_PORT, NAME } from './fields';
+import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
 import { SEVERITIES, Severity, isSeverity } from '../rules/severity';
 import { SCRAPE_JOBS } from '../prometheus/jobs';
 
@@ -119,6 +120,8 @@ export interface MonitoringConfig {
   telegramSeparateChats: Severity[];
   /** Alertmanager's timings, external URL and Watchdog heartbeat (see alerting-settings.ts). */
   alerting: AlertingSettings;
+  /** Where Terraform keeps the state: local file (default), S3 or PostgreSQL (see state-backend.ts). */
+  backend: BackendSettings;
 }
 
 /** What a user may give: any subset, durations as Prometheus strings, lists as arrays or comma lists. */
@@ -163,6 +166,7 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
   },
   telegramSeparateChats: [],
   alerting: DEFAULT_ALERTING_SETTINGS,
+  backend: DEFAULT_BACKEND_SETTINGS,
 };
 
 type SectionParser<K extends keyof MonitoringConfig> = (raw: unknown, fields: Fields) => MonitoringConfig[K];
@@ -303,6 +307,7 @@ const SECTIONS: { [K in keyof MonitoringConfig]: SectionParser<K> } = {
   targets: parseTargets,
   telegramSeparateChats: parseSeverities,
   alerting: parseAlertingSettings,
+  backend: parseBackendSettings,
 };
 
 /** Validates raw input against the defaults; throws `ConfigError` listing every bad field. */
