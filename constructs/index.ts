@@ -7,4 +7,5 @@ export * from './grafana-container';
 export * from './exporter-containers';
 export * from './grafana-provisioning';
 export * from './secret-variables';
+export * from './state-backend';
 export * from './monitoring-stack';

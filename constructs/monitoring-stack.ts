@@ -18,6 +18,7 @@ import { GrafanaContainer } from './grafana-container';
 import { CadvisorContainer, NodeExporterContainer, PostgresExporterContainer, RedisExporterContainer } from './exporter-containers';
 import { GrafanaProvisioning, GRAFANA_PROVIDER_VERSION } from './grafana-provisioning';
 import { SecretVariables } from './secret-variables';
+import { configureStateBackend } from './state-backend';
 
 export interface MonitoringStackProps {
   config: MonitoringConfig;
@@ -47,6 +48,7 @@ export class MonitoringStack extends TerraformStack {
     super(scope, id);
     const { config } = props;
 
+    configureStateBackend(this, id, config.backend);
     new DockerProvider(this, 'docker', { host: config.dockerHost });
     // The generated Grafana bindings carry no version: pin the release they were generated from.
     this.addOverride('terraform.required_providers.grafana.version', GRAFANA_PROVIDER_VERSION);
