@@ -324,3 +324,14 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
 export function containerName(config: Pick<MonitoringConfig, 'namePrefix'>, component: ComponentName): string {
   return `${config.namePrefix}-${component.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
+
+/**
+ * Where the Docker host reaches a component: its published port on the bind address (loopback when
+ * published on 0.0.0.0), or for Grafana the configured `grafana.url`.
+ */
+export function publishedUrl(config: Pick<MonitoringConfig, 'bindAddress' | 'components' | 'grafana'>, component: ComponentName): string {
+  if (component === 'grafana' && config.grafana.url) return config.grafana.url;
+  const bindAddress = component === 'grafana' ? config.grafana.bindAddress : config.bindAddress;
+  const host = bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
+  return `http://${host}:${config.components[component].port}`;
+}

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DataDockerNetwork } from '@cdktf/provider-docker/lib/data-docker-network';
-import { MonitoringConfig, containerName } from '../config/monitoring-config';
+import { MonitoringConfig, containerName, publishedUrl } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
 import { renderRuleFiles } from '../rules';
 import { AlertmanagerSecrets, renderAlertmanagerFiles } from '../alerting';
@@ -28,13 +28,6 @@ export interface MonitoringStackProps {
   alertmanagerFiles?: (config: MonitoringConfig, secrets: AlertmanagerSecrets) => RenderedFile[];
   /** Default `renderDashboards(config)`. */
   dashboards?: RenderedDashboard[];
-}
-
-/** Grafana as Terraform reaches it: the configured URL, else its published port. */
-export function grafanaUrl(config: MonitoringConfig): string {
-  if (config.grafana.url) return config.grafana.url;
-  const host = config.grafana.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.grafana.bindAddress;
-  return `http://${host}:${config.components.grafana.port}`;
 }
 
 export class MonitoringStack extends TerraformStack {
@@ -96,7 +89,7 @@ export class MonitoringStack extends TerraformStack {
     new CadvisorContainer(this, 'cadvisor', common('cadvisor'));
 
     this.grafanaProvisioning = new GrafanaProvisioning(this, 'grafana-provisioning', {
-      url: grafanaUrl(config),
+      url: publishedUrl(config, 'grafana'),
       adminUser: config.grafana.adminUser,
       adminPassword: this.secrets.grafanaPassword.stringValue,
       grafana: this.grafana.container,
@@ -106,8 +99,11 @@ export class MonitoringStack extends TerraformStack {
       dashboards: props.dashboards ?? renderDashboards(config),
     });
 
-    const publishedAt = (component: 'prometheus' | 'alertmanager') => `http://${config.bindAddress}:${config.components[component].port}`;
-    const outputs = { grafana_url: grafanaUrl(config), prometheus_url: publishedAt('prometheus'), alertmanager_url: publishedAt('alertmanager') };
+    const outputs = {
+      grafana_url: publishedUrl(config, 'grafana'),
+      prometheus_url: publishedUrl(config, 'prometheus'),
+      alertmanager_url: publishedUrl(config, 'alertmanager'),
+    };
     for (const [name, value] of Object.entries(outputs)) {
       new TerraformOutput(this, name, { value }).overrideLogicalId(name);
     }
