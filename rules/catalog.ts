@@ -111,6 +111,8 @@ const endpoint = label('Route template as declared in FastAPI (`/api/v1/products
 const method = label('HTTP method', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const taskName = label('Celery task name (`app.tasks.sync_stocks`)');
 const platform = label('Marketplace', PLATFORMS);
+/** Business metrics carry the tenant, so a seller's failing syncs or sheets can be told apart from everyone's. */
+const tenant = label('Tenant id (a bounded set: one per customer account)');
 
 /** The Stock Tracker service's own metrics: what the Python app must expose. */
 const APP_METRICS = {
@@ -152,24 +154,29 @@ const APP_METRICS = {
     help: 'Celery workers that answered the last ping',
   }),
   productsTracked: app.gauge('stock_tracker_products_tracked', {
-    help: 'Products whose stock is tracked, per tenant',
-    labels: { tenant: label('Tenant id (a bounded set: one per customer account)') },
+    help: 'Products whose stock is tracked, per tenant and marketplace',
+    labels: { tenant, platform },
   }),
   syncOperations: app.counter('stock_tracker_sync_operations_total', {
     help: 'Stock sync runs against a marketplace, by outcome',
-    labels: { platform, outcome: label('How the sync ended', OUTCOMES) },
+    labels: { tenant, platform, outcome: label('How the sync ended', OUTCOMES) },
   }),
   syncDuration: app.histogram('stock_tracker_sync_duration_seconds', {
     help: 'Run time of a stock sync against a marketplace',
-    labels: { platform },
+    labels: { tenant, platform },
   }),
   externalApiErrors: app.counter('stock_tracker_external_api_errors_total', {
     help: 'Failed calls to a marketplace API',
-    labels: { platform, error_type: label('Failure class: `timeout`, `rate_limited`, `http_5xx`, `http_4xx`, `invalid_response`') },
+    labels: { tenant, platform, error_type: label('Failure class: `timeout`, `rate_limited`, `http_5xx`, `http_4xx`, `invalid_response`') },
   }),
   googleSheetsOperations: app.counter('stock_tracker_google_sheets_operations_total', {
     help: 'Google Sheets API calls, by operation and outcome',
-    labels: { operation: label('Sheets call', ['read', 'write', 'create', 'format']), outcome: label('How the call ended', OUTCOMES) },
+    labels: {
+      tenant,
+      platform: label('Marketplace whose stock the call reads or writes', PLATFORMS),
+      operation: label('Sheets call', ['read', 'write', 'create', 'format']),
+      outcome: label('How the call ended', OUTCOMES),
+    },
   }),
 };
 
