@@ -1,0 +1,122 @@
+/**
+ * Alertmanager, through its v2 API: configuration loaded, the receivers of the typed routing
+ * present, silences and active alerts (the Watchdog proves Prometheus reaches it), and on request
+ * a test alert that goes the way a real one does, to Telegram.
+ */
+import { hostname } from 'node:os';
+import { Severity } from '../../rules';
+import { WATCHDOG } from '../../alerting';
+import { Check, failed, passed } from './check';
+import { HttpClient } from './http';
+import { listed } from './prometheus';
+import { CheckTargets } from './targets';
+
+interface Status {
+  cluster: { status: string };
+  config: { original: string };
+  uptime: string;
+  versionInfo?: { version?: string };
+}
+
+interface Silence {
+  id: string;
+  status: { state: 'active' | 'pending' | 'expired' };
+  matchers: { name: string; value: string; isRegex: boolean; isEqual?: boolean }[];
+  endsAt: string;
+  createdBy: string;
+}
+
+interface AmAlert {
+  labels: Record<string, string>;
+  status: { state: 'active' | 'suppressed' | 'unprocessed' };
+  receivers: { name: string }[];
+}
+
+/** Name of the alert `--test-telegram` sends; it names nothing broken. */
+export const TEST_ALERT_NAME = 'TelegramTest';
+/** The test alert resolves by itself after this long (Telegram then gets a "resolved" message). */
+const TEST_ALERT_MINUTES = 5;
+
+function matcherText(m: Silence['matchers'][number]): string {
+  return `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '=~' : '='}"${m.value}"`;
+}
+
+export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Check[] {
+  const api = (path: string) => `${targets.urls.alertmanager}/api/v2${path}`;
+  return [
+    {
+      component: 'alertmanager',
+      name: 'configuration loaded',
+      async run() {
+        const status = await http.getJson<Status>(api('/status'));
+        if (!status.config?.original?.includes('route:')) return failed('no routing in the loaded configuration');
+        return passed(`version ${status.versionInfo?.version ?? 'unknown'}, up since ${status.uptime}, cluster ${status.cluster.status}`);
+      },
+    },
+    {
+      component: 'alertmanager',
+      name: 'receivers',
+      async run() {
+        const present = new Set((await http.getJson<{ name: string }[]>(api('/receivers'))).map((receiver) => receiver.name));
+        const missing = targets.expected.receivers.filter((name) => !present.has(name));
+        return missing.length === 0 ? passed(listed([...present], 5)) : failed(`missing: ${listed(missing)}`);
+      },
+    },
+    {
+      component: 'alertmanager',
+      name: 'silences',
+      async run() {
+        const active = (await http.getJson<Silence[]>(api('/silences'))).filter((silence) => silence.status.state === 'active');
+        // A silence is a decision someone made, not a fault: listed so none is forgotten.
+        if (active.length === 0) return passed('none active');
+        return passed(`${active.length} active: ${listed(active.map((s) => `{${s.matchers.map(matcherText).join(', ')}} until ${s.endsAt} by ${s.createdBy}`), 2)}`);
+      },
+    },
+    {
+      component: 'alertmanager',
+      name: 'active alerts',
+      async run() {
+        const alerts = await http.getJson<AmAlert[]>(api('/alerts?active=true'));
+        const others = alerts.filter((alert) => alert.labels.alertname !== WATCHDOG);
+        const suppressed = others.filter((alert) => alert.status.state === 'suppressed').length;
+        const text = `${others.length} besides the ${WATCHDOG}${others.length > 0 ? ` (${suppressed} silenced or inhibited): ${listed([...new Set(others.map((a) => a.labels.alertname))])}` : ''}`;
+        return alerts.length > others.length
+          ? passed(`${WATCHDOG} received (Prometheus reaches Alertmanager); ${text}`)
+          : failed(`no ${WATCHDOG}: Prometheus' alerts do not arrive here; ${text}`);
+      },
+    },
+  ];
+}
+
+/**
+ * Posts a test alert of `severity` to Alertmanager, as Prometheus would, and reports whether it was
+ * accepted and which receiver it routes to. It ends by itself after a few minutes.
+ */
+export function telegramTestCheck(targets: CheckTargets, http: HttpClient, severity: Severity): Check {
+  return {
+    component: 'telegram',
+    name: `test alert (${severity}) accepted`,
+    async run() {
+      const now = Date.now();
+      const labels = { alertname: TEST_ALERT_NAME, severity, instance: hostname(), test_id: String(now) };
+      await http.postJson(`${targets.urls.alertmanager}/api/v2/alerts`, [
+        {
+          labels,
+          annotations: {
+            summary: `Test alert from npm run check on ${labels.instance}`,
+            description: `If you read this, ${severity} alerts reach this chat. It resolves by itself in ${TEST_ALERT_MINUTES} minutes.`,
+          },
+          startsAt: new Date(now).toISOString(),
+          endsAt: new Date(now + TEST_ALERT_MINUTES * 60_000).toISOString(),
+        },
+      ]);
+      const filter = encodeURIComponent(`test_id="${labels.test_id}"`);
+      const [stored] = await http.getJson<AmAlert[]>(`${targets.urls.alertmanager}/api/v2/alerts?filter=${filter}`);
+      if (!stored) return failed('Alertmanager answered 200 but does not list the alert');
+      const receivers = stored.receivers.map((receiver) => receiver.name);
+      if (stored.status.state === 'suppressed') return failed(`accepted, but silenced or inhibited: it will not be sent (routed to ${listed(receivers)})`);
+      const wait = targets.expected.groupWait[severity];
+      return passed(`accepted and routed to ${listed(receivers)}: the message follows after the group wait (${wait})`);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The check model: each check is a typed object (what it checks, on which component, and how),
+ * so the CLI, its tests and the e2e harness run the same list in-process.
+ */
+
+/** What a check is about: a monitoring component, or the application's API. */
+export type CheckComponent =
+  | 'prometheus'
+  | 'alertmanager'
+  | 'grafana'
+  | 'postgresExporter'
+  | 'redisExporter'
+  | 'nodeExporter'
+  | 'cadvisor'
+  | 'api'
+  | 'telegram';
+
+export interface CheckOutcome {
+  ok: boolean;
+  /** One line an operator reads: what was found, and for a failure what is wrong. Never a secret. */
+  detail: string;
+}
+
+export interface Check {
+  component: CheckComponent;
+  name: string;
+  /**
+   * A check that must pass first (the component answering): when it fails this one is reported
+   * failed without running, so a stopped Prometheus is one clear row, not twenty timeouts.
+   */
+  requires?: Check;
+  run(): Promise<CheckOutcome>;
+}
+
+export interface CheckResult extends CheckOutcome {
+  component: CheckComponent;
+  name: string;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  /** Checks run at once (each of their requests has its own time limit). Default 4. */
+  concurrency?: number;
+  /** Called when a check starts, with how many have finished. */
+  onStart?: (check: Check, finished: number, total: number) => void;
+}
+
+export function passed(detail: string): CheckOutcome {
+  return { ok: true, detail };
+}
+
+export function failed(detail: string): CheckOutcome {
+  return { ok: false, detail };
+}
+
+/** A check that throws fails with the error's message, so one broken check never hides the others. */
+async function runOne(check: Check, requirement: Promise<CheckResult> | undefined): Promise<CheckResult> {
+  const started = Date.now();
+  let outcome: CheckOutcome;
+  const required = await requirement;
+  if (required && !required.ok) {
+    outcome = failed(`not checked: ${required.name} failed`);
+  } else {
+    try {
+      outcome = await check.run();
+    } catch (error) {
+      outcome = failed(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return { component: check.component, name: check.name, ...outcome, durationMs: Date.now() - started };
+}
+
+/**
+ * Runs every check, a few at a time; results come back in the order of `checks`. A required check
+ * must come before the checks that require it (workers take checks in order, so it has started).
+ */
+export async function runChecks(checks: readonly Check[], options: RunOptions = {}): Promise<CheckResult[]> {
+  const running = new Map<Check, Promise<CheckResult>>();
+  let next = 0;
+  let finished = 0;
+  const worker = async () => {
+    while (next < checks.length) {
+      const check = checks[next++];
+      options.onStart?.(check, finished, checks.length);
+      const result = runOne(check, check.requires && running.get(check.requires));
+      running.set(check, result);
+      await result;
+      finished++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, checks.length) }, worker));
+  return Promise.all(checks.map((check) => running.get(check) as Promise<CheckResult>));
+}
+
+export function allPassed(results: readonly CheckResult[]): boolean {
+  return results.every((result) => result.ok);
+}

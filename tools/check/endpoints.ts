@@ -1,0 +1,87 @@
+/**
+ * Each component answers its own endpoint; the exporters also say whether they reach what they
+ * watch (`pg_up`, `redis_up`), which is how the check sees the application's PostgreSQL and Redis.
+ */
+import { ComponentName } from '../../config/monitoring-config';
+import { METRICS, Metric } from '../../rules';
+import { Check, CheckOutcome, failed, passed } from './check';
+import { HttpClient, excerpt } from './http';
+import { CheckTargets } from './targets';
+
+export interface HealthEndpoint {
+  /** Path that answers 200 when the component works (more than "the process runs"). */
+  path: string;
+  /** What the answer must say besides 200; default anything. */
+  judge?: (body: string) => CheckOutcome;
+}
+
+/** Value of an unlabelled sample in a text exposition, or undefined when absent. */
+export function sampleValue(exposition: string, metric: Metric): number | undefined {
+  const line = new RegExp(`^${metric.name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(exposition);
+  return line ? Number(line[1]) : undefined;
+}
+
+/** An exporter's answer carries `metric` at 1: it reaches what it watches. */
+function reaches(metric: Metric, backend: string): (body: string) => CheckOutcome {
+  return (body) => {
+    const value = sampleValue(body, metric);
+    if (value === undefined) return failed(`answers, but without ${metric.name}: is it the right exporter?`);
+    return value === 1 ? passed(`answers; ${metric.name} 1: reaches ${backend}`) : failed(`answers, but ${metric.name} is ${value}: it cannot reach ${backend}`);
+  };
+}
+
+function carries(metric: Metric): (body: string) => CheckOutcome {
+  return (body) => (sampleValue(body, metric) === undefined ? failed(`answers, but without ${metric.name}`) : passed(`answers with ${metric.name}`));
+}
+
+function grafanaDatabaseOk(body: string): CheckOutcome {
+  const health = JSON.parse(body) as { database?: string; version?: string };
+  return health.database === 'ok' ? passed(`version ${health.version ?? 'unknown'}, database ok`) : failed(`database ${health.database ?? 'not reported'}`);
+}
+
+export const HEALTH_ENDPOINTS: Record<ComponentName, HealthEndpoint> = {
+  prometheus: { path: '/-/ready' },
+  alertmanager: { path: '/-/ready' },
+  grafana: { path: '/api/health', judge: grafanaDatabaseOk },
+  postgresExporter: { path: '/metrics', judge: reaches(METRICS.postgres.up, 'PostgreSQL') },
+  redisExporter: { path: '/metrics', judge: reaches(METRICS.redis.up, 'Redis') },
+  nodeExporter: { path: '/metrics', judge: carries(METRICS.node.load1) },
+  cadvisor: { path: '/healthz' },
+};
+
+/** One check per component: its health endpoint answers 200, and says it works. */
+export function endpointChecks(targets: CheckTargets, http: HttpClient): Check[] {
+  return (Object.keys(HEALTH_ENDPOINTS) as ComponentName[]).map((component) => {
+    const endpoint = HEALTH_ENDPOINTS[component];
+    const url = `${targets.urls[component]}${endpoint.path}`;
+    return {
+      component,
+      name: `answers ${endpoint.path}`,
+      async run() {
+        const answer = await http.get(url);
+        if (answer.status !== 200) return failed(`${url} answered ${answer.status}: ${excerpt(answer.body)}`);
+        return endpoint.judge ? endpoint.judge(answer.body) : passed(`answers: ${excerpt(answer.body, 60)}`);
+      },
+    };
+  });
+}
+
+const APP_METRIC_NAMES = Object.values(METRICS.app).map((metric) => metric.name);
+
+/** The API serves `/metrics` with the Stock Tracker metrics the rules and dashboards read. */
+export function apiChecks(targets: CheckTargets, http: HttpClient): Check[] {
+  return targets.apiMetricsUrls.map((url) => ({
+    component: 'api',
+    name: `answers ${new URL(url).pathname} (${new URL(url).host})`,
+    async run() {
+      const answer = await http.get(url).catch((error: Error) => {
+        // `api:8000` is a name on the application's Docker network, not on the host.
+        throw new Error(error.message.includes('host not found') ? `${error.message}: pass --api-url with the address the API is published on` : error.message);
+      });
+      if (answer.status !== 200) return failed(`${url} answered ${answer.status}: ${excerpt(answer.body)}`);
+      const exposed = APP_METRIC_NAMES.filter((name) => new RegExp(`^${name}(_bucket|_count|_sum)?[{ ]`, 'm').test(answer.body));
+      if (exposed.length === 0) return failed(`answers, but with none of the ${APP_METRIC_NAMES.length} Stock Tracker metrics (stock_tracker_*)`);
+      return passed(`answers with ${exposed.length} of ${APP_METRIC_NAMES.length} Stock Tracker metrics`);
+    },
+  }));
+}

@@ -1,0 +1,141 @@
+/**
+ * `npm run check`: is the deployed monitoring stack working? Reads the same configuration as the
+ * stack (environment, MONITORING_CONFIG, cdktf.json context), runs every check with a time limit
+ * on each request, shows progress on stderr and a table (or JSON) on stdout.
+ * Exit code: 0 when every check passed, 1 when one failed, 2 for a usage or configuration error.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../../config/errors';
+import { loadMonitoringConfig } from '../../config/load';
+import { SEVERITIES, Severity, isSeverity } from '../../rules/severity';
+import { CHECK_COMPONENTS, COMPONENT_LABELS, DEFAULT_TIMEOUT_MS, buildChecks } from './index';
+import { Check, CheckComponent, allPassed, runChecks } from './check';
+import { renderJson, renderTable } from './report';
+import { targetsFromConfig } from './targets';
+
+export const USAGE = `Usage: npm run check -- [options]
+
+Checks the deployed monitoring stack: every component's endpoint, Prometheus targets, rules and
+alerts, Alertmanager configuration, receivers, silences and alerts, Grafana's data source and
+dashboards. URLs and ports come from the same configuration as the stack (.env, MONITORING_CONFIG).
+
+Options:
+  --json                 print the results as JSON instead of a table
+  --test-telegram        also send a test alert through Alertmanager to Telegram
+  --severity <severity>  severity of the test alert: ${SEVERITIES.join(', ')} (default info: silent)
+  --timeout <ms>         time limit of each request (default ${DEFAULT_TIMEOUT_MS})
+  --api-url <url>        where the API serves its metrics, if not at the configured targets
+                         (e.g. http://127.0.0.1:8000/metrics); repeat for several
+  --skip <component>     do not check: ${CHECK_COMPONENTS.join(', ')}; repeat or comma-separate
+  --help                 show this help
+
+Exit code: 0 when every check passed, 1 when one failed, 2 for a usage or configuration error.`;
+
+export interface CliOptions {
+  json: boolean;
+  testTelegram?: Severity;
+  timeoutMs: number;
+  apiUrls?: string[];
+  skip: CheckComponent[];
+}
+
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: string[]): CliOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        json: { type: 'boolean', default: false },
+        'test-telegram': { type: 'boolean', default: false },
+        severity: { type: 'string' },
+        timeout: { type: 'string' },
+        'api-url': { type: 'string', multiple: true },
+        skip: { type: 'string', multiple: true },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.help) return 'help';
+  const severity = parsed.severity ?? 'info';
+  if (!isSeverity(severity)) throw new UsageError(`--severity "${severity}" is not one of ${SEVERITIES.join(', ')}`);
+  if (parsed.severity !== undefined && !parsed['test-telegram']) throw new UsageError('--severity is the severity of --test-telegram: give both');
+  const timeoutMs = parsed.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(parsed.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100) throw new UsageError(`--timeout "${parsed.timeout}" is not a whole number of milliseconds (100 or more)`);
+  for (const url of parsed['api-url'] ?? []) {
+    if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError(`--api-url "${url}" is not an http(s) URL`);
+  }
+  const skip = (parsed.skip ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  const unknown = skip.filter((name) => !(CHECK_COMPONENTS as string[]).includes(name));
+  if (unknown.length > 0) throw new UsageError(`--skip "${unknown.join(', ')}" is not a component: ${CHECK_COMPONENTS.join(', ')}`);
+  return {
+    json: parsed.json ?? false,
+    testTelegram: parsed['test-telegram'] ? severity : undefined,
+    timeoutMs,
+    apiUrls: parsed['api-url'],
+    skip: skip as CheckComponent[],
+  };
+}
+
+/** The `monitoring` key of cdktf.json's context, as `cdktf synth` sees it. */
+function cdktfContext(): unknown {
+  const cdktf = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdktf.json'), 'utf8')) as { context?: { monitoring?: unknown } };
+  return cdktf.context?.monitoring;
+}
+
+export interface Io {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Colours in the table. */
+  color: boolean;
+}
+
+/** Progress on stderr: one line rewritten in place on a terminal, a line per check elsewhere. */
+function progress(io: Io): (check: Check, finished: number, total: number) => void {
+  return (check, finished, total) => {
+    const line = `checking ${finished}/${total} · ${COMPONENT_LABELS[check.component]}: ${check.name}`;
+    io.stderr.write(io.stderr.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+  };
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, context: unknown = cdktfContext()): Promise<number> {
+  let options: CliOptions | 'help';
+  let targets;
+  try {
+    options = parseCliArgs(argv);
+    if (options === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    targets = targetsFromConfig(loadMonitoringConfig(env, context), env, options.apiUrls);
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
+    io.stderr.write(`${error.message}\n${error instanceof UsageError ? '\n' + USAGE + '\n' : ''}`);
+    return 2;
+  }
+  const checks = buildChecks(targets, { timeoutMs: options.timeoutMs, testTelegram: options.testTelegram, skip: options.skip });
+  const started = Date.now();
+  const results = await runChecks(checks, { onStart: progress(io) });
+  if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
+  io.stdout.write(`${options.json ? renderJson(results) : renderTable(results, { color: io.color, elapsedMs: Date.now() - started })}\n`);
+  return allPassed(results) ? 0 : 1;
+}
+
+if (require.main === module) {
+  const color = Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined;
+  main(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr, color }).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * Prometheus, through its HTTP API: targets of every expected job up (the ones down and why),
+ * rule groups loaded and evaluating without errors, Alertmanager found, firing alerts, and the
+ * catalog's metrics arriving from each source.
+ */
+import { METRICS, Metric, MetricGroup, seriesNames } from '../../rules';
+import { WATCHDOG } from '../../alerting';
+import { Check, CheckOutcome, failed, passed } from './check';
+import { HttpClient } from './http';
+import { CheckTargets } from './targets';
+
+interface ApiAnswer<T> {
+  status: 'success' | 'error';
+  data: T;
+  error?: string;
+}
+
+interface ActiveTarget {
+  scrapePool: string;
+  labels: Record<string, string>;
+  health: 'up' | 'down' | 'unknown';
+  lastError: string;
+}
+
+interface RuleGroupStatus {
+  name: string;
+  rules: { name: string; type: 'alerting' | 'recording'; health: 'ok' | 'err' | 'unknown'; lastError?: string }[];
+}
+
+interface PrometheusAlert {
+  labels: Record<string, string>;
+  state: 'firing' | 'pending' | 'inactive';
+}
+
+interface VectorSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** A Prometheus API client over one base URL. */
+export class PrometheusApi {
+  constructor(private readonly http: HttpClient, readonly baseUrl: string) {}
+
+  async data<T>(path: string): Promise<T> {
+    const answer = await this.http.getJson<ApiAnswer<T>>(`${this.baseUrl}${path}`);
+    if (answer.status !== 'success') throw new Error(`${path}: ${answer.error ?? 'status ' + answer.status}`);
+    return answer.data;
+  }
+
+  /** An instant query; the samples of its vector result. */
+  async query(expr: string): Promise<VectorSample[]> {
+    const result = await this.data<{ resultType: string; result: VectorSample[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`);
+    return result.resultType === 'vector' ? result.result : [];
+  }
+}
+
+/** Severities a firing alert must not have for the stack to count as healthy. */
+const ALARMING_SEVERITIES = ['critical', 'warning'];
+
+/** Up to `limit` items, then "and N more". */
+export function listed(items: readonly string[], limit = 4): string {
+  return items.length <= limit ? items.join(', ') : `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
+}
+
+function judgeJob(targets: ActiveTarget[]): CheckOutcome {
+  if (targets.length === 0) return failed('no targets: not in the scrape configuration, or discovery found none');
+  const down = targets.filter((target) => target.health !== 'up');
+  const summary = `${targets.length - down.length}/${targets.length} up`;
+  if (down.length === 0) return passed(`${summary} (${listed(targets.map((t) => t.labels.instance))})`);
+  const reasons = down.map((t) => `${t.labels.instance} ${t.health === 'unknown' ? 'not scraped yet' : `down: ${t.lastError || 'no error given'}`}`);
+  return failed(`${summary}; ${listed(reasons, 3)}`);
+}
+
+/** Which catalog groups are scraped from the monitored system, by what the table calls them. */
+const SCRAPED_SOURCES: { group: MetricGroup; label: string }[] = [
+  { group: 'app', label: 'Stock Tracker (API, Celery)' },
+  { group: 'node', label: 'node-exporter' },
+  { group: 'postgres', label: 'postgres-exporter' },
+  { group: 'redis', label: 'redis-exporter' },
+  { group: 'cadvisor', label: 'cAdvisor' },
+];
+
+/** The series name that proves a catalog metric arrives (a histogram's `_count`). */
+function probeSeries(metric: Metric): string {
+  return seriesNames(metric).find((name) => name.endsWith('_count')) ?? metric.name;
+}
+
+export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check[] {
+  const api = new PrometheusApi(http, targets.urls.prometheus);
+  const expected = targets.expected;
+  let activeTargets: Promise<ActiveTarget[]> | undefined;
+  // One request for all the per-job checks.
+  const targetsOnce = () => (activeTargets ??= api.data<{ activeTargets: ActiveTarget[] }>('/api/v1/targets?state=active').then((d) => d.activeTargets));
+  let ruleGroups: Promise<RuleGroupStatus[]> | undefined;
+  const rulesOnce = () => (ruleGroups ??= api.data<{ groups: RuleGroupStatus[] }>('/api/v1/rules').then((d) => d.groups));
+
+  const jobChecks: Check[] = expected.jobs.map((job) => ({
+    component: 'prometheus',
+    name: `targets of job ${job}`,
+    run: async () => judgeJob((await targetsOnce()).filter((target) => target.scrapePool === job)),
+  }));
+
+  const metricChecks: Check[] = SCRAPED_SOURCES.map(({ group, label }) => ({
+    component: 'prometheus',
+    name: `metrics from ${label}`,
+    async run() {
+      const metrics = Object.values(METRICS[group]) as Metric[];
+      const names = metrics.map(probeSeries);
+      const present = new Set((await api.query(`count by (__name__) ({__name__=~"${names.join('|')}"})`)).map((s) => s.metric.__name__));
+      const missing = metrics.filter((metric) => !present.has(probeSeries(metric))).map((metric) => metric.name);
+      if (present.size === 0) return failed(`none of the ${metrics.length} catalog metrics (is the target up?)`);
+      const note = missing.length === 0 ? '' : `; not (yet) exposed: ${listed(missing, 3)}`;
+      return passed(`${present.size}/${metrics.length} catalog metrics${note}`);
+    },
+  }));
+
+  return [
+    {
+      component: 'prometheus',
+      name: 'configuration loaded',
+      async run() {
+        const info = await api.data<{ reloadConfigSuccess: boolean; lastConfigTime: string; storageRetention: string }>('/api/v1/status/runtimeinfo');
+        return info.reloadConfigSuccess
+          ? passed(`loaded ${info.lastConfigTime}, retention ${info.storageRetention}`)
+          : failed(`the last reload failed (since ${info.lastConfigTime}): see the Prometheus log`);
+      },
+    },
+    ...jobChecks,
+    {
+      component: 'prometheus',
+      name: 'rule groups loaded',
+      async run() {
+        const loaded = new Set((await rulesOnce()).map((group) => group.name));
+        const missing = expected.ruleGroups.filter((name) => !loaded.has(name));
+        return missing.length === 0
+          ? passed(`${expected.ruleGroups.length}/${expected.ruleGroups.length} groups (${loaded.size} loaded in all)`)
+          : failed(`missing: ${listed(missing)}`);
+      },
+    },
+    {
+      component: 'prometheus',
+      name: 'rule evaluation',
+      async run() {
+        const rules = (await rulesOnce()).flatMap((group) => group.rules);
+        const broken = rules.filter((rule) => rule.health === 'err');
+        if (broken.length > 0) return failed(`${broken.length} failing: ${listed(broken.map((rule) => `${rule.name}: ${rule.lastError}`), 2)}`);
+        const waiting = rules.filter((rule) => rule.health === 'unknown').length;
+        return passed(`${rules.length} rules without errors${waiting > 0 ? ` (${waiting} not evaluated yet)` : ''}`);
+      },
+    },
+    {
+      component: 'prometheus',
+      name: 'Alertmanager found',
+      async run() {
+        const { activeAlertmanagers } = await api.data<{ activeAlertmanagers: { url: string }[] }>('/api/v1/alertmanagers');
+        return activeAlertmanagers.length > 0
+          ? passed(listed(activeAlertmanagers.map((am) => am.url)))
+          : failed('no Alertmanager: alerts go nowhere (check alerting.alertmanagers in prometheus.yml)');
+      },
+    },
+    {
+      component: 'prometheus',
+      name: 'firing alerts',
+      async run() {
+        const { alerts } = await api.data<{ alerts: PrometheusAlert[] }>('/api/v1/alerts');
+        const firing = alerts.filter((alert) => alert.state === 'firing' && alert.labels.alertname !== WATCHDOG);
+        const pending = alerts.filter((alert) => alert.state === 'pending').length;
+        const names = firing.map((alert) => `${alert.labels.alertname} (${alert.labels.severity ?? 'no severity'})`);
+        const alarming = firing.some((alert) => ALARMING_SEVERITIES.includes(alert.labels.severity));
+        const text = `${firing.length === 0 ? 'none firing' : `${firing.length} firing: ${listed([...new Set(names)])}`}${pending > 0 ? `; ${pending} pending` : ''}`;
+        return alarming ? failed(text) : passed(text);
+      },
+    },
+    ...metricChecks,
+  ];
+}

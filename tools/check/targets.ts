@@ -1,0 +1,66 @@
+/**
+ * What the checks talk to and what they expect to find, derived from the same configuration the
+ * stack is deployed from: URLs from `config.components` (published ports), expectations from the
+ * typed rules, routing and dashboards, credentials from the environment.
+ */
+import { COMPONENTS, ComponentName, MonitoringConfig, publishedUrl } from '../../config/monitoring-config';
+import { SECRETS, terraformEnvName } from '../../config/secrets';
+import { SCRAPE_JOBS } from '../../prometheus/jobs';
+import { RULE_GROUPS, SEVERITIES, Severity } from '../../rules';
+import { buildAlertmanagerConfig } from '../../alerting';
+import { PROMETHEUS_DATASOURCE_UID, renderDashboards } from '../../dashboards';
+import { BasicAuth } from './http';
+
+export interface Expectations {
+  /** Scrape jobs that must have every target up. */
+  jobs: string[];
+  /** Rule groups Prometheus must have loaded. */
+  ruleGroups: string[];
+  /** Receivers Alertmanager's configuration must declare. */
+  receivers: string[];
+  /** How long a new alert of each severity waits before its first message. */
+  groupWait: Record<Severity, string>;
+  /** Grafana: the data source every panel queries, the folder and the dashboards in it. */
+  datasourceUid: string;
+  folderTitle: string;
+  dashboards: { uid: string; title: string }[];
+}
+
+export interface CheckTargets {
+  /** Base URL of each component as this host reaches it (no trailing slash). */
+  urls: Record<ComponentName, string>;
+  /** Where the application's API serves its metrics. */
+  apiMetricsUrls: string[];
+  /** Grafana's admin login; absent when no password is in the environment. */
+  grafanaAuth?: BasicAuth;
+  expected: Expectations;
+}
+
+/** Names the Grafana password may be given under: the operator's and Terraform's. */
+export const GRAFANA_PASSWORD_VARIABLES = [SECRETS.grafanaPassword.env, terraformEnvName(SECRETS.grafanaPassword)];
+
+export function expectationsFromConfig(config: MonitoringConfig): Expectations {
+  return {
+    jobs: [...SCRAPE_JOBS, ...config.prometheus.extraJobs.map((job) => job.name)],
+    ruleGroups: RULE_GROUPS.map((group) => group.name),
+    receivers: buildAlertmanagerConfig(config.alerting).receivers.map((receiver) => receiver.name),
+    groupWait: Object.fromEntries(SEVERITIES.map((severity) => [severity, config.alerting.timings[severity].groupWait.toString()])) as Record<Severity, string>,
+    datasourceUid: PROMETHEUS_DATASOURCE_UID,
+    folderTitle: config.grafana.folderTitle,
+    dashboards: renderDashboards(config).map(({ uid, title }) => ({ uid, title })),
+  };
+}
+
+/**
+ * Targets of the deployed stack. The API's own address (`api:8000` by default) is a name on the
+ * application's Docker network: from the host, pass where it is published instead.
+ */
+export function targetsFromConfig(config: MonitoringConfig, env: NodeJS.ProcessEnv, apiMetricsUrls?: string[]): CheckTargets {
+  const password = GRAFANA_PASSWORD_VARIABLES.map((name) => env[name]).find((value) => value !== undefined && value !== '');
+  return {
+    urls: Object.fromEntries(COMPONENTS.map((component) => [component, publishedUrl(config, component).replace(/\/+$/, '')])) as Record<ComponentName, string>,
+    apiMetricsUrls: apiMetricsUrls ?? config.targets.api.map((target) => `http://${target}/metrics`),
+    grafanaAuth: password === undefined ? undefined : { user: config.grafana.adminUser, password },
+    expected: expectationsFromConfig(config),
+  };
+}
