@@ -1,8 +1,19 @@
 /**
- * Public face of dashboards/: the dashboards Grafana is provisioned with. (Seam for issue 5: the
- * typed dashboards replace this body.)
+ * Public face of dashboards/: the dashboards Grafana is provisioned with, built as typed objects
+ * with Grafana's foundation SDK, and the list of their queries for the e2e harness.
  */
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import { MonitoringConfig } from '../config/monitoring-config';
+import { BUSINESS_UID, businessDashboard } from './business';
+import { INFRASTRUCTURE_UID, infrastructureDashboard } from './infrastructure';
+import { DashboardDefinition, buildDashboard } from './layout';
+import { OVERVIEW_UID, overviewDashboard } from './overview';
+import { withAllValues } from './variables';
+
+export { PROMETHEUS_DATASOURCE_UID } from './datasource';
+export { buildDashboard } from './layout';
+export type { DashboardDefinition } from './layout';
+export { ALL_VALUES } from './variables';
 
 export interface RenderedDashboard {
   /** Stable Grafana uid. */
@@ -12,10 +23,49 @@ export interface RenderedDashboard {
   json: string;
 }
 
-/** Uid of the Prometheus data source every panel queries. */
-export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
+/** The uid of each dashboard: stable, so bookmarks and links survive a redeploy. */
+export const DASHBOARD_UIDS = {
+  overview: OVERVIEW_UID,
+  business: BUSINESS_UID,
+  infrastructure: INFRASTRUCTURE_UID,
+} as const;
+
+/** Every dashboard, as typed definitions (fresh objects on each call). */
+export function dashboardDefinitions(config: MonitoringConfig): DashboardDefinition[] {
+  return [overviewDashboard(config), businessDashboard(), infrastructureDashboard()];
+}
 
 export function renderDashboards(config: MonitoringConfig): RenderedDashboard[] {
-  void config;
-  return [];
+  return dashboardDefinitions(config).map((definition) => ({
+    uid: definition.uid,
+    title: definition.title,
+    json: JSON.stringify(buildDashboard(definition)),
+  }));
+}
+
+/** One query of one panel, as the e2e harness runs it against a real Prometheus. */
+export interface PanelQuery {
+  dashboardUid: string;
+  panelTitle: string;
+  refId: string;
+  /** The expression with every dashboard variable on "All" (`.*`), ready for Prometheus' API. */
+  expr: string;
+  /** Reads cAdvisor metrics: only answerable where cAdvisor runs (Docker), not on a bare test machine. */
+  needsCadvisor: boolean;
+}
+
+/** Every query of every panel, in dashboard and panel order, as Grafana sends it. */
+export function panelQueries(config: MonitoringConfig): PanelQuery[] {
+  return dashboardDefinitions(config).flatMap((definition) => {
+    const variableNames = definition.variables.map((variable) => variable.name);
+    return definition.sections.flatMap(({ panels }) =>
+      panels.flatMap((panel) => {
+        const needsCadvisor = panel.metrics.some((metric) => metric.source === 'cadvisor');
+        return (panel.build().targets ?? []).map((target) => {
+          const { refId, expr } = target as prometheus.dataquery;
+          return { dashboardUid: definition.uid, panelTitle: panel.title, refId, expr: withAllValues(expr, variableNames), needsCadvisor };
+        });
+      }),
+    );
+  });
 }
