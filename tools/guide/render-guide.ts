@@ -1,0 +1,95 @@
+/**
+ * `npm run docs:guide`: refreshes the generated parts of docs/MONITORING_GUIDE.md (components and
+ * ports, metric families, alerts and runbooks, PromQL examples) from the code they describe. The
+ * prose around them is written by hand; a test fails when the committed guide is not current.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPONENTS, ComponentName, DEFAULT_CONFIG, containerName } from '../../config/monitoring-config';
+import { METRICS, Metric, MetricGroup, RULE_GROUPS, isAlert } from '../../rules';
+import { COMPONENT_LABELS, HEALTH_ENDPOINTS } from '../check';
+import { EXAMPLE_SECTIONS, PROMQL_EXAMPLES } from './promql-examples';
+
+export const GUIDE_PATH = join(__dirname, '..', '..', 'docs', 'MONITORING_GUIDE.md');
+
+/** What each component is for, in the words of the guide. */
+const COMPONENT_ROLES: Record<ComponentName, string> = {
+  prometheus: 'scrapes every target, evaluates the rules, keeps the series',
+  alertmanager: 'groups, de-duplicates and routes alerts to Telegram',
+  grafana: 'dashboards over Prometheus (published on `grafana.bindAddress`)',
+  postgresExporter: "PostgreSQL's connections, sizes, transactions, locks",
+  redisExporter: "Redis' memory, clients, commands, hits and evictions",
+  nodeExporter: "the host's CPU, memory, disks, network, load",
+  cadvisor: 'CPU, memory, network and disk I/O of every container',
+};
+
+const GROUP_TITLES: Record<MetricGroup, string> = {
+  app: 'Stock Tracker (API, Celery, business)',
+  node: 'node-exporter',
+  postgres: 'postgres-exporter',
+  redis: 'redis-exporter',
+  cadvisor: 'cAdvisor',
+  prometheus: 'Prometheus',
+  alertmanager: 'Alertmanager',
+  scrape: 'every scrape target',
+};
+
+function componentsTable(): string {
+  const rows = COMPONENTS.map((name) => {
+    const { image, port } = DEFAULT_CONFIG.components[name];
+    const cells = [COMPONENT_LABELS[name], `\`${containerName(DEFAULT_CONFIG, name)}\``, `\`${image}\``, port, `\`${HEALTH_ENDPOINTS[name].path}\``, COMPONENT_ROLES[name]];
+    return `| ${cells.join(' | ')} |`;
+  });
+  return ['| component | container | image | port | health endpoint | role |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function metricFamilies(): string {
+  const rows = (Object.keys(METRICS) as MetricGroup[]).map((group) => {
+    const metrics = Object.values(METRICS[group]) as Metric[];
+    return `| ${GROUP_TITLES[group]} | ${metrics.length} | ${metrics.map((metric) => `\`${metric.name}\``).join(', ')} |`;
+  });
+  return ['| exposed by | families | names |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+function alertsTable(): string {
+  const rows = RULE_GROUPS.flatMap((group) =>
+    group.rules.filter(isAlert).map((rule) => {
+      const holdsFor = rule.for.millis === 0 ? 'at once' : rule.for.toString();
+      return `| ${group.name} | ${rule.name} | ${rule.severity} | ${holdsFor} | [runbook](runbooks/${rule.name}.md) |`;
+    }),
+  );
+  return ['| group | alert | severity | fires after | runbook |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function promqlExamples(): string {
+  return EXAMPLE_SECTIONS.map((section) => {
+    const examples = PROMQL_EXAMPLES.filter((example) => example.section === section);
+    const body = examples.map((example) => `**${example.question}**\n\n\`\`\`promql\n${example.expr.text}\n\`\`\`\n\n${example.reading}`);
+    return [`### ${section}`, ...body].join('\n\n');
+  }).join('\n\n');
+}
+
+/** Generated regions, by the name in their markers. */
+const REGIONS: Record<string, () => string> = {
+  components: componentsTable,
+  'metric-families': metricFamilies,
+  alerts: alertsTable,
+  'promql-examples': promqlExamples,
+};
+
+/** `current` with every generated region replaced; throws when a region's markers are missing. */
+export function renderGuide(current: string): string {
+  return Object.entries(REGIONS).reduce((text, [name, render]) => {
+    const begin = `<!-- BEGIN generated:${name} (npm run docs:guide) -->`;
+    const end = `<!-- END generated:${name} -->`;
+    const from = text.indexOf(begin);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`${GUIDE_PATH}: the markers of the generated region "${name}" are missing: ${begin} ... ${end}`);
+    return `${text.slice(0, from + begin.length)}\n${render()}\n${text.slice(to)}`;
+  }, current);
+}
+
+if (require.main === module) {
+  writeFileSync(GUIDE_PATH, renderGuide(readFileSync(GUIDE_PATH, 'utf8')));
+  console.log(`wrote ${GUIDE_PATH}`);
+}
