@@ -39,6 +39,17 @@ export const ENV_FIELDS: Record<string, string> = {
   STATE_S3_REGION: 'backend.region',
   STATE_S3_DYNAMODB_TABLE: 'backend.dynamodbTable',
   STATE_PG_SCHEMA: 'backend.schemaName',
+  MONITORING_TARGET: 'target',
+  K8S_NAMESPACE: 'kubernetes.namespace',
+  K8S_KUBECONFIG: 'kubernetes.kubeconfigPath',
+  K8S_CONTEXT: 'kubernetes.kubeconfigContext',
+  K8S_CHART_VERSION: 'kubernetes.chartVersion',
+  K8S_RELEASE_NAME: 'kubernetes.releaseName',
+  K8S_APP_NAMESPACE: 'kubernetes.appNamespace',
+  K8S_API_SELECTOR: 'kubernetes.scrape.api.selector',
+  K8S_CELERY_SELECTOR: 'kubernetes.scrape.celery.selector',
+  REMOTE_WRITE_URL: 'remoteWrite.url',
+  REMOTE_WRITE_TENANT: 'remoteWrite.tenant',
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

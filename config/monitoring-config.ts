@@ -12,8 +12,14 @@ import { Duration } from './duration';
 import { ConfigReader } from './errors';
 import { Fields, HOST_PORT, NAME } from './fields';
 import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
+import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSettings } from './kubernetes-settings';
+import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
 import { SEVERITIES, Severity, isSeverity } from '../rules/severity';
 import { SCRAPE_JOBS } from '../prometheus/jobs';
+
+/** Where the stack deploys: containers on one Docker host, or kube-prometheus-stack on Kubernetes. */
+export const TARGETS = ['docker', 'kubernetes'] as const;
+export type Target = (typeof TARGETS)[number];
 
 export const COMPONENTS = [
   'prometheus',
@@ -100,6 +106,8 @@ export interface GrafanaSettings {
 export interface MonitoringConfig {
   /** Name of the Terraform stack (and of its directory under `cdktf.out/stacks/`). */
   stackName: string;
+  /** Docker host (default) or Kubernetes cluster; the same rules, routing and dashboards go to either. */
+  target: Target;
   /** Docker daemon the stack deploys to. */
   dockerHost: string;
   /** The application's existing Docker network; every container joins it. */
@@ -122,6 +130,10 @@ export interface MonitoringConfig {
   alerting: AlertingSettings;
   /** Where Terraform keeps the state: local file (default), S3 or PostgreSQL (see state-backend.ts). */
   backend: BackendSettings;
+  /** The cluster and release of the Kubernetes target (see kubernetes-settings.ts). */
+  kubernetes: KubernetesSettings;
+  /** Long-term store every sample is also sent to (Kubernetes target); none by default. */
+  remoteWrite?: RemoteWriteSettings;
 }
 
 /** What a user may give: any subset, durations as Prometheus strings, lists as arrays or comma lists. */
@@ -130,6 +142,7 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]>
 
 export const DEFAULT_CONFIG: MonitoringConfig = {
   stackName: 'stock-tracker-monitoring',
+  target: 'docker',
   dockerHost: 'unix:///var/run/docker.sock',
   dockerNetwork: 'stock-tracker_default',
   namePrefix: 'stock-tracker',
@@ -167,6 +180,7 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
   telegramSeparateChats: [],
   alerting: DEFAULT_ALERTING_SETTINGS,
   backend: DEFAULT_BACKEND_SETTINGS,
+  kubernetes: DEFAULT_KUBERNETES_SETTINGS,
 };
 
 type SectionParser<K extends keyof MonitoringConfig> = (raw: unknown, fields: Fields) => MonitoringConfig[K];
@@ -294,8 +308,9 @@ function parseSeverities(raw: unknown, fields: Fields): Severity[] {
  * One parser per top-level setting. Adding a section = a field in `MonitoringConfig`, its default
  * in `DEFAULT_CONFIG` and its parser here (the mapped type makes a missing parser a compile error).
  */
-const SECTIONS: { [K in keyof MonitoringConfig]: SectionParser<K> } = {
+const SECTIONS: { [K in keyof MonitoringConfig]-?: SectionParser<K> } = {
   stackName: (raw, f) => f.string('stackName', raw, DEFAULT_CONFIG.stackName, NAME, 'letters, digits, . _ -'),
+  target: (raw, f) => f.oneOf('target', raw, DEFAULT_CONFIG.target, TARGETS),
   dockerHost: (raw, f) => f.string('dockerHost', raw, DEFAULT_CONFIG.dockerHost, /^(unix|tcp|ssh):\/\/\S+$/, 'unix://, tcp:// or ssh:// URL'),
   dockerNetwork: (raw, f) => f.string('dockerNetwork', raw, DEFAULT_CONFIG.dockerNetwork, NAME, 'a Docker network name'),
   namePrefix: (raw, f) => f.string('namePrefix', raw, DEFAULT_CONFIG.namePrefix, NAME, 'letters, digits, . _ -'),
@@ -308,6 +323,8 @@ const SECTIONS: { [K in keyof MonitoringConfig]: SectionParser<K> } = {
   telegramSeparateChats: parseSeverities,
   alerting: parseAlertingSettings,
   backend: parseBackendSettings,
+  kubernetes: parseKubernetesSettings,
+  remoteWrite: parseRemoteWriteSettings,
 };
 
 /** Validates raw input against the defaults; throws `ConfigError` listing every bad field. */
@@ -316,8 +333,12 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   const fields = new Fields(reader);
   fields.onlyKnownKeys('', raw, Object.keys(SECTIONS));
   const entries = (Object.keys(SECTIONS) as (keyof MonitoringConfig)[]).map((key) => [key, SECTIONS[key](raw[key], fields)]);
+  const config = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as MonitoringConfig;
+  if (config.remoteWrite && config.target !== 'kubernetes') {
+    reader.problem('remoteWrite.url', config.remoteWrite.url, `applies only when target is kubernetes (it is ${config.target})`);
+  }
   reader.done();
-  return Object.fromEntries(entries) as MonitoringConfig;
+  return config;
 }
 
 /** Container (and Docker DNS) name of a component: `<namePrefix>-<component-in-kebab-case>`. */
