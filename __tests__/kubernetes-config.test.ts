@@ -70,6 +70,7 @@ describe('each bad value is named with its field and value', () => {
     ['remote write to a query endpoint', onKubernetes({ url: 'http://mimir.svc/prometheus/api/v1/query' }), 'remoteWrite.url', 'http://mimir.svc/prometheus/api/v1/query', /path must end with \/api\/v1\/push \(Grafana Mimir\)/],
     ['tenant header for VictoriaMetrics', onKubernetes({ url: 'http://vm.svc/api/v1/write', tenant: 'a' }), 'remoteWrite.tenant', 'a', /tenant is part of the URL/],
     ['tenant without a URL', onKubernetes({ tenant: 'a' }), 'remoteWrite.tenant', 'a', /applies only with remoteWrite.url/],
+    ['name prefix that cannot start a Kubernetes name', { target: 'kubernetes', namePrefix: 'Stock_Tracker' }, 'namePrefix', 'Stock_Tracker', /lower-case letters, digits and -/],
     ['remote write on the Docker target', { remoteWrite: { url: 'http://mimir.svc/api/v1/push' } }, 'remoteWrite.url', 'http://mimir.svc/api/v1/push', /applies only when target is kubernetes \(it is docker\)/],
   ])('%s', (_name, raw, field, value, reason) => {
     expect(problemsOf(raw)).toEqual([{ field, value, reason: expect.stringMatching(reason) }]);

@@ -3,7 +3,9 @@
  * and where Stock Tracker runs in it. Read only when `target` is `kubernetes` (constructs/kubernetes/);
  * the defaults are always valid, so a Docker deploy never has to set it.
  */
+import { ConfigReader } from './errors';
 import { Fields } from './fields';
+import type { MonitoringConfig } from './monitoring-config';
 import type { ScrapeJobKey } from '../prometheus/jobs';
 
 /**
@@ -122,4 +124,17 @@ export function parseKubernetesSettings(raw: unknown, fields: Fields): Kubernete
     appNamespace: namespace('appNamespace'),
     scrape: Object.fromEntries(KUBERNETES_SCRAPED_JOBS.map((job) => [job, parseScrapeTarget(job, scrape[job], fields)])) as Record<KubernetesScrapedJob, KubernetesScrapeTarget>,
   };
+}
+
+/**
+ * Settings that depend on the target: remote write is rendered only by the Kubernetes target, and
+ * there `namePrefix` starts Kubernetes object names.
+ */
+export function checkTarget(config: Pick<MonitoringConfig, 'target' | 'namePrefix' | 'remoteWrite'>, reader: ConfigReader): void {
+  if (config.remoteWrite && config.target !== 'kubernetes') {
+    reader.problem('remoteWrite.url', config.remoteWrite.url, `applies only when target is kubernetes (it is ${config.target})`);
+  }
+  if (config.target === 'kubernetes' && !/^[a-z0-9]([-a-z0-9]{0,28}[a-z0-9])?$/.test(config.namePrefix)) {
+    reader.problem('namePrefix', config.namePrefix, 'is not valid when target is kubernetes: it starts object names, so lower-case letters, digits and - (at most 30)');
+  }
 }

@@ -12,7 +12,7 @@ import { Duration } from './duration';
 import { ConfigReader } from './errors';
 import { Fields, HOST_PORT, NAME } from './fields';
 import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
-import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSettings } from './kubernetes-settings';
+import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, checkTarget, parseKubernetesSettings } from './kubernetes-settings';
 import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
 import { SEVERITIES, Severity, isSeverity } from '../rules/severity';
 import { SCRAPE_JOBS } from '../prometheus/jobs';
@@ -334,9 +334,7 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   fields.onlyKnownKeys('', raw, Object.keys(SECTIONS));
   const entries = (Object.keys(SECTIONS) as (keyof MonitoringConfig)[]).map((key) => [key, SECTIONS[key](raw[key], fields)]);
   const config = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as MonitoringConfig;
-  if (config.remoteWrite && config.target !== 'kubernetes') {
-    reader.problem('remoteWrite.url', config.remoteWrite.url, `applies only when target is kubernetes (it is ${config.target})`);
-  }
+  checkTarget(config, reader);
   reader.done();
   return config;
 }
