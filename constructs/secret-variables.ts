@@ -11,13 +11,15 @@ import { AlertmanagerSecrets } from '../alerting';
 export interface SecretVariablesProps {
   /** Severities with a chat of their own (a `telegram_<severity>_chat_id` variable). Default none. */
   separateChats?: Severity[];
+  /** Declare `postgres_password`, the postgres-exporter's. Default true; the Kubernetes target runs no exporter of its own. */
+  postgres?: boolean;
 }
 
 export class SecretVariables extends Construct {
   readonly telegramBotToken: TerraformVariable;
   readonly telegramAlertChatId: TerraformVariable;
   readonly grafanaPassword: TerraformVariable;
-  readonly postgresPassword: TerraformVariable;
+  readonly postgresPassword?: TerraformVariable;
   private readonly severityChatIds: Partial<Record<Severity, TerraformVariable>> = {};
 
   constructor(scope: Construct, id: string, props: SecretVariablesProps = {}) {
@@ -25,7 +27,7 @@ export class SecretVariables extends Construct {
     this.telegramBotToken = this.variable(SECRETS.telegramBotToken);
     this.telegramAlertChatId = this.variable(SECRETS.telegramAlertChatId);
     this.grafanaPassword = this.variable(SECRETS.grafanaPassword);
-    this.postgresPassword = this.variable(SECRETS.postgresPassword);
+    if (props.postgres ?? true) this.postgresPassword = this.variable(SECRETS.postgresPassword);
     for (const severity of props.separateChats ?? []) {
       this.severityChatIds[severity] = this.variable(severityChatIdSecret(severity));
     }
@@ -41,6 +43,7 @@ export class SecretVariables extends Construct {
 
   /** The Postgres password encoded for a connection URL, at deploy time. */
   postgresPasswordForUrl(): string {
+    if (!this.postgresPassword) throw new Error('postgres_password is not declared (SecretVariables postgres: false)');
     return Fn.urlencode(this.postgresPassword.stringValue);
   }
 
