@@ -3,9 +3,25 @@
  * synthesized JSON (locations only, never a credential), and the example workflow parses and
  * runs only what exists.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { ConfigError } from '../config/errors';
+import { ALL_SECRETS, SECRETS, terraformEnvName } from '../config/secrets';
 import { loadMonitoringConfig } from '../config/load';
 import { synthFromEnvironment } from '../testing/synth';
+
+interface WorkflowStep {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: { pull_request?: unknown; push?: { branches?: string[] } };
+  jobs: Record<string, { needs?: string; env?: Record<string, string>; steps: WorkflowStep[] }>;
+}
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -73,5 +89,67 @@ describe('state backend', () => {
     expect(problemsOf({ MONITORING_CONFIG: JSON.stringify({ backend: { type: 'pg', conStr: 'x' } }) })).toEqual([
       'backend.conStr: is not a setting (expected one of type, path, bucket, key, region, dynamodbTable, schemaName)',
     ]);
+  });
+});
+
+describe('.github/workflows/monitoring.yml', () => {
+  const ROOT = join(__dirname, '..');
+  const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'monitoring.yml'), 'utf8')) as Workflow;
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+  const runs = steps.flatMap((step) => (step.run ? step.run.split('\n') : []));
+  const stepRunning = (command: string) => {
+    const step = steps.find((candidate) => candidate.run?.includes(command));
+    if (!step) throw new Error(`no step runs ${command}`);
+    return step;
+  };
+
+  test('runs on pull requests and on pushes to main', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push']);
+    expect(workflow.on.push?.branches).toEqual(['main']);
+  });
+
+  test('a pull request gets npm ci, npm test and cdktf diff; only main deploys, without a prompt', () => {
+    for (const command of ['npm ci', 'npm test', 'npx cdktf diff']) expect(stepRunning(command).if ?? 'always').not.toMatch(/push/);
+    expect(stepRunning('npx cdktf diff').if).toBe("github.event_name == 'pull_request'");
+    expect(stepRunning('npx cdktf deploy --auto-approve').if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expect(workflow.jobs.terraform.needs).toBe('test');
+  });
+
+  test('Terraform is set up without the wrapper cdktf cannot read', () => {
+    const setup = steps.find((step) => step.uses?.startsWith('hashicorp/setup-terraform@'));
+    expect(setup?.with).toMatchObject({ terraform_wrapper: false });
+  });
+
+  test('every npm script it runs exists', () => {
+    const used = runs.flatMap((line) => [...line.matchAll(/npm (?:run(?:-script)? )?([a-z][\w:-]*)/g)].map((m) => m[1]));
+    expect(used.length).toBeGreaterThan(0);
+    const builtIn = ['ci', 'install'];
+    expect(used.filter((name) => !builtIn.includes(name) && !(name in scripts))).toEqual([]);
+  });
+
+  test('every npx command is a binary the lockfile installs', () => {
+    const binaries = runs.flatMap((line) => [...line.matchAll(/npx ([a-z][\w-]*)/g)].map((m) => m[1]));
+    expect(binaries).toContain('cdktf');
+    expect(binaries.filter((name) => !existsSync(join(ROOT, 'node_modules', '.bin', name)))).toEqual([]);
+  });
+
+  test('it installs the Debian packages .ci/run installs', () => {
+    const packages = (script: string) => {
+      const install = script.replace(/\\\n/g, ' ').split('\n').find((line) => line.includes('apt-get install')) ?? '';
+      return new Set(install.split('--no-install-recommends')[1]?.trim().split(/\s+/));
+    };
+    const ci = packages(readFileSync(join(ROOT, '.ci', 'run'), 'utf8'));
+    expect(ci.size).toBeGreaterThan(0);
+    expect(packages(runs.join('\n'))).toEqual(ci);
+  });
+
+  test('secrets reach Terraform as the variables the stack declares, and Terraform credentials as its own', () => {
+    const env = workflow.jobs.terraform.env ?? {};
+    const fromSecrets = Object.entries(env).filter(([, value]) => value.includes('secrets.'));
+    const known = [...ALL_SECRETS.map(terraformEnvName), 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'PG_CONN_STR'];
+    expect(fromSecrets.map(([name]) => name).filter((name) => !known.includes(name))).toEqual([]);
+    expect(fromSecrets.map(([name]) => name)).toEqual(expect.arrayContaining(Object.values(SECRETS).map(terraformEnvName)));
+    for (const [, value] of Object.entries(env)) expect(value).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/);
   });
 });
