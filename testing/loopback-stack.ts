@@ -1,0 +1,409 @@
+/**
+ * The monitoring stack on loopback, from real programs: any subset of Redis, PostgreSQL, their
+ * exporters, node-exporter, the Stock Tracker simulator, a fake Telegram Bot API, Alertmanager and
+ * Prometheus, each on a free 127.0.0.1 port, configured with the project's own rendered files
+ * (prometheus/, rules/, alerting/) for this target map and a timing profile.
+ *
+ *   const stack = await LoopbackStack.start();            // everything, DRILL_PROFILE
+ *   try { await stack.stopComponent('redis'); ... } finally { await stack.stop(); }
+ *
+ * Every wait is bounded; `stop()` stops every process and server and removes every temporary
+ * directory, whatever state the stack is in. Alertmanager is started, and ready, before
+ * Prometheus, so the first alert Prometheus sends is not lost to a resend delay.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { ALERTMANAGER_CONFIG_FILE, AlertmanagerSecrets, renderAlertmanagerFiles } from '../alerting';
+import { HostPort, MonitoringConfig, RawMonitoringConfig, TargetsConfig, parseMonitoringConfig } from '../config/monitoring-config';
+import { RenderedFile } from '../config/rendered-file';
+import { DRILL_PROFILE, TimingProfile, renderProfiledRuleFiles } from '../e2e/timing-profile';
+import { StockTrackerSimulator } from '../e2e/simulator';
+import { PROMETHEUS_CONFIG_FILE, ScrapeTargets, postgresDataSourceName, redisAddress, renderPrometheusConfig } from '../prometheus';
+import { RuleGroupName } from '../rules';
+import { FakeTelegram } from './fake-telegram';
+import { ManagedProcess, POSTGRES_BIN, ProcessGroup, freePort, waitFor, waitForHttpOk } from './processes';
+
+const run = promisify(execFile);
+
+export const LOOPBACK_COMPONENTS = [
+  'redis',
+  'postgres',
+  'redisExporter',
+  'postgresExporter',
+  'nodeExporter',
+  'simulator',
+  'telegram',
+  'alertmanager',
+  'prometheus',
+] as const;
+export type LoopbackComponent = (typeof LOOPBACK_COMPONENTS)[number];
+
+/** Real programs each component runs (for `describeWithBinaries` / `missingBinaries`). */
+const COMPONENT_BINARIES: Record<LoopbackComponent, string[]> = {
+  redis: ['redis-server'],
+  postgres: ['initdb', 'postgres', 'pg_isready', 'createdb'].map((name) => `${POSTGRES_BIN}/${name}`),
+  redisExporter: ['prometheus-redis-exporter'],
+  postgresExporter: ['prometheus-postgres-exporter'],
+  nodeExporter: ['prometheus-node-exporter'],
+  simulator: [],
+  telegram: [],
+  alertmanager: ['prometheus-alertmanager'],
+  prometheus: ['prometheus'],
+};
+
+export function loopbackBinaries(components: readonly LoopbackComponent[] = LOOPBACK_COMPONENTS): string[] {
+  return [...new Set(components.flatMap((component) => COMPONENT_BINARIES[component]))];
+}
+
+/** Dummy secrets of the right shapes: one chat per severity, so a message's chat shows its route. */
+export const LOOPBACK_SECRETS: AlertmanagerSecrets = {
+  telegramBotToken: '123456:loopback-not-a-real-token',
+  telegramChatIds: { critical: '-1001', warning: '-1002', info: '-1003' },
+};
+
+/** The database the postgres-exporter watches (the default config's, on loopback). */
+const DATABASE = 'stock_tracker';
+
+export interface LoopbackStackOptions {
+  /** What to start. Default: every component. */
+  components?: readonly LoopbackComponent[];
+  /** Scrape, evaluation, `for`, window and notification timing. Default `DRILL_PROFILE`. */
+  profile?: TimingProfile;
+  /**
+   * Settings on top of the defaults (e.g. `alerting.timings`); Alertmanager's external URL and
+   * the Watchdog heartbeat (to the fake Telegram API's `/heartbeat`) are set by the stack.
+   */
+  config?: RawMonitoringConfig;
+  /** Rule groups Prometheus loads. Default: all. */
+  ruleGroups?: readonly RuleGroupName[];
+  /** `host:port` of an Alertmanager outside this stack, when `alertmanager` is not started here. */
+  externalAlertmanager?: HostPort;
+  /** Bound on each component's start. Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+/** The simulator's scrape targets (the API, a Celery worker) and its fault control endpoint. */
+export type SimulatorEndpoint = 'api' | 'worker' | 'control';
+
+type Running = ManagedProcess | StockTrackerSimulator | FakeTelegram;
+
+export class LoopbackStack {
+  readonly profile: TimingProfile;
+  /** The configuration the files were rendered from. Set once Telegram and the ports are known. */
+  config!: MonitoringConfig;
+  readonly secrets = LOOPBACK_SECRETS;
+  private readonly processes = new ProcessGroup();
+  private readonly running = new Map<LoopbackComponent, Running>();
+  private readonly ports = new Map<LoopbackComponent, number>();
+  private readonly simulatorPorts: Record<SimulatorEndpoint, number> = { api: 0, worker: 0, control: 0 };
+  private readonly dirs = new Map<LoopbackComponent, string>();
+  private readonly readyTimeoutMs: number;
+  private postgresInitialised = false;
+
+  private constructor(
+    readonly components: readonly LoopbackComponent[],
+    private readonly options: LoopbackStackOptions,
+  ) {
+    this.profile = options.profile ?? DRILL_PROFILE;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  }
+
+  /** Starts the components in dependency order and waits until each is ready; stops all on failure. */
+  static async start(options: LoopbackStackOptions = {}): Promise<LoopbackStack> {
+    const components = LOOPBACK_COMPONENTS.filter((component) => (options.components ?? LOOPBACK_COMPONENTS).includes(component));
+    const stack = new LoopbackStack(components, options);
+    try {
+      for (const component of components) if (component !== 'telegram') stack.ports.set(component, await freePort());
+      if (stack.has('simulator')) for (const endpoint of ['api', 'worker', 'control'] as const) stack.simulatorPorts[endpoint] = await freePort();
+      await Promise.all((['telegram', 'redis', 'postgres', 'simulator', 'nodeExporter'] as const).map((c) => stack.startIfSelected(c)));
+      stack.config = stack.renderConfig();
+      await Promise.all((['redisExporter', 'postgresExporter'] as const).map((c) => stack.startIfSelected(c)));
+      await stack.startIfSelected('alertmanager');
+      await stack.startIfSelected('prometheus');
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  has(component: LoopbackComponent): boolean {
+    return this.components.includes(component);
+  }
+
+  isRunning(component: LoopbackComponent): boolean {
+    return this.running.has(component);
+  }
+
+  /** `127.0.0.1:<port>` of a component (the simulator's is its API; see `simulatorAddress`). */
+  address(component: LoopbackComponent): HostPort {
+    if (component === 'telegram') return new URL(this.telegram.url).host;
+    if (component === 'simulator') return this.simulatorAddress('api');
+    const port = this.ports.get(component);
+    if (port === undefined) throw new Error(`${component} is not part of this loopback stack (components: ${this.components.join(', ')})`);
+    return `127.0.0.1:${port}`;
+  }
+
+  /** Where a client reaches a component: `http://...` for HTTP servers, `redis://`, `postgresql://`. */
+  url(component: LoopbackComponent): string {
+    if (component === 'redis') return redisAddress(this.address('redis'));
+    if (component === 'postgres') return postgresDataSourceName(this.postgresTarget(), '');
+    return `http://${this.address(component)}`;
+  }
+
+  /** The simulated API's or Celery worker's metrics, or the simulator's fault control endpoint. */
+  simulatorAddress(process: SimulatorEndpoint): HostPort {
+    if (!this.has('simulator')) throw new Error('the simulator is not part of this loopback stack');
+    return `127.0.0.1:${this.simulatorPorts[process]}`;
+  }
+
+  /** The fake Telegram Bot API Alertmanager posts to (it records every message). */
+  get telegram(): FakeTelegram {
+    return this.get('telegram') as FakeTelegram;
+  }
+
+  /** The running simulator, to inject faults (its control endpoint does the same over HTTP). */
+  get simulator(): StockTrackerSimulator {
+    return this.get('simulator') as StockTrackerSimulator;
+  }
+
+  /** What Prometheus scrapes: this stack's components, nothing for those it does not run. */
+  scrapeTargets(): ScrapeTargets {
+    const at = (component: LoopbackComponent): HostPort[] => (this.has(component) ? [this.address(component)] : []);
+    return {
+      prometheus: at('prometheus'),
+      alertmanager: at('alertmanager'),
+      grafana: [],
+      api: this.has('simulator') ? [this.simulatorAddress('api')] : [],
+      celery: this.has('simulator') ? [this.simulatorAddress('worker')] : [],
+      postgresExporter: at('postgresExporter'),
+      redisExporter: at('redisExporter'),
+      nodeExporter: at('nodeExporter'),
+      cadvisor: [],
+    };
+  }
+
+  /**
+   * Waits until Prometheus has scraped every target successfully (it starts scraping up to 5 s
+   * after it is ready); returns the jobs scraped.
+   */
+  async waitForTargetsUp(timeoutMs = 20_000): Promise<string[]> {
+    return waitFor(
+      'every Prometheus target to be up',
+      async () => {
+        const response = await fetch(`${this.url('prometheus')}/api/v1/targets?state=active`);
+        const body = (await response.json()) as { data: { activeTargets: { labels: { job: string }; health: string }[] } };
+        const targets = body.data.activeTargets;
+        return targets.length > 0 && targets.every((target) => target.health === 'up') && targets.map((target) => target.labels.job);
+      },
+      timeoutMs,
+      250,
+    );
+  }
+
+  /** Output a component's process wrote (the last 20 kB), for failure messages. */
+  log(component: LoopbackComponent): string {
+    const running = this.running.get(component);
+    return running instanceof ManagedProcess ? running.log : '';
+  }
+
+  /** Stops one component (a drill's fault); PostgreSQL shuts down fast, dropping its clients. */
+  async stopComponent(component: LoopbackComponent): Promise<void> {
+    const running = this.running.get(component);
+    if (component === 'telegram') throw new Error('the fake Telegram API records the messages: it runs until stop()');
+    this.running.delete(component);
+    if (running instanceof ManagedProcess) {
+      if (component === 'postgres' && running.running && running.child.pid) process.kill(-running.child.pid, 'SIGINT');
+      await running.stop();
+    } else await running?.stop();
+  }
+
+  /** Starts a stopped component again on its port, with its data (PostgreSQL, Alertmanager's log). */
+  async startComponent(component: LoopbackComponent): Promise<void> {
+    if (this.running.has(component)) throw new Error(`${component} is already running`);
+    await this.startIfSelected(component);
+  }
+
+  async restartComponent(component: LoopbackComponent): Promise<void> {
+    await this.stopComponent(component);
+    await this.startComponent(component);
+  }
+
+  /** Stops everything this stack started (Prometheus first, PostgreSQL last), then removes its files. */
+  async stop(): Promise<void> {
+    const order = [...LOOPBACK_COMPONENTS].reverse().filter((component) => component !== 'telegram');
+    for (const component of order) {
+      await this.stopComponent(component).catch(() => undefined);
+    }
+    const telegram = this.running.get('telegram');
+    this.running.delete('telegram');
+    await telegram?.stop().catch(() => undefined);
+    await this.processes.stopAll();
+  }
+
+  private get(component: LoopbackComponent): Running {
+    const running = this.running.get(component);
+    if (!running) throw new Error(`${component} is not running in this loopback stack`);
+    return running;
+  }
+
+  private postgresTarget(): TargetsConfig['postgres'] {
+    return { ...this.config.targets.postgres, host: '127.0.0.1', port: this.ports.get('postgres') ?? 0, database: DATABASE };
+  }
+
+  private renderConfig(): MonitoringConfig {
+    const given = this.options.config ?? {};
+    const alertmanager = this.has('alertmanager') ? this.address('alertmanager') : this.options.externalAlertmanager;
+    return parseMonitoringConfig({
+      ...given,
+      alerting: {
+        ...(typeof given.alerting === 'object' ? given.alerting : {}),
+        ...(alertmanager ? { externalUrl: `http://${alertmanager}` } : {}),
+        ...(this.has('telegram') ? { watchdogHeartbeatUrl: `${this.telegram.url}/heartbeat` } : {}),
+      },
+    });
+  }
+
+  private dir(component: LoopbackComponent): string {
+    let dir = this.dirs.get(component);
+    if (!dir) {
+      dir = this.processes.tempDir(`stm-${component}-`);
+      this.dirs.set(component, dir);
+    }
+    return dir;
+  }
+
+  private async startIfSelected(component: LoopbackComponent): Promise<void> {
+    if (!this.has(component)) return;
+    this.running.set(component, await this.launch(component));
+  }
+
+  private async launch(component: LoopbackComponent): Promise<Running> {
+    const port = this.ports.get(component) ?? 0;
+    const listen = `127.0.0.1:${port}`;
+    switch (component) {
+      case 'telegram':
+        return FakeTelegram.start();
+      case 'simulator':
+        return StockTrackerSimulator.start(this.simulatorPorts);
+      case 'redis': {
+        const redis = this.processes.start('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir(component)]);
+        await this.ready(redis, () => redisAnswers(port));
+        return redis;
+      }
+      case 'postgres':
+        return this.launchPostgres(port);
+      case 'redisExporter':
+        return this.launchHttp(component, 'prometheus-redis-exporter', [`-web.listen-address=${listen}`], { REDIS_ADDR: redisAddress(this.address('redis')) }, '/metrics');
+      case 'postgresExporter':
+        return this.launchHttp(component, 'prometheus-postgres-exporter', [`--web.listen-address=${listen}`], { DATA_SOURCE_NAME: this.url('postgres') }, '/metrics');
+      case 'nodeExporter':
+        return this.launchHttp(component, 'prometheus-node-exporter', [`--web.listen-address=${listen}`], {}, '/metrics');
+      case 'alertmanager': {
+        const dir = this.writeFiles(component, renderAlertmanagerFiles(this.config, this.secrets, {
+          configDir: this.dir(component),
+          timingScale: this.profile.timeScale,
+          telegramApiUrl: this.has('telegram') ? this.telegram.url : undefined,
+        }));
+        return this.launchHttp(component, 'prometheus-alertmanager', [
+          `--config.file=${join(dir, ALERTMANAGER_CONFIG_FILE)}`,
+          `--storage.path=${join(dir, 'data')}`,
+          `--web.listen-address=${listen}`,
+          `--web.external-url=${this.config.alerting.externalUrl}`,
+          '--cluster.listen-address=',
+        ], {}, '/-/ready');
+      }
+      case 'prometheus':
+        return this.launchPrometheus(listen);
+    }
+  }
+
+  private async launchPrometheus(listen: HostPort): Promise<ManagedProcess> {
+    const rules = renderProfiledRuleFiles(this.profile, this.options.ruleGroups);
+    const alertmanager = this.has('alertmanager') ? this.address('alertmanager') : this.options.externalAlertmanager;
+    const prometheusYml = renderPrometheusConfig({
+      timing: this.profile.prometheus,
+      targets: this.scrapeTargets(),
+      extraJobs: [],
+      alertmanagers: alertmanager ? [alertmanager] : [],
+      ruleFiles: rules.map((file) => file.path),
+    });
+    const dir = this.writeFiles('prometheus', [prometheusYml, ...rules]);
+    return this.launchHttp('prometheus', 'prometheus', [
+      `--config.file=${join(dir, PROMETHEUS_CONFIG_FILE)}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=${listen}`,
+      `--rules.alert.resend-delay=${this.profile.resendDelay}`,
+    ], {}, '/-/ready');
+  }
+
+  /** initdb once (its data survives restarts), then a server on loopback with its socket in its own dir. */
+  private async launchPostgres(port: number): Promise<ManagedProcess> {
+    const dir = this.dir('postgres');
+    const data = join(dir, 'data');
+    const firstStart = !this.postgresInitialised;
+    if (firstStart) {
+      const uid = Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim());
+      const gid = Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim());
+      chownSync(dir, uid, gid);
+      await run('runuser', ['-u', 'postgres', '--', `${POSTGRES_BIN}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], { timeout: this.readyTimeoutMs });
+      this.postgresInitialised = true;
+    }
+    const postgres = this.processes.start(
+      'postgres',
+      `${POSTGRES_BIN}/postgres`,
+      ['-D', data, '-k', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+      { user: 'postgres' },
+    );
+    const client = ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres'];
+    await this.ready(postgres, async () => (await run(`${POSTGRES_BIN}/pg_isready`, client).then(() => true, () => false)));
+    if (firstStart) await run(`${POSTGRES_BIN}/createdb`, [...client, DATABASE], { timeout: this.readyTimeoutMs });
+    return postgres;
+  }
+
+  private async launchHttp(component: LoopbackComponent, command: string, args: string[], env: NodeJS.ProcessEnv, readyPath: string): Promise<ManagedProcess> {
+    const started = this.processes.start(component, command, args, { env });
+    await this.ready(started, async () => {
+      await waitForHttpOk(`http://${this.address(component)}${readyPath}`, 1_000);
+      return true;
+    });
+    return started;
+  }
+
+  /** Waits for `check`, failing at once (with the program's output) if the program exits. */
+  private async ready(started: ManagedProcess, check: () => Promise<boolean>): Promise<void> {
+    const outcome = await waitFor(
+      `${started.name} to be ready`,
+      async () => (started.running ? (await check().catch(() => false)) && 'ready' : 'exited'),
+      this.readyTimeoutMs,
+    ).catch((error: Error) => error.message);
+    if (outcome !== 'ready') throw new Error(`${started.name} did not start (${outcome}):\n${started.log.slice(-2_000)}`);
+  }
+
+  private writeFiles(component: LoopbackComponent, files: RenderedFile[]): string {
+    const dir = this.dir(component);
+    for (const file of files) {
+      mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+      writeFileSync(join(dir, file.path), file.content);
+    }
+    return dir;
+  }
+}
+
+/** Redis answers PING on `port`. */
+async function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+  });
+}
