@@ -8,7 +8,7 @@ import { add, gt, increase, maxBy, not, overTime, rate, ratio, select, sum, sumB
 import { RATE_WINDOW, RECORDINGS } from '../rules/recordings';
 import { THRESHOLDS } from '../rules/thresholds';
 import { DashboardDefinition, section } from './layout';
-import { gaugePanel, query, timeSeriesPanel } from './panels';
+import { Query, gaugePanel, query, timeSeriesPanel } from './panels';
 
 const { postgres, redis, cadvisor, node } = METRICS;
 
@@ -19,6 +19,18 @@ const RESTART_WINDOW = Duration.minutes(15);
 
 /** cAdvisor also reports cgroups that are not containers, with an empty name. */
 const containers = { name: not('') };
+type ContainerCounter =
+  | typeof cadvisor.cpuUsageSeconds
+  | typeof cadvisor.networkReceiveBytes
+  | typeof cadvisor.networkTransmitBytes
+  | typeof cadvisor.fsReadBytes
+  | typeof cadvisor.fsWriteBytes;
+
+/** A cAdvisor counter per second and per container, summed over its CPUs, interfaces or devices. */
+function perContainerRate(counter: ContainerCounter, legend: string): Query {
+  return query(sumBy(['name'], rate(select(counter, containers), RATE_WINDOW)), legend);
+}
+
 /** The loopback interface carries no traffic of interest. */
 const realInterfaces = { device: not('lo') };
 
@@ -118,7 +130,7 @@ export function infrastructureDashboard(): DashboardDefinition {
           title: 'Container CPU',
           description: 'CPU used per container, in cores (1 = one full core; 5-minute rate).',
           unit: 'count',
-          queries: [query(sumBy(['name'], rate(select(cadvisor.cpuUsageSeconds, containers), RATE_WINDOW)), ['name'])],
+          queries: [perContainerRate(cadvisor.cpuUsageSeconds, '{{name}}')],
         }),
         timeSeriesPanel({
           title: 'Container memory',
@@ -131,8 +143,8 @@ export function infrastructureDashboard(): DashboardDefinition {
           description: 'Bytes per second each container receives and sends (5-minute rate).',
           unit: 'bytesPerSecond',
           queries: [
-            query(sumBy(['name'], rate(select(cadvisor.networkReceiveBytes, containers), RATE_WINDOW)), '{{name}} received'),
-            query(sumBy(['name'], rate(select(cadvisor.networkTransmitBytes, containers), RATE_WINDOW)), '{{name}} sent'),
+            perContainerRate(cadvisor.networkReceiveBytes, '{{name}} received'),
+            perContainerRate(cadvisor.networkTransmitBytes, '{{name}} sent'),
           ],
         }),
         timeSeriesPanel({
@@ -140,8 +152,8 @@ export function infrastructureDashboard(): DashboardDefinition {
           description: 'Bytes per second each container reads from and writes to disk (5-minute rate).',
           unit: 'bytesPerSecond',
           queries: [
-            query(sumBy(['name'], rate(select(cadvisor.fsReadBytes, containers), RATE_WINDOW)), '{{name}} read'),
-            query(sumBy(['name'], rate(select(cadvisor.fsWriteBytes, containers), RATE_WINDOW)), '{{name}} written'),
+            perContainerRate(cadvisor.fsReadBytes, '{{name}} read'),
+            perContainerRate(cadvisor.fsWriteBytes, '{{name}} written'),
           ],
         }),
         timeSeriesPanel({
