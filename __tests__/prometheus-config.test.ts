@@ -10,8 +10,9 @@ import { parse } from 'yaml';
 import { Duration } from '../config/duration';
 import { DEFAULT_CONFIG, MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
-import { renderRuleFiles } from '../rules';
+import { allMetrics, renderRuleFiles, seriesNames } from '../rules';
 import {
+  EXPORTER_JOBS,
   JOB,
   PrometheusConfigFile,
   PrometheusConfigInput,
@@ -85,6 +86,21 @@ describe('renderPrometheusConfig for the stack', () => {
   test('wires in the rule files and Alertmanager', () => {
     expect(config.rule_files).toEqual(['rules/api.yml']);
     expect(config.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ['stock-tracker-alertmanager:9093'] }] }] });
+  });
+
+  test('stores from each exporter only the series the catalog names; the app and self-monitoring are kept whole', () => {
+    const kept = (job: string) => new RegExp(`^(?:${jobs[job].metric_relabel_configs[0].regex})$`);
+    for (const job of EXPORTER_JOBS.map((key) => JOB[key])) {
+      expect(jobs[job].metric_relabel_configs).toEqual([{ source_labels: ['__name__'], regex: expect.any(String), action: 'keep' }]);
+      for (const metric of allMetrics().filter((m) => m.source === job)) for (const name of seriesNames(metric)) expect(name).toMatch(kept(job));
+    }
+    expect('pg_stat_activity_count').toMatch(kept(JOB.postgresExporter));
+    expect('node_cpu_seconds_total_x').not.toMatch(kept(JOB.nodeExporter));
+    expect('node_scrape_collector_duration_seconds').not.toMatch(kept(JOB.nodeExporter));
+    expect('container_cpu_usage_seconds_total').toMatch(kept(JOB.cadvisor));
+    for (const job of [JOB.api, JOB.celery, JOB.prometheus, JOB.alertmanager, JOB.grafana]) expect(jobs[job].metric_relabel_configs).toBeUndefined();
+    const whole = prometheusConfig({ ...stackPrometheusInput(DEFAULT_CONFIG, []), keepOnlyCatalogSeries: false });
+    expect(whole.scrape_configs.some((job) => job.metric_relabel_configs)).toBe(false);
   });
 });
 

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { Duration } from '../config/duration';
 import { ExtraScrapeJob, HostPort, MonitoringConfig, PrometheusSettings, containerName } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
+import { allMetrics, seriesNames } from '../rules/catalog';
 import { DISCOVERED_JOBS, JOB, SCRAPE_LABELS, ScrapeJobKey, ScrapeTargets } from './jobs';
 import { DockerSdConfig, PrometheusConfigFile, RelabelConfig, ScrapeConfig } from './model';
 
@@ -31,7 +32,18 @@ export interface PrometheusConfigInput {
   ruleFiles: string[];
   /** Omit to scrape the static targets only (no Docker, e.g. on loopback). */
   dockerDiscovery?: DockerDiscovery;
+  /**
+   * Store, from each exporter (`EXPORTER_JOBS`), only the series the catalog names: rules and
+   * dashboards read nothing else, and the exporters expose thousands more. Default true.
+   */
+  keepOnlyCatalogSeries?: boolean;
 }
+
+/**
+ * Third-party exporters, whose series are filtered down to the catalog's. The application's own
+ * jobs and Prometheus' and Alertmanager's self-metrics are kept whole (for debugging).
+ */
+export const EXPORTER_JOBS: readonly ScrapeJobKey[] = ['nodeExporter', 'postgresExporter', 'redisExporter', 'cadvisor'];
 
 /** Path inside the Prometheus container where the host's Docker socket is mounted. */
 export const DOCKER_SOCKET_IN_CONTAINER = '/var/run/docker.sock';
@@ -96,6 +108,14 @@ function discoveryRelabelling(network: string): RelabelConfig[] {
   ];
 }
 
+/** Keeps only the series of the catalog metrics the job's exporter is the source of. */
+function catalogSeriesOnly(job: ScrapeJobKey): RelabelConfig[] {
+  const names = allMetrics()
+    .filter((metric) => metric.source === JOB[job])
+    .flatMap(seriesNames);
+  return [{ source_labels: ['__name__'], regex: names.map(escapeRegex).join('|'), action: 'keep' }];
+}
+
 function scrapeJob(name: string, targets: HostPort[], metricsPath?: string): ScrapeConfig {
   return {
     job_name: name,
@@ -115,11 +135,14 @@ function discoveredJob(key: ScrapeJobKey, targets: HostPort[], discovery: Docker
 
 /** The typed configuration; throws when two jobs share a name (Prometheus would refuse the file). */
 export function prometheusConfig(input: PrometheusConfigInput): PrometheusConfigFile {
-  const builtIn = (Object.keys(JOB) as ScrapeJobKey[]).map((key) =>
-    input.dockerDiscovery && DISCOVERED_JOBS.includes(key)
-      ? discoveredJob(key, input.targets[key], input.dockerDiscovery)
-      : scrapeJob(JOB[key], input.targets[key]),
-  );
+  const keepOnlyCatalogSeries = input.keepOnlyCatalogSeries ?? true;
+  const builtIn = (Object.keys(JOB) as ScrapeJobKey[]).map((key) => {
+    const job =
+      input.dockerDiscovery && DISCOVERED_JOBS.includes(key)
+        ? discoveredJob(key, input.targets[key], input.dockerDiscovery)
+        : scrapeJob(JOB[key], input.targets[key]);
+    return keepOnlyCatalogSeries && EXPORTER_JOBS.includes(key) ? { ...job, metric_relabel_configs: catalogSeriesOnly(key) } : job;
+  });
   const jobs = [...builtIn, ...input.extraJobs.map((job) => scrapeJob(job.name, job.targets, job.metricsPath))];
   const names = jobs.map((job) => job.job_name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
