@@ -8,11 +8,13 @@ import { ConfigError } from './config/errors';
 import { loadMonitoringConfig } from './config/load';
 import { MonitoringConfig } from './config/monitoring-config';
 import { MonitoringStack, MonitoringStackProps } from './constructs/monitoring-stack';
+import { KubernetesMonitoringStack } from './constructs/kubernetes';
 
-/** The app with its one stack; tests call this directly instead of going through the CLI. */
+/** The app with its one stack, for `config.target`; tests call this directly instead of going through the CLI. */
 export function buildApp(config: MonitoringConfig, appConfig?: AppConfig, stackProps?: Omit<MonitoringStackProps, 'config'>): App {
   const app = new App(appConfig);
-  new MonitoringStack(app, config.stackName, { config, ...stackProps });
+  const Stack = config.target === 'kubernetes' ? KubernetesMonitoringStack : MonitoringStack;
+  new Stack(app, config.stackName, { config, ...stackProps });
   return app;
 }
 
