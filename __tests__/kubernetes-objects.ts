@@ -56,8 +56,11 @@ export function chartValuesOf(json: TerraformJson): KubePrometheusStackValues {
 
 /**
  * The fields of the Prometheus and Alertmanager resources that the chart's templates copy from
- * the values this stack sets (`prometheusSpec.<field>` to `spec.<field>`, `storageSpec` to
- * `spec.storage`), so they are checked against the operator's schema too.
+ * the values this stack sets (`prometheusSpec.<field>` to `spec.<field>`), so they are checked
+ * against the operator's schema too. `storageSpec` (`spec.storage`) holds a PersistentVolumeClaim
+ * and is checked as one: the models package derives that embedded claim's schema from the Go
+ * type as if it were a top-level object, demanding `apiVersion: monitoring.coreos.com/v1` and
+ * `kind: EmbeddedPersistentVolumeClaim`, which the CRD does not.
  */
 export function chartRenderedResources(values: KubePrometheusStackValues, namespace: string): KubernetesObject[] {
   const { storageSpec, ...prometheusSpec } = values.prometheus.prometheusSpec;
@@ -65,7 +68,8 @@ export function chartRenderedResources(values: KubePrometheusStackValues, namesp
   void useExistingSecret;
   const metadata = { name: 'from-chart-values', namespace };
   return [
-    { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata, spec: { ...prometheusSpec, storage: storageSpec } },
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata, spec: prometheusSpec },
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata, spec: storageSpec.volumeClaimTemplate.spec },
     { apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager', metadata, spec: alertmanagerSpec },
   ];
 }
