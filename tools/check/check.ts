@@ -22,8 +22,14 @@ export interface CheckOutcome {
 }
 
 export interface Check {
+  /** Where the table lists it: the component whose API runs it. */
   component: CheckComponent;
   name: string;
+  /**
+   * The component it is about, when another one runs it (Prometheus' view of node-exporter's
+   * targets): skipping a component skips these too.
+   */
+  about?: CheckComponent;
   /**
    * A check that must pass first (the component answering): when it fails this one is reported
    * failed without running, so a stopped Prometheus is one clear row, not twenty timeouts.
@@ -35,6 +41,7 @@ export interface Check {
 export interface CheckResult extends CheckOutcome {
   component: CheckComponent;
   name: string;
+  about?: CheckComponent;
   durationMs: number;
 }
 
@@ -64,10 +71,11 @@ async function runOne(check: Check, requirement: Promise<CheckResult> | undefine
     try {
       outcome = await check.run();
     } catch (error) {
-      outcome = failed(error instanceof Error ? error.message : String(error));
+      outcome = failed((error as { message?: string })?.message ?? String(error));
     }
   }
-  return { component: check.component, name: check.name, ...outcome, durationMs: Date.now() - started };
+  const about = check.about === undefined ? {} : { about: check.about };
+  return { component: check.component, name: check.name, ...about, ...outcome, durationMs: Date.now() - started };
 }
 
 /**

@@ -49,8 +49,9 @@ export class HttpClient {
   }
 
   private reason(error: unknown): string {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${this.timeoutMs} ms`;
-    const cause = error instanceof Error ? (error.cause as (NodeJS.ErrnoException & { hostname?: string }) | undefined) : undefined;
+    // fetch's errors may come from another realm (test runners): judged by shape, not instanceof.
+    const { name, message, cause } = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; hostname?: string; message?: string } };
+    if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${this.timeoutMs} ms`;
     switch (cause?.code) {
       case 'ECONNREFUSED':
         return 'connection refused (is it running, on this port?)';
@@ -60,7 +61,7 @@ export class HttpClient {
       case 'ECONNRESET':
         return 'connection reset';
       default:
-        return cause?.message ?? (error instanceof Error ? error.message : String(error));
+        return cause?.message ?? message ?? String(error);
     }
   }
 }

@@ -59,5 +59,6 @@ export function buildChecks(targets: CheckTargets, options: CheckOptions = {}): 
   const skipped = new Set(options.skip ?? []);
   const order = (check: Check) => CHECK_COMPONENTS.indexOf(check.component);
   // Array.prototype.sort is stable: within a component, the endpoint check stays first.
-  return checks.filter((check) => !skipped.has(check.component)).sort((a, b) => order(a) - order(b));
+  const wanted = (check: Check) => !skipped.has(check.component) && !(check.about && skipped.has(check.about));
+  return checks.filter(wanted).sort((a, b) => order(a) - order(b));
 }

@@ -3,9 +3,10 @@
  * rule groups loaded and evaluating without errors, Alertmanager found, firing alerts, and the
  * catalog's metrics arriving from each source.
  */
+import { JOB, ScrapeJobKey } from '../../prometheus/jobs';
 import { METRICS, Metric, MetricGroup, seriesNames } from '../../rules';
 import { WATCHDOG } from '../../alerting';
-import { Check, CheckOutcome, failed, passed } from './check';
+import { Check, CheckComponent, CheckOutcome, failed, passed } from './check';
 import { HttpClient } from './http';
 import { CheckTargets } from './targets';
 
@@ -72,13 +73,19 @@ function judgeJob(targets: ActiveTarget[]): CheckOutcome {
 }
 
 /** Which catalog groups are scraped from the monitored system, by what the table calls them. */
-const SCRAPED_SOURCES: { group: MetricGroup; label: string }[] = [
-  { group: 'app', label: 'Stock Tracker (API, Celery)' },
-  { group: 'node', label: 'node-exporter' },
-  { group: 'postgres', label: 'postgres-exporter' },
-  { group: 'redis', label: 'redis-exporter' },
-  { group: 'cadvisor', label: 'cAdvisor' },
+const SCRAPED_SOURCES: { group: MetricGroup; label: string; about: CheckComponent }[] = [
+  { group: 'app', label: 'Stock Tracker (API, Celery)', about: 'api' },
+  { group: 'node', label: 'node-exporter', about: 'nodeExporter' },
+  { group: 'postgres', label: 'postgres-exporter', about: 'postgresExporter' },
+  { group: 'redis', label: 'redis-exporter', about: 'redisExporter' },
+  { group: 'cadvisor', label: 'cAdvisor', about: 'cadvisor' },
 ];
+
+/** The component a built-in scrape job watches (Celery workers and extra jobs have none to skip). */
+function jobComponent(job: string): CheckComponent | undefined {
+  const key = (Object.keys(JOB) as ScrapeJobKey[]).find((candidate) => JOB[candidate] === job);
+  return key === 'celery' ? undefined : key;
+}
 
 /** The series name that proves a catalog metric arrives (a histogram's `_count`). */
 function probeSeries(metric: Metric): string {
@@ -97,12 +104,14 @@ export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check
   const jobChecks: Check[] = expected.jobs.map((job) => ({
     component: 'prometheus',
     name: `targets of job ${job}`,
+    about: jobComponent(job),
     run: async () => judgeJob((await targetsOnce()).filter((target) => target.scrapePool === job)),
   }));
 
-  const metricChecks: Check[] = SCRAPED_SOURCES.map(({ group, label }) => ({
+  const metricChecks: Check[] = SCRAPED_SOURCES.map(({ group, label, about }) => ({
     component: 'prometheus',
     name: `metrics from ${label}`,
+    about,
     async run() {
       const metrics = Object.values(METRICS[group]) as Metric[];
       const names = metrics.map(probeSeries);

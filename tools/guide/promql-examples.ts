@@ -120,9 +120,9 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
   ),
   example(
     'Business',
-    'Failing Google Sheets calls in the last 15 minutes',
-    sumBy(['operation'], increase(select(app.googleSheetsOperations, { outcome: 'failure' }), minutes(15))),
-    'Per Sheets call; quota errors usually show on `write`.',
+    'Google Sheets calls in the last 15 minutes, by outcome',
+    sumBy(['operation', 'outcome'], increase(app.googleSheetsOperations, minutes(15))),
+    'Failures climbing on one call: quota errors usually show on `write`.',
   ),
   example('Business', 'Products tracked, per marketplace', sumBy(['platform'], select(app.productsTracked)), 'A sudden drop means a tenant lost access or a sync wiped data.'),
   example(
