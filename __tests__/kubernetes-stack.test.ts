@@ -72,6 +72,8 @@ describe('the Kubernetes stack with sample rules, Alertmanager files and a dashb
   });
 
   test('kube-prometheus-stack: pinned chart from its repository, into the namespace the stack creates and protects', () => {
+    // README's first-deploy step targets this address.
+    expect(Object.keys(json.resource.helm_release)).toEqual(['kube-prometheus-stack']);
     const release = helmReleaseOf(json);
     expect(release).toMatchObject({
       name: DEFAULT_KUBERNETES_SETTINGS.releaseName,

@@ -38,5 +38,7 @@ export class KubePrometheusStackRelease extends Construct {
       timeout: props.timeoutSeconds ?? 600,
       dependsOn: props.dependsOn,
     });
+    // A stable address for `terraform apply -target=helm_release.kube-prometheus-stack`, the first step on a cluster without the CRDs.
+    this.release.overrideLogicalId(KUBE_PROMETHEUS_STACK_CHART);
   }
 }
