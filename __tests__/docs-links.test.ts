@@ -83,7 +83,8 @@ describe('runbooks', () => {
     const missing = runbooks.flatMap((name) => {
       const text = readFileSync(join(ROOT, 'docs', 'runbooks', `${name}.md`), 'utf8');
       const problems = text.startsWith(`# ${name}\n`) ? [] : [`${name}: title is not "# ${name}"`];
-      return [...problems, ...['Diagnose', 'Fix', 'Escalate'].filter((section) => !text.includes(`## ${section}`)).map((s) => `${name}: no "## ${s}"`)];
+      const sections = ['What it means', 'Impact', 'Diagnose', 'Fix', 'Escalate'];
+      return [...problems, ...sections.filter((section) => !new RegExp(`^## ${section}\\b`, 'm').test(text)).map((s) => `${name}: no "## ${s}"`)];
     });
     expect(missing).toEqual([]);
   });
