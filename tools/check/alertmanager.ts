@@ -6,9 +6,8 @@
 import { hostname } from 'node:os';
 import { Severity } from '../../rules';
 import { WATCHDOG } from '../../alerting';
-import { Check, failed, passed } from './check';
+import { Check, failed, listed, passed } from './check';
 import { HttpClient } from './http';
-import { listed } from './prometheus';
 import { CheckTargets } from './targets';
 
 interface Status {

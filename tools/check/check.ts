@@ -60,6 +60,17 @@ export function failed(detail: string): CheckOutcome {
   return { ok: false, detail };
 }
 
+/** Up to `limit` items, then "and N more": details stay one line. */
+export function listed(items: readonly string[], limit = 4): string {
+  return items.length <= limit ? items.join(', ') : `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
+}
+
+/** `load` called at most once; every caller shares its promise. */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
 /** A check that throws fails with the error's message, so one broken check never hides the others. */
 async function runOne(check: Check, requirement: Promise<CheckResult> | undefined): Promise<CheckResult> {
   const started = Date.now();

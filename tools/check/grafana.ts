@@ -2,9 +2,8 @@
  * Grafana, through its HTTP API (its health is an endpoint check): the provisioned Prometheus data source answers, and the
  * dashboards of dashboards/ sit in their folder. The last two need the admin login.
  */
-import { Check, CheckOutcome, failed, passed } from './check';
+import { Check, CheckOutcome, failed, listed, passed } from './check';
 import { HttpClient, excerpt } from './http';
-import { listed } from './prometheus';
 import { CheckTargets, GRAFANA_PASSWORD_VARIABLES } from './targets';
 
 interface SearchHit {

@@ -13,7 +13,7 @@ import { SEVERITIES, Severity, isSeverity } from '../../rules/severity';
 import { CHECK_COMPONENTS, COMPONENT_LABELS, DEFAULT_TIMEOUT_MS, buildChecks } from './index';
 import { Check, CheckComponent, allPassed, runChecks } from './check';
 import { renderJson, renderTable } from './report';
-import { targetsFromConfig } from './targets';
+import { CheckTargets, targetsFromConfig } from './targets';
 
 export const USAGE = `Usage: npm run check -- [options]
 
@@ -108,7 +108,7 @@ function progress(io: Io): (check: Check, finished: number, total: number) => vo
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, context: unknown = cdktfContext()): Promise<number> {
   let options: CliOptions | 'help';
-  let targets;
+  let targets: CheckTargets;
   try {
     options = parseCliArgs(argv);
     if (options === 'help') {

@@ -6,7 +6,7 @@
 import { JOB, ScrapeJobKey } from '../../prometheus/jobs';
 import { METRICS, Metric, MetricGroup, seriesNames } from '../../rules';
 import { WATCHDOG } from '../../alerting';
-import { Check, CheckComponent, CheckOutcome, failed, passed } from './check';
+import { Check, CheckComponent, CheckOutcome, failed, listed, once, passed } from './check';
 import { HttpClient } from './http';
 import { CheckTargets } from './targets';
 
@@ -58,11 +58,6 @@ export class PrometheusApi {
 /** Severities a firing alert must not have for the stack to count as healthy. */
 const ALARMING_SEVERITIES = ['critical', 'warning'];
 
-/** Up to `limit` items, then "and N more". */
-export function listed(items: readonly string[], limit = 4): string {
-  return items.length <= limit ? items.join(', ') : `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
-}
-
 function judgeJob(targets: ActiveTarget[]): CheckOutcome {
   if (targets.length === 0) return failed('no targets: not in the scrape configuration, or discovery found none');
   const down = targets.filter((target) => target.health !== 'up');
@@ -95,11 +90,9 @@ function probeSeries(metric: Metric): string {
 export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check[] {
   const api = new PrometheusApi(http, targets.urls.prometheus);
   const expected = targets.expected;
-  let activeTargets: Promise<ActiveTarget[]> | undefined;
-  // One request for all the per-job checks.
-  const targetsOnce = () => (activeTargets ??= api.data<{ activeTargets: ActiveTarget[] }>('/api/v1/targets?state=active').then((d) => d.activeTargets));
-  let ruleGroups: Promise<RuleGroupStatus[]> | undefined;
-  const rulesOnce = () => (ruleGroups ??= api.data<{ groups: RuleGroupStatus[] }>('/api/v1/rules').then((d) => d.groups));
+  // One request for all the per-job checks, one for both rule checks: a check list serves one run.
+  const targetsOnce = once(() => api.data<{ activeTargets: ActiveTarget[] }>('/api/v1/targets?state=active').then((d) => d.activeTargets));
+  const rulesOnce = once(() => api.data<{ groups: RuleGroupStatus[] }>('/api/v1/rules').then((d) => d.groups));
 
   const jobChecks: Check[] = expected.jobs.map((job) => ({
     component: 'prometheus',
