@@ -6,16 +6,13 @@ import { Duration } from '../config/duration';
 import { METRICS } from '../rules/catalog';
 import { add, gt, increase, maxBy, not, overTime, rate, ratio, select, sum, sumBy } from '../rules/promql';
 import { RATE_WINDOW, RECORDINGS } from '../rules/recordings';
-import { THRESHOLDS } from '../rules/thresholds';
+import { THRESHOLDS, windowOf } from '../rules/thresholds';
 import { DashboardDefinition, section } from './layout';
 import { Query, gaugePanel, query, timeSeriesPanel } from './panels';
 
 const { postgres, redis, cadvisor, node } = METRICS;
 
 export const INFRASTRUCTURE_UID = 'stock-tracker-infrastructure';
-
-/** The window THRESHOLDS.containerRestarts counts restarts in ("within 15 minutes"). */
-const RESTART_WINDOW = Duration.minutes(15);
 
 /** cAdvisor also reports cgroups that are not containers, with an empty name. */
 const containers = { name: not('') };
@@ -160,7 +157,7 @@ export function infrastructureDashboard(): DashboardDefinition {
           title: 'Container restarts',
           description: 'Restarts per container in the last 15 minutes. ContainerRestarting fires above the dashed line: the container is crash-looping.',
           unit: 'count',
-          queries: [query(maxBy(['name'], overTime('changes', select(cadvisor.startTime, containers), RESTART_WINDOW)), ['name'])],
+          queries: [query(maxBy(['name'], overTime('changes', select(cadvisor.startTime, containers), windowOf(THRESHOLDS.containerRestarts))), ['name'])],
           thresholds: THRESHOLDS.containerRestarts,
         }).bars(),
       ]),

@@ -29,16 +29,13 @@ import {
 } from './promql';
 import { RECORDINGS } from './recordings';
 import { Severity } from './severity';
-import { MINIMUM_TRAFFIC, THRESHOLDS, Threshold, formatThreshold } from './thresholds';
+import { MINIMUM_TRAFFIC, THRESHOLDS, Threshold, formatLevel, windowOf } from './thresholds';
 
 const { app, scrape, prometheus, alertmanager, cadvisor } = METRICS;
 
 /** A threshold's level for one severity, and how it reads in a message. */
 function level<S extends Severity>(threshold: Threshold<S>, severity: S): number {
   return threshold.levels[severity];
-}
-function shown<S extends Severity>(threshold: Threshold<S>, severity: S): string {
-  return formatThreshold(level(threshold, severity), threshold.unit);
 }
 
 /** `condition`, judged only while `traffic` is above its minimum: a ratio over a handful of events is noise. */
@@ -112,7 +109,7 @@ export const HighErrorRate = alert({
   for: Duration.minutes(5),
   severity: 'critical',
   summary: t`API ${$label('job')} answers ${$value('percent')} of requests with a 5xx error`,
-  description: t`More than ${shown(THRESHOLDS.httpErrorRatio, 'critical')} of the responses of job ${$label('job')} have been server errors for 5 minutes (judged only above ${String(MINIMUM_TRAFFIC.httpRequestsPerSecond.value)} requests/s). Users see failures.`,
+  description: t`More than ${formatLevel(THRESHOLDS.httpErrorRatio, 'critical')} of the responses of job ${$label('job')} have been server errors for 5 minutes (judged only above ${String(MINIMUM_TRAFFIC.httpRequestsPerSecond.value)} requests/s). Users see failures.`,
 });
 
 export const DatabaseConnectionPoolExhausted = alert({
@@ -122,7 +119,7 @@ export const DatabaseConnectionPoolExhausted = alert({
   for: Duration.minutes(2),
   severity: 'critical',
   summary: t`PostgreSQL ${$label('instance')} has ${$value('number')} connections`,
-  description: t`More than ${shown(THRESHOLDS.postgresConnections, 'critical')} (server connections, all databases) on ${$label('instance')} for 2 minutes: the pool is nearly exhausted and new connections are about to be refused.`,
+  description: t`More than ${formatLevel(THRESHOLDS.postgresConnections, 'critical')} (server connections, all databases) on ${$label('instance')} for 2 minutes: the pool is nearly exhausted and new connections are about to be refused.`,
 });
 
 interface UsageAlertSpec<N extends string, L extends string> {
@@ -146,7 +143,7 @@ function usageAlert<const N extends string, L extends string>(spec: UsageAlertSp
     for: spec.for,
     severity: spec.severity,
     summary: t`${spec.what} usage on ${spec.where} is ${$value('percent')}`,
-    description: t`${spec.what} usage on ${spec.where} has been above ${shown(spec.threshold, spec.severity)} for ${spec.for.toString()}.`,
+    description: t`${spec.what} usage on ${spec.where} has been above ${formatLevel(spec.threshold, spec.severity)} for ${spec.for.toString()}.`,
   });
 }
 
@@ -199,7 +196,7 @@ export const HighLatency = alert({
   for: Duration.minutes(5),
   severity: 'warning',
   summary: t`API ${$label('job')} p95 latency is ${$value('duration')}`,
-  description: t`The 95th percentile of request duration of job ${$label('job')} has been above ${shown(THRESHOLDS.httpLatencyP95, 'warning')} for 5 minutes: one request in twenty is slow.`,
+  description: t`The 95th percentile of request duration of job ${$label('job')} has been above ${formatLevel(THRESHOLDS.httpLatencyP95, 'warning')} for 5 minutes: one request in twenty is slow.`,
 });
 
 export const SlowDatabaseQueries = alert({
@@ -209,7 +206,7 @@ export const SlowDatabaseQueries = alert({
   for: Duration.minutes(5),
   severity: 'warning',
   summary: t`Database queries from ${$label('job')} are slow: p95 ${$value('duration')}`,
-  description: t`The 95th percentile of PostgreSQL query time measured by job ${$label('job')} has been above ${shown(THRESHOLDS.dbQueryLatencyP95, 'warning')} for 5 minutes. API latency and task durations follow.`,
+  description: t`The 95th percentile of PostgreSQL query time measured by job ${$label('job')} has been above ${formatLevel(THRESHOLDS.dbQueryLatencyP95, 'warning')} for 5 minutes. API latency and task durations follow.`,
 });
 
 export const HighDatabaseConnections = alert({
@@ -219,7 +216,7 @@ export const HighDatabaseConnections = alert({
   for: Duration.minutes(5),
   severity: 'warning',
   summary: t`PostgreSQL ${$label('instance')} has ${$value('number')} connections`,
-  description: t`More than ${shown(THRESHOLDS.postgresConnections, 'warning')} (server connections, all databases) on ${$label('instance')} for 5 minutes; at ${shown(THRESHOLDS.postgresConnections, 'critical')} the pool is exhausted.`,
+  description: t`More than ${formatLevel(THRESHOLDS.postgresConnections, 'warning')} (server connections, all databases) on ${$label('instance')} for 5 minutes; at ${formatLevel(THRESHOLDS.postgresConnections, 'critical')} the pool is exhausted.`,
 });
 
 export const RedisHighMemoryUsage = alert({
@@ -229,7 +226,7 @@ export const RedisHighMemoryUsage = alert({
   for: Duration.minutes(5),
   severity: 'warning',
   summary: t`Redis ${$label('instance')} uses ${$value('percent')} of its maxmemory`,
-  description: t`Redis memory on ${$label('instance')} has been above ${shown(THRESHOLDS.redisMemoryUsage, 'warning')} of maxmemory for 5 minutes. At the limit Redis evicts keys or refuses writes, and Celery loses or rejects tasks.`,
+  description: t`Redis memory on ${$label('instance')} has been above ${formatLevel(THRESHOLDS.redisMemoryUsage, 'warning')} of maxmemory for 5 minutes. At the limit Redis evicts keys or refuses writes, and Celery loses or rejects tasks.`,
 });
 
 export const CeleryQueueBacklog = alert({
@@ -239,7 +236,7 @@ export const CeleryQueueBacklog = alert({
   for: Duration.minutes(10),
   severity: 'warning',
   summary: t`Celery queue ${$label('queue_name')} has ${$value('number')} tasks waiting`,
-  description: t`More than ${shown(THRESHOLDS.celeryQueueLength, 'warning')} waiting in queue ${$label('queue_name')} for 10 minutes: workers do not keep up, and syncs run late.`,
+  description: t`More than ${formatLevel(THRESHOLDS.celeryQueueLength, 'warning')} waiting in queue ${$label('queue_name')} for 10 minutes: workers do not keep up, and syncs run late.`,
 });
 
 export const CeleryHighFailureRate = alert({
@@ -253,7 +250,7 @@ export const CeleryHighFailureRate = alert({
   for: Duration.minutes(5),
   severity: 'warning',
   summary: t`Celery task ${$label('task_name')} fails ${$value('percent')} of the time`,
-  description: t`More than ${shown(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('task_name')} have failed for 5 minutes (judged only above ${String(MINIMUM_TRAFFIC.celeryTasksPerSecond.value)} tasks/s).`,
+  description: t`More than ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('task_name')} have failed for 5 minutes (judged only above ${String(MINIMUM_TRAFFIC.celeryTasksPerSecond.value)} tasks/s).`,
 });
 
 export const HighCPUUsage = usageAlert({
@@ -298,7 +295,7 @@ export const SyncOperationFailures = alert({
   for: Duration.minutes(15),
   severity: 'info',
   summary: t`${$value('percent')} of stock syncs with ${$label('platform')} fail`,
-  description: t`More than ${shown(THRESHOLDS.syncFailureRatio, 'info')} of the stock syncs against marketplace ${$label('platform')} have failed for 15 minutes: sellers' sheets show stale stock.`,
+  description: t`More than ${formatLevel(THRESHOLDS.syncFailureRatio, 'info')} of the stock syncs against marketplace ${$label('platform')} have failed for 15 minutes: sellers' sheets show stale stock.`,
 });
 
 const syncSilence = Duration.seconds(level(THRESHOLDS.syncSilence, 'info'));
@@ -309,21 +306,21 @@ export const NoSyncActivity = alert({
   expr: or(eq(sum(increase(app.syncOperations, syncSilence)), 0), absentOverTime(app.syncOperations, syncSilence)),
   for: Duration.seconds(0),
   severity: 'info',
-  summary: t`No stock sync has run for ${shown(THRESHOLDS.syncSilence, 'info')}`,
-  description: t`No sync against any marketplace finished (successfully or not) in the last ${shown(THRESHOLDS.syncSilence, 'info')}. Check Celery beat, the workers and the sync queue.`,
+  summary: t`No stock sync has run for ${formatLevel(THRESHOLDS.syncSilence, 'info')}`,
+  description: t`No sync against any marketplace finished (successfully or not) in the last ${formatLevel(THRESHOLDS.syncSilence, 'info')}. Check Celery beat, the workers and the sync queue.`,
 });
 
 export const GoogleSheetsAPIErrors = alert({
   name: 'GoogleSheetsAPIErrors',
   group: 'business',
   expr: gt(
-    sumBy(['operation'], increase(select(app.googleSheetsOperations, { outcome: 'failure' }), Duration.minutes(15))),
+    sumBy(['operation'], increase(select(app.googleSheetsOperations, { outcome: 'failure' }), windowOf(THRESHOLDS.googleSheetsFailures))),
     level(THRESHOLDS.googleSheetsFailures, 'info'),
   ),
   for: Duration.minutes(5),
   severity: 'info',
   summary: t`Google Sheets ${$label('operation')} calls are failing (${$value('number')} in 15 min)`,
-  description: t`More than ${shown(THRESHOLDS.googleSheetsFailures, 'info')} Google Sheets ${$label('operation')} calls failed in 15 minutes, for 5 minutes: sellers' sheets are not updated.`,
+  description: t`More than ${formatLevel(THRESHOLDS.googleSheetsFailures, 'info')} Google Sheets ${$label('operation')} calls failed in 15 minutes, for 5 minutes: sellers' sheets are not updated.`,
 });
 
 // ---- Monitoring the monitoring ----
@@ -398,7 +395,7 @@ export const AlertmanagerNotificationsFailing = alert({
   for: Duration.minutes(5),
   severity: 'critical',
   summary: t`Alertmanager ${$label('instance')} fails to deliver ${$value('percent')} of ${$label('integration')} notifications`,
-  description: t`More than ${shown(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical')} of the notifications to ${$label('integration')} failed in the last 15 minutes: on-call is not being told about alerts. Look at Alertmanager's UI and logs.`,
+  description: t`More than ${formatLevel(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical')} of the notifications to ${$label('integration')} failed in the last 15 minutes: on-call is not being told about alerts. Look at Alertmanager's UI and logs.`,
 });
 
 export const AlertmanagerConfigReloadFailed = alert({
@@ -414,9 +411,9 @@ export const AlertmanagerConfigReloadFailed = alert({
 export const ContainerRestarting = alert({
   name: 'ContainerRestarting',
   group: 'containers',
-  expr: gt(overTime('changes', select(cadvisor.startTime, { name: not('') }), Duration.minutes(15)), level(THRESHOLDS.containerRestarts, 'warning')),
+  expr: gt(overTime('changes', select(cadvisor.startTime, { name: not('') }), windowOf(THRESHOLDS.containerRestarts)), level(THRESHOLDS.containerRestarts, 'warning')),
   for: Duration.seconds(0),
   severity: 'warning',
   summary: t`Container ${$label('name')} restarted ${$value('number')} times in 15 minutes`,
-  description: t`Container ${$label('name')} (image ${$label('image')}) restarted more than ${shown(THRESHOLDS.containerRestarts, 'warning')} in 15 minutes: it is crash-looping.`,
+  description: t`Container ${$label('name')} (image ${$label('image')}) restarted more than ${formatLevel(THRESHOLDS.containerRestarts, 'warning')} in 15 minutes: it is crash-looping.`,
 });

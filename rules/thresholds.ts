@@ -5,6 +5,7 @@
  *
  * Ratios are fractions (0.95), shown as percentages; durations are seconds.
  */
+import { Duration } from '../config/duration';
 import { Severity } from './severity';
 
 export type ThresholdUnit = 'ratio' | 'seconds' | 'connections' | 'tasks' | 'operations' | 'restarts' | 'requests/s' | 'tasks/s';
@@ -15,10 +16,12 @@ export interface Threshold<S extends Severity = Severity> {
   readonly measures: string;
   /** The level at which an alert of each severity fires (strictly above, unless the alert says otherwise). */
   readonly levels: { readonly [K in S]: number };
+  /** For counts of events: the window they are counted in, shared by the alert and its panel. */
+  readonly window?: Duration;
 }
 
-function threshold<const S extends Severity>(unit: ThresholdUnit, measures: string, levels: { [K in S]: number }): Threshold<S> {
-  return { unit, measures, levels };
+function threshold<const S extends Severity>(unit: ThresholdUnit, measures: string, levels: { [K in S]: number }, window?: Duration): Threshold<S> {
+  return window ? { unit, measures, levels, window } : { unit, measures, levels };
 }
 
 export const THRESHOLDS = {
@@ -35,8 +38,8 @@ export const THRESHOLDS = {
   syncFailureRatio: threshold('ratio', 'share of stock syncs against one marketplace that failed', { info: 0.3 }),
   /** Silence after which the absence of any sync alerts. */
   syncSilence: threshold('seconds', 'time without any finished stock sync', { info: 30 * 60 }),
-  googleSheetsFailures: threshold('operations', 'failed Google Sheets calls of one operation within 15 minutes', { info: 5 }),
-  containerRestarts: threshold('restarts', 'restarts of one container within 15 minutes', { warning: 2 }),
+  googleSheetsFailures: threshold('operations', 'failed Google Sheets calls of one operation within 15 minutes', { info: 5 }, Duration.minutes(15)),
+  containerRestarts: threshold('restarts', 'restarts of one container within 15 minutes', { warning: 2 }, Duration.minutes(15)),
   alertmanagerNotificationFailureRatio: threshold('ratio', 'share of Alertmanager notifications to one integration that failed', { critical: 0.1 }),
 } as const;
 
@@ -61,4 +64,15 @@ export function formatThreshold(value: number, unit: ThresholdUnit): string {
     default:
       return `${value} ${unit}`;
   }
+}
+
+/** A threshold's level for one severity as an operator reads it, for messages and docs. */
+export function formatLevel<S extends Severity>(threshold: Threshold<S>, severity: S): string {
+  return formatThreshold(threshold.levels[severity], threshold.unit);
+}
+
+/** The counting window of a threshold that has one; a threshold without one is a programming error. */
+export function windowOf<S extends Severity>(threshold: Threshold<S>): Duration {
+  if (!threshold.window) throw new Error(`threshold "${threshold.measures}" has no counting window`);
+  return threshold.window;
 }

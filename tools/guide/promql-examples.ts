@@ -12,12 +12,10 @@ import {
   METRICS,
   RECORDINGS,
   THRESHOLDS,
-  Severity,
-  Threshold,
   add,
   div,
   eq,
-  formatThreshold,
+  formatLevel,
   gt,
   histogramQuantile,
   increase,
@@ -50,10 +48,6 @@ const FIVE_MINUTES = minutes(5);
 const HOUR = Duration.hours(1);
 const realFilesystems = { fstype: noneOf(...EPHEMERAL_FILESYSTEM_TYPES) };
 
-/** A threshold as the guide prints it: `5%`, `2s`, `100 tasks`. */
-function shown<S extends Severity>(threshold: Threshold<S>, severity: S): string {
-  return formatThreshold(threshold.levels[severity], threshold.unit);
-}
 
 function example(section: ExampleSection, question: string, expr: Expr<string>, reading: string): PromqlExample {
   return { section, question, expr, reading };
@@ -71,13 +65,13 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'API',
     'Share of 5xx responses',
     select(RECORDINGS.httpErrorRatio),
-    `Above ${shown(THRESHOLDS.httpErrorRatio, 'critical')} for 5 minutes fires HighErrorRate; absent when there is no traffic.`,
+    `Above ${formatLevel(THRESHOLDS.httpErrorRatio, 'critical')} for 5 minutes fires HighErrorRate; absent when there is no traffic.`,
   ),
   example(
     'API',
     'Which endpoints are slow? (p95 per route, seconds)',
     histogramQuantile(0.95, app.httpRequestDuration, FIVE_MINUTES, ['endpoint']),
-    `HighLatency looks at all routes together (above ${shown(THRESHOLDS.httpLatencyP95, 'warning')}); this splits it by route.`,
+    `HighLatency looks at all routes together (above ${formatLevel(THRESHOLDS.httpLatencyP95, 'warning')}); this splits it by route.`,
   ),
   example(
     'API',
@@ -90,14 +84,14 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'Celery',
     'How long is each queue?',
     maxBy(['queue_name'], select(app.celeryQueueLength)),
-    `Above ${shown(THRESHOLDS.celeryQueueLength, 'warning')} for 10 minutes fires CeleryQueueBacklog.`,
+    `Above ${formatLevel(THRESHOLDS.celeryQueueLength, 'warning')} for 10 minutes fires CeleryQueueBacklog.`,
   ),
   example('Celery', 'How many workers answer?', select(app.celeryWorkers), '0 for 2 minutes fires CeleryWorkerDown.'),
   example(
     'Celery',
     'Which tasks fail?',
     gt(select(RECORDINGS.celeryFailureRatio), 0),
-    `Share of finished tasks that failed, per task; above ${shown(THRESHOLDS.celeryFailureRatio, 'warning')} fires CeleryHighFailureRate.`,
+    `Share of finished tasks that failed, per task; above ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} fires CeleryHighFailureRate.`,
   ),
   example(
     'Celery',
@@ -109,7 +103,7 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'Business',
     'Are stock syncs failing, per marketplace?',
     select(RECORDINGS.syncFailureRatio),
-    `Above ${shown(THRESHOLDS.syncFailureRatio, 'info')} fires SyncOperationFailures; compare the two marketplaces.`,
+    `Above ${formatLevel(THRESHOLDS.syncFailureRatio, 'info')} fires SyncOperationFailures; compare the two marketplaces.`,
   ),
   example('Business', 'How many syncs finished in the last 30 minutes?', sum(increase(app.syncOperations, minutes(30))), '0 (or no result) is what NoSyncActivity fires on.'),
   example(
@@ -129,7 +123,7 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'PostgreSQL',
     'How close are connections to max_connections?',
     div(select(RECORDINGS.postgresConnections), maxBy(['instance'], select(postgres.maxConnections))),
-    `A share of the server's limit; the alerts fire on absolute counts (${shown(THRESHOLDS.postgresConnections, 'warning')} and ${shown(THRESHOLDS.postgresConnections, 'critical')}).`,
+    `A share of the server's limit; the alerts fire on absolute counts (${formatLevel(THRESHOLDS.postgresConnections, 'warning')} and ${formatLevel(THRESHOLDS.postgresConnections, 'critical')}).`,
   ),
   example(
     'PostgreSQL',
@@ -143,7 +137,7 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'Redis',
     'Redis memory as a share of maxmemory',
     select(RECORDINGS.redisMemoryUtilisation),
-    `Above ${shown(THRESHOLDS.redisMemoryUsage, 'warning')} fires RedisHighMemoryUsage; absent when maxmemory is unlimited.`,
+    `Above ${formatLevel(THRESHOLDS.redisMemoryUsage, 'warning')} fires RedisHighMemoryUsage; absent when maxmemory is unlimited.`,
   ),
   example(
     'Redis',
@@ -155,13 +149,13 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'Falling while evictions rise: Redis is too small for the working set.',
   ),
   example('Redis', 'Keys evicted per second', rate(redis.evictedKeys, FIVE_MINUTES), 'Above 0 means maxmemory is reached and Celery messages or cache entries are dropped.'),
-  example('Host', 'CPU busy, per host', select(RECORDINGS.cpuUtilisation), `Above ${shown(THRESHOLDS.cpuUsage, 'warning')} fires HighCPUUsage.`),
-  example('Host', 'Memory in use, per host', select(RECORDINGS.memoryUtilisation), `Above ${shown(THRESHOLDS.memoryUsage, 'warning')} fires HighMemoryUsage.`),
+  example('Host', 'CPU busy, per host', select(RECORDINGS.cpuUtilisation), `Above ${formatLevel(THRESHOLDS.cpuUsage, 'warning')} fires HighCPUUsage.`),
+  example('Host', 'Memory in use, per host', select(RECORDINGS.memoryUtilisation), `Above ${formatLevel(THRESHOLDS.memoryUsage, 'warning')} fires HighMemoryUsage.`),
   example(
     'Host',
     'How full is each real filesystem?',
     select(RECORDINGS.filesystemUtilisation),
-    `Above ${shown(THRESHOLDS.diskUsage, 'warning')} fires HighDiskUsage; tmpfs and overlay are left out.`,
+    `Above ${formatLevel(THRESHOLDS.diskUsage, 'warning')} fires HighDiskUsage; tmpfs and overlay are left out.`,
   ),
   example(
     'Host',
@@ -181,7 +175,7 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'Containers',
     'Which containers restarted in the last 15 minutes?',
     gt(overTime('changes', select(cadvisor.startTime, { name: not('') }), minutes(15)), 0),
-    `More than ${shown(THRESHOLDS.containerRestarts, 'warning')} fires ContainerRestarting.`,
+    `More than ${formatLevel(THRESHOLDS.containerRestarts, 'warning')} fires ContainerRestarting.`,
   ),
   example('The monitoring itself', 'Which targets are down?', eq(select(scrape.up), 0), 'Every scrape target that failed its last scrape, with its job.'),
   example(
