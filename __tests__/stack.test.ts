@@ -226,6 +226,15 @@ describe('the stack with what rules/, alerting/ and dashboards/ render today', (
     const configJsons = resourcesOf(json, 'grafana_dashboard').map((d) => d.config_json).sort();
     expect(configJsons).toEqual(dashboards.map((d) => d.json).sort());
   });
+
+  test('runbook links in the uploaded rules follow config.alerting.runbookBaseUrl', () => {
+    const base = 'https://wiki.example.org/runbooks';
+    const custom = parseMonitoringConfig({ alerting: { runbookBaseUrl: base } });
+    const rules = Object.values(uploads(containerNamed(synthStack(custom).json, names.prometheus))).join('\n');
+    const links = [...rules.matchAll(/runbook_url: (\S+)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(20);
+    for (const link of links) expect(link).toMatch(new RegExp(`^${base}/[A-Za-z]+\\.md$`));
+  });
 });
 
 describe('secrets', () => {

@@ -4,6 +4,7 @@
  */
 import { Duration } from './duration';
 import { Fields } from './fields';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
 import { SEVERITIES, Severity } from '../rules/severity';
 
 /** Alertmanager's notification timings of one route. */
@@ -30,6 +31,11 @@ export interface AlertingSettings {
    * one, the Watchdog is dropped.
    */
   watchdogHeartbeatUrl?: string;
+  /**
+   * Where every alert's `runbook_url` points: `<base>/<AlertName>.md`. Default: docs/runbooks/ of
+   * the project's repository; point it at your fork or wiki so on-call opens your copy.
+   */
+  runbookBaseUrl: string;
 }
 
 export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
@@ -39,6 +45,7 @@ export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
     warning: { groupWait: Duration.seconds(30), groupInterval: Duration.minutes(5), repeatInterval: Duration.hours(4) },
     info: { groupWait: Duration.minutes(1), groupInterval: Duration.minutes(10), repeatInterval: Duration.hours(12) },
   },
+  runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
 };
 
 /**
@@ -66,7 +73,7 @@ function parseTimings(field: string, raw: unknown, fields: Fields, defaults: Not
 export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSettings {
   const d = DEFAULT_ALERTING_SETTINGS;
   const given = fields.section('alerting', raw);
-  fields.onlyKnownKeys('alerting', given, ['externalUrl', 'timings', 'watchdogHeartbeatUrl']);
+  fields.onlyKnownKeys('alerting', given, ['externalUrl', 'timings', 'watchdogHeartbeatUrl', 'runbookBaseUrl']);
   const timings = fields.section('alerting.timings', given.timings);
   fields.onlyKnownKeys('alerting.timings', timings, SEVERITIES);
   return {
@@ -78,5 +85,6 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
       given.watchdogHeartbeatUrl === undefined
         ? undefined
         : fields.string('alerting.watchdogHeartbeatUrl', given.watchdogHeartbeatUrl, '', HEARTBEAT_URL, 'an http(s) URL'),
+    runbookBaseUrl: fields.string('alerting.runbookBaseUrl', given.runbookBaseUrl, d.runbookBaseUrl, HEARTBEAT_URL, 'an http(s) URL'),
   };
 }

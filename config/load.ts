@@ -32,6 +32,7 @@ export const ENV_FIELDS: Record<string, string> = {
   REDIS_TARGET: 'targets.redis',
   TELEGRAM_SEPARATE_CHATS: 'telegramSeparateChats',
   ALERTMANAGER_EXTERNAL_URL: 'alerting.externalUrl',
+  RUNBOOK_BASE_URL: 'alerting.runbookBaseUrl',
   STATE_BACKEND: 'backend.type',
   STATE_LOCAL_PATH: 'backend.path',
   STATE_S3_BUCKET: 'backend.bucket',

@@ -22,7 +22,7 @@ import { configureStateBackend } from './state-backend';
 
 export interface MonitoringStackProps {
   config: MonitoringConfig;
-  /** Rule files, paths relative to Prometheus' config directory (`rules/api.yml`). Default `renderRuleFiles()`. */
+  /** Rule files, paths relative to Prometheus' config directory (`rules/api.yml`). Default: the project's rules, linking runbooks under `config.alerting.runbookBaseUrl`. */
   ruleFiles?: RenderedFile[];
   /** Alertmanager's files for the given secret expressions. Default `renderAlertmanagerFiles`. */
   alertmanagerFiles?: (config: MonitoringConfig, secrets: AlertmanagerSecrets) => RenderedFile[];
@@ -56,7 +56,7 @@ export class MonitoringStack extends TerraformStack {
       bindAddress: config.bindAddress,
     });
 
-    const ruleFiles = props.ruleFiles ?? renderRuleFiles();
+    const ruleFiles = props.ruleFiles ?? renderRuleFiles({ runbookBaseUrl: config.alerting.runbookBaseUrl });
     const prometheusYml = renderPrometheusConfig(stackPrometheusInput(config, ruleFiles.map((file) => file.path)));
     const discovery = config.dockerDiscovery;
     this.prometheus = new PrometheusContainer(this, 'prometheus', {

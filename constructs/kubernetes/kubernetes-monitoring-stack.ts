@@ -82,7 +82,7 @@ export class KubernetesMonitoringStack extends TerraformStack {
     this.customResources = new CustomResources(this, 'operator-resources', {
       operator: this.release.release,
       resources: [
-        ...prometheusRules(props.ruleFiles ?? renderRuleFiles(), (group) => metadata(`rules-${group}`)),
+        ...prometheusRules(props.ruleFiles ?? renderRuleFiles({ runbookBaseUrl: config.alerting.runbookBaseUrl }), (group) => metadata(`rules-${group}`)),
         ...KUBERNETES_SCRAPED_JOBS.map((job) => applicationMonitor(job, cluster.scrape[job], cluster.appNamespace, metadata(JOB[job]))),
       ],
     });
