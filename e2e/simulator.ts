@@ -8,10 +8,11 @@
  * the API is "down". Shares that decide alerts (5xx, failed syncs) are exact, not random, so a
  * 10 % fault reads 10 % in every window instead of sometimes dipping under the threshold.
  *
- * Standalone: `npx ts-node e2e/simulator.ts [--api-port 8000] [--worker-port 9808] [--control-port 8001]`.
+ * Standalone: `npx ts-node e2e/simulator.ts [--api-port 8000] [--worker-port 9808] [--control-port 8001]
+ * [--redis 127.0.0.1:6379]`.
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { LabelName, LabelValue, METRICS, Metric, PLATFORMS, Platform, TARGET_LABELS } from '../rules';
 
@@ -147,6 +148,8 @@ const SYNC_TASK = 'app.tasks.sync_stocks';
 const EXPORT_TASK = 'app.tasks.export_to_sheets';
 const DIGEST_TASK = 'app.tasks.send_daily_digest';
 const SERVER_ERRORS = ['500', '502', '503'] as const;
+/** What an unhandled 500 raises: a lost database connection, a marketplace call that timed out. */
+const EXCEPTIONS = ['OperationalError', 'TimeoutError'] as const;
 
 /** Traffic of a mid-sized deployment, per second. */
 const RATES = { requests: 20, syncs: 0.6, digests: 0.05, rateLimited: 0.1 };
@@ -196,7 +199,12 @@ class StockTrackerModel {
   private serverErrors = 0;
 
   constructor(private readonly out: Exposition, private readonly faults: () => SimulatorFaults) {
-    // Series that exist before their first event, as the Python client exposes them once touched.
+    // Every outcome the app can report exists from the start at 0, as instrumentation guides advise:
+    // a counter born with its first error loses that error to rate(), and a 5xx burst reads late.
+    for (const route of ROUTES) {
+      for (const status of [this.successStatus(route), ...SERVER_ERRORS]) this.out.inc(app.httpRequests, { method: route.method, endpoint: route.endpoint, status }, 0);
+      for (const exceptionType of EXCEPTIONS) this.out.inc(app.httpExceptions, { endpoint: route.endpoint, exception_type: exceptionType }, 0);
+    }
     for (const tenant of TENANTS) for (const platform of PLATFORMS) this.out.inc(app.syncOperations, { tenant, platform, outcome: 'failure' }, 0);
   }
 
@@ -218,7 +226,7 @@ class StockTrackerModel {
       const labels = { method: route.method, endpoint: route.endpoint };
       this.out.inc(app.httpRequests, { ...labels, status });
       this.out.observe(app.httpRequestDuration, labels, duration(route.medianSeconds) + faults.addedLatencySeconds);
-      if (status === '500') this.out.inc(app.httpExceptions, { endpoint: route.endpoint, exception_type: pick(['OperationalError', 'TimeoutError']) });
+      if (status === '500') this.out.inc(app.httpExceptions, { endpoint: route.endpoint, exception_type: pick(EXCEPTIONS) });
       for (let q = 0; q < route.queries; q += 1) {
         this.out.observe(app.dbQueryDuration, { operation: route.method === 'POST' && q > 0 ? 'insert' : 'select' }, duration(0.004));
       }
@@ -240,6 +248,10 @@ class StockTrackerModel {
       return SERVER_ERRORS[this.serverErrors % SERVER_ERRORS.length];
     }
     if (route.endpoint === '/api/v1/products/{id}' && this.share.notFound.take(0.03)) return '404';
+    return this.successStatus(route);
+  }
+
+  private successStatus(route: Route): Labels<typeof app.httpRequests>['status'] {
     return route.method === 'POST' ? '201' : '200';
   }
 
@@ -280,11 +292,54 @@ class StockTrackerModel {
   }
 }
 
-export interface SimulatorPorts {
-  /** 0 (default) picks a free port. */
+/**
+ * The app's use of Redis as a cache (Celery's broker traffic aside): lookups that hit or miss, and
+ * a write after each miss, so Redis' hit ratio and command rate are those of a live service.
+ * Fire and forget: while Redis is down the commands are dropped and the next tick reconnects.
+ */
+class RedisCacheTraffic {
+  private socket?: Socket;
+  private readonly pace = new Pace();
+
+  constructor(private readonly address: string) {}
+
+  advance(seconds: number): void {
+    const lookups = this.pace.due(40, seconds);
+    if (lookups === 0) return;
+    const socket = this.connected();
+    if (!socket) return;
+    const commands: string[] = [];
+    for (let i = 0; i < lookups; i += 1) {
+      const key = `cache:product:${Math.floor(Math.random() * 100)}`;
+      commands.push(`GET ${key}`);
+      if (Math.random() < 0.2) commands.push(`SET ${key} 1 EX 30`);
+    }
+    socket.write(commands.map((command) => `${command}\r\n`).join(''));
+  }
+
+  stop(): void {
+    this.socket?.destroy();
+  }
+
+  private connected(): Socket | undefined {
+    if (this.socket && !this.socket.destroyed) return this.socket.readyState === 'open' ? this.socket : undefined;
+    const [host, port] = this.address.split(':');
+    const socket = new Socket();
+    socket.on('error', () => socket.destroy());
+    socket.on('data', () => undefined);
+    socket.connect(Number(port), host);
+    this.socket = socket;
+    return undefined;
+  }
+}
+
+export interface SimulatorOptions {
+  /** Ports to listen on; 0 (default) picks a free one. */
   api?: number;
   worker?: number;
   control?: number;
+  /** `host:port` of the Redis the app caches in; without it, no cache traffic. */
+  redis?: string;
 }
 
 async function listen(server: Server, port: number): Promise<number> {
@@ -317,8 +372,10 @@ export class StockTrackerSimulator {
   private readonly ports: Record<SimulatedProcess | 'control', number> = { api: 0, worker: 0, control: 0 };
   private ticker?: NodeJS.Timeout;
   private lastTick = Date.now();
+  private readonly cache?: RedisCacheTraffic;
 
-  private constructor() {
+  private constructor(redis: string | undefined) {
+    this.cache = redis ? new RedisCacheTraffic(redis) : undefined;
     this.servers = {
       api: createServer((request, response) => void this.serveMetrics('api', request, response)),
       worker: createServer((request, response) => void this.serveMetrics('worker', request, response)),
@@ -326,15 +383,15 @@ export class StockTrackerSimulator {
     };
   }
 
-  static async start(ports: SimulatorPorts = {}): Promise<StockTrackerSimulator> {
-    const simulator = new StockTrackerSimulator();
+  static async start(options: SimulatorOptions = {}): Promise<StockTrackerSimulator> {
+    const simulator = new StockTrackerSimulator(options.redis);
     // A minute of history, so every series a healthy service has exists from the first scrape.
     simulator.model.advance(60);
     simulator.ticker = setInterval(() => simulator.tick(), TICK_MS);
     try {
-      simulator.ports.api = await listen(simulator.servers.api, ports.api ?? 0);
-      simulator.ports.worker = await listen(simulator.servers.worker, ports.worker ?? 0);
-      simulator.ports.control = await listen(simulator.servers.control, ports.control ?? 0);
+      simulator.ports.api = await listen(simulator.servers.api, options.api ?? 0);
+      simulator.ports.worker = await listen(simulator.servers.worker, options.worker ?? 0);
+      simulator.ports.control = await listen(simulator.servers.control, options.control ?? 0);
     } catch (error) {
       await simulator.stop();
       throw error;
@@ -364,12 +421,15 @@ export class StockTrackerSimulator {
 
   async stop(): Promise<void> {
     clearInterval(this.ticker);
+    this.cache?.stop();
     await Promise.all(Object.values(this.servers).map(close));
   }
 
   private tick(): void {
     const now = Date.now();
-    this.model.advance((now - this.lastTick) / 1000);
+    const seconds = (now - this.lastTick) / 1000;
+    this.model.advance(seconds);
+    this.cache?.advance(seconds);
     this.lastTick = now;
   }
 
@@ -412,6 +472,7 @@ async function main(args: string[]): Promise<void> {
     api: portArgument(args, 'api-port'),
     worker: portArgument(args, 'worker-port'),
     control: portArgument(args, 'control-port'),
+    redis: args.includes('--redis') ? args[args.indexOf('--redis') + 1] : undefined,
   });
   console.log(`api metrics     http://${simulator.address('api')}/metrics`);
   console.log(`worker metrics  http://${simulator.address('worker')}/metrics`);

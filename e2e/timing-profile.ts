@@ -33,7 +33,7 @@ const DRILL_SCRAPE_INTERVAL = Duration.millis(1500);
 
 /**
  * The drills' profile: minutes become ten seconds (a 1 m `for` is 10 s, critical group_wait 1.7 s),
- * windows become seconds (`[5m]` is 6 s, the 30 min sync silence 30 s). The scrape timeout stays
+ * windows become seconds (`[5m]` is 6 s, the 30 min sync silence 15 s). The scrape timeout stays
  * above postgres_exporter's ~1 s answer while PostgreSQL is down (see the PostgreSQLDown drills).
  */
 export const DRILL_PROFILE: TimingProfile = {
@@ -44,7 +44,7 @@ export const DRILL_PROFILE: TimingProfile = {
   },
   resendDelay: Duration.seconds(2),
   timeScale: 1 / 6,
-  windowScale: 1 / 60,
+  windowScale: 1 / 120,
   minWindow: Duration.millis(DRILL_SCRAPE_INTERVAL.millis * 4),
 };
 
@@ -93,10 +93,10 @@ export function profiledNotificationTimings(config: MonitoringConfig, severity: 
 export interface NotifyTiming {
   for: Duration;
   groupWait: Duration;
+  /** How long the alert's window needs to cross its threshold after the fault (zero for an up/down state). */
+  conditionDelay: Duration;
   /**
-   * The fastest possible notification: `for` + group_wait, plus `conditionDelay` (the time the
-   * alert's window needs to cross its threshold after the fault, zero for an up/down state).
-   */
+  /** The fastest possible notification: `for` + group_wait + `conditionDelay`. */
   floor: Duration;
   /** floor + one scrape interval + one evaluation interval + the scrape timeout (sampling slack). */
   bound: Duration;
@@ -109,5 +109,5 @@ export function notifyTiming(name: AlertName, config: MonitoringConfig, profile:
   const { groupWait } = profiledNotificationTimings(config, rule.severity, profile);
   const floor = forDuration.plus(groupWait).plus(conditionDelay);
   const { scrapeInterval, evaluationInterval, scrapeTimeout } = profile.prometheus;
-  return { for: forDuration, groupWait, floor, bound: floor.plus(scrapeInterval).plus(evaluationInterval).plus(scrapeTimeout) };
+  return { for: forDuration, groupWait, conditionDelay, floor, bound: floor.plus(scrapeInterval).plus(evaluationInterval).plus(scrapeTimeout) };
 }

@@ -1,0 +1,83 @@
+/**
+ * The e2e harness' own pieces, without servers: the simulator speaks the catalog's metric contract
+ * and refuses bad faults; the timing profile scales `for` and windows of the real rules and
+ * computes each alert's floor and bound. (`npm run e2e` runs them against the real programs.)
+ */
+import { parse } from 'yaml';
+import { parseMonitoringConfig } from '../config/monitoring-config';
+import { Duration } from '../config/duration';
+import { ALERTS, METRICS, Metric, RULE_GROUPS, TARGET_LABELS, seriesNames } from '../rules';
+import { HEALTHY, StockTrackerSimulator, parseFaults } from '../e2e/simulator';
+import { DRILL_PROFILE, notifyTiming, profiledRuleGroups, renderProfiledRuleFiles, scaleWindows } from '../e2e/timing-profile';
+
+/** Sample lines of a text exposition: series name and label names. */
+function exposition(text: string): { name: string; labels: string[] }[] {
+  return text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [, name, labels = ''] = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? /.exec(line) ?? [];
+      return { name, labels: [...labels.matchAll(/([a-zA-Z_]+)="/g)].map((match) => match[1]) };
+    });
+}
+
+describe('the Stock Tracker simulator', () => {
+  let simulator: StockTrackerSimulator;
+  let samples: { name: string; labels: string[] }[];
+
+  beforeAll(async () => {
+    simulator = await StockTrackerSimulator.start();
+    const texts = await Promise.all((['api', 'worker'] as const).map(async (process) => (await fetch(`http://${simulator.address(process)}/metrics`)).text()));
+    samples = texts.flatMap(exposition);
+  });
+  afterAll(() => simulator.stop());
+
+  test.each(Object.values(METRICS.app).map((metric: Metric) => [metric.name, metric]))('exposes %s with the catalog labels', (_, metric) => {
+    const own = Object.keys(metric.labels).filter((label) => !(label in TARGET_LABELS)).sort();
+    for (const name of seriesNames(metric)) {
+      const series = samples.filter((sample) => sample.name === name);
+      expect(series.length).toBeGreaterThan(0);
+      for (const sample of series) expect(sample.labels.filter((label) => label !== 'le').sort()).toEqual(own);
+    }
+  });
+
+  test('exposes nothing outside the catalog', () => {
+    const catalog = new Set(Object.values(METRICS.app).flatMap((metric: Metric) => seriesNames(metric)));
+    expect(samples.filter((sample) => !catalog.has(sample.name))).toEqual([]);
+  });
+
+  test('faults are checked by name and type, and the API port closes and reopens', async () => {
+    expect(() => parseFaults({ errorRatio: 1.5 })).toThrow('fault errorRatio: 1.5 is not a ratio in [0, 1]');
+    expect(() => parseFaults({ apiDown: 'yes' })).toThrow('fault apiDown: "yes" is not a boolean');
+    expect(() => parseFaults({ slowness: 1 })).toThrow('unknown fault "slowness"');
+    const control = `http://${simulator.address('control')}/faults`;
+    const refused = await fetch(control, { method: 'POST', body: JSON.stringify({ queueBacklog: -1 }) });
+    expect([refused.status, await refused.json()]).toEqual([400, { error: 'fault queueBacklog: -1 is not a number >= 0' }]);
+    const accepted = await fetch(control, { method: 'POST', body: JSON.stringify({ apiDown: true, errorRatio: 0.1 }) });
+    expect(await accepted.json()).toEqual({ ...HEALTHY, apiDown: true, errorRatio: 0.1 });
+    await expect(fetch(`http://${simulator.address('api')}/metrics`)).rejects.toThrow();
+    await fetch(`${control}/reset`, { method: 'POST' });
+    expect((await fetch(`http://${simulator.address('api')}/metrics`)).status).toBe(200);
+    expect(simulator.currentFaults).toEqual(HEALTHY);
+  });
+});
+
+describe('the drill timing profile', () => {
+  test('scales range windows, never below a few scrape intervals, and leaves quoted text alone', () => {
+    expect(scaleWindows('rate(x{le=~"[5m]"}[30m]) + increase(y[5m]) + z[3h]', DRILL_PROFILE)).toBe('rate(x{le=~"[5m]"}[15s]) + increase(y[6s]) + z[1m30s]');
+  });
+
+  test('every alert runs its `for` and windows scaled, from the same typed rules', () => {
+    const rendered = renderProfiledRuleFiles(DRILL_PROFILE).flatMap((file) => (parse(file.content) as { groups: { rules: Record<string, string>[] }[] }).groups[0].rules);
+    const profiled = new Map(profiledRuleGroups(DRILL_PROFILE).flatMap((group) => group.rules.map((rule) => [rule.name, rule.expr.text])));
+    for (const group of RULE_GROUPS) for (const rule of group.rules) expect(profiled.get(rule.name)).toBe(scaleWindows(rule.expr.text, DRILL_PROFILE));
+    expect(rendered.find((rule) => rule.alert === 'HighErrorRate')).toMatchObject({ for: '50s' });
+    expect(rendered.find((rule) => rule.alert === 'NoSyncActivity')?.expr).toContain('[15s]');
+    expect(rendered.filter((rule) => rule.alert || rule.record)).toHaveLength(RULE_GROUPS.flatMap((group) => group.rules).length);
+  });
+
+  test('an alert\'s floor is for + group_wait + the window it needs, its bound adds one scrape, evaluation and timeout', () => {
+    const timing = notifyTiming(ALERTS.RedisDown.name, parseMonitoringConfig({}), DRILL_PROFILE, Duration.seconds(3));
+    expect([timing.for, timing.groupWait, timing.floor, timing.bound].map(String)).toEqual(['10s', '1s667ms', '14s667ms', '18s167ms']);
+  });
+});

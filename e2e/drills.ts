@@ -1,0 +1,386 @@
+/**
+ * Fault drills on the loopback stack: break one thing, wait for the Telegram message the on-call
+ * engineer would get (right chat, severity and text, within its time bound), check what must hold
+ * while the alert fires, repair, and wait for the resolved message.
+ */
+import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../alerting';
+import { Duration } from '../config/duration';
+import { JOB } from '../prometheus';
+import { RATE_WINDOW, RECORDINGS, THRESHOLDS, Template, runbookUrl } from '../rules';
+import { Severity } from '../rules/severity';
+import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
+import { LoopbackStack } from '../testing/loopback-stack';
+import { sleep, waitFor } from '../testing/processes';
+import { AlertmanagerApi, PrometheusApi } from './apis';
+import { Checklist, expectThat, seconds } from './report';
+import { HEALTHY } from './simulator';
+import { NotifyTiming, TimingProfile, notifyTiming, profiledNotificationTimings, scaledWindow } from './timing-profile';
+
+export interface DrillStacks {
+  /** The whole stack. */
+  main: LoopbackStack;
+  /**
+   * A PostgreSQL of its own, its exporter, and a Prometheus whose scrape timeout is shorter than
+   * the exporter's answer while PostgreSQL is down, alerting through the main Alertmanager.
+   */
+  shortTimeout: LoopbackStack;
+}
+
+/** An alert group a drill expects to be told about once firing and once resolved. */
+export interface Episode {
+  alert: AlertName;
+  /** The group's `instance`, when the alert's expression keeps one. */
+  instance?: string;
+}
+
+export interface DrillTiming {
+  drill: string;
+  alert: AlertName;
+  timing: NotifyTiming;
+  /** From the fault to the firing message at the fake Telegram API. */
+  notifiedMs?: number;
+  /** From the repair to the resolved message. */
+  resolvedMs?: number;
+}
+
+interface Drill {
+  /** Row of the table, e.g. `PostgreSQLDown (slow exporter)`. */
+  name: string;
+  alert: AlertName;
+  /** The stack whose Prometheus evaluates the alert. */
+  stack(stacks: DrillStacks): LoopbackStack;
+  instance?(stacks: DrillStacks): string;
+  /** Time the alert's window needs to cross its threshold once the fault is in. */
+  conditionDelay?(profile: TimingProfile): Duration;
+  inject(stacks: DrillStacks): Promise<void>;
+  recover(stacks: DrillStacks): Promise<void>;
+  /** What must hold while the alert fires; returns what was seen. */
+  whileFiring?(stacks: DrillStacks, faultAt: number): Promise<string>;
+}
+
+/** Beyond a bound, how long to keep waiting so that a late message is reported late, not missing. */
+const LATE_GRACE_MS = 15_000;
+
+type Status = 'FIRING' | 'RESOLVED';
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What an annotation template prints for these labels, any `$value` matching any number. */
+function templatePattern(template: Template, labels: Readonly<Record<string, string>>): RegExp {
+  const parts = template.parts.map((part) => {
+    if (typeof part === 'string') return escapeRegExp(part);
+    if (part.kind === 'value') return '[^<]+?';
+    return escapeRegExp(labels[part.name] || (part.fallback ?? ''));
+  });
+  return new RegExp(`^${parts.join('')}$`);
+}
+
+/** The status and group a message is about, read from its first two lines (alerting/telegram-template.ts). */
+export function messageGroup(message: SentMessage): { status?: Status; alert?: string; instance?: string } {
+  const [title = '', subject = ''] = message.text.split('\n');
+  const status = (['FIRING', 'RESOLVED'] as const).find((candidate) => title.includes(`<b>${candidate}</b>`));
+  const group = /^<b>([A-Za-z0-9]+)<\/b>(?: · <code>([^<]+)<\/code>)? · \d+ (?:firing|resolved)/.exec(subject);
+  return { status, alert: group?.[1], instance: group?.[2] };
+}
+
+function isAbout(episode: Episode, status: Status, since: number): (message: SentMessage) => boolean {
+  return (message) => {
+    const group = messageGroup(message);
+    return message.receivedAt >= since && group.status === status && group.alert === episode.alert && group.instance === episode.instance;
+  };
+}
+
+async function nextMessage(telegram: FakeTelegram, episode: Episode, status: Status, since: number, timeoutMs: number): Promise<SentMessage> {
+  const what = `${status} ${episode.alert}${episode.instance ? ` on ${episode.instance}` : ''}`;
+  const [message] = await telegram.waitForDelivered(what, isAbout(episode, status, since), 1, timeoutMs);
+  return message;
+}
+
+function severityOf(alert: AlertName): Severity {
+  return alertRule(alert).severity as Severity;
+}
+
+/** Chat, severity line, sound, and the rule's own summary and runbook, as Prometheus filled them in. */
+async function checkFiringMessage(message: SentMessage, episode: Episode, stack: LoopbackStack): Promise<string> {
+  const rule = alertRule(episode.alert);
+  const severity = severityOf(episode.alert);
+  const chat = stack.secrets.telegramChatIds[severity];
+  expectThat(message.chatId === chat, `sent to chat ${message.chatId}, the ${severity} chat is ${chat}`);
+  const title = `${SEVERITY_STYLE[severity].emoji} <b>FIRING</b> · ${severity.toUpperCase()}`;
+  expectThat(message.text.startsWith(title), `the message does not start with "${title}":\n${message.text}`);
+  expectThat(message.disableNotification === SEVERITY_STYLE[severity].silent, `disable_notification is ${message.disableNotification} for ${severity}`);
+  const prometheus = new PrometheusApi(stack.url('prometheus'));
+  const firing = (await prometheus.firing(episode.alert)).find((alert) => alert.labels.instance === episode.instance);
+  expectThat(firing !== undefined, `Prometheus does not show ${episode.alert} firing`);
+  const expected = templatePattern(rule.summary, firing!.labels);
+  const summary = /^▸ <b>(.*)<\/b>$/m.exec(message.text)?.[1];
+  expectThat(summary !== undefined && expected.test(unescapeHtml(summary)), `the message's summary is not the rule's ${expected}:\n${message.text}`);
+  expectThat(expected.test(firing!.annotations.summary), `Prometheus' summary "${firing!.annotations.summary}" is not the rule's ${expected}`);
+  expectThat(message.text.includes(`<a href="${runbookUrl(episode.alert)}">Runbook</a>`), 'the message lacks the runbook link');
+  return `${severity}, chat ${chat}${message.disableNotification ? ' (silent)' : ''}: "${summary}"`;
+}
+
+function checkResolvedMessage(message: SentMessage, episode: Episode, stack: LoopbackStack): string {
+  const severity = severityOf(episode.alert);
+  expectThat(message.chatId === stack.secrets.telegramChatIds[severity], `resolved message sent to chat ${message.chatId}`);
+  expectThat(message.text.split('\n')[0].endsWith(`<b>RESOLVED</b> · ${severity.toUpperCase()}`), `unexpected title: ${message.text.split('\n')[0]}`);
+  return `chat ${message.chatId}`;
+}
+
+/** The longest a resolved message may take after the repair: the condition clearing, then the group's next flush. */
+function resolveTimeoutMs(episode: Episode, stack: LoopbackStack, timing: NotifyTiming): number {
+  const { groupInterval } = profiledNotificationTimings(stack.config, severityOf(episode.alert), stack.profile);
+  return groupInterval.millis + timing.bound.millis - timing.for.millis - timing.groupWait.millis + LATE_GRACE_MS;
+}
+
+export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Checklist, episodes: Episode[]): Promise<DrillTiming> {
+  const stack = drill.stack(stacks);
+  const telegram = stacks.main.telegram;
+  const episode: Episode = { alert: drill.alert, instance: drill.instance?.(stacks) };
+  episodes.push(episode);
+  const timing = notifyTiming(drill.alert, stack.config, stack.profile, drill.conditionDelay?.(stack.profile));
+  const row: DrillTiming = { drill: drill.name, alert: drill.alert, timing };
+  try {
+    await drill.inject(stacks);
+    const faultAt = Date.now();
+    await checklist.check(`${drill.name}: firing message`, async () => {
+      const message = await nextMessage(telegram, episode, 'FIRING', faultAt, timing.bound.millis + LATE_GRACE_MS);
+      row.notifiedMs = message.receivedAt - faultAt;
+      return `${seconds(row.notifiedMs)} after the fault; ${await checkFiringMessage(message, episode, stack)}`;
+    });
+    if (row.notifiedMs === undefined) return row;
+    await checklist.check(`${drill.name}: time-to-notify within its bound`, async () => {
+      const { floor, bound } = timing;
+      expectThat(row.notifiedMs! <= bound.millis, `${seconds(row.notifiedMs!)} > bound ${seconds(bound.millis)}`);
+      return `${seconds(row.notifiedMs!)}: floor ${seconds(floor.millis)}, bound ${seconds(bound.millis)}`;
+    });
+    if (drill.whileFiring) await checklist.check(`${drill.name}: while firing`, () => drill.whileFiring!(stacks, faultAt));
+  } finally {
+    await drill.recover(stacks);
+  }
+  const repairedAt = Date.now();
+  await checklist.check(`${drill.name}: resolved message after the repair`, async () => {
+    const message = await nextMessage(telegram, episode, 'RESOLVED', repairedAt, resolveTimeoutMs(episode, stack, timing));
+    row.resolvedMs = message.receivedAt - repairedAt;
+    return `${seconds(row.resolvedMs)} after the repair; ${checkResolvedMessage(message, episode, stack)}`;
+  });
+  return row;
+}
+
+function prometheusOf(stack: LoopbackStack): PrometheusApi {
+  return new PrometheusApi(stack.url('prometheus'));
+}
+
+/** A component stopped, then started again. */
+function stopped(component: Parameters<LoopbackStack['stopComponent']>[0], which: (stacks: DrillStacks) => LoopbackStack = (s) => s.main) {
+  return {
+    inject: (stacks: DrillStacks) => which(stacks).stopComponent(component),
+    recover: (stacks: DrillStacks) => which(stacks).startComponent(component),
+  };
+}
+
+const INJECTED_ERROR_RATIO = 0.1;
+
+const redisDown: Drill = {
+  name: 'RedisDown',
+  alert: 'RedisDown',
+  stack: (stacks) => stacks.main,
+  instance: (stacks) => stacks.main.address('redisExporter'),
+  ...stopped('redis'),
+  async whileFiring({ main }) {
+    const up = await prometheusOf(main).value('redis_up');
+    expectThat(up === 0, `redis_up is ${up}`);
+    return 'redis_up 0 (the exporter answers, Redis does not)';
+  },
+};
+
+const postgresDownSlowExporter: Drill = {
+  name: 'PostgreSQLDown (slow exporter)',
+  alert: 'PostgreSQLDown',
+  stack: (stacks) => stacks.main,
+  instance: (stacks) => stacks.main.address('postgresExporter'),
+  ...stopped('postgres'),
+  async whileFiring({ main }) {
+    const prometheus = prometheusOf(main);
+    const job = `{job="${JOB.postgresExporter}"}`;
+    const [pgUp, up, took] = await Promise.all(['pg_up', `up${job}`, `scrape_duration_seconds${job}`].map((expr) => prometheus.value(expr)));
+    expectThat(pgUp === 0 && up === 1, `pg_up is ${pgUp} and the exporter's up is ${up}; expected 0 and 1`);
+    return `pg_up 0 with the exporter up; its scrape took ${took?.toFixed(2)} s (timeout ${main.profile.prometheus.scrapeTimeout})`;
+  },
+};
+
+const postgresDownTargetDown: Drill = {
+  name: 'PostgreSQLDown (exporter target down)',
+  alert: 'PostgreSQLDown',
+  stack: (stacks) => stacks.shortTimeout,
+  instance: (stacks) => stacks.shortTimeout.address('postgresExporter'),
+  ...stopped('postgres', (stacks) => stacks.shortTimeout),
+  async whileFiring({ shortTimeout }) {
+    const prometheus = prometheusOf(shortTimeout);
+    const up = await prometheus.value(`up{job="${JOB.postgresExporter}"}`);
+    const pgUp = await prometheus.query('pg_up');
+    expectThat(up === 0 && pgUp.length === 0, `the exporter's up is ${up} and pg_up has ${pgUp.length} series; expected 0 and none`);
+    return `scrape timeout ${shortTimeout.profile.prometheus.scrapeTimeout} < the exporter's answer: target down, pg_up gone`;
+  },
+};
+
+const highErrorRate: Drill = {
+  name: 'HighErrorRate',
+  alert: 'HighErrorRate',
+  stack: (stacks) => stacks.main,
+  // The window's share of 5xx reaches the threshold once that share of the window is past the fault.
+  conditionDelay: (profile) => scaledWindow(RATE_WINDOW, profile).times(THRESHOLDS.httpErrorRatio.levels.critical / INJECTED_ERROR_RATIO),
+  inject: ({ main }) => main.simulator.inject({ errorRatio: INJECTED_ERROR_RATIO }),
+  recover: ({ main }) => main.simulator.inject({ errorRatio: HEALTHY.errorRatio }),
+  async whileFiring({ main }) {
+    const ratio = await prometheusOf(main).value(`${RECORDINGS.httpErrorRatio.name}{job="${JOB.api}"}`);
+    expectThat(ratio !== undefined && Math.abs(ratio - INJECTED_ERROR_RATIO) < 0.02, `recorded 5xx ratio ${ratio}, injected ${INJECTED_ERROR_RATIO}`);
+    return `recorded 5xx ratio ${(ratio! * 100).toFixed(1)}%`;
+  },
+};
+
+const apiDown: Drill = {
+  name: 'APIDown',
+  alert: 'APIDown',
+  stack: (stacks) => stacks.main,
+  instance: (stacks) => stacks.main.simulatorAddress('api'),
+  inject: ({ main }) => main.simulator.inject({ apiDown: true }),
+  recover: ({ main }) => main.simulator.inject({ apiDown: false }),
+  /** TargetDown of the API fires in Prometheus (its `for` is longer) and Alertmanager holds it: nothing inhibited is sent. */
+  async whileFiring({ main }, faultAt) {
+    const prometheus = prometheusOf(main);
+    const targetDownFor = alertRule('TargetDown').for.times(main.profile.timeScale);
+    const ofApi = (labels: Record<string, string>) => labels.alertname === 'TargetDown' && labels.job === JOB.api;
+    await waitFor('TargetDown of the API to fire in Prometheus', async () => (await prometheus.firing('TargetDown')).some((a) => ofApi(a.labels)), targetDownFor.millis + LATE_GRACE_MS, 250);
+    const alertmanager = new AlertmanagerApi(main.url('alertmanager'));
+    const held = await waitFor('Alertmanager to hold TargetDown as inhibited', async () => (await alertmanager.alerts()).find((a) => ofApi(a.labels) && a.status.state === 'suppressed'), 10_000, 250);
+    // Past the group_wait of its route: had it not been inhibited, it would have been sent by now.
+    await sleep(profiledNotificationTimings(main.config, 'warning', main.profile).groupWait.millis + 2_000);
+    const inhibited = inhibitedBy('APIDown');
+    const sent = main.telegram.delivered.filter((message) => {
+      const group = messageGroup(message);
+      return message.receivedAt >= faultAt && group.status === 'FIRING' && inhibited.includes(group.alert as AlertName);
+    });
+    expectThat(sent.length === 0, `inhibited alerts were sent: ${sent.map((message) => message.text.split('\n')[1]).join('; ')}`);
+    return `TargetDown{job="api"} firing in Prometheus, suppressed by Alertmanager (inhibited by ${held.status.inhibitedBy.length} alert); nothing sent for ${inhibited.join(', ')}`;
+  },
+};
+
+const celeryQueueBacklog: Drill = {
+  name: 'CeleryQueueBacklog',
+  alert: 'CeleryQueueBacklog',
+  stack: (stacks) => stacks.main,
+  inject: ({ main }) => main.simulator.inject({ queueBacklog: 250 }),
+  recover: ({ main }) => main.simulator.inject({ queueBacklog: HEALTHY.queueBacklog }),
+  async whileFiring({ main }) {
+    const [message] = main.telegram.delivered.filter(isAbout({ alert: 'CeleryQueueBacklog' }, 'FIRING', 0)).slice(-1);
+    expectThat(message.text.includes('queue <code>sync</code>'), `the message does not name the queue:\n${message.text}`);
+    return 'the message names queue sync';
+  },
+};
+
+const noSyncActivity: Drill = {
+  name: 'NoSyncActivity',
+  alert: 'NoSyncActivity',
+  stack: (stacks) => stacks.main,
+  // The alert is the silence itself: it holds once a whole window passed without a sync.
+  conditionDelay: (profile) => scaledWindow(Duration.seconds(THRESHOLDS.syncSilence.levels.info), profile),
+  inject: ({ main }) => main.simulator.inject({ syncStopped: true }),
+  recover: ({ main }) => main.simulator.inject({ syncStopped: false }),
+};
+
+/**
+ * Drills in lanes: the lanes run side by side (no two touch the same component or alert group);
+ * a lane runs its drills in turn. HighErrorRate and APIDown share the API, and APIDown inhibits
+ * HighErrorRate, so they take turns.
+ */
+export const DRILL_LANES: readonly (readonly Drill[])[] = [
+  [highErrorRate, apiDown],
+  [redisDown],
+  [postgresDownSlowExporter],
+  [postgresDownTargetDown],
+  [celeryQueueBacklog],
+  [noSyncActivity],
+];
+
+/**
+ * Alertmanager restarted in the middle of a firing alert: the alert told before the restart is
+ * not told again (its notification log survives), and an alert that started firing while
+ * Alertmanager was down is told once it is back (Prometheus re-sends what fires).
+ */
+export async function alertmanagerRestartDrill(stacks: DrillStacks, checklist: Checklist, episodes: Episode[]): Promise<void> {
+  const { main } = stacks;
+  const prometheus = prometheusOf(main);
+  const toldBefore: Episode = { alert: 'RedisDown', instance: main.address('redisExporter') };
+  const firedDuring: Episode = { alert: 'PostgreSQLDown', instance: main.address('postgresExporter') };
+  episodes.push(toldBefore, firedDuring);
+  const bound = (episode: Episode) => notifyTiming(episode.alert, main.config, main.profile).bound.millis + LATE_GRACE_MS;
+  const started = Date.now();
+  const name = 'Alertmanager restart';
+  try {
+    await main.stopComponent('redis');
+    const told = await checklist.check(`${name}: RedisDown told before the restart`, async () => {
+      await nextMessage(main.telegram, toldBefore, 'FIRING', started, bound(toldBefore));
+    });
+    if (!told) return;
+    await main.stopComponent('alertmanager');
+    await main.stopComponent('postgres');
+    const fired = await checklist.check(`${name}: PostgreSQLDown fires while Alertmanager is down`, async () => {
+      const firedAt = await waitFor('PostgreSQLDown to fire', async () => (await prometheus.firing(firedDuring.alert)).length > 0 && Date.now(), bound(firedDuring), 250);
+      return `firing in Prometheus ${seconds(firedAt - started)} into the drill, no Alertmanager to send it to`;
+    });
+    await main.startComponent('alertmanager');
+    const restartedAt = Date.now();
+    if (fired) {
+      await checklist.check(`${name}: no loss, PostgreSQLDown told after the restart`, async () => {
+        const timeout = main.profile.resendDelay.millis + bound(firedDuring);
+        const message = await nextMessage(main.telegram, firedDuring, 'FIRING', started, timeout);
+        return `${seconds(message.receivedAt - restartedAt)} after Alertmanager was back; ${await checkFiringMessage(message, firedDuring, main)}`;
+      });
+    }
+    await checklist.check(`${name}: no duplicate, RedisDown not told again`, async () => {
+      // Prometheus re-sends RedisDown within a resend delay and Alertmanager flushes its rebuilt group
+      // after group_wait: a duplicate would go out then (later flushes decide the same way).
+      const { groupWait } = profiledNotificationTimings(main.config, 'critical', main.profile);
+      await sleep(Math.max(0, restartedAt + main.profile.resendDelay.millis * 2 + groupWait.millis + 3_000 - Date.now()));
+      const firing = main.telegram.delivered.filter(isAbout(toldBefore, 'FIRING', started));
+      expectThat(firing.length === 1, `RedisDown was told ${firing.length} times`);
+      return `one RedisDown message in ${seconds(Date.now() - restartedAt)} after the restart`;
+    });
+  } finally {
+    for (const component of ['alertmanager', 'redis', 'postgres'] as const) if (!main.isRunning(component)) await main.startComponent(component);
+  }
+  const repairedAt = Date.now();
+  await checklist.check(`${name}: both resolved once repaired`, async () => {
+    const timing = notifyTiming('RedisDown', main.config, main.profile);
+    const timeout = resolveTimeoutMs(toldBefore, main, timing);
+    await Promise.all([toldBefore, firedDuring].map((episode) => nextMessage(main.telegram, episode, 'RESOLVED', repairedAt, timeout)));
+  });
+}
+
+/** Every message: valid Telegram HTML, and exactly as many per group and status as the drills caused. */
+export async function checkToldOnce(telegram: FakeTelegram, episodes: readonly Episode[], checklist: Checklist): Promise<void> {
+  await checklist.check('every alert was told exactly once per drill, firing and resolved; nothing else was sent', async () => {
+    const key = (status: string | undefined, alert: string | undefined, instance: string | undefined) => `${status} ${alert}${instance ? ` on ${instance}` : ''}`;
+    const expected = new Map<string, number>();
+    for (const { alert, instance } of episodes) for (const status of ['FIRING', 'RESOLVED']) expected.set(key(status, alert, instance), (expected.get(key(status, alert, instance)) ?? 0) + 1);
+    const actual = new Map<string, number>();
+    for (const message of telegram.delivered) {
+      const group = messageGroup(message);
+      const k = key(group.status, group.alert, group.instance);
+      actual.set(k, (actual.get(k) ?? 0) + 1);
+    }
+    const wrong = [...new Set([...expected.keys(), ...actual.keys()])]
+      .filter((k) => expected.get(k) !== actual.get(k))
+      .map((k) => `${k}: sent ${actual.get(k) ?? 0}, expected ${expected.get(k) ?? 0}`);
+    const refused = telegram.attempts.filter((attempt) => attempt.problems.length > 0).map((attempt) => attempt.problems.join(', '));
+    expectThat(wrong.length === 0 && refused.length === 0, [...wrong, ...refused.map((problem) => `Telegram would refuse: ${problem}`)].join('\n'));
+    return `${telegram.delivered.length} messages, all valid Telegram HTML`;
+  });
+}
