@@ -122,7 +122,8 @@ async function checkFiringMessage(message: SentMessage, episode: Episode, stack:
   const summary = /^▸ <b>(.*)<\/b>$/m.exec(message.text)?.[1];
   expectThat(summary !== undefined && expected.test(unescapeHtml(summary)), `the message's summary is not the rule's ${expected}:\n${message.text}`);
   expectThat(expected.test(firing!.annotations.summary), `Prometheus' summary "${firing!.annotations.summary}" is not the rule's ${expected}`);
-  expectThat(message.text.includes(`<a href="${runbookUrl(episode.alert)}">Runbook</a>`), 'the message lacks the runbook link');
+  const runbook = runbookUrl(episode.alert, stack.config.alerting.runbookBaseUrl);
+  expectThat(message.text.includes(`<a href="${runbook}">Runbook</a>`), `the message lacks the runbook link ${runbook}`);
   return `${severity}, chat ${chat}${message.disableNotification ? ' (silent)' : ''}: "${summary}"`;
 }
 
@@ -147,8 +148,10 @@ export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Che
   const timing = notifyTiming(drill.alert, stack.config, stack.profile, drill.conditionDelay?.(stack.profile));
   const row: DrillTiming = { drill: drill.name, alert: drill.alert, timing };
   try {
-    await drill.inject(stacks);
+    // From the moment the fault starts: PostgreSQL refuses connections at once, though its
+    // process (run through runuser) takes two more seconds to exit.
     const faultAt = Date.now();
+    await drill.inject(stacks);
     await checklist.check(`${drill.name}: firing message`, async () => {
       const message = await nextMessage(telegram, episode, 'FIRING', faultAt, timing.bound.millis + LATE_GRACE_MS);
       row.notifiedMs = message.receivedAt - faultAt;

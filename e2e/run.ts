@@ -12,7 +12,7 @@ import { PrometheusApi } from './apis';
 import { checkRuleEvaluations, checkStack } from './checks';
 import { DRILL_LANES, DrillStacks, DrillTiming, Episode, alertmanagerRestartDrill, checkToldOnce, runDrill } from './drills';
 import { Checklist, expectThat, formatTable, seconds } from './report';
-import { DRILL_PROFILE, scaledWindow } from './timing-profile';
+import { DRILL_PROFILE, TimingProfile, scaledWindow } from './timing-profile';
 
 /** Below postgres_exporter's ~1 s answer while PostgreSQL is down: its scrape fails instead. */
 const SHORT_SCRAPE_TIMEOUT = Duration.millis(500);
@@ -23,7 +23,7 @@ export interface EndToEndResult {
 }
 
 /** Starts both stacks, runs `body` on them, and stops them whatever happens. */
-export async function withDrillStacks<T>(checklist: Checklist, body: (stacks: DrillStacks) => Promise<T>): Promise<T | undefined> {
+async function withDrillStacks<T>(profile: TimingProfile, checklist: Checklist, body: (stacks: DrillStacks) => Promise<T>): Promise<T | undefined> {
   const stacks: Partial<DrillStacks> = {};
   const stopAll = async () => {
     await stacks.shortTimeout?.stop();
@@ -38,10 +38,10 @@ export async function withDrillStacks<T>(checklist: Checklist, body: (stacks: Dr
       expectThat(missing.length === 0, `missing ${missing.join(', ')}: ${installHint(missing)}`);
       const startedAt = Date.now();
       // Prometheus has a whole silence window of history before its rules run (see LoopbackStackOptions.warmUp).
-      stacks.main = await LoopbackStack.start({ warmUp: scaledWindow(Duration.seconds(THRESHOLDS.syncSilence.levels.info), DRILL_PROFILE) });
+      stacks.main = await LoopbackStack.start({ profile, warmUp: scaledWindow(Duration.seconds(THRESHOLDS.syncSilence.levels.info), profile) });
       stacks.shortTimeout = await LoopbackStack.start({
         components: ['postgres', 'postgresExporter', 'prometheus'],
-        profile: { ...DRILL_PROFILE, prometheus: { ...DRILL_PROFILE.prometheus, scrapeTimeout: SHORT_SCRAPE_TIMEOUT } },
+        profile: { ...profile, prometheus: { ...profile.prometheus, scrapeTimeout: SHORT_SCRAPE_TIMEOUT } },
         ruleGroups: ['postgresql'],
         externalAlertmanager: stacks.main.address('alertmanager'),
       });
@@ -56,9 +56,9 @@ export async function withDrillStacks<T>(checklist: Checklist, body: (stacks: Dr
   }
 }
 
-export async function runEndToEnd(print: (line: string) => void = console.log): Promise<EndToEndResult> {
+export async function runEndToEnd(profile = DRILL_PROFILE, print: (line: string) => void = console.log): Promise<EndToEndResult> {
   const checklist = new Checklist(print);
-  const timings = await withDrillStacks(checklist, async (stacks) => {
+  const timings = await withDrillStacks(profile, checklist, async (stacks) => {
     await checkStack(stacks.main, checklist);
     const episodes: Episode[] = [];
     const lanes = await Promise.all(

@@ -69,7 +69,7 @@ export const LOOPBACK_SECRETS: AlertmanagerSecrets = {
 const DATABASE = 'stock_tracker';
 
 export interface LoopbackStackOptions {
-  /** What to start. Default: every component. */
+  /** What to start (Alertmanager brings the fake Telegram API along). Default: every component. */
   components?: readonly LoopbackComponent[];
   /** Scrape, evaluation, `for`, window and notification timing. Default `DRILL_PROFILE`. */
   profile?: TimingProfile;
@@ -122,7 +122,10 @@ export class LoopbackStack {
 
   /** Starts the components in dependency order and waits until each is ready; stops all on failure. */
   static async start(options: LoopbackStackOptions = {}): Promise<LoopbackStack> {
-    const components = LOOPBACK_COMPONENTS.filter((component) => (options.components ?? LOOPBACK_COMPONENTS).includes(component));
+    const wanted = new Set<LoopbackComponent>(options.components ?? LOOPBACK_COMPONENTS);
+    // Alertmanager always posts to the fake API here, never to the real Telegram.
+    if (wanted.has('alertmanager')) wanted.add('telegram');
+    const components = LOOPBACK_COMPONENTS.filter((component) => wanted.has(component));
     const stack = new LoopbackStack(components, options);
     try {
       for (const component of components) if (component !== 'telegram') stack.ports.set(component, await freePort());
@@ -319,7 +322,7 @@ export class LoopbackStack {
         const dir = this.writeFiles(component, renderAlertmanagerFiles(this.config, this.secrets, {
           configDir: this.dir(component),
           timingScale: this.profile.timeScale,
-          telegramApiUrl: this.has('telegram') ? this.telegram.url : undefined,
+          telegramApiUrl: this.telegram.url,
         }));
         return this.launchHttp(component, 'prometheus-alertmanager', [
           `--config.file=${join(dir, ALERTMANAGER_CONFIG_FILE)}`,
@@ -343,7 +346,7 @@ export class LoopbackStack {
    * group_interval instead of its group_wait.
    */
   private async launchPrometheus(listen: HostPort): Promise<ManagedProcess> {
-    const rules = renderProfiledRuleFiles(this.profile, this.options.ruleGroups);
+    const rules = renderProfiledRuleFiles(this.profile, { groups: this.options.ruleGroups, runbookBaseUrl: this.config.alerting.runbookBaseUrl });
     const alertmanager = this.has('alertmanager') ? this.address('alertmanager') : this.options.externalAlertmanager;
     const prometheusYml = (ruleFiles: RenderedFile[]) =>
       renderPrometheusConfig({
