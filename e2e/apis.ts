@@ -23,6 +23,8 @@ export interface PrometheusAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   state: 'pending' | 'firing';
+  /** When the condition first held (the alert went pending), RFC 3339. */
+  activeAt: string;
 }
 
 export interface ScrapeTarget {

@@ -9,11 +9,11 @@ import { JOB } from '../prometheus';
 import { RATE_WINDOW, RECORDINGS, THRESHOLDS, Template, runbookUrl } from '../rules';
 import { Severity } from '../rules/severity';
 import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
-import { LoopbackStack } from '../testing/loopback-stack';
+import { LoopbackComponent, LoopbackStack } from '../testing/loopback-stack';
 import { sleep, waitFor } from '../testing/processes';
 import { AlertmanagerApi, PrometheusApi } from './apis';
 import { Checklist, expectThat, seconds } from './report';
-import { HEALTHY } from './simulator';
+import { HEALTHY, SimulatorFaults } from './simulator';
 import { NotifyTiming, TimingProfile, notifyTiming, profiledNotificationTimings, scaledWindow } from './timing-profile';
 
 export interface DrillStacks {
@@ -39,6 +39,8 @@ export interface DrillTiming {
   timing: NotifyTiming;
   /** From the fault to the firing message at the fake Telegram API. */
   notifiedMs?: number;
+  /** From the fault to the first evaluation that saw the condition (the alert went pending). */
+  detectedMs?: number;
   /** From the repair to the resolved message. */
   resolvedMs?: number;
 }
@@ -47,8 +49,8 @@ interface Drill {
   /** Row of the table, e.g. `PostgreSQLDown (slow exporter)`. */
   name: string;
   alert: AlertName;
-  /** The stack whose Prometheus evaluates the alert. */
-  stack(stacks: DrillStacks): LoopbackStack;
+  /** The stack whose Prometheus evaluates the alert. Default: the main one. */
+  stack?(stacks: DrillStacks): LoopbackStack;
   instance?(stacks: DrillStacks): string;
   /** Time the alert's window needs to cross its threshold once the fault is in. */
   conditionDelay?(profile: TimingProfile): Duration;
@@ -106,8 +108,11 @@ function severityOf(alert: AlertName): Severity {
   return alertRule(alert).severity as Severity;
 }
 
-/** Chat, severity line, sound, and the rule's own summary and runbook, as Prometheus filled them in. */
-async function checkFiringMessage(message: SentMessage, episode: Episode, stack: LoopbackStack): Promise<string> {
+/**
+ * Chat, severity line, sound, and the rule's own summary and runbook, as Prometheus filled them in;
+ * returns what was seen and when Prometheus saw the condition first.
+ */
+async function checkFiringMessage(message: SentMessage, episode: Episode, stack: LoopbackStack): Promise<{ seen: string; activeAt: number }> {
   const rule = alertRule(episode.alert);
   const severity = severityOf(episode.alert);
   const chat = stack.secrets.telegramChatIds[severity];
@@ -124,7 +129,7 @@ async function checkFiringMessage(message: SentMessage, episode: Episode, stack:
   expectThat(expected.test(firing!.annotations.summary), `Prometheus' summary "${firing!.annotations.summary}" is not the rule's ${expected}`);
   const runbook = runbookUrl(episode.alert, stack.config.alerting.runbookBaseUrl);
   expectThat(message.text.includes(`<a href="${runbook}">Runbook</a>`), `the message lacks the runbook link ${runbook}`);
-  return `${severity}, chat ${chat}${message.disableNotification ? ' (silent)' : ''}: "${summary}"`;
+  return { seen: `${severity}, chat ${chat}${message.disableNotification ? ' (silent)' : ''}: "${summary}"`, activeAt: Date.parse(firing!.activeAt) };
 }
 
 function checkResolvedMessage(message: SentMessage, episode: Episode, stack: LoopbackStack): string {
@@ -141,7 +146,7 @@ function resolveTimeoutMs(episode: Episode, stack: LoopbackStack, timing: Notify
 }
 
 export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Checklist, episodes: Episode[]): Promise<DrillTiming> {
-  const stack = drill.stack(stacks);
+  const stack = drill.stack?.(stacks) ?? stacks.main;
   const telegram = stacks.main.telegram;
   const episode: Episode = { alert: drill.alert, instance: drill.instance?.(stacks) };
   episodes.push(episode);
@@ -155,7 +160,9 @@ export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Che
     await checklist.check(`${drill.name}: firing message`, async () => {
       const message = await nextMessage(telegram, episode, 'FIRING', faultAt, timing.bound.millis + LATE_GRACE_MS);
       row.notifiedMs = message.receivedAt - faultAt;
-      return `${seconds(row.notifiedMs)} after the fault; ${await checkFiringMessage(message, episode, stack)}`;
+      const { seen, activeAt } = await checkFiringMessage(message, episode, stack);
+      row.detectedMs = activeAt - faultAt;
+      return `${seconds(row.notifiedMs)} after the fault (condition seen after ${seconds(row.detectedMs)}); ${seen}`;
     });
     if (row.notifiedMs === undefined) return row;
     await checklist.check(`${drill.name}: time-to-notify within its bound`, async () => {
@@ -180,11 +187,26 @@ function prometheusOf(stack: LoopbackStack): PrometheusApi {
   return new PrometheusApi(stack.url('prometheus'));
 }
 
-/** A component stopped, then started again. */
-function stopped(component: Parameters<LoopbackStack['stopComponent']>[0], which: (stacks: DrillStacks) => LoopbackStack = (s) => s.main) {
+/** A backend stopped, then started again, as its exporter on the chosen stack sees it. */
+function backendStopped(
+  backend: LoopbackComponent,
+  exporter: LoopbackComponent,
+  which: (stacks: DrillStacks) => LoopbackStack = (stacks) => stacks.main,
+): Pick<Drill, 'stack' | 'instance' | 'inject' | 'recover'> {
   return {
-    inject: (stacks: DrillStacks) => which(stacks).stopComponent(component),
-    recover: (stacks: DrillStacks) => which(stacks).startComponent(component),
+    stack: which,
+    instance: (stacks) => which(stacks).address(exporter),
+    inject: (stacks) => which(stacks).stopComponent(backend),
+    recover: (stacks) => which(stacks).startComponent(backend),
+  };
+}
+
+/** A fault of the simulated service, repaired by restoring the healthy values of the same faults. */
+function simulatorFault(fault: Partial<SimulatorFaults>): Pick<Drill, 'inject' | 'recover'> {
+  const healthy = Object.fromEntries(Object.keys(fault).map((name) => [name, HEALTHY[name as keyof SimulatorFaults]]));
+  return {
+    inject: ({ main }) => main.simulator.inject(fault),
+    recover: ({ main }) => main.simulator.inject(healthy),
   };
 }
 
@@ -193,9 +215,7 @@ const INJECTED_ERROR_RATIO = 0.1;
 const redisDown: Drill = {
   name: 'RedisDown',
   alert: 'RedisDown',
-  stack: (stacks) => stacks.main,
-  instance: (stacks) => stacks.main.address('redisExporter'),
-  ...stopped('redis'),
+  ...backendStopped('redis', 'redisExporter'),
   async whileFiring({ main }) {
     const up = await prometheusOf(main).value('redis_up');
     expectThat(up === 0, `redis_up is ${up}`);
@@ -206,9 +226,7 @@ const redisDown: Drill = {
 const postgresDownSlowExporter: Drill = {
   name: 'PostgreSQLDown (slow exporter)',
   alert: 'PostgreSQLDown',
-  stack: (stacks) => stacks.main,
-  instance: (stacks) => stacks.main.address('postgresExporter'),
-  ...stopped('postgres'),
+  ...backendStopped('postgres', 'postgresExporter'),
   async whileFiring({ main }) {
     const prometheus = prometheusOf(main);
     const job = `{job="${JOB.postgresExporter}"}`;
@@ -221,9 +239,7 @@ const postgresDownSlowExporter: Drill = {
 const postgresDownTargetDown: Drill = {
   name: 'PostgreSQLDown (exporter target down)',
   alert: 'PostgreSQLDown',
-  stack: (stacks) => stacks.shortTimeout,
-  instance: (stacks) => stacks.shortTimeout.address('postgresExporter'),
-  ...stopped('postgres', (stacks) => stacks.shortTimeout),
+  ...backendStopped('postgres', 'postgresExporter', (stacks) => stacks.shortTimeout),
   async whileFiring({ shortTimeout }) {
     const prometheus = prometheusOf(shortTimeout);
     const up = await prometheus.value(`up{job="${JOB.postgresExporter}"}`);
@@ -236,11 +252,9 @@ const postgresDownTargetDown: Drill = {
 const highErrorRate: Drill = {
   name: 'HighErrorRate',
   alert: 'HighErrorRate',
-  stack: (stacks) => stacks.main,
   // The window's share of 5xx reaches the threshold once that share of the window is past the fault.
   conditionDelay: (profile) => scaledWindow(RATE_WINDOW, profile).times(THRESHOLDS.httpErrorRatio.levels.critical / INJECTED_ERROR_RATIO),
-  inject: ({ main }) => main.simulator.inject({ errorRatio: INJECTED_ERROR_RATIO }),
-  recover: ({ main }) => main.simulator.inject({ errorRatio: HEALTHY.errorRatio }),
+  ...simulatorFault({ errorRatio: INJECTED_ERROR_RATIO }),
   async whileFiring({ main }) {
     const ratio = await prometheusOf(main).value(`${RECORDINGS.httpErrorRatio.name}{job="${JOB.api}"}`);
     expectThat(ratio !== undefined && Math.abs(ratio - INJECTED_ERROR_RATIO) < 0.02, `recorded 5xx ratio ${ratio}, injected ${INJECTED_ERROR_RATIO}`);
@@ -251,10 +265,8 @@ const highErrorRate: Drill = {
 const apiDown: Drill = {
   name: 'APIDown',
   alert: 'APIDown',
-  stack: (stacks) => stacks.main,
   instance: (stacks) => stacks.main.simulatorAddress('api'),
-  inject: ({ main }) => main.simulator.inject({ apiDown: true }),
-  recover: ({ main }) => main.simulator.inject({ apiDown: false }),
+  ...simulatorFault({ apiDown: true }),
   /** TargetDown of the API fires in Prometheus (its `for` is longer) and Alertmanager holds it: nothing inhibited is sent. */
   async whileFiring({ main }, faultAt) {
     const prometheus = prometheusOf(main);
@@ -278,9 +290,7 @@ const apiDown: Drill = {
 const celeryQueueBacklog: Drill = {
   name: 'CeleryQueueBacklog',
   alert: 'CeleryQueueBacklog',
-  stack: (stacks) => stacks.main,
-  inject: ({ main }) => main.simulator.inject({ queueBacklog: 250 }),
-  recover: ({ main }) => main.simulator.inject({ queueBacklog: HEALTHY.queueBacklog }),
+  ...simulatorFault({ queueBacklog: 250 }),
   async whileFiring({ main }) {
     const [message] = main.telegram.delivered.filter(isAbout({ alert: 'CeleryQueueBacklog' }, 'FIRING', 0)).slice(-1);
     expectThat(message.text.includes('queue <code>sync</code>'), `the message does not name the queue:\n${message.text}`);
@@ -291,11 +301,9 @@ const celeryQueueBacklog: Drill = {
 const noSyncActivity: Drill = {
   name: 'NoSyncActivity',
   alert: 'NoSyncActivity',
-  stack: (stacks) => stacks.main,
   // The alert is the silence itself: it holds once a whole window passed without a sync.
   conditionDelay: (profile) => scaledWindow(Duration.seconds(THRESHOLDS.syncSilence.levels.info), profile),
-  inject: ({ main }) => main.simulator.inject({ syncStopped: true }),
-  recover: ({ main }) => main.simulator.inject({ syncStopped: false }),
+  ...simulatorFault({ syncStopped: true }),
 };
 
 /**
@@ -336,6 +344,7 @@ export async function alertmanagerRestartDrill(stacks: DrillStacks, checklist: C
     await main.stopComponent('postgres');
     const fired = await checklist.check(`${name}: PostgreSQLDown fires while Alertmanager is down`, async () => {
       const firedAt = await waitFor('PostgreSQLDown to fire', async () => (await prometheus.firing(firedDuring.alert)).length > 0 && Date.now(), bound(firedDuring), 250);
+      expectThat(main.telegram.delivered.filter(isAbout(firedDuring, 'FIRING', started)).length === 0, 'PostgreSQLDown was told with Alertmanager down');
       return `firing in Prometheus ${seconds(firedAt - started)} into the drill, no Alertmanager to send it to`;
     });
     await main.startComponent('alertmanager');
@@ -344,7 +353,7 @@ export async function alertmanagerRestartDrill(stacks: DrillStacks, checklist: C
       await checklist.check(`${name}: no loss, PostgreSQLDown told after the restart`, async () => {
         const timeout = main.profile.resendDelay.millis + bound(firedDuring);
         const message = await nextMessage(main.telegram, firedDuring, 'FIRING', started, timeout);
-        return `${seconds(message.receivedAt - restartedAt)} after Alertmanager was back; ${await checkFiringMessage(message, firedDuring, main)}`;
+        return `${seconds(message.receivedAt - restartedAt)} after Alertmanager was back; ${(await checkFiringMessage(message, firedDuring, main)).seen}`;
       });
     }
     await checklist.check(`${name}: no duplicate, RedisDown not told again`, async () => {

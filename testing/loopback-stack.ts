@@ -20,6 +20,7 @@ import { ALERTMANAGER_CONFIG_FILE, AlertmanagerSecrets, renderAlertmanagerFiles 
 import { Duration } from '../config/duration';
 import { HostPort, MonitoringConfig, RawMonitoringConfig, TargetsConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
+import { PrometheusApi } from '../e2e/apis';
 import { DRILL_PROFILE, TimingProfile, renderProfiledRuleFiles } from '../e2e/timing-profile';
 import { StockTrackerSimulator } from '../e2e/simulator';
 import { PROMETHEUS_CONFIG_FILE, ScrapeTargets, postgresDataSourceName, redisAddress, renderPrometheusConfig } from '../prometheus';
@@ -101,8 +102,6 @@ type Running = ManagedProcess | StockTrackerSimulator | FakeTelegram;
 
 export class LoopbackStack {
   readonly profile: TimingProfile;
-  /** The configuration the files were rendered from. Set once Telegram and the ports are known. */
-  config!: MonitoringConfig;
   readonly secrets = LOOPBACK_SECRETS;
   private readonly processes = new ProcessGroup();
   private readonly running = new Map<LoopbackComponent, Running>();
@@ -111,6 +110,7 @@ export class LoopbackStack {
   private readonly dirs = new Map<LoopbackComponent, string>();
   private readonly readyTimeoutMs: number;
   private postgresInitialised = false;
+  private renderedConfig?: MonitoringConfig;
 
   private constructor(
     readonly components: readonly LoopbackComponent[],
@@ -131,7 +131,7 @@ export class LoopbackStack {
       for (const component of components) if (component !== 'telegram') stack.ports.set(component, await freePort());
       if (stack.has('simulator')) for (const endpoint of ['api', 'worker', 'control'] as const) stack.simulatorPorts[endpoint] = await freePort();
       await Promise.all((['telegram', 'redis', 'postgres', 'simulator', 'nodeExporter'] as const).map((c) => stack.startIfSelected(c)));
-      stack.config = stack.renderConfig();
+      stack.renderedConfig = stack.renderConfig();
       await Promise.all((['redisExporter', 'postgresExporter'] as const).map((c) => stack.startIfSelected(c)));
       await stack.startIfSelected('alertmanager');
       await stack.startIfSelected('prometheus');
@@ -140,6 +140,12 @@ export class LoopbackStack {
       throw error;
     }
     return stack;
+  }
+
+  /** The configuration the files were rendered from (known once Telegram and the ports are). */
+  get config(): MonitoringConfig {
+    if (!this.renderedConfig) throw new Error('the loopback stack has not rendered its configuration yet');
+    return this.renderedConfig;
   }
 
   has(component: LoopbackComponent): boolean {
@@ -203,12 +209,11 @@ export class LoopbackStack {
    * after it is ready); returns the jobs scraped.
    */
   async waitForTargetsUp(timeoutMs = 20_000): Promise<string[]> {
+    const prometheus = new PrometheusApi(this.url('prometheus'));
     return waitFor(
       'every Prometheus target to be up',
       async () => {
-        const response = await fetch(`${this.url('prometheus')}/api/v1/targets?state=active`);
-        const body = (await response.json()) as { data: { activeTargets: { labels: { job: string }; health: string }[] } };
-        const targets = body.data.activeTargets;
+        const targets = await prometheus.targets();
         return targets.length > 0 && targets.every((target) => target.health === 'up') && targets.map((target) => target.labels.job);
       },
       timeoutMs,
@@ -365,12 +370,9 @@ export class LoopbackStack {
       `--rules.alert.resend-delay=${this.profile.resendDelay}`,
       '--web.enable-lifecycle',
     ], {}, '/-/ready');
-    const api = `http://${listen}/api/v1`;
     const warmedUpAt = Date.now() + (this.options.warmUp?.millis ?? 0);
-    await waitFor('every target to be scraped once', async () => {
-      const { data } = (await (await fetch(`${api}/targets?state=active`)).json()) as { data: { activeTargets: { health: string }[] } };
-      return data.activeTargets.every((target) => target.health !== 'unknown');
-    }, this.readyTimeoutMs, 250);
+    const api = new PrometheusApi(`http://${listen}`);
+    await waitFor('every target to be scraped once', async () => (await api.targets()).every((target) => target.health !== 'unknown'), this.readyTimeoutMs, 250);
     await sleep(warmedUpAt - Date.now());
     this.writeFiles('prometheus', [prometheusYml(rules)]);
     const reload = await fetch(`http://${listen}/-/reload`, { method: 'POST' });
