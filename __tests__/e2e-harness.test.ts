@@ -3,11 +3,13 @@
  * and refuses bad faults; the timing profile scales `for` and windows of the real rules and
  * computes each alert's floor and bound. (`npm run e2e` runs them against the real programs.)
  */
+import { AddressInfo, createServer } from 'node:net';
 import { parse } from 'yaml';
 import { parseMonitoringConfig } from '../config/monitoring-config';
 import { Duration } from '../config/duration';
 import { ALERTS, METRICS, Metric, RULE_GROUPS, TARGET_LABELS, seriesNames } from '../rules';
 import { HEALTHY, StockTrackerSimulator, parseFaults } from '../e2e/simulator';
+import { freePort, portAnswers } from '../testing/processes';
 import { DRILL_PROFILE, notifyTiming, profiledRuleGroups, renderProfiledRuleFiles, scaleWindows } from '../e2e/timing-profile';
 
 /** Sample lines of a text exposition: series name and label names. */
@@ -79,5 +81,23 @@ describe('the drill timing profile', () => {
   test('an alert\'s floor is for + group_wait + the window it needs, its bound adds one scrape, evaluation and timeout', () => {
     const timing = notifyTiming(ALERTS.RedisDown.name, parseMonitoringConfig({}), DRILL_PROFILE, Duration.seconds(3));
     expect([timing.for, timing.groupWait, timing.floor, timing.bound].map(String)).toEqual(['10s', '1s667ms', '14s667ms', '18s167ms']);
+  });
+});
+
+describe('loopback ports', () => {
+  test('freePort never hands out the same port twice in one process', async () => {
+    // The kernel reuses a closed ephemeral port often enough that 500 plain listen(0) calls repeat some.
+    const ports: number[] = [];
+    for (let i = 0; i < 500; i++) ports.push(await freePort());
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  test('portAnswers tells a listening port from a closed one', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    expect(await portAnswers(port)).toBe(true);
+    await new Promise((resolve) => server.close(resolve));
+    expect(await portAnswers(port)).toBe(false);
   });
 });

@@ -47,13 +47,14 @@ export class FakeTelegram {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(): Promise<FakeTelegram> {
+  /** Listens on 127.0.0.1:`port` (0: any free port). */
+  static async start(port = 0): Promise<FakeTelegram> {
     const server = createServer();
     const fake = new FakeTelegram(server);
     server.on('request', (request, response) => void fake.handle(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(port, '127.0.0.1', () => resolve());
     });
     return fake;
   }

@@ -26,7 +26,7 @@ import { StockTrackerSimulator } from '../e2e/simulator';
 import { PROMETHEUS_CONFIG_FILE, ScrapeTargets, postgresDataSourceName, redisAddress, renderPrometheusConfig } from '../prometheus';
 import { RuleGroupName } from '../rules';
 import { FakeTelegram } from './fake-telegram';
-import { ManagedProcess, POSTGRES_BIN, ProcessGroup, freePort, sleep, waitFor, waitForHttpOk } from './processes';
+import { ManagedProcess, POSTGRES_BIN, ProcessGroup, freePort, portAnswers, sleep, waitFor, waitForHttpOk } from './processes';
 
 const run = promisify(execFile);
 
@@ -128,7 +128,7 @@ export class LoopbackStack {
     const components = LOOPBACK_COMPONENTS.filter((component) => wanted.has(component));
     const stack = new LoopbackStack(components, options);
     try {
-      for (const component of components) if (component !== 'telegram') stack.ports.set(component, await freePort());
+      for (const component of components) stack.ports.set(component, await freePort());
       if (stack.has('simulator')) for (const endpoint of ['api', 'worker', 'control'] as const) stack.simulatorPorts[endpoint] = await freePort();
       await Promise.all((['telegram', 'redis', 'postgres', 'simulator', 'nodeExporter'] as const).map((c) => stack.startIfSelected(c)));
       stack.renderedConfig = stack.renderConfig();
@@ -301,9 +301,11 @@ export class LoopbackStack {
   private async launch(component: LoopbackComponent): Promise<Running> {
     const port = this.ports.get(component) ?? 0;
     const listen = `127.0.0.1:${port}`;
+    // A program that cannot bind exits, but only after whoever holds the port has answered its readiness probe.
+    if (await portAnswers(port)) throw new Error(`${component}: ${listen} is already taken by another program`);
     switch (component) {
       case 'telegram':
-        return FakeTelegram.start();
+        return FakeTelegram.start(port);
       case 'simulator':
         return StockTrackerSimulator.start({ ...this.simulatorPorts, redis: this.has('redis') ? this.address('redis') : undefined });
       case 'redis': {

@@ -3,7 +3,7 @@
  * `ProcessGroup` that stops everything it started, even when the test fails.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,8 +62,27 @@ export function describeWithBinaries(title: string, binaries: string[], body: ()
   });
 }
 
-/** A port that was free on 127.0.0.1 a moment ago. */
+/**
+ * Ports this process has handed out. Two `listen(0)` calls may get the same port once the first
+ * socket is closed, and a program started on a port another component already holds fails to
+ * bind while that component answers its readiness probe (the exporters answer 200 on any path):
+ * CI once ran a drill against an "Alertmanager" that was node-exporter.
+ */
+const handedOut = new Set<number>();
+
+/** A port that was free on 127.0.0.1 a moment ago and that no earlier call in this process returned. */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await ephemeralPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port on 127.0.0.1 after 100 attempts (${handedOut.size} already handed out)`);
+}
+
+function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -73,6 +92,20 @@ export async function freePort(): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether something accepts connections on 127.0.0.1:`port` (within a second). */
+export function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (answered: boolean) => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
 }
 
