@@ -40,6 +40,7 @@ function metricNamesIn(expr: string): string[] {
     .replace(/"(?:[^"\\]|\\.)*"/g, '""')
     .replace(/\{[^}]*\}/g, ' ')
     .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\boffset\s+-?[0-9a-z]+/g, ' ')
     .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
   const names = [...bare.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*(\()?)/g)]
     .filter((match) => match[1] === undefined)
@@ -60,10 +61,11 @@ describe('metric names in rules', () => {
   const known = new Set([...allMetrics().flatMap(seriesNames), ...allRecordings().map((recording) => recording.name)]);
 
   test('the extractor finds names and ignores functions, labels and keywords', () => {
-    expect(metricNamesIn('histogram_quantile(0.95, sum by (job, le) (rate(x_bucket{le!="+Inf", a=~"b|c"}[5m]))) > 2 and y:z:ratio > 0.1 or absent(up{job="api"})')).toEqual([
+    expect(metricNamesIn('histogram_quantile(0.95, sum by (job, le) (rate(x_bucket{le!="+Inf", a=~"b|c"}[5m]))) > 2 and y:z:ratio > 0.1 or absent(up{job="api"}) and on () w offset 30m')).toEqual([
       'x_bucket',
       'y:z:ratio',
       'up',
+      'w',
     ]);
   });
 

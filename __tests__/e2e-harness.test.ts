@@ -67,6 +67,7 @@ describe('the Stock Tracker simulator', () => {
 describe('the drill timing profile', () => {
   test('scales range windows, never below a few scrape intervals, and leaves quoted text alone', () => {
     expect(scaleWindows('rate(x{le=~"[5m]"}[30m]) + increase(y[5m]) + z[3h]', DRILL_PROFILE)).toBe('rate(x{le=~"[5m]"}[15s]) + increase(y[6s]) + z[1m30s]');
+    expect(scaleWindows('x and on () up{job="offset 30m"} offset 30m', DRILL_PROFILE)).toBe('x and on () up{job="offset 30m"} offset 15s');
   });
 
   test('every alert runs its `for` and windows scaled, from the same typed rules', () => {
@@ -74,7 +75,7 @@ describe('the drill timing profile', () => {
     const profiled = new Map(profiledRuleGroups(DRILL_PROFILE).flatMap((group) => group.rules.map((rule) => [rule.name, rule.expr.text])));
     for (const group of RULE_GROUPS) for (const rule of group.rules) expect(profiled.get(rule.name)).toBe(scaleWindows(rule.expr.text, DRILL_PROFILE));
     expect(rendered.find((rule) => rule.alert === 'HighErrorRate')).toMatchObject({ for: '50s' });
-    expect(rendered.find((rule) => rule.alert === 'NoSyncActivity')?.expr).toContain('[15s]');
+    expect(rendered.find((rule) => rule.alert === 'NoSyncActivity')?.expr).toMatch(/\[15s\].* offset 15s$/);
     expect(rendered.filter((rule) => rule.alert || rule.record)).toHaveLength(RULE_GROUPS.flatMap((group) => group.rules).length);
   });
 

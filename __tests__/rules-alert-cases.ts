@@ -24,6 +24,13 @@ const ALERTMANAGER = { job: 'alertmanager', instance: 'alertmanager:9093' } as c
 /** Samples every minute for 40 minutes unless a case needs longer. */
 const SPAN = 40;
 
+/** Ozon syncs of the worker, ending in success. */
+function ozonSyncs(values: string): InputSeries {
+  return series(app.syncOperations, { ...CELERY, platform: 'ozon', outcome: 'success' }, values);
+}
+/** The worker scraped every minute from the start, and 20 minutes past the usual span. */
+const celeryScraped = series(scrape.up, CELERY, `1x${SPAN + 20}`);
+
 /** API traffic: `perMinute[status]` requests a minute, all GET /api/v1/products. */
 function apiRequests(perMinute: Record<string, number>): InputSeries[] {
   return Object.entries(perMinute).map(([status, count]) =>
@@ -281,10 +288,13 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
   }),
   NoSyncActivity: casesFor(ALERTS.NoSyncActivity, {
     fires: [
-      { name: 'the last sync finished 30 minutes ago', input: [series(app.syncOperations, { ...CELERY, platform: 'ozon', outcome: 'success' }, `0+1x10 10x${SPAN + 20}`)], activeFrom: minutes(40), labels: {} },
-      { name: 'the application never exposed a sync counter', input: [series(scrape.up, CELERY, `1x${SPAN}`)], activeFrom: minutes(0), labels: {} },
+      { name: 'the last sync finished 30 minutes ago', input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped], activeFrom: minutes(40), labels: {} },
+      { name: 'the application never exposed a sync counter, for a whole window', input: [celeryScraped], activeFrom: minutes(30), labels: {} },
     ],
-    quiet: [{ name: 'a sync 29 minutes ago', input: [series(app.syncOperations, { ...CELERY, platform: 'ozon', outcome: 'success' }, `0+1x10 10x${SPAN + 20}`)], at: minutes(39) }],
+    quiet: [
+      { name: 'a sync 29 minutes ago', input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped], at: minutes(39) },
+      { name: 'a fresh Prometheus: no sync in its first 29 minutes', input: [ozonSyncs(`5x${SPAN}`), celeryScraped], at: minutes(29) },
+    ],
   }),
   GoogleSheetsAPIErrors: casesFor(ALERTS.GoogleSheetsAPIErrors, {
     fires: [{ name: '30 failed writes', input: sheetsFailures(`0x5 30x${SPAN}`), activeFrom: minutes(6), labels: { operation: 'write' }, value: '30' }],

@@ -11,6 +11,7 @@ import {
   absent,
   add,
   and,
+  andAny,
   div,
   eq,
   gt,
@@ -20,6 +21,7 @@ import {
   mul,
   noneOf,
   not,
+  offsetBy,
   oneOf,
   or,
   rate,
@@ -96,6 +98,16 @@ describe('functions and operators', () => {
   test('aggregations without grouping, increase and absent', () => {
     expect(sum(increase(app.syncOperations, Duration.minutes(30))).text).toBe('sum (increase(stock_tracker_sync_operations_total[30m]))');
     expect(absent(scrape.up, { job: 'celery' }).text).toBe('absent(up{job="celery"})');
+  });
+
+  test('a guard matches on no labels; offset looks back at a selector', () => {
+    const wholeWindow = offsetBy(select(scrape.up, { job: 'celery' }), Duration.minutes(30));
+    expect(wholeWindow.text).toBe('up{job="celery"} offset 30m');
+    const silence = or(eq(sum(increase(app.syncOperations, Duration.minutes(30))), 0), absent(app.syncOperations));
+    expect(andAny(silence, wholeWindow).text).toBe(
+      '(sum (increase(stock_tracker_sync_operations_total[30m])) == 0 or absent(stock_tracker_sync_operations_total)) and on () up{job="celery"} offset 30m',
+    );
+    expect(andAny(silence, wholeWindow).metrics.map((metric) => metric.name)).toEqual(['stock_tracker_sync_operations_total', 'stock_tracker_sync_operations_total', 'up']);
   });
 
   test('numbers must be finite', () => {

@@ -5,14 +5,13 @@
  * the time-to-notify table and ends with "N passed, M failed" (exit code 1 on any failure).
  */
 import { Duration } from '../config/duration';
-import { THRESHOLDS } from '../rules';
 import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
 import { installHint, missingBinaries } from '../testing/processes';
 import { PrometheusApi } from './apis';
 import { checkRuleEvaluations, checkStack } from './checks';
 import { DRILL_LANES, DrillStacks, DrillTiming, Episode, alertmanagerRestartDrill, checkToldOnce, runDrill } from './drills';
 import { Checklist, expectThat, formatTable, seconds } from './report';
-import { DRILL_PROFILE, TimingProfile, scaledWindow } from './timing-profile';
+import { DRILL_PROFILE, TimingProfile } from './timing-profile';
 
 /** Below postgres_exporter's ~1 s answer while PostgreSQL is down: its scrape fails instead. */
 const SHORT_SCRAPE_TIMEOUT = Duration.millis(500);
@@ -37,8 +36,7 @@ async function withDrillStacks<T>(profile: TimingProfile, checklist: Checklist, 
       const missing = missingBinaries(loopbackBinaries());
       expectThat(missing.length === 0, `missing ${missing.join(', ')}: ${installHint(missing)}`);
       const startedAt = Date.now();
-      // Prometheus has a whole silence window of history before its rules run (see LoopbackStackOptions.warmUp).
-      stacks.main = await LoopbackStack.start({ profile, warmUp: scaledWindow(Duration.seconds(THRESHOLDS.syncSilence.levels.info), profile) });
+      stacks.main = await LoopbackStack.start({ profile });
       stacks.shortTimeout = await LoopbackStack.start({
         components: ['postgres', 'postgresExporter', 'prometheus'],
         profile: { ...profile, prometheus: { ...profile.prometheus, scrapeTimeout: SHORT_SCRAPE_TIMEOUT } },

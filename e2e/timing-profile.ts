@@ -62,12 +62,14 @@ export function scaledWindow(window: Duration, profile: TimingProfile): Duration
   return scaled.compare(profile.minWindow) < 0 ? profile.minWindow : scaled;
 }
 
-/** `expr` with every range window (`[5m]`, outside quoted strings) scaled by the profile. */
+/** `expr` with every range window (`[5m]`) and offset (`offset 30m`), outside quoted strings, scaled by the profile. */
 export function scaleWindows(expr: string, profile: TimingProfile): string {
   // Quoted label values first, so a `[` inside a matcher's regex is left alone.
-  return expr.replace(/"(?:[^"\\]|\\.)*"|\[([0-9a-z]+)\]/g, (whole, window: string | undefined) =>
-    window === undefined ? whole : `[${scaledWindow(Duration.parse(window), profile)}]`,
-  );
+  return expr.replace(/"(?:[^"\\]|\\.)*"|\[([0-9a-z]+)\]|offset ([0-9a-z]+)/g, (whole, window: string | undefined, offset: string | undefined) => {
+    if (window !== undefined) return `[${scaledWindow(Duration.parse(window), profile)}]`;
+    if (offset !== undefined) return `offset ${scaledWindow(Duration.parse(offset), profile)}`;
+    return whole;
+  });
 }
 
 function withScaledWindows<R extends { expr: Expr<string, string> }>(rule: R, profile: TimingProfile): R {

@@ -12,12 +12,14 @@ import {
   absent,
   absentOverTime,
   and,
+  andAny,
   eq,
   gt,
   increase,
   lt,
   maxBy,
   not,
+  offsetBy,
   or,
   overTime,
   rate,
@@ -300,10 +302,18 @@ export const SyncOperationFailures = alert({
 
 const syncSilence = Duration.seconds(level(THRESHOLDS.syncSilence, 'info'));
 
+/**
+ * `condition`, once Prometheus has been scraping `job` for a whole `window`. On a shorter history
+ * (a first deploy, a wiped volume) a window-long silence or absence only means the history is short.
+ */
+function withWholeWindow<L extends string>(condition: Expr<L>, job: ScrapeJobName, window: Duration): Expr<L> {
+  return andAny(condition, offsetBy(select(scrape.up, { job }), window));
+}
+
 export const NoSyncActivity = alert({
   name: 'NoSyncActivity',
   group: 'business',
-  expr: or(eq(sum(increase(app.syncOperations, syncSilence)), 0), absentOverTime(app.syncOperations, syncSilence)),
+  expr: withWholeWindow(or(eq(sum(increase(app.syncOperations, syncSilence)), 0), absentOverTime(app.syncOperations, syncSilence)), JOB.celery, syncSilence),
   for: Duration.seconds(0),
   severity: 'info',
   summary: t`No stock sync has run for ${formatLevel(THRESHOLDS.syncSilence, 'info')}`,

@@ -117,6 +117,11 @@ export function observedSum<M extends Histogram>(metric: M, matchers?: Matchers<
   return selectSeries(metric, '_sum', matchers);
 }
 
+/** `selector offset ago`: the series as they were `ago` earlier; none where Prometheus had no sample then (within its 5m lookback). */
+export function offsetBy<L extends string>(selector: Selector<L>, ago: Duration): Expr<L> {
+  return new Expr(`${selector.text} offset ${ago}`, selector.metrics);
+}
+
 type CounterSource<L extends string> = Counter | Selector<L, 'counter'>;
 type SourceLabels<S> = S extends Selector<infer L, MetricType> ? L : S extends Metric ? LabelName<S> : never;
 
@@ -265,6 +270,12 @@ export function eq<L extends string>(left: Expr<L>, right: Expr<string> | number
 /** `left and right`: series of `left` that have a match in `right`. */
 export function and<L extends string>(left: Expr<L>, right: Expr<string>): Expr<L> {
   return binary(left, 'and', right) as Expr<L>;
+}
+/** `left and on() right`: every series of `left` while `right` has any series at all, whatever their labels. */
+export function andAny<L extends string>(left: Expr<L>, right: Expr<string>): Expr<L> {
+  const precedence = Precedence.AndUnless;
+  const text = `${operand(left, precedence, false)} and on () ${operand(right, precedence, true)}`;
+  return new Expr(text, [...left.metrics, ...right.metrics], precedence);
 }
 /** `left unless right`: series of `left` without a match in `right`. */
 export function unless<L extends string>(left: Expr<L>, right: Expr<string>): Expr<L> {

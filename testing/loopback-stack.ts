@@ -17,7 +17,6 @@ import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ALERTMANAGER_CONFIG_FILE, AlertmanagerSecrets, renderAlertmanagerFiles } from '../alerting';
-import { Duration } from '../config/duration';
 import { HostPort, MonitoringConfig, RawMonitoringConfig, TargetsConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
 import { PrometheusApi } from '../e2e/apis';
@@ -26,7 +25,7 @@ import { StockTrackerSimulator } from '../e2e/simulator';
 import { PROMETHEUS_CONFIG_FILE, ScrapeTargets, postgresDataSourceName, redisAddress, renderPrometheusConfig } from '../prometheus';
 import { RuleGroupName } from '../rules';
 import { FakeTelegram } from './fake-telegram';
-import { ManagedProcess, POSTGRES_BIN, ProcessGroup, freePort, portAnswers, sleep, waitFor, waitForHttpOk } from './processes';
+import { ManagedProcess, POSTGRES_BIN, ProcessGroup, freePort, portAnswers, waitFor, waitForHttpOk } from './processes';
 
 const run = promisify(execFile);
 
@@ -85,12 +84,6 @@ export interface LoopbackStackOptions {
   externalAlertmanager?: HostPort;
   /** Prometheus stores every exporter series instead of only the catalog's (the bench compares). Default false. */
   keepAllExporterSeries?: boolean;
-  /**
-   * How long Prometheus scrapes before it loads the rules (at least until every target has been
-   * scraped once). A drill of an alert on a silence (NoSyncActivity) needs its whole window of
-   * history first, or the alert fires at once on the short history. Default 0.
-   */
-  warmUp?: Duration;
   /** Bound on each component's start. Default 30 s. */
   readyTimeoutMs?: number;
 }
@@ -345,40 +338,30 @@ export class LoopbackStack {
   }
 
   /**
-   * Prometheus first scrapes without rules, then loads them once every target has been scraped
-   * (and `warmUp` has passed), as a Prometheus with history would: rules evaluated before the
-   * first scrape see no data at all, and `absent` alerts (NoSyncActivity has no `for`) fire. Such
-   * a start-up alert also leaves Alertmanager a group that Prometheus keeps alive by re-sending
-   * the resolved alert for 15 minutes, so the same alert's next message waits for that group's
-   * group_interval instead of its group_wait.
+   * Prometheus with every rule from its first evaluation, as deployed: a fresh Prometheus must not
+   * tell anyone anything before it has history (the drills check that nothing else was sent).
+   * Callers find every target scraped once.
    */
   private async launchPrometheus(listen: HostPort): Promise<ManagedProcess> {
     const rules = renderProfiledRuleFiles(this.profile, { groups: this.options.ruleGroups, runbookBaseUrl: this.config.alerting.runbookBaseUrl });
     const alertmanager = this.has('alertmanager') ? this.address('alertmanager') : this.options.externalAlertmanager;
-    const prometheusYml = (ruleFiles: RenderedFile[]) =>
-      renderPrometheusConfig({
-        timing: this.profile.prometheus,
-        targets: this.scrapeTargets(),
-        extraJobs: [],
-        alertmanagers: alertmanager ? [alertmanager] : [],
-        ruleFiles: ruleFiles.map((file) => file.path),
-        keepOnlyCatalogSeries: !this.options.keepAllExporterSeries,
-      });
-    const dir = this.writeFiles('prometheus', [prometheusYml([]), ...rules]);
+    const prometheusYml = renderPrometheusConfig({
+      timing: this.profile.prometheus,
+      targets: this.scrapeTargets(),
+      extraJobs: [],
+      alertmanagers: alertmanager ? [alertmanager] : [],
+      ruleFiles: rules.map((file) => file.path),
+      keepOnlyCatalogSeries: !this.options.keepAllExporterSeries,
+    });
+    const dir = this.writeFiles('prometheus', [prometheusYml, ...rules]);
     const prometheus = await this.launchHttp('prometheus', 'prometheus', [
       `--config.file=${join(dir, PROMETHEUS_CONFIG_FILE)}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=${listen}`,
       `--rules.alert.resend-delay=${this.profile.resendDelay}`,
-      '--web.enable-lifecycle',
     ], {}, '/-/ready');
-    const warmedUpAt = Date.now() + (this.options.warmUp?.millis ?? 0);
     const api = new PrometheusApi(`http://${listen}`);
     await waitFor('every target to be scraped once', async () => (await api.targets()).every((target) => target.health !== 'unknown'), this.readyTimeoutMs, 250);
-    await sleep(warmedUpAt - Date.now());
-    this.writeFiles('prometheus', [prometheusYml(rules)]);
-    const reload = await fetch(`http://${listen}/-/reload`, { method: 'POST' });
-    if (!reload.ok) throw new Error(`Prometheus refused the rules: ${await reload.text()}\n${prometheus.log.slice(-2_000)}`);
     return prometheus;
   }
 

@@ -105,7 +105,7 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     select(RECORDINGS.syncFailureRatio),
     `Above ${formatLevel(THRESHOLDS.syncFailureRatio, 'info')} fires SyncOperationFailures; compare the two marketplaces.`,
   ),
-  example('Business', 'How many syncs finished in the last 30 minutes?', sum(increase(app.syncOperations, minutes(30))), '0 (or no result) is what NoSyncActivity fires on.'),
+  example('Business', 'How many syncs finished in the last 30 minutes?', sum(increase(app.syncOperations, minutes(30))), '0 (or no result) is what NoSyncActivity fires on, once Prometheus has scraped the worker for 30 minutes.'),
   example(
     'Business',
     'Marketplace API errors in the last hour, by kind',
