@@ -104,6 +104,7 @@ describe('each bad value stops with an error naming the field and the value', ()
     ['misspelt nested setting', { prometheus: { retension: '30d' } }, 'raw', 'prometheus.retension', '30d', /is not a setting/],
     ['section that is not an object', { grafana: 'admin' }, 'raw', 'grafana', 'admin', /is not an object/],
     ['discovery flag that is not a boolean', { DOCKER_DISCOVERY: 'yes' }, 'env', 'dockerDiscovery.enabled', 'yes', /true or false/],
+    ['Redis password flag that is not a boolean', { REDIS_REQUIRES_PASSWORD: 'yes' }, 'env', 'targets.redisRequiresPassword', 'yes', /true or false/],
     ['MONITORING_CONFIG that is not JSON', { MONITORING_CONFIG: '{prometheus:' }, 'env', 'MONITORING_CONFIG', '{prometheus:', /JSON/],
   ];
 

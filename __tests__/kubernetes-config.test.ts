@@ -71,6 +71,7 @@ describe('each bad value is named with its field and value', () => {
     ['tenant header for VictoriaMetrics', onKubernetes({ url: 'http://vm.svc/api/v1/write', tenant: 'a' }), 'remoteWrite.tenant', 'a', /tenant is part of the URL/],
     ['tenant without a URL', onKubernetes({ tenant: 'a' }), 'remoteWrite.tenant', 'a', /applies only with remoteWrite.url/],
     ['name prefix that cannot start a Kubernetes name', { target: 'kubernetes', namePrefix: 'Stock_Tracker' }, 'namePrefix', 'Stock_Tracker', /lower-case letters, digits and -/],
+    ['a Redis password on the Kubernetes target', { target: 'kubernetes', targets: { redisRequiresPassword: true } }, 'targets.redisRequiresPassword', true, /applies only when target is docker/],
     ['remote write on the Docker target', { remoteWrite: { url: 'http://mimir.svc/api/v1/push' } }, 'remoteWrite.url', 'http://mimir.svc/api/v1/push', /applies only when target is kubernetes \(it is docker\)/],
   ])('%s', (_name, raw, field, value, reason) => {
     expect(problemsOf(raw)).toEqual([{ field, value, reason: expect.stringMatching(reason) }]);

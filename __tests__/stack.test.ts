@@ -5,7 +5,7 @@
  */
 import { COMPONENTS, DEFAULT_CONFIG, MonitoringConfig, containerName, parseMonitoringConfig } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
-import { SECRETS, severityChatIdSecret } from '../config/secrets';
+import { REDIS_PASSWORD_SECRET, SECRETS, severityChatIdSecret } from '../config/secrets';
 import { renderRuleFiles } from '../rules';
 import { renderAlertmanagerFiles } from '../alerting';
 import { PROMETHEUS_DATASOURCE_UID, RenderedDashboard, renderDashboards } from '../dashboards';
@@ -121,6 +121,12 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     expect(containerNamed(json, names.redisExporter).env).toEqual(['REDIS_ADDR=redis://redis:6379']);
   });
 
+  test('a Redis that asks for a password gets the redis_password variable, never a value', () => {
+    const withPassword = synthStack(parseMonitoringConfig({ targets: { redisRequiresPassword: true } }), SAMPLE).json;
+    expect(containerNamed(withPassword, names.redisExporter).env).toEqual(['REDIS_ADDR=redis://redis:6379', 'REDIS_PASSWORD=${var.redis_password}']);
+    expect(withPassword.variable[REDIS_PASSWORD_SECRET.variable]).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+  });
+
   test('node-exporter and cAdvisor see the host read-only', () => {
     for (const name of [names.nodeExporter, names.cadvisor]) {
       const mounts = containerNamed(json, name).mounts;
@@ -157,7 +163,7 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     expect(dashboard.folder).toMatch(/^\$\{grafana_folder\.[^.]+\.uid\}$/);
   });
 
-  test('secrets are sensitive variables with validation; per-severity chats are declared only when asked for', () => {
+  test('secrets are sensitive variables with validation; per-severity chats and the Redis password are declared only when asked for', () => {
     const secretNames = Object.values(SECRETS).map((s) => s.variable).sort();
     expect(Object.keys(json.variable).sort()).toEqual(secretNames);
     for (const variable of Object.values(json.variable)) {

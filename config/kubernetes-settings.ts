@@ -127,12 +127,16 @@ export function parseKubernetesSettings(raw: unknown, fields: Fields): Kubernete
 }
 
 /**
- * Settings that depend on the target: remote write is rendered only by the Kubernetes target, and
- * there `namePrefix` starts Kubernetes object names.
+ * Settings that depend on the target: remote write is rendered only by the Kubernetes target, the
+ * Redis password only by the Docker target's redis-exporter, and on Kubernetes `namePrefix` starts
+ * object names.
  */
-export function checkTarget(config: Pick<MonitoringConfig, 'target' | 'namePrefix' | 'remoteWrite'>, reader: ConfigReader): void {
+export function checkTarget(config: Pick<MonitoringConfig, 'target' | 'namePrefix' | 'remoteWrite' | 'targets'>, reader: ConfigReader): void {
   if (config.remoteWrite && config.target !== 'kubernetes') {
     reader.problem('remoteWrite.url', config.remoteWrite.url, `applies only when target is kubernetes (it is ${config.target})`);
+  }
+  if (config.targets.redisRequiresPassword && config.target === 'kubernetes') {
+    reader.problem('targets.redisRequiresPassword', true, "applies only when target is docker: on kubernetes the application's own redis-exporter talks to Redis");
   }
   if (config.target === 'kubernetes' && !/^[a-z0-9]([-a-z0-9]{0,28}[a-z0-9])?$/.test(config.namePrefix)) {
     reader.problem('namePrefix', config.namePrefix, 'is not valid when target is kubernetes: it starts object names, so lower-case letters, digits and - (at most 30)');

@@ -30,6 +30,7 @@ export const ENV_FIELDS: Record<string, string> = {
   POSTGRES_DB: 'targets.postgres.database',
   POSTGRES_USER: 'targets.postgres.user',
   REDIS_TARGET: 'targets.redis',
+  REDIS_REQUIRES_PASSWORD: 'targets.redisRequiresPassword',
   TELEGRAM_SEPARATE_CHATS: 'telegramSeparateChats',
   ALERTMANAGER_EXTERNAL_URL: 'alerting.externalUrl',
   RUNBOOK_BASE_URL: 'alerting.runbookBaseUrl',

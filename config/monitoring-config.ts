@@ -56,6 +56,11 @@ export interface TargetsConfig {
   postgres: { host: string; port: number; database: string; user: string; sslMode: 'disable' | 'require' | 'verify-full' };
   /** The Redis the redis-exporter connects to. */
   redis: HostPort;
+  /**
+   * Redis asks for a password (`requirepass` or an ACL default user): the exporter sends the
+   * `redis_password` secret. Default false.
+   */
+  redisRequiresPassword: boolean;
 }
 
 export interface PrometheusSettings {
@@ -176,6 +181,7 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
     celeryWorkers: [],
     postgres: { host: 'postgres', port: 5432, database: 'stock_tracker', user: 'postgres', sslMode: 'disable' },
     redis: 'redis:6379',
+    redisRequiresPassword: false,
   },
   telegramSeparateChats: [],
   alerting: DEFAULT_ALERTING_SETTINGS,
@@ -292,6 +298,7 @@ function parseTargets(raw: unknown, fields: Fields): TargetsConfig {
       sslMode: fields.oneOf('targets.postgres.sslMode', postgres.sslMode, d.postgres.sslMode, ['disable', 'require', 'verify-full']),
     },
     redis: fields.string('targets.redis', given.redis, d.redis, HOST_PORT, 'host:port'),
+    redisRequiresPassword: fields.boolean('targets.redisRequiresPassword', given.redisRequiresPassword, d.redisRequiresPassword),
   };
 }
 

@@ -50,6 +50,15 @@ export const SECRETS = {
   },
 } satisfies Record<string, SecretSpec>;
 
+/** Declared only for a Redis that asks for a password (`targets.redisRequiresPassword`). */
+export const REDIS_PASSWORD_SECRET: SecretSpec = {
+  env: 'REDIS_PASSWORD',
+  variable: 'redis_password',
+  description: 'Password the redis-exporter authenticates to Redis with',
+  pattern: /^.+$/,
+  expected: 'a non-empty password',
+};
+
 /** The chat of one severity, for severities listed in `telegramSeparateChats`. */
 export function severityChatIdSecret(severity: Severity): SecretSpec {
   return {
@@ -62,7 +71,7 @@ export function severityChatIdSecret(severity: Severity): SecretSpec {
 }
 
 /** Every secret the stack may declare, for checks that do not depend on the configuration. */
-export const ALL_SECRETS: SecretSpec[] = [...Object.values(SECRETS), ...SEVERITIES.map(severityChatIdSecret)];
+export const ALL_SECRETS: SecretSpec[] = [...Object.values(SECRETS), REDIS_PASSWORD_SECRET, ...SEVERITIES.map(severityChatIdSecret)];
 
 /** Environment variable Terraform reads the secret from. */
 export function terraformEnvName(secret: SecretSpec): string {

@@ -24,6 +24,8 @@ export class PostgresExporterContainer extends MonitoredContainer {
 export interface RedisExporterContainerProps extends ComponentContainerProps {
   /** `REDIS_ADDR`, e.g. `redis://redis:6379`. */
   redisAddress: string;
+  /** `REDIS_PASSWORD`, a Terraform expression, never a literal. Default none: Redis without a password. */
+  redisPassword?: string;
 }
 
 export class RedisExporterContainer extends MonitoredContainer {
@@ -32,7 +34,7 @@ export class RedisExporterContainer extends MonitoredContainer {
     super(scope, id, {
       ...base,
       command: [`-web.listen-address=:${base.port}`],
-      env: [`REDIS_ADDR=${props.redisAddress}`],
+      env: [`REDIS_ADDR=${props.redisAddress}`, ...(props.redisPassword === undefined ? [] : [`REDIS_PASSWORD=${props.redisPassword}`])],
       healthcheck: { path: '/health' },
     });
   }

@@ -45,7 +45,7 @@ export class MonitoringStack extends TerraformStack {
     new DockerProvider(this, 'docker', { host: config.dockerHost });
     // The generated Grafana bindings carry no version: pin the release they were generated from.
     this.addOverride('terraform.required_providers.grafana.version', GRAFANA_PROVIDER_VERSION);
-    this.secrets = new SecretVariables(this, 'secrets', { separateChats: config.telegramSeparateChats });
+    this.secrets = new SecretVariables(this, 'secrets', { separateChats: config.telegramSeparateChats, redis: config.targets.redisRequiresPassword });
 
     // Data source, not resource: the application's network exists already and must not be managed here.
     const network = new DataDockerNetwork(this, 'app-network', { name: config.dockerNetwork }).name;
@@ -84,7 +84,7 @@ export class MonitoringStack extends TerraformStack {
       ...common('postgresExporter'),
       dataSourceName: postgresDataSourceName(config.targets.postgres, this.secrets.postgresPasswordForUrl()),
     });
-    new RedisExporterContainer(this, 'redis-exporter', { ...common('redisExporter'), redisAddress: redisAddress(config.targets.redis) });
+    new RedisExporterContainer(this, 'redis-exporter', { ...common('redisExporter'), redisAddress: redisAddress(config.targets.redis), redisPassword: this.secrets.redisPassword?.stringValue });
     new NodeExporterContainer(this, 'node-exporter', common('nodeExporter'));
     new CadvisorContainer(this, 'cadvisor', common('cadvisor'));
 

@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { Fn, TerraformVariable } from 'cdktf';
-import { SECRETS, SecretSpec, severityChatIdSecret } from '../config/secrets';
+import { REDIS_PASSWORD_SECRET, SECRETS, SecretSpec, severityChatIdSecret } from '../config/secrets';
 import { SEVERITIES, Severity } from '../rules/severity';
 import { AlertmanagerSecrets } from '../alerting';
 
@@ -13,6 +13,8 @@ export interface SecretVariablesProps {
   separateChats?: Severity[];
   /** Declare `postgres_password`, the postgres-exporter's. Default true; the Kubernetes target runs no exporter of its own. */
   postgres?: boolean;
+  /** Declare `redis_password`, for a Redis that asks for one (`targets.redisRequiresPassword`). Default false. */
+  redis?: boolean;
 }
 
 export class SecretVariables extends Construct {
@@ -20,6 +22,7 @@ export class SecretVariables extends Construct {
   readonly telegramAlertChatId: TerraformVariable;
   readonly grafanaPassword: TerraformVariable;
   readonly postgresPassword?: TerraformVariable;
+  readonly redisPassword?: TerraformVariable;
   private readonly severityChatIds: Partial<Record<Severity, TerraformVariable>> = {};
 
   constructor(scope: Construct, id: string, props: SecretVariablesProps = {}) {
@@ -28,6 +31,7 @@ export class SecretVariables extends Construct {
     this.telegramAlertChatId = this.variable(SECRETS.telegramAlertChatId);
     this.grafanaPassword = this.variable(SECRETS.grafanaPassword);
     if (props.postgres ?? true) this.postgresPassword = this.variable(SECRETS.postgresPassword);
+    if (props.redis ?? false) this.redisPassword = this.variable(REDIS_PASSWORD_SECRET);
     for (const severity of props.separateChats ?? []) {
       this.severityChatIds[severity] = this.variable(severityChatIdSecret(severity));
     }
