@@ -11,6 +11,7 @@ import { renderRuleFiles } from '../rules';
 import { METRICS_DOC_PATH, renderMetricsDoc } from '../rules/metrics-doc';
 import { allRecordings } from '../rules/recordings';
 import { SCRAPE_JOBS } from '../prometheus/jobs';
+import { THRESHOLDS, Threshold } from '../rules/thresholds';
 
 const FIXTURES = join(__dirname, 'fixtures', 'exporter-metrics');
 
@@ -102,6 +103,29 @@ describe('exporter metrics exist in the pinned exporters', () => {
     for (const file of Object.values(FIXTURE_OF)) expect(fixtureNames(file!).size).toBeGreaterThan(80);
     expect(fixtureNames('node-exporter.txt').has('node_cpu_seconds_total')).toBe(true);
     expect(fixtureNames('postgres-exporter.txt').has('pg_up')).toBe(true);
+  });
+});
+
+describe('histogram buckets (the contract with the application)', () => {
+  test('every application histogram names its buckets, ascending and positive', () => {
+    const histograms = Object.values(METRICS.app).filter((metric: Metric) => metric.type === 'histogram') as Metric[];
+    expect(histograms.length).toBeGreaterThan(0);
+    for (const { name, buckets = [] } of histograms) {
+      expect([name, buckets.length > 0]).toEqual([name, true]);
+      expect([name, buckets]).toEqual([name, [...buckets].sort((a, b) => a - b)]);
+      expect([name, buckets.filter((bound) => !(bound > 0))]).toEqual([name, []]);
+    }
+  });
+
+  test('every quantile threshold is a bucket bound of its histogram, so the alert reads no interpolation there', () => {
+    const quantiles = Object.entries(THRESHOLDS as Record<string, Threshold>).filter(([, threshold]) => threshold.quantileOf);
+    expect(quantiles.map(([name]) => name).sort()).toEqual(['dbQueryLatencyP95', 'httpLatencyP95']);
+    const offGrid = quantiles.flatMap(([name, { levels, quantileOf }]) =>
+      Object.values(levels)
+        .filter((level) => !quantileOf!.buckets?.includes(level))
+        .map((level) => `${name} ${level} is not a bucket of ${quantileOf!.name} (${quantileOf!.buckets?.join(', ')})`),
+    );
+    expect(offGrid).toEqual([]);
   });
 });
 

@@ -44,19 +44,6 @@ const EXPOSED_BY: Record<AppMetricKey, SimulatedProcess> = {
   googleSheetsOperations: 'worker',
 };
 
-type HistogramKey = { [K in AppMetricKey]: (typeof app)[K]['type'] extends 'histogram' ? K : never }[AppMetricKey];
-
-/**
- * Bucket bounds (seconds) of each histogram: dense around what the alerts and panels read
- * (p95 request 2 s, p95 query 1 s, sync minutes), as the Python app should configure them.
- */
-const BUCKETS: Record<HistogramKey, number[]> = {
-  httpRequestDuration: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10],
-  dbQueryDuration: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  celeryTaskDuration: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600],
-  syncDuration: [1, 5, 10, 30, 60, 120, 300, 600],
-};
-
 export interface SimulatorFaults {
   /** Share of API responses that are 5xx. */
   errorRatio: number;
@@ -176,7 +163,7 @@ class Exposition {
           ? new Counter(options)
           : metric.type === 'gauge'
             ? new Gauge(options)
-            : new Histogram({ ...options, buckets: BUCKETS[key as HistogramKey] });
+            : new Histogram({ ...options, buckets: [...(metric.buckets ?? [])] });
       this.metrics.set(metric.name, made);
     }
   }

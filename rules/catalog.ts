@@ -52,6 +52,12 @@ export interface Metric<T extends MetricType = MetricType, D extends LabelDocs =
   /** Every label the series carries, including the target labels `job` and `instance`. */
   readonly labels: D;
   readonly newerOnly?: NewerOnly;
+  /**
+   * A histogram's bucket upper bounds, ascending, as its exporter must configure them. A threshold
+   * read as a quantile of the histogram is one of them, so the quantile is exact at the threshold
+   * instead of interpolated inside a wide bucket.
+   */
+  readonly buckets?: readonly number[];
 }
 
 export type Counter<D extends LabelDocs = LabelDocs> = Metric<'counter', D>;
@@ -82,6 +88,7 @@ interface MetricSpec<D extends LabelDocs> {
   help: string;
   labels?: D;
   newerOnly?: NewerOnly;
+  buckets?: readonly number[];
 }
 
 function scraped<T extends MetricType>(type: T, source: MetricSource) {
@@ -92,6 +99,7 @@ function scraped<T extends MetricType>(type: T, source: MetricSource) {
     source,
     labels: { ...(spec.labels ?? ({} as D)), ...TARGET_LABELS },
     ...(spec.newerOnly ? { newerOnly: spec.newerOnly } : {}),
+    ...(spec.buckets ? { buckets: spec.buckets } : {}),
   });
 }
 
@@ -123,6 +131,7 @@ const APP_METRICS = {
   httpRequestDuration: app.histogram('stock_tracker_http_request_duration_seconds', {
     help: 'Time from request received to response sent by the API',
     labels: { method, endpoint },
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10],
   }),
   httpRequestsInFlight: app.gauge('stock_tracker_http_requests_in_flight', {
     help: 'Requests the API is handling right now',
@@ -134,6 +143,7 @@ const APP_METRICS = {
   dbQueryDuration: app.histogram('stock_tracker_db_query_duration_seconds', {
     help: 'Time the application waited for a PostgreSQL query',
     labels: { operation: label('Statement kind', ['select', 'insert', 'update', 'delete', 'other']) },
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   }),
   celeryTasks: app.counter('stock_tracker_celery_tasks_total', {
     help: 'Celery tasks finished, by task and outcome',
@@ -142,6 +152,7 @@ const APP_METRICS = {
   celeryTaskDuration: app.histogram('stock_tracker_celery_task_duration_seconds', {
     help: 'Run time of finished Celery tasks',
     labels: { task_name: taskName },
+    buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600],
   }),
   celeryQueueLength: app.gauge('stock_tracker_celery_queue_length', {
     help: 'Tasks waiting in a Celery queue (Redis list length)',
@@ -164,6 +175,7 @@ const APP_METRICS = {
   syncDuration: app.histogram('stock_tracker_sync_duration_seconds', {
     help: 'Run time of a stock sync against a marketplace',
     labels: { tenant, platform },
+    buckets: [1, 5, 10, 30, 60, 120, 300, 600],
   }),
   externalApiErrors: app.counter('stock_tracker_external_api_errors_total', {
     help: 'Failed calls to a marketplace API',

@@ -41,7 +41,9 @@ function metricTable(metrics: Metric[]): string[] {
     '| metric | type | labels | meaning |',
     '| --- | --- | --- | --- |',
     ...metrics.map((metric) => {
-      const note = metric.newerOnly ? ` (only since ${metric.newerOnly.since}: ${metric.newerOnly.reason})` : '';
+      const since = metric.newerOnly ? ` (only since ${metric.newerOnly.since}: ${metric.newerOnly.reason})` : '';
+      const buckets = metric.buckets ? `. Buckets: ${metric.buckets.join(', ')}` : '';
+      const note = since + buckets;
       return `| \`${metric.name}\` | ${metric.type} | ${cell(ownLabels(metric))} | ${cell(metric.help + note)} |`;
     }),
   ];

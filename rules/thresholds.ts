@@ -6,6 +6,7 @@
  * Ratios are fractions (0.95), shown as percentages; durations are seconds.
  */
 import { Duration } from '../config/duration';
+import { Histogram, METRICS } from './catalog';
 import { Severity } from './severity';
 
 export type ThresholdUnit = 'ratio' | 'seconds' | 'connections' | 'tasks' | 'operations' | 'restarts' | 'requests/s' | 'tasks/s';
@@ -18,10 +19,14 @@ export interface Threshold<S extends Severity = Severity> {
   readonly levels: { readonly [K in S]: number };
   /** For counts of events: the window they are counted in, shared by the alert and its panel. */
   readonly window?: Duration;
+  /** For a quantile: the histogram it is computed from (each level must be one of its buckets). */
+  readonly quantileOf?: Histogram;
 }
 
-function threshold<const S extends Severity>(unit: ThresholdUnit, measures: string, levels: { [K in S]: number }, window?: Duration): Threshold<S> {
-  return window ? { unit, measures, levels, window } : { unit, measures, levels };
+type ThresholdContext = Pick<Threshold, 'window' | 'quantileOf'>;
+
+function threshold<const S extends Severity>(unit: ThresholdUnit, measures: string, levels: { [K in S]: number }, context: ThresholdContext = {}): Threshold<S> {
+  return { unit, measures, levels, ...context };
 }
 
 export const THRESHOLDS = {
@@ -29,8 +34,8 @@ export const THRESHOLDS = {
   memoryUsage: threshold('ratio', 'share of host memory in use (not available)', { warning: 0.85, critical: 0.95 }),
   diskUsage: threshold('ratio', 'share of a filesystem in use, as non-root users see it', { warning: 0.85, critical: 0.95 }),
   httpErrorRatio: threshold('ratio', 'share of API responses with a 5xx status', { critical: 0.05 }),
-  httpLatencyP95: threshold('seconds', '95th percentile of API request duration', { warning: 2 }),
-  dbQueryLatencyP95: threshold('seconds', '95th percentile of database query duration', { warning: 1 }),
+  httpLatencyP95: threshold('seconds', '95th percentile of API request duration', { warning: 2 }, { quantileOf: METRICS.app.httpRequestDuration }),
+  dbQueryLatencyP95: threshold('seconds', '95th percentile of database query duration', { warning: 1 }, { quantileOf: METRICS.app.dbQueryDuration }),
   postgresConnections: threshold('connections', 'PostgreSQL server connections (all databases, all states)', { warning: 80, critical: 95 }),
   redisMemoryUsage: threshold('ratio', 'Redis memory used as a share of its maxmemory', { warning: 0.9 }),
   celeryQueueLength: threshold('tasks', 'tasks waiting in one Celery queue', { warning: 100 }),
@@ -38,8 +43,8 @@ export const THRESHOLDS = {
   syncFailureRatio: threshold('ratio', 'share of stock syncs against one marketplace that failed', { info: 0.3 }),
   /** Silence after which the absence of any sync alerts. */
   syncSilence: threshold('seconds', 'time without any finished stock sync', { info: 30 * 60 }),
-  googleSheetsFailures: threshold('operations', 'failed Google Sheets calls of one operation within 15 minutes', { info: 5 }, Duration.minutes(15)),
-  containerRestarts: threshold('restarts', 'restarts of one container within 15 minutes', { warning: 2 }, Duration.minutes(15)),
+  googleSheetsFailures: threshold('operations', 'failed Google Sheets calls of one operation within 15 minutes', { info: 5 }, { window: Duration.minutes(15) }),
+  containerRestarts: threshold('restarts', 'restarts of one container within 15 minutes', { warning: 2 }, { window: Duration.minutes(15) }),
   alertmanagerNotificationFailureRatio: threshold('ratio', 'share of Alertmanager notifications to one integration that failed', { critical: 0.1 }),
 } as const;
 
