@@ -12,6 +12,7 @@ import { METRICS } from '../rules/catalog';
 import { $label, alert, isAlert, t } from '../rules/model';
 import { eq, select } from '../rules/promql';
 import { validateGroups } from '../rules/render';
+import { histogramSeries } from '../rules/unit-tests';
 
 interface RenderedRule {
   alert?: string;
@@ -191,6 +192,18 @@ describe('validation', () => {
 
   test('every shipped rule name is unique', () => {
     expect(() => validateGroups(RULE_GROUPS)).not.toThrow();
+  });
+
+  test('a histogram test input uses the catalog buckets and a +Inf total', () => {
+    const labels = { job: 'api', instance: 'api:8000', method: 'GET', endpoint: '/' } as const;
+    expect(histogramSeries(METRICS.app.httpRequestDuration, labels, { '2': 1, '+Inf': 1 }, 3).map((input) => input.series)).toEqual([
+      'stock_tracker_http_request_duration_seconds_bucket{job="api", instance="api:8000", method="GET", endpoint="/", le="2"}',
+      'stock_tracker_http_request_duration_seconds_bucket{job="api", instance="api:8000", method="GET", endpoint="/", le="+Inf"}',
+    ]);
+    expect(() => histogramSeries(METRICS.app.httpRequestDuration, labels, { '1.5': 1, '+Inf': 1 }, 3)).toThrow(
+      'histogram stock_tracker_http_request_duration_seconds has no bucket 1.5 (its buckets: 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10)',
+    );
+    expect(() => histogramSeries(METRICS.app.httpRequestDuration, labels, { '2': 1 }, 3)).toThrow('needs a "+Inf" bucket');
   });
 
   test('malformed alert and group names are refused', () => {

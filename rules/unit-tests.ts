@@ -35,7 +35,8 @@ export function series<M extends Metric<'counter' | 'gauge'>>(metric: M, labels:
 
 /**
  * The `_bucket` series of a histogram that observes, every sample interval, `perInterval[le]`
- * observations at or below `le` (cumulative, as exposed); `+Inf` is the total.
+ * observations at or below `le` (cumulative, as exposed); `+Inf` is the total. Each `le` is one of
+ * the catalog's buckets, as the application exposes them.
  */
 export function histogramSeries<M extends Histogram>(
   metric: M,
@@ -44,6 +45,8 @@ export function histogramSeries<M extends Histogram>(
   intervals: number,
 ): InputSeries[] {
   if (perInterval['+Inf'] === undefined) throw new Error(`histogram ${metric.name} input needs a "+Inf" bucket`);
+  const unknown = Object.keys(perInterval).filter((le) => le !== '+Inf' && !metric.buckets?.includes(Number(le)));
+  if (unknown.length > 0) throw new Error(`histogram ${metric.name} has no bucket ${unknown.join(', ')} (its buckets: ${metric.buckets?.join(', ')})`);
   return Object.entries(perInterval).map(([le, count]) => ({
     series: seriesText(`${metric.name}_bucket`, { ...labels, le }),
     values: `0+${count}x${intervals}`,
