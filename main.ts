@@ -9,6 +9,7 @@ import { loadMonitoringConfig } from './config/load';
 import { MonitoringConfig } from './config/monitoring-config';
 import { MonitoringStack, MonitoringStackProps } from './constructs/monitoring-stack';
 import { KubernetesMonitoringStack } from './constructs/kubernetes';
+import { findApplicationNetwork } from './constructs/application-network';
 
 /** The app with its one stack, for `config.target`; tests call this directly instead of going through the CLI. */
 export function buildApp(config: MonitoringConfig, appConfig?: AppConfig, stackProps?: Omit<MonitoringStackProps, 'config'>): App {
@@ -27,20 +28,27 @@ function monitoringContext(env: NodeJS.ProcessEnv, appConfig?: AppConfig): unkno
   return { ...appConfig?.context, ...fromCli }.monitoring;
 }
 
+/**
+ * The configuration a Docker deploy runs with: `dockerNetwork` as given, or found from the
+ * application's container on the Docker daemon (see constructs/application-network.ts).
+ */
+export async function withApplicationNetwork(config: MonitoringConfig): Promise<MonitoringConfig> {
+  if (config.target !== 'docker' || config.dockerNetwork !== undefined) return config;
+  return { ...config, dockerNetwork: await findApplicationNetwork(config.dockerHost, config.applicationContainer) };
+}
+
 /** Loads config from `env` and the app's context, then synthesizes. Throws `ConfigError` before writing anything. */
-export function synthesize(env: NodeJS.ProcessEnv, appConfig?: AppConfig): App {
-  const config = loadMonitoringConfig(env, monitoringContext(env, appConfig));
+export async function synthesize(env: NodeJS.ProcessEnv, appConfig?: AppConfig): Promise<App> {
+  const config = await withApplicationNetwork(loadMonitoringConfig(env, monitoringContext(env, appConfig)));
   const app = buildApp(config, appConfig);
   app.synth();
   return app;
 }
 
 if (require.main === module) {
-  try {
-    synthesize(process.env);
-  } catch (error) {
+  synthesize(process.env).catch((error: unknown) => {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(1);
-  }
+  });
 }

@@ -38,7 +38,7 @@ describe('options', () => {
     [['--severity', 'page'], '--severity "page" is not one of critical, warning, info'],
     [['--severity', 'critical'], '--severity is the severity of --test-telegram: give both'],
     [['--timeout', 'soon'], '--timeout "soon" is not a whole number of milliseconds (100 or more)'],
-    [['--skip', 'grafna'], '--skip "grafna" is not a component: prometheus, alertmanager, grafana, postgresExporter, redisExporter, nodeExporter, cadvisor, api, telegram'],
+    [['--skip', 'grafna'], '--skip "grafna" is not a component: prometheus, alertmanager, grafana, postgresExporter, redisExporter, nodeExporter, cadvisor, celeryExporter, api, telegram'],
     [['--api-url', 'api:8000'], '--api-url "api:8000" is not an http(s) URL'],
     [['--verbose'], "Unknown option '--verbose'"],
   ])('%j is a usage error: exit 2 with the reason and the usage, nothing checked', async (argv, reason) => {

@@ -84,6 +84,7 @@ describeWithBinaries('npm run check against the real Prometheus and Alertmanager
         redisExporter: { port: port(stack.address('redisExporter')) },
         nodeExporter: { port: port(stack.address('nodeExporter')) },
         cadvisor: { port: await freePort() },
+        celeryExporter: { port: port(stack.simulatorAddress('celeryExporter')) },
       },
       targets: { api: [stack.simulatorAddress('api')] },
     };
@@ -112,7 +113,9 @@ describeWithBinaries('npm run check against the real Prometheus and Alertmanager
     expect(row(results, 'receivers').detail).toBe('telegram-critical, telegram-warning, telegram-info, watchdog');
     expect(results.filter((r) => r.component === 'postgresExporter')[0].detail).toBe('answers; pg_up 1: reaches PostgreSQL');
     expect(row(results, `dashboards in folder "Stock Tracker"`).detail).toMatch(/^3\/3: /);
-    expect(row(results, 'metrics from Stock Tracker (API, Celery)').detail).toMatch(/^\d+\/15 catalog metrics/);
+    expect(row(results, 'metrics from Stock Tracker API').detail).toMatch(/^\d+\/22 catalog metrics/);
+    expect(row(results, 'metrics from celery-exporter').detail).toMatch(/^13\/13 catalog metrics/);
+    expect(row(results, 'request metrics of job api').detail).toBe(`${stack.simulatorAddress('api')}: 3/3 present`);
     expect(results.some((r) => r.component === 'cadvisor' || r.about === 'cadvisor')).toBe(false);
   });
 
@@ -149,7 +152,7 @@ describeWithBinaries('npm run check against the real Prometheus and Alertmanager
 
   test('a wrong Grafana password fails the checks that need it, without showing it', async () => {
     const wrong = targetsFromConfig(parseMonitoringConfig(raw), { GRAFANA_PASSWORD: 'not-the-password' });
-    const results = await runChecks(buildChecks(wrong, { skip: ['prometheus', 'alertmanager', 'api', 'postgresExporter', 'redisExporter', 'nodeExporter', 'cadvisor'] }));
+    const results = await runChecks(buildChecks(wrong, { skip: ['prometheus', 'alertmanager', 'api', 'postgresExporter', 'redisExporter', 'nodeExporter', 'cadvisor', 'celeryExporter'] }));
     expect(results.map((r) => [r.name, r.ok])).toEqual([
       ['answers /api/health', true],
       ['Prometheus data source works', false],
@@ -203,6 +206,30 @@ describeWithBinaries('npm run check against the real Prometheus and Alertmanager
       expect(output.join('')).toMatch(/^✘ Prometheus +targets of job node-exporter +0\/1 up; /m);
     } finally {
       await stack.startComponent('nodeExporter');
+    }
+  });
+
+  test('an API that serves only process metrics, as Stock Tracker does today: the contract report names what is missing and what goes blind', async () => {
+    await stack.simulator.inject({ apiUninstrumented: true });
+    try {
+      const results = await waitFor(
+        'Prometheus to scrape the uninstrumented API',
+        async () => {
+          const current = await runChecks(checksOf());
+          return !row(current, 'request metrics of job api').ok && current;
+        },
+        15_000,
+        500,
+      );
+      const api = stack.simulatorAddress('api');
+      expect(row(results, 'request metrics of job api').detail).toBe(
+        `${api}: 0/3 present; missing all: http_requests_total, http_request_duration_seconds, http_requests_in_progress; blind: HighErrorRate, HighLatency and 4 panels`,
+      );
+      expect(row(results, 'business metrics of job api').detail).toMatch(new RegExp(`^${api}: 0/5 present; missing all: .*; blind: GoogleSheetsAPIErrors and \\d+ panels$`));
+      // The celery-exporter keeps its task events: not blind.
+      expect(row(results, 'Celery task events of job celery').ok).toBe(true);
+    } finally {
+      await stack.simulator.inject({ apiUninstrumented: false });
     }
   });
 });

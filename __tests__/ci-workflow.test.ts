@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { ConfigError } from '../config/errors';
 import { ALL_SECRETS, SECRETS, terraformEnvName } from '../config/secrets';
 import { loadMonitoringConfig } from '../config/load';
-import { synthFromEnvironment } from '../testing/synth';
+import { APP_NETWORK_ENV, synthFromEnvironment } from '../testing/synth';
 
 interface WorkflowStep {
   name?: string;
@@ -34,20 +34,21 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 }
 
 describe('state backend', () => {
-  test('local by default: cdktf keeps terraform.<stack>.tfstate in the project directory', () => {
+  test('local by default: cdktf keeps terraform.<stack>.tfstate in the project directory', async () => {
     expect(loadMonitoringConfig({}).backend).toEqual({ type: 'local' });
-    const { json } = synthFromEnvironment({});
+    const { json } = await synthFromEnvironment({ ...APP_NETWORK_ENV });
     expect(json.terraform.backend).toEqual({ local: { path: expect.stringMatching(/\/terraform\.stock-tracker-monitoring\.tfstate$/) } });
   });
 
-  test('a local path of its own', () => {
-    const { json } = synthFromEnvironment({ STATE_LOCAL_PATH: '/srv/state/monitoring.tfstate' });
+  test('a local path of its own', async () => {
+    const { json } = await synthFromEnvironment({ ...APP_NETWORK_ENV, STATE_LOCAL_PATH: '/srv/state/monitoring.tfstate' });
     expect(json.terraform.backend).toEqual({ local: { path: '/srv/state/monitoring.tfstate' } });
   });
 
-  test('S3 from the environment: bucket, key, region, lock table, always encrypted, no credentials', () => {
+  test('S3 from the environment: bucket, key, region, lock table, always encrypted, no credentials', async () => {
     const secretKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-    const { json, allOutput } = synthFromEnvironment({
+    const { json, allOutput } = await synthFromEnvironment({
+      ...APP_NETWORK_ENV,
       STATE_BACKEND: 's3',
       STATE_S3_BUCKET: 'acme-terraform-state',
       STATE_S3_REGION: 'eu-central-1',
@@ -71,9 +72,9 @@ describe('state backend', () => {
     expect(config.backend).toEqual({ type: 's3', bucket: 'state', key: 'prod/monitoring.tfstate' });
   });
 
-  test('PostgreSQL: the schema is written, the connection string is left to PG_CONN_STR', () => {
+  test('PostgreSQL: the schema is written, the connection string is left to PG_CONN_STR', async () => {
     const connection = 'postgres://terraform:s3cr3t-pg-pass@db.internal/terraform_state';
-    const { json, allOutput } = synthFromEnvironment({ STATE_BACKEND: 'pg', STATE_PG_SCHEMA: 'monitoring_state', PG_CONN_STR: connection });
+    const { json, allOutput } = await synthFromEnvironment({ ...APP_NETWORK_ENV, STATE_BACKEND: 'pg', STATE_PG_SCHEMA: 'monitoring_state', PG_CONN_STR: connection });
     expect(json.terraform.backend).toEqual({ pg: { schema_name: 'monitoring_state' } });
     expect(allOutput).not.toContain('s3cr3t-pg-pass');
   });

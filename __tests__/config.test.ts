@@ -28,7 +28,7 @@ describe('defaults', () => {
     expect(loadMonitoringConfig({})).toEqual(DEFAULT_CONFIG);
   });
 
-  test('pin the image versions of the spec', () => {
+  test('pin the image versions of the spec, and a released celery-exporter (the compose file runs `latest`)', () => {
     expect(Object.values(DEFAULT_CONFIG.components).map((c) => c.image)).toEqual([
       'prom/prometheus:v2.48.0',
       'prom/alertmanager:v0.26.0',
@@ -37,7 +37,15 @@ describe('defaults', () => {
       'oliver006/redis_exporter:v1.55.0-alpine',
       'prom/node-exporter:v1.7.0',
       'gcr.io/cadvisor/cadvisor:v0.47.2',
+      'ghcr.io/danihodovic/celery-exporter:0.12.2',
     ]);
+  });
+
+  test('match Stock Tracker\'s compose file: database and user stock_tracker, Celery on Redis db 0 with its three queues, no fixed network', () => {
+    expect(DEFAULT_CONFIG.targets.postgres).toMatchObject({ host: 'postgres', database: 'stock_tracker', user: 'stock_tracker' });
+    expect(DEFAULT_CONFIG.targets).toMatchObject({ api: ['api:8000'], redis: 'redis:6379', celeryBrokerDatabase: 0, celeryQueues: ['sync', 'default', 'maintenance'] });
+    expect(DEFAULT_CONFIG.dockerNetwork).toBeUndefined();
+    expect(DEFAULT_CONFIG.applicationContainer).toBe('stock-tracker-api');
   });
 });
 
@@ -143,9 +151,9 @@ describe('nothing is written when the configuration is bad', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('synthesize throws before creating the output directory', () => {
+  test('synthesize throws before creating the output directory', async () => {
     const outdir = join(dir, 'in-process');
-    expect(() => synthesize({ PROMETHEUS_RETENTION: 'forever' }, { outdir })).toThrow(ConfigError);
+    await expect(synthesize({ PROMETHEUS_RETENTION: 'forever' }, { outdir })).rejects.toThrow(ConfigError);
     expect(existsSync(outdir)).toBe(false);
   });
 

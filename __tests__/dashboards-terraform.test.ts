@@ -5,13 +5,13 @@
  */
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
 import { PROMETHEUS_DATASOURCE_UID, renderDashboards } from '../dashboards';
-import { TerraformJson, resourcesOf, synthStack } from '../testing/synth';
+import { TerraformJson, resourcesOf, onAppNetwork, synthStack } from '../testing/synth';
 
 describe('dashboards in the synthesized Terraform', () => {
   const rendered = renderDashboards(DEFAULT_CONFIG);
   let json: TerraformJson;
   beforeAll(() => {
-    json = synthStack(DEFAULT_CONFIG).json;
+    json = synthStack(onAppNetwork(DEFAULT_CONFIG)).json;
   });
 
   test('one grafana_dashboard per rendered dashboard, its config_json the rendered JSON', () => {

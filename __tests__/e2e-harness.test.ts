@@ -3,7 +3,9 @@
  * and refuses bad faults; the timing profile scales `for` and windows of the real rules and
  * computes each alert's floor and bound. (`npm run e2e` runs them against the real programs.)
  */
+import { readFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseMonitoringConfig } from '../config/monitoring-config';
 import { Duration } from '../config/duration';
@@ -12,40 +14,89 @@ import { HEALTHY, StockTrackerSimulator, parseFaults } from '../e2e/simulator';
 import { freePort, portAnswers } from '../testing/processes';
 import { DRILL_PROFILE, notifyTiming, profiledRuleGroups, renderProfiledRuleFiles, scaleWindows } from '../e2e/timing-profile';
 
-/** Sample lines of a text exposition: series name and label names. */
-function exposition(text: string): { name: string; labels: string[] }[] {
+/** Sample lines of a text exposition: series name, label names and value. */
+function exposition(text: string): { name: string; labels: string[]; value: string }[] {
   return text
     .split('\n')
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => {
-      const [, name, labels = ''] = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? /.exec(line) ?? [];
-      return { name, labels: [...labels.matchAll(/([a-zA-Z_]+)="/g)].map((match) => match[1]) };
+      const [, name, labels = '', value] = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line) ?? [];
+      return { name, labels: [...labels.matchAll(/([a-zA-Z_]+)="/g)].map((match) => match[1]), value };
     });
 }
 
+/** Series names with their label names, as a set of `name{a,b}` shapes (the `_created` series prometheus_client adds aside). */
+function shapes(samples: { name: string; labels: string[] }[]): string[] {
+  const shape = ({ name, labels }: { name: string; labels: string[] }) => `${name}{${labels.filter((label) => label !== 'le').sort().join(',')}}`;
+  return [...new Set(samples.filter((sample) => !sample.name.endsWith('_created')).map(shape))].sort();
+}
+
+const FIXTURES = join(__dirname, 'fixtures');
+const capturedApp = JSON.parse(readFileSync(join(FIXTURES, 'stock-tracker', 'app-metrics.json'), 'utf8')) as { defaultRegistry: { collectors: string[] } };
+
 describe('the Stock Tracker simulator', () => {
   let simulator: StockTrackerSimulator;
-  let samples: { name: string; labels: string[] }[];
+  const scrape = async (process: 'api' | 'celeryExporter') => exposition(await (await fetch(`http://${simulator.address(process)}/metrics`)).text());
+  let api: { name: string; labels: string[] }[];
+  let exporter: { name: string; labels: string[] }[];
 
   beforeAll(async () => {
     simulator = await StockTrackerSimulator.start();
-    const texts = await Promise.all((['api', 'worker'] as const).map(async (process) => (await fetch(`http://${simulator.address(process)}/metrics`)).text()));
-    samples = texts.flatMap(exposition);
+    [api, exporter] = await Promise.all([scrape('api'), scrape('celeryExporter')]);
   });
   afterAll(() => simulator.stop());
 
-  test.each(Object.values(METRICS.app).map((metric: Metric) => [metric.name, metric]))('exposes %s with the catalog labels', (_, metric) => {
+  /** Metrics of the service's class the API process exposes; its Celery ones would be set in the workers, never scraped. */
+  const apiMetrics = (Object.values(METRICS.app) as Metric[]).filter((metric) => !metric.name.startsWith('celery_'));
+
+  test.each(apiMetrics.map((metric) => [metric.name, metric]))('the API exposes %s with the catalog labels', (_, metric) => {
     const own = Object.keys(metric.labels).filter((label) => !(label in TARGET_LABELS)).sort();
     for (const name of seriesNames(metric)) {
-      const series = samples.filter((sample) => sample.name === name);
-      expect(series.length).toBeGreaterThan(0);
+      const series = api.filter((sample) => sample.name === name);
+      expect([name, series.length > 0]).toEqual([name, true]);
       for (const sample of series) expect(sample.labels.filter((label) => label !== 'le').sort()).toEqual(own);
     }
   });
 
-  test('exposes nothing outside the catalog', () => {
-    const catalog = new Set(Object.values(METRICS.app).flatMap((metric: Metric) => seriesNames(metric)));
-    expect(samples.filter((sample) => !catalog.has(sample.name))).toEqual([]);
+  test('the API exposes nothing outside the catalog, and none of the class\'s Celery metrics (nothing scrapes the workers)', () => {
+    const catalog = new Set(apiMetrics.flatMap((metric) => seriesNames(metric)));
+    expect(api.filter((sample) => !catalog.has(sample.name))).toEqual([]);
+  });
+
+  test('the celery-exporter stand-in has the real exporter\'s series shapes (fixture captured from it, task events on)', () => {
+    const captured = readFileSync(join(FIXTURES, 'celery-exporter', 'events-on.prom'), 'utf8');
+    expect(shapes(exporter)).toEqual(shapes(exposition(captured)));
+  });
+
+  test('uninstrumented, the API serves only Python process collectors, as Stock Tracker does today', async () => {
+    await simulator.inject({ apiUninstrumented: true });
+    try {
+      const names = (await scrape('api')).map((sample) => sample.name.replace(/_total$/, ''));
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.filter((name) => !capturedApp.defaultRegistry.collectors.includes(name))).toEqual([]);
+    } finally {
+      await simulator.inject({ apiUninstrumented: false });
+    }
+  });
+
+  test('without task events the exporter keeps its queue and worker series, as captured with events off', async () => {
+    const fresh = await StockTrackerSimulator.start();
+    try {
+      await fresh.inject({ taskEventsOff: true });
+      const received = async () =>
+        exposition(await (await fetch(`http://${fresh.address('celeryExporter')}/metrics`)).text())
+          .filter((sample) => sample.name === 'celery_task_received_total')
+          .map((sample) => sample.value);
+      const captured = shapes(exposition(readFileSync(join(FIXTURES, 'celery-exporter', 'events-off.prom'), 'utf8')));
+      const served = shapes(exposition(await (await fetch(`http://${fresh.address('celeryExporter')}/metrics`)).text()));
+      expect(captured.filter((shape) => !served.includes(shape))).toEqual([]);
+      // The counters it had stay, and stay flat: the exporter keeps what it counted.
+      const before = await received();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await received()).toEqual(before);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   test('faults are checked by name and type, and the API port closes and reopens', async () => {

@@ -14,7 +14,7 @@ import { RULE_GROUPS, renderRuleFiles } from '../rules';
 import { INHIBITIONS } from '../alerting';
 import { renderDashboards } from '../dashboards';
 import { JOB } from '../prometheus/jobs';
-import { OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor, PodMonitor } from '../constructs/kubernetes';
+import { OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor } from '../constructs/kubernetes';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 import { TerraformJson, resourcesOf, synthFromEnvironment } from '../testing/synth';
 import { KubernetesObject, chartRenderedResources, chartValuesOf, kubernetesObjects, manifestsOf, validateAgainstSchemas } from './kubernetes-objects';
@@ -39,12 +39,12 @@ function withDummySecrets(text: string): string {
 
 let json: TerraformJson;
 let allOutput: string;
-beforeAll(() => {
+beforeAll(async () => {
   const saved = { ...process.env };
   // Also in process.env, so code that reads it directly instead of the env it is given is caught too.
   Object.assign(process.env, env);
   try {
-    ({ json, allOutput } = synthFromEnvironment(env));
+    ({ json, allOutput } = await synthFromEnvironment(env));
   } finally {
     process.env = saved;
   }
@@ -78,8 +78,8 @@ describe('synth with MONITORING_TARGET=kubernetes', () => {
   });
 
   test('every job a rule selects by name is scraped under that job label by a monitor of this stack', () => {
-    const monitors = [...manifestsOf<ServiceMonitor>(json, 'ServiceMonitor'), ...manifestsOf<PodMonitor>(json, 'PodMonitor')];
-    const scrapedJobs = monitors.flatMap((m) => ('endpoints' in m.spec ? m.spec.endpoints : m.spec.podMetricsEndpoints).flatMap((e) => e.relabelings))
+    const monitors = manifestsOf<ServiceMonitor>(json, 'ServiceMonitor');
+    const scrapedJobs = monitors.flatMap((m) => m.spec.endpoints.flatMap((e) => e.relabelings))
       .filter((r) => r.targetLabel === 'job')
       .map((r) => r.replacement);
     const named = new Set(renderRuleFiles().flatMap((file) => [...file.content.matchAll(/\bjob="([^"]+)"/g)].map((m) => m[1])));
@@ -106,7 +106,7 @@ describe('validity for the cluster', () => {
     const broken = { ...rule, metadata: { ...rule.metadata, name: 'broken' }, spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up', for: '5 minutes' }] }] } };
     const results = validateAgainstSchemas([...objects, broken]);
     const kinds = new Set(results.map((r) => r.kind));
-    for (const kind of ['Namespace', 'Secret', 'ConfigMap', 'PrometheusRule', 'ServiceMonitor', 'PodMonitor', 'Prometheus', 'PersistentVolumeClaim', 'Alertmanager']) expect(kinds).toContain(kind);
+    for (const kind of ['Namespace', 'Secret', 'ConfigMap', 'PrometheusRule', 'ServiceMonitor', 'Prometheus', 'PersistentVolumeClaim', 'Alertmanager']) expect(kinds).toContain(kind);
     expect(results.slice(0, -1).filter((r) => r.problems.length > 0)).toEqual([]);
     expect(results[results.length - 1]).toEqual({ kind: 'PrometheusRule', name: 'broken', problems: [expect.stringMatching(/^\/spec\/groups\/0\/rules\/0\/for must match pattern/)] });
   });

@@ -12,7 +12,7 @@ import { DEFAULT_KUBERNETES_SETTINGS, KUBERNETES_SCRAPED_JOBS, KUBE_PROMETHEUS_S
 import { PROMETHEUS_DATASOURCE_UID } from '../dashboards';
 import { JOB } from '../prometheus/jobs';
 import { MonitoringStackProps } from '../constructs';
-import { DASHBOARD_SIDECAR, DUPLICATED_DEFAULT_RULE_GROUPS, GRAFANA_ADMIN_KEYS, KubePrometheusStackValues, OPERATOR_CONFIG_KEY, PodMonitor, PrometheusRule, ServiceMonitor } from '../constructs/kubernetes';
+import { DASHBOARD_SIDECAR, DUPLICATED_DEFAULT_RULE_GROUPS, GRAFANA_ADMIN_KEYS, KubePrometheusStackValues, OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor } from '../constructs/kubernetes';
 import { TerraformJson, resourcesOf, synthStack } from '../testing/synth';
 import { chartValuesOf, helmReleaseOf, kubernetesObjects, manifestsOf } from './kubernetes-objects';
 
@@ -107,11 +107,11 @@ describe('the Kubernetes stack with sample rules, Alertmanager files and a dashb
     expect(Object.keys(values.defaultRules.rules)).toEqual(Object.keys(DUPLICATED_DEFAULT_RULE_GROUPS));
   });
 
-  test('Prometheus selects every PrometheusRule, ServiceMonitor and PodMonitor of the stack, each after the release that brings the CRDs', () => {
+  test('Prometheus selects every PrometheusRule and ServiceMonitor of the stack, each after the release that brings the CRDs', () => {
     const spec = values.prometheus.prometheusSpec;
     const selectors = { PrometheusRule: spec.ruleSelector, ServiceMonitor: spec.serviceMonitorSelector, PodMonitor: spec.podMonitorSelector };
     const manifests = resourcesOf(json, 'kubernetes_manifest');
-    expect(manifests.map((m) => m.manifest.kind).sort()).toEqual(['PodMonitor', 'PrometheusRule', 'ServiceMonitor', 'ServiceMonitor', 'ServiceMonitor']);
+    expect(manifests.map((m) => m.manifest.kind).sort()).toEqual(['PrometheusRule', 'ServiceMonitor', 'ServiceMonitor', 'ServiceMonitor', 'ServiceMonitor']);
     const releaseRef = `helm_release.${Object.keys(json.resource.helm_release)[0]}`;
     for (const { manifest, depends_on } of manifests) {
       const selector = selectors[manifest.kind as keyof typeof selectors];
@@ -158,14 +158,14 @@ describe('the Kubernetes stack with sample rules, Alertmanager files and a dashb
     expect(rule.spec).toEqual(parse(SAMPLE_RULES[0].content));
   });
 
-  test('the API and exporters by ServiceMonitor, the Celery workers by PodMonitor, in the app namespace, under the job names of prometheus/', () => {
-    const monitors = [...manifestsOf<ServiceMonitor>(json, 'ServiceMonitor'), ...manifestsOf<PodMonitor>(json, 'PodMonitor')];
+  test('the API and the exporters (the celery-exporter for Celery) by ServiceMonitor, in the app namespace, under the job names of prometheus/', () => {
+    const monitors = manifestsOf<ServiceMonitor>(json, 'ServiceMonitor');
     for (const job of KUBERNETES_SCRAPED_JOBS) {
       const monitor = monitors.find((m) => m.metadata.name === `${config.namePrefix}-${JOB[job]}`)!;
-      expect(monitor.kind).toBe(job === 'celery' ? 'PodMonitor' : 'ServiceMonitor');
+      expect(monitor.kind).toBe('ServiceMonitor');
       expect(monitor.spec.namespaceSelector).toEqual({ matchNames: [cluster.appNamespace] });
       expect(monitor.spec.selector).toEqual({ matchLabels: cluster.scrape[job].selector });
-      const endpoints = 'endpoints' in monitor.spec ? monitor.spec.endpoints : monitor.spec.podMetricsEndpoints;
+      const endpoints = monitor.spec.endpoints;
       expect(endpoints).toEqual([
         { port: cluster.scrape[job].port, path: '/metrics', relabelings: [{ action: 'replace', targetLabel: 'job', replacement: JOB[job] }] },
       ]);

@@ -10,19 +10,21 @@ import { parse } from 'yaml';
 import { Duration } from '../config/duration';
 import { DEFAULT_CONFIG, MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
-import { allMetrics, renderRuleFiles, seriesNames } from '../rules';
+import { MetricSource, allMetrics, renderRuleFiles, seriesNames } from '../rules';
 import {
   EXPORTER_JOBS,
   JOB,
   PrometheusConfigFile,
   PrometheusConfigInput,
   SCRAPE_JOBS,
+  ScrapeJobKey,
   ScrapeTargets,
   prometheusConfig,
   renderPrometheusConfig,
   stackPrometheusInput,
 } from '../prometheus';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
+import { onAppNetwork } from '../testing/synth';
 
 const SAMPLE_RULES: RenderedFile[] = [{ path: 'rules/api.yml', content: 'groups:\n  - name: api\n    rules: []\n' }];
 
@@ -35,11 +37,11 @@ function loopbackInput(config: MonitoringConfig, ruleFiles: string[]): Prometheu
   const targets = Object.fromEntries(
     (Object.keys(JOB) as (keyof ScrapeTargets)[]).map((key, i) => [key, [`127.0.0.1:${19_100 + i}`]]),
   ) as ScrapeTargets;
-  return { ...stackPrometheusInput(config, ruleFiles), targets, alertmanagers: ['127.0.0.1:19093'], dockerDiscovery: undefined };
+  return { ...stackPrometheusInput(onAppNetwork(config), ruleFiles), targets, alertmanagers: ['127.0.0.1:19093'], dockerDiscovery: undefined };
 }
 
 describe('renderPrometheusConfig for the stack', () => {
-  const rendered = renderPrometheusConfig(stackPrometheusInput(DEFAULT_CONFIG, SAMPLE_RULES.map((f) => f.path)));
+  const rendered = renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), SAMPLE_RULES.map((f) => f.path)));
   const config = parse(rendered.content) as Record<string, any>;
   const jobs = Object.fromEntries((config.scrape_configs as any[]).map((job) => [job.job_name, job]));
 
@@ -64,18 +66,24 @@ describe('renderPrometheusConfig for the stack', () => {
     expect(targets('redis-exporter')).toEqual(['stock-tracker-redis-exporter:9121']);
     expect(targets('node-exporter')).toEqual(['stock-tracker-node-exporter:9100']);
     expect(targets('cadvisor')).toEqual(['stock-tracker-cadvisor:8080']);
-    // Celery workers are scaled: found by discovery, none listed by default.
-    expect(jobs.celery.static_configs).toBeUndefined();
+    // Celery's workers serve no metrics: the job is the stack's own celery-exporter.
+    expect(targets('celery')).toEqual(['stock-tracker-celery-exporter:9808']);
+  });
+
+  test('the application\'s own celery-exporter replaces the stack\'s', () => {
+    const own = jobsByName(prometheusConfig(stackPrometheusInput(onAppNetwork(parseMonitoringConfig({ targets: { celeryExporter: 'celery-exporter:9808' } })), [])));
+    expect(own.celery.static_configs).toEqual([{ targets: ['celery-exporter:9808'] }]);
   });
 
   test('app containers labelled for scraping are discovered through the Docker socket, on the app network only', () => {
-    for (const name of [JOB.api, JOB.celery]) {
+    expect(jobs[JOB.celery].docker_sd_configs).toBeUndefined();
+    for (const name of [JOB.api]) {
       expect(jobs[name].docker_sd_configs).toEqual([
         { host: 'unix:///var/run/docker.sock', refresh_interval: '30s', filters: [{ name: 'label', values: [`stock-tracker.scrape.job=${name}`] }] },
       ]);
       const [keepNetwork, address, path, instance] = jobs[name].relabel_configs;
       // Static targets have no network label: the empty alternative keeps them.
-      expect(keepNetwork).toEqual({ source_labels: ['__meta_docker_network_name'], regex: '|stock-tracker_default', action: 'keep' });
+      expect(keepNetwork).toEqual({ source_labels: ['__meta_docker_network_name'], regex: '|stock-tracker_stock-tracker-network', action: 'keep' });
       expect(address.source_labels).toEqual(['__meta_docker_network_ip', '__meta_docker_container_label_stock_tracker_scrape_port']);
       expect(path.target_label).toBe('__metrics_path__');
       expect(instance).toEqual({ source_labels: ['__meta_docker_container_name'], regex: '/(.+)', target_label: 'instance' });
@@ -90,16 +98,17 @@ describe('renderPrometheusConfig for the stack', () => {
 
   test('stores from each exporter only the series the catalog names; the app and self-monitoring are kept whole', () => {
     const kept = (job: string) => new RegExp(`^(?:${jobs[job].metric_relabel_configs[0].regex})$`);
-    for (const job of EXPORTER_JOBS.map((key) => JOB[key])) {
+    for (const [key, source] of Object.entries(EXPORTER_JOBS) as [ScrapeJobKey, MetricSource][]) {
+      const job = JOB[key];
       expect(jobs[job].metric_relabel_configs).toEqual([{ source_labels: ['__name__'], regex: expect.any(String), action: 'keep' }]);
-      for (const metric of allMetrics().filter((m) => m.source === job)) for (const name of seriesNames(metric)) expect(name).toMatch(kept(job));
+      for (const metric of allMetrics().filter((m) => m.source === source)) for (const name of seriesNames(metric)) expect(name).toMatch(kept(job));
     }
     expect('pg_stat_activity_count').toMatch(kept(JOB.postgresExporter));
     expect('node_cpu_seconds_total_x').not.toMatch(kept(JOB.nodeExporter));
     expect('node_scrape_collector_duration_seconds').not.toMatch(kept(JOB.nodeExporter));
     expect('container_cpu_usage_seconds_total').toMatch(kept(JOB.cadvisor));
-    for (const job of [JOB.api, JOB.celery, JOB.prometheus, JOB.alertmanager, JOB.grafana]) expect(jobs[job].metric_relabel_configs).toBeUndefined();
-    const whole = prometheusConfig({ ...stackPrometheusInput(DEFAULT_CONFIG, []), keepOnlyCatalogSeries: false });
+    for (const job of [JOB.api, JOB.prometheus, JOB.alertmanager, JOB.grafana]) expect(jobs[job].metric_relabel_configs).toBeUndefined();
+    const whole = prometheusConfig({ ...stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), []), keepOnlyCatalogSeries: false });
     expect(whole.scrape_configs.some((job) => job.metric_relabel_configs)).toBe(false);
   });
 });
@@ -111,15 +120,15 @@ describe('renderPrometheusConfig from other inputs', () => {
       dockerNetwork: 'shop.net',
       components: { alertmanager: { port: 9193 } },
       prometheus: { scrapeInterval: '30s', scrapeTimeout: '20s', evaluationInterval: '1m', extraJobs: [{ name: 'nginx', targets: ['nginx-exporter:9113'] }] },
-      targets: { api: ['api-1:8000', 'api-2:8000'], celeryWorkers: 'worker:9808' },
+      targets: { api: ['api-1:8000', 'api-2:8000'] },
     });
-    const file = prometheusConfig(stackPrometheusInput(config, []));
+    const file = prometheusConfig(stackPrometheusInput(onAppNetwork(config), []));
     const jobs = jobsByName(file);
     expect(file.global.scrape_interval.toString()).toBe('30s');
     expect(file.global.scrape_timeout.toString()).toBe('20s');
     expect(file.global.evaluation_interval.toString()).toBe('1m');
     expect(jobs.api.static_configs).toEqual([{ targets: ['api-1:8000', 'api-2:8000'] }]);
-    expect(jobs.celery.static_configs).toEqual([{ targets: ['worker:9808'] }]);
+    expect(jobs.celery.static_configs).toEqual([{ targets: ['mon-celery-exporter:9808'] }]);
     expect(jobs.alertmanager.static_configs).toEqual([{ targets: ['mon-alertmanager:9193'] }]);
     expect(file.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['mon-alertmanager:9193']);
     expect(jobs.nginx.static_configs).toEqual([{ targets: ['nginx-exporter:9113'] }]);
@@ -144,14 +153,14 @@ describe('renderPrometheusConfig from other inputs', () => {
   });
 
   test('two jobs with one name are refused', () => {
-    const input = stackPrometheusInput(DEFAULT_CONFIG, []);
+    const input = stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), []);
     expect(() => prometheusConfig({ ...input, extraJobs: [{ name: 'api', targets: ['x:1'], metricsPath: '/metrics' }] })).toThrow(
       'scrape job name "api" is used twice',
     );
   });
 
   test('durations render in Prometheus notation', () => {
-    const input = { ...stackPrometheusInput(DEFAULT_CONFIG, []), timing: { scrapeInterval: Duration.seconds(90), scrapeTimeout: Duration.millis(1500), evaluationInterval: Duration.minutes(1) } };
+    const input = { ...stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), []), timing: { scrapeInterval: Duration.seconds(90), scrapeTimeout: Duration.millis(1500), evaluationInterval: Duration.minutes(1) } };
     expect(parse(renderPrometheusConfig(input).content).global).toEqual({ scrape_interval: '1m30s', scrape_timeout: '1s500ms', evaluation_interval: '1m' });
   });
 });
@@ -173,7 +182,7 @@ describeWithBinaries('promtool check config (real binary)', ['promtool'], () => 
   test('accepts the stack config and the loopback config, with their rule files', () => {
     const ruleFiles = [...SAMPLE_RULES, ...renderRuleFiles()];
     const paths = ruleFiles.map((f) => f.path);
-    const stack = writeConfigDir([renderPrometheusConfig(stackPrometheusInput(DEFAULT_CONFIG, paths)), ...ruleFiles]);
+    const stack = writeConfigDir([renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), paths)), ...ruleFiles]);
     const loopback = writeConfigDir([renderPrometheusConfig(loopbackInput(DEFAULT_CONFIG, paths)), ...ruleFiles]);
     const result = spawnSync('promtool', ['check', 'config', stack, loopback], { encoding: 'utf8' });
     const output = result.stdout + result.stderr;
@@ -183,7 +192,7 @@ describeWithBinaries('promtool check config (real binary)', ['promtool'], () => 
   });
 
   test('rejects a config whose rule file is missing (the check is real)', () => {
-    const config = writeConfigDir([renderPrometheusConfig(stackPrometheusInput(DEFAULT_CONFIG, ['rules/missing.yml']))]);
+    const config = writeConfigDir([renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), ['rules/missing.yml']))]);
     const result = spawnSync('promtool', ['check', 'config', config], { encoding: 'utf8' });
     expect(result.status).not.toBe(0);
   });

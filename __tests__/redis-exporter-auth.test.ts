@@ -7,13 +7,13 @@ import { containerName, parseMonitoringConfig } from '../config/monitoring-confi
 import { REDIS_PASSWORD_SECRET } from '../config/secrets';
 import { redisAddress } from '../prometheus';
 import { ProcessGroup, describeWithBinaries, freePort, waitFor, waitForHttpOk } from '../testing/processes';
-import { containerNamed, synthStack } from '../testing/synth';
+import { containerNamed, onAppNetwork, synthStack } from '../testing/synth';
 
 const PASSWORD = 'loopback-redis-password';
 
 /** The redis-exporter container's environment as synthesized, as `NAME=value` pairs. */
 function synthesizedExporterEnv(): Record<string, string> {
-  const config = parseMonitoringConfig({ targets: { redisRequiresPassword: true } });
+  const config = onAppNetwork(parseMonitoringConfig({ targets: { redisRequiresPassword: true } }));
   const { json } = synthStack(config, { ruleFiles: [], dashboards: [] });
   const env: string[] = containerNamed(json, containerName(config, 'redisExporter')).env;
   return Object.fromEntries(env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));

@@ -8,6 +8,11 @@ import { Duration } from '../config/duration';
 import { METRICS } from '../rules/catalog';
 import { $label, $labelOr, $value, alert, t } from '../rules/model';
 import {
+  bucketAt,
+  shareAbove,
+  unless,
+  unlessAny,
+  withLabel,
   absent,
   add,
   and,
@@ -36,20 +41,20 @@ import {
 import { RECORDINGS, record } from '../rules/recordings';
 import { THRESHOLDS, formatThreshold } from '../rules/thresholds';
 
-const { app, node, scrape } = METRICS;
+const { app, celery, node, scrape } = METRICS;
 const fiveMinutes = Duration.minutes(5);
 
 describe('selectors and matchers', () => {
   test('labels render in the order given, values quoted and escaped', () => {
     expect(select(app.httpRequests, { method: 'GET', status: matches('5..'), endpoint: not('/health') }).text).toBe(
-      'stock_tracker_http_requests_total{method="GET", status=~"5..", endpoint!="/health"}',
+      'http_requests_total{method="GET", status=~"5..", endpoint!="/health"}',
     );
-    expect(select(app.httpRequests, { endpoint: 'say "hi"' }).text).toBe('stock_tracker_http_requests_total{endpoint="say \\"hi\\""}');
+    expect(select(app.httpRequests, { endpoint: 'say "hi"' }).text).toBe('http_requests_total{endpoint="say \\"hi\\""}');
   });
 
   test('oneOf and noneOf escape regex characters', () => {
     expect(select(node.filesystemSize, { fstype: noneOf('tmpfs', 'fuse.lxcfs') }).text).toBe('node_filesystem_size_bytes{fstype!~"tmpfs|fuse\\\\.lxcfs"}');
-    expect(select(app.celeryTasks, { outcome: oneOf('success', 'failure') }).text).toContain('outcome=~"success|failure"');
+    expect(select(app.syncOperations, { status: oneOf('success', 'failure') }).text).toContain('status=~"success|failure"');
   });
 });
 
@@ -71,14 +76,14 @@ function typosThatMustNotCompile(): void {
   // @ts-expect-error the recorded p95 keeps only `job`
   select(RECORDINGS.httpLatencyP95, { instance: 'api:8000' });
   // @ts-expect-error an annotation printing a label the expression does not keep
-  alert({ name: 'X', group: 'celery', expr: sum(select(app.celeryWorkers)), for: fiveMinutes, severity: 'info', summary: t`${$label('instance')}`, description: t`x` });
+  alert({ name: 'X', group: 'celery', expr: sum(select(celery.activeWorkers)), for: fiveMinutes, severity: 'info', summary: t`${$label('instance')}`, description: t`x` });
 }
 void typosThatMustNotCompile;
 
 describe('functions and operators', () => {
   test('histogram_quantile sums buckets by the requested labels and le', () => {
-    expect(histogramQuantile(0.99, app.syncDuration, Duration.minutes(15), ['platform'], { platform: 'wb' }).text).toBe(
-      'histogram_quantile(0.99, sum by (platform, le) (rate(stock_tracker_sync_duration_seconds_bucket{platform="wb"}[15m])))',
+    expect(histogramQuantile(0.99, app.syncDuration, Duration.minutes(15), ['platform'], { platform: 'ozon' }).text).toBe(
+      'histogram_quantile(0.99, sum by (platform, le) (rate(sync_duration_seconds_bucket{platform="ozon"}[15m])))',
     );
     expect(() => histogramQuantile(95, app.syncDuration, fiveMinutes, [])).toThrow('quantile must be between 0 and 1');
   });
@@ -96,7 +101,7 @@ describe('functions and operators', () => {
   });
 
   test('aggregations without grouping, increase and absent', () => {
-    expect(sum(increase(app.syncOperations, Duration.minutes(30))).text).toBe('sum (increase(stock_tracker_sync_operations_total[30m]))');
+    expect(sum(increase(app.syncOperations, Duration.minutes(30))).text).toBe('sum (increase(sync_operations_total[30m]))');
     expect(absent(scrape.up, { job: 'celery' }).text).toBe('absent(up{job="celery"})');
   });
 
@@ -105,9 +110,9 @@ describe('functions and operators', () => {
     expect(wholeWindow.text).toBe('up{job="celery"} offset 30m');
     const silence = or(eq(sum(increase(app.syncOperations, Duration.minutes(30))), 0), absent(app.syncOperations));
     expect(andAny(silence, wholeWindow).text).toBe(
-      '(sum (increase(stock_tracker_sync_operations_total[30m])) == 0 or absent(stock_tracker_sync_operations_total)) and on () up{job="celery"} offset 30m',
+      '(sum (increase(sync_operations_total[30m])) == 0 or absent(sync_operations_total)) and on () up{job="celery"} offset 30m',
     );
-    expect(andAny(silence, wholeWindow).metrics.map((metric) => metric.name)).toEqual(['stock_tracker_sync_operations_total', 'stock_tracker_sync_operations_total', 'up']);
+    expect(andAny(silence, wholeWindow).metrics.map((metric) => metric.name)).toEqual(['sync_operations_total', 'sync_operations_total', 'up']);
   });
 
   test('numbers must be finite', () => {
@@ -116,6 +121,35 @@ describe('functions and operators', () => {
 
   test('expressions remember the metrics they read', () => {
     expect(RECORDINGS.httpErrorRatio.expr.metrics.map((metric) => metric.name)).toEqual(expect.arrayContaining([app.httpRequests.name]));
+  });
+});
+
+describe('histogram buckets', () => {
+  test('a whole bound matches the Python client\'s `1.0` and the normalised `1`; others match as written', () => {
+    expect(bucketAt(app.dbQueryDuration, 1).text).toBe('db_query_duration_seconds_bucket{le=~"1(\\\\.0)?"}');
+    expect(bucketAt(app.httpRequestDuration, 2.5, { method: 'GET' }).text).toBe('http_request_duration_seconds_bucket{method="GET", le="2.5"}');
+  });
+
+  test('a bound that is not a bucket of the histogram is refused, naming its buckets', () => {
+    expect(() => bucketAt(app.httpRequestDuration, 2)).toThrow('http_request_duration_seconds has no bucket 2 (its buckets: 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)');
+  });
+
+  test('the share above a bound is one minus the share within it, guarded against no traffic', () => {
+    expect(shareAbove(app.dbQueryDuration, 1, fiveMinutes, ['job']).text).toBe(
+      '1 - sum by (job) (rate(db_query_duration_seconds_bucket{le=~"1(\\\\.0)?"}[5m])) / (sum by (job) (rate(db_query_duration_seconds_bucket{le="+Inf"}[5m])) > 0)',
+    );
+  });
+});
+
+describe('set operators matched on nothing or on some labels, and constant labels', () => {
+  const up = select(scrape.up, { job: 'api' });
+  test('unless on () drops everything while the right side has any series; unless on (labels) matches on those', () => {
+    expect(unlessAny(up, select(app.syncOperations)).text).toBe('up{job="api"} unless on () sync_operations_total');
+    expect(unless(up, select(app.dbConnectionsActive), ['job', 'instance']).text).toBe('up{job="api"} unless on (job, instance) db_connections_active');
+  });
+
+  test('withLabel sets one label on every series', () => {
+    expect(withLabel(select(celery.queueLength), 'platform', 'all marketplaces').text).toBe('label_replace(celery_queue_length, "platform", "all marketplaces", "", "")');
   });
 });
 
@@ -167,7 +201,7 @@ describe('recordings and thresholds', () => {
 
   test('thresholds read as operators write them', () => {
     expect(formatThreshold(THRESHOLDS.cpuUsage.levels.critical, THRESHOLDS.cpuUsage.unit)).toBe('95%');
-    expect(formatThreshold(THRESHOLDS.httpLatencyP95.levels.warning, 'seconds')).toBe('2s');
+    expect(formatThreshold(THRESHOLDS.httpLatencyP95.levels.warning, 'seconds')).toBe('2.5s');
     expect(formatThreshold(THRESHOLDS.syncSilence.levels.info, 'seconds')).toBe('30 min');
     expect(formatThreshold(THRESHOLDS.celeryQueueLength.levels.warning, THRESHOLDS.celeryQueueLength.unit)).toBe('100 tasks');
   });

@@ -11,7 +11,8 @@ import { renderAlertmanagerFiles } from '../alerting';
 import { PROMETHEUS_DATASOURCE_UID, RenderedDashboard, renderDashboards } from '../dashboards';
 import { renderPrometheusConfig, stackPrometheusInput } from '../prometheus';
 import { GRAFANA_PROVIDER_VERSION, MonitoringStackProps, configDigest } from '../constructs';
-import { TerraformJson, containerNamed, imageOf, resourcesOf, synthFromEnvironment, synthStack } from '../testing/synth';
+import { METRICS } from '../rules/catalog';
+import { APP_NETWORK, APP_NETWORK_ENV, TerraformJson, containerNamed, imageOf, onAppNetwork, resourcesOf, synthFromEnvironment, synthStack } from '../testing/synth';
 
 /** Fixed content for the seams, so the snapshot does not move when rules/alerting/dashboards change. */
 const SAMPLE_RULES: RenderedFile[] = [{ path: 'rules/api.yml', content: 'groups:\n  - name: api\n    rules: []\n' }];
@@ -42,14 +43,14 @@ function withoutMachinePaths(json: TerraformJson): TerraformJson {
 describe('the stack with sample rules, Alertmanager files and a dashboard', () => {
   let json: TerraformJson;
   beforeAll(() => {
-    json = synthStack(DEFAULT_CONFIG, SAMPLE).json;
+    json = synthStack(onAppNetwork(DEFAULT_CONFIG), SAMPLE).json;
   });
 
   test('matches the snapshot', () => {
     expect(withoutMachinePaths(json)).toMatchSnapshot();
   });
 
-  test('declares the seven containers, each with its pinned image, kept on destroy', () => {
+  test('declares the eight containers, each with its pinned image, kept on destroy', () => {
     expect(resourcesOf(json, 'docker_container').map((c) => c.name).sort()).toEqual(Object.values(names).sort());
     for (const component of COMPONENTS) {
       const image = imageOf(json, containerNamed(json, names[component]));
@@ -63,7 +64,11 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     const container = containerNamed(json, names[component]);
     const { port, memoryLimitMb } = DEFAULT_CONFIG.components[component];
     expect(container.restart).toBe('unless-stopped');
-    expect(container.healthcheck.test).toEqual(['CMD', 'wget', '-q', '--spider', expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${port}/`))]);
+    const url = expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${port}/`));
+    // The celery-exporter's image is Python without wget or curl: its probe is Python's urllib.
+    expect(container.healthcheck.test).toEqual(
+      component === 'celeryExporter' ? ['CMD', 'python', '-c', expect.stringContaining(`urllib.request.urlopen("http://127.0.0.1:${port}/health"`)] : ['CMD', 'wget', '-q', '--spider', url],
+    );
     expect(container.healthcheck).toMatchObject({ interval: '15s', timeout: '5s', retries: 5 });
     expect(container.memory).toBe(memoryLimitMb);
     expect(container.log_driver).toBe('json-file');
@@ -73,7 +78,7 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
   });
 
   test('joins the existing application network by name, without managing it', () => {
-    expect(json.data.docker_network['app-network'].name).toBe('stock-tracker_default');
+    expect(json.data.docker_network['app-network'].name).toBe(APP_NETWORK);
     expect(json.resource.docker_network).toBeUndefined();
   });
 
@@ -93,7 +98,7 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
   test('Prometheus gets its rendered config, the rule files, its retention and the Docker socket read-only', () => {
     const prometheus = containerNamed(json, names.prometheus);
     const files = uploads(prometheus);
-    const expected = renderPrometheusConfig(stackPrometheusInput(DEFAULT_CONFIG, ['rules/api.yml']));
+    const expected = renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), ['rules/api.yml']));
     expect(files['/etc/prometheus/prometheus.yml']).toBe(expected.content);
     expect(files['/etc/prometheus/rules/api.yml']).toBe(SAMPLE_RULES[0].content);
     expect(prometheus.command).toEqual(expect.arrayContaining(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.retention.time=30d']));
@@ -116,14 +121,25 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
 
   test('exporters reach their backends from config; the Postgres password is a URL-encoded variable', () => {
     expect(containerNamed(json, names.postgresExporter).env).toEqual([
-      'DATA_SOURCE_NAME=postgresql://postgres:${urlencode(var.postgres_password)}@postgres:5432/stock_tracker?sslmode=disable',
+      'DATA_SOURCE_NAME=postgresql://stock_tracker:${urlencode(var.postgres_password)}@postgres:5432/stock_tracker?sslmode=disable',
     ]);
     expect(containerNamed(json, names.redisExporter).env).toEqual(['REDIS_ADDR=redis://redis:6379']);
+    const celery = containerNamed(json, names.celeryExporter);
+    expect(celery.env).toEqual(['CE_BROKER_URL=redis://redis:6379/0']);
+    // Every queue of the application from the first scrape, runtime buckets of the catalog, and it survives a broker restart.
+    expect(celery.command).toEqual(['--port=9808', '--queues=sync,default,maintenance', `--buckets=${METRICS.celery.taskRuntime.buckets?.join(',')}`, '--retry-interval=5']);
+  });
+
+  test('an application that runs its own celery-exporter gets none from the stack; Prometheus scrapes its', () => {
+    const own = synthStack(onAppNetwork(parseMonitoringConfig({ targets: { celeryExporter: 'celery-exporter:9808' } })), SAMPLE).json;
+    expect(resourcesOf(own, 'docker_container').map((c) => c.name)).not.toContain(names.celeryExporter);
+    expect(uploads(containerNamed(own, names.prometheus))['/etc/prometheus/prometheus.yml']).toContain('- celery-exporter:9808');
   });
 
   test('a Redis that asks for a password gets the redis_password variable, never a value', () => {
-    const withPassword = synthStack(parseMonitoringConfig({ targets: { redisRequiresPassword: true } }), SAMPLE).json;
+    const withPassword = synthStack(onAppNetwork(parseMonitoringConfig({ targets: { redisRequiresPassword: true } })), SAMPLE).json;
     expect(containerNamed(withPassword, names.redisExporter).env).toEqual(['REDIS_ADDR=redis://redis:6379', 'REDIS_PASSWORD=${var.redis_password}']);
+    expect(containerNamed(withPassword, names.celeryExporter).env).toEqual(['CE_BROKER_URL=redis://:${urlencode(var.redis_password)}@redis:6379/0']);
     expect(withPassword.variable[REDIS_PASSWORD_SECRET.variable]).toMatchObject({ type: 'string', sensitive: true, nullable: false });
   });
 
@@ -170,7 +186,7 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
       expect(variable).toMatchObject({ type: 'string', sensitive: true, nullable: false });
       expect((variable.validation as unknown[]).length).toBe(1);
     }
-    const separate = synthStack(parseMonitoringConfig({ telegramSeparateChats: ['critical'] }), SAMPLE).json;
+    const separate = synthStack(onAppNetwork(parseMonitoringConfig({ telegramSeparateChats: ['critical'] })), SAMPLE).json;
     expect(Object.keys(separate.variable)).toContain(severityChatIdSecret('critical').variable);
     expect(Object.keys(separate.variable)).not.toContain(severityChatIdSecret('warning').variable);
     const alertmanagerYml = uploads(containerNamed(separate, names.alertmanager))['/etc/alertmanager/alertmanager.yml'];
@@ -179,7 +195,7 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
   });
 
   test('a configuration change replaces the changed container only; volume names stay the same', () => {
-    const changed = synthStack(parseMonitoringConfig({ prometheus: { scrapeInterval: '30s' } }), SAMPLE).json;
+    const changed = synthStack(onAppNetwork(parseMonitoringConfig({ prometheus: { scrapeInterval: '30s' } })), SAMPLE).json;
     const digest = (j: TerraformJson, name: string) => label(containerNamed(j, name), 'stock-tracker.monitoring.config-sha256');
     expect(digest(changed, names.prometheus)).toMatch(/^[0-9a-f]{64}$/);
     expect(digest(changed, names.prometheus)).not.toBe(digest(json, names.prometheus));
@@ -195,7 +211,7 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
   });
 
   test('Grafana can be exposed; everything else stays on loopback', () => {
-    const exposed = synthStack(parseMonitoringConfig({ grafana: { bindAddress: '0.0.0.0' } }), SAMPLE).json;
+    const exposed = synthStack(onAppNetwork(parseMonitoringConfig({ grafana: { bindAddress: '0.0.0.0' } })), SAMPLE).json;
     expect(containerNamed(exposed, names.grafana).ports[0].ip).toBe('0.0.0.0');
     expect(exposed.provider.grafana[0].url).toBe('http://127.0.0.1:3000');
     expect(containerNamed(exposed, names.prometheus).ports[0].ip).toBe('127.0.0.1');
@@ -203,7 +219,7 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
 });
 
 describe('the stack with what rules/, alerting/ and dashboards/ render today', () => {
-  const config: MonitoringConfig = DEFAULT_CONFIG;
+  const config: MonitoringConfig = onAppNetwork(DEFAULT_CONFIG);
   let json: TerraformJson;
   beforeAll(() => {
     json = synthStack(config).json;
@@ -235,7 +251,7 @@ describe('the stack with what rules/, alerting/ and dashboards/ render today', (
 
   test('runbook links in the uploaded rules follow config.alerting.runbookBaseUrl', () => {
     const base = 'https://wiki.example.org/runbooks';
-    const custom = parseMonitoringConfig({ alerting: { runbookBaseUrl: base } });
+    const custom = onAppNetwork(parseMonitoringConfig({ alerting: { runbookBaseUrl: base } }));
     const rules = Object.values(uploads(containerNamed(synthStack(custom).json, names.prometheus))).join('\n');
     const links = [...rules.matchAll(/runbook_url: (\S+)/g)].map((m) => m[1]);
     expect(links.length).toBeGreaterThan(20);
@@ -260,12 +276,12 @@ describe('secrets', () => {
     ),
   };
 
-  test('no secret value from the environment appears anywhere in the synthesized output', () => {
+  test('no secret value from the environment appears anywhere in the synthesized output', async () => {
     const saved = { ...process.env };
     // Also in process.env, so code that reads it directly instead of the env it is given is caught too.
     Object.assign(process.env, env);
     try {
-      const { allOutput } = synthFromEnvironment({ ...env, TELEGRAM_SEPARATE_CHATS: 'critical' });
+      const { allOutput } = await synthFromEnvironment({ ...env, ...APP_NETWORK_ENV, TELEGRAM_SEPARATE_CHATS: 'critical' });
       expect(allOutput).toContain('${var.grafana_password}');
       expect(allOutput).toContain('var.telegram_critical_chat_id');
       for (const value of Object.values(fakeSecrets)) expect(allOutput).not.toContain(value);

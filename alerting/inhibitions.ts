@@ -82,6 +82,13 @@ export const INHIBITIONS: readonly Inhibition[] = [
     [],
     'with no worker running the queues grow and no sync runs; the missing workers are the cause',
   ),
+  inhibit(CeleryWorkerDown, [TargetDown], ['job'], 'an unscrapeable celery-exporter is one of the ways CeleryWorkerDown fires'),
+  inhibit(
+    RedisDown,
+    [CeleryWorkerDown, CeleryQueueBacklog, NoSyncActivity],
+    [],
+    'Redis is the Celery broker: without it no worker gets a task and the celery-exporter cannot see the queues',
+  ),
 ];
 
 /** The alerts `source` keeps from being sent while it fires (for drills: "APIDown fires, these stay quiet"). */

@@ -9,20 +9,17 @@ import type { MonitoringConfig } from './monitoring-config';
 import type { ScrapeJobKey } from '../prometheus/jobs';
 
 /**
- * The application's scrape jobs, found on Kubernetes by labels: the API and the exporters behind a
- * Service (a ServiceMonitor), the Celery workers as pods (a PodMonitor: they have no Service).
- * Scraped under these `job` names, so the rules that name them hold on both targets.
+ * The application's scrape jobs, found on Kubernetes by labels: the API and the exporters (the
+ * celery-exporter for Celery, whose workers serve no metrics) behind a Service, each scraped by a
+ * ServiceMonitor under these `job` names, so the rules that name them hold on both targets.
  */
 export const KUBERNETES_SCRAPED_JOBS = ['api', 'celery', 'postgresExporter', 'redisExporter'] as const satisfies readonly ScrapeJobKey[];
 export type KubernetesScrapedJob = (typeof KUBERNETES_SCRAPED_JOBS)[number];
 
-/** The one job scraped per pod; the others are scraped per Service endpoint. */
-export const POD_SCRAPED_JOBS: readonly KubernetesScrapedJob[] = ['celery'];
-
 export interface KubernetesScrapeTarget {
-  /** Labels the Services (or, for Celery workers, the pods) carry in `appNamespace`. At least one. */
+  /** Labels the Service carries in `appNamespace`. At least one. */
   selector: Record<string, string>;
-  /** Name of the Service port (of the container port, for pods) that serves the metrics. */
+  /** Name of the Service port that serves the metrics. */
   port: string;
   path: string;
 }
@@ -39,7 +36,7 @@ export interface KubernetesSettings {
   releaseName: string;
   /** Persistent volume of Prometheus (a Kubernetes quantity): retention needs somewhere to live. */
   prometheusVolumeSize: string;
-  /** Namespace Stock Tracker runs in; ServiceMonitors and PodMonitors look there. */
+  /** Namespace Stock Tracker runs in; the ServiceMonitors look there. */
   appNamespace: string;
   scrape: Record<KubernetesScrapedJob, KubernetesScrapeTarget>;
 }
@@ -59,7 +56,8 @@ export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = {
   appNamespace: 'stock-tracker',
   scrape: {
     api: { selector: byName('stock-tracker-api'), port: 'http', path: '/metrics' },
-    celery: { selector: byName('stock-tracker-celery-worker'), port: 'metrics', path: '/metrics' },
+    // The celery-exporter chart's Service (danihodovic/celery-exporter, charts/celery-exporter).
+    celery: { selector: byName('celery-exporter'), port: 'http', path: '/metrics' },
     postgresExporter: { selector: byName('prometheus-postgres-exporter'), port: 'http', path: '/metrics' },
     redisExporter: { selector: byName('prometheus-redis-exporter'), port: 'redis-exporter', path: '/metrics' },
   },

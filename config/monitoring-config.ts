@@ -29,6 +29,7 @@ export const COMPONENTS = [
   'redisExporter',
   'nodeExporter',
   'cadvisor',
+  'celeryExporter',
 ] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
@@ -45,13 +46,23 @@ export interface ComponentSettings {
 export type HostPort = string;
 
 export interface TargetsConfig {
-  /** FastAPI instances exposing `/metrics`. Default `['api:8000']`. */
+  /** FastAPI instances exposing `/metrics` (compose service `api`, uvicorn on 8000). Default `['api:8000']`. */
   api: HostPort[];
   /**
-   * Celery worker metrics endpoints known up front. Default none: workers are scaled, so they are
-   * found by Docker discovery (label them, see README) rather than listed here.
+   * A celery-exporter the application already runs (its compose file has `celery-exporter:9808`).
+   * Default none: the stack runs its own, pinned (`components.celeryExporter`), on the Celery broker.
    */
-  celeryWorkers: HostPort[];
+  celeryExporter?: HostPort;
+  /**
+   * Redis database number of the Celery broker (`REDIS_URL=redis://redis:6379/0` in Stock
+   * Tracker's compose file), read by the stack's own celery-exporter. Default 0.
+   */
+  celeryBrokerDatabase: number;
+  /**
+   * Queues the stack's celery-exporter reports from its first scrape (`-Q`), whether or not a
+   * worker consumes them: Stock Tracker declares `sync`, `default` and `maintenance`.
+   */
+  celeryQueues: string[];
   /** The PostgreSQL the postgres-exporter connects to. */
   postgres: { host: string; port: number; database: string; user: string; sslMode: 'disable' | 'require' | 'verify-full' };
   /** The Redis the redis-exporter connects to. */
@@ -115,8 +126,14 @@ export interface MonitoringConfig {
   target: Target;
   /** Docker daemon the stack deploys to. */
   dockerHost: string;
-  /** The application's existing Docker network; every container joins it. */
-  dockerNetwork: string;
+  /**
+   * The application's existing Docker network; every container joins it. Default: found at synth
+   * from `applicationContainer` (Stock Tracker's compose network is `<project>_stock-tracker-network`,
+   * and the project is named after the directory it was started from).
+   */
+  dockerNetwork?: string;
+  /** A container of the application whose network the stack joins when `dockerNetwork` is not set. */
+  applicationContainer: string;
   /** Prefix of container and volume names, so several stacks can share a host. */
   namePrefix: string;
   /** Host address Prometheus, Alertmanager and the exporters publish on (they have no auth). */
@@ -149,7 +166,7 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
   stackName: 'stock-tracker-monitoring',
   target: 'docker',
   dockerHost: 'unix:///var/run/docker.sock',
-  dockerNetwork: 'stock-tracker_default',
+  applicationContainer: 'stock-tracker-api',
   namePrefix: 'stock-tracker',
   bindAddress: '127.0.0.1',
   components: {
@@ -161,6 +178,8 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
     redisExporter: { image: 'oliver006/redis_exporter:v1.55.0-alpine', port: 9121, memoryLimitMb: 128 },
     nodeExporter: { image: 'prom/node-exporter:v1.7.0', port: 9100, memoryLimitMb: 128 },
     cadvisor: { image: 'gcr.io/cadvisor/cadvisor:v0.47.2', port: 8080, memoryLimitMb: 256 },
+    // ghcr.io gets every release as <major>.<minor>.<patch> (its push-image-ghcr workflow); the compose file's is `latest`.
+    celeryExporter: { image: 'ghcr.io/danihodovic/celery-exporter:0.12.2', port: 9808, memoryLimitMb: 128 },
   },
   prometheus: {
     scrapeInterval: Duration.seconds(15),
@@ -178,8 +197,9 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
   grafana: { bindAddress: '127.0.0.1', adminUser: 'admin', folderTitle: 'Stock Tracker' },
   targets: {
     api: ['api:8000'],
-    celeryWorkers: [],
-    postgres: { host: 'postgres', port: 5432, database: 'stock_tracker', user: 'postgres', sslMode: 'disable' },
+    celeryBrokerDatabase: 0,
+    celeryQueues: ['sync', 'default', 'maintenance'],
+    postgres: { host: 'postgres', port: 5432, database: 'stock_tracker', user: 'stock_tracker', sslMode: 'disable' },
     redis: 'redis:6379',
     redisRequiresPassword: false,
   },
@@ -284,12 +304,14 @@ function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
 function parseTargets(raw: unknown, fields: Fields): TargetsConfig {
   const d = DEFAULT_CONFIG.targets;
   const given = fields.section('targets', raw);
-  fields.onlyKnownKeys('targets', given, Object.keys(d));
+  fields.onlyKnownKeys('targets', given, [...Object.keys(d), 'celeryExporter']);
   const postgres = fields.section('targets.postgres', given.postgres);
   fields.onlyKnownKeys('targets.postgres', postgres, Object.keys(d.postgres));
   return {
     api: fields.list('targets.api', given.api, d.api, HOST_PORT, 'host:port'),
-    celeryWorkers: fields.list('targets.celeryWorkers', given.celeryWorkers, d.celeryWorkers, HOST_PORT, 'host:port'),
+    celeryExporter: given.celeryExporter === undefined ? undefined : fields.string('targets.celeryExporter', given.celeryExporter, '', HOST_PORT, 'host:port'),
+    celeryBrokerDatabase: fields.integer('targets.celeryBrokerDatabase', given.celeryBrokerDatabase, d.celeryBrokerDatabase, 0, 15),
+    celeryQueues: fields.list('targets.celeryQueues', given.celeryQueues, d.celeryQueues, NAME, 'queue names'),
     postgres: {
       host: fields.string('targets.postgres.host', postgres.host, d.postgres.host, NAME, 'a host name'),
       port: fields.integer('targets.postgres.port', postgres.port, d.postgres.port, 1, 65_535),
@@ -319,7 +341,8 @@ const SECTIONS: { [K in keyof MonitoringConfig]-?: SectionParser<K> } = {
   stackName: (raw, f) => f.string('stackName', raw, DEFAULT_CONFIG.stackName, NAME, 'letters, digits, . _ -'),
   target: (raw, f) => f.oneOf('target', raw, DEFAULT_CONFIG.target, TARGETS),
   dockerHost: (raw, f) => f.string('dockerHost', raw, DEFAULT_CONFIG.dockerHost, /^(unix|tcp|ssh):\/\/\S+$/, 'unix://, tcp:// or ssh:// URL'),
-  dockerNetwork: (raw, f) => f.string('dockerNetwork', raw, DEFAULT_CONFIG.dockerNetwork, NAME, 'a Docker network name'),
+  dockerNetwork: (raw, f) => (raw === undefined ? undefined : f.string('dockerNetwork', raw, '', NAME, 'a Docker network name')),
+  applicationContainer: (raw, f) => f.string('applicationContainer', raw, DEFAULT_CONFIG.applicationContainer, NAME, 'a container name'),
   namePrefix: (raw, f) => f.string('namePrefix', raw, DEFAULT_CONFIG.namePrefix, NAME, 'letters, digits, . _ -'),
   bindAddress: (raw, f) => f.address('bindAddress', raw, DEFAULT_CONFIG.bindAddress),
   components: parseComponents,
@@ -344,6 +367,15 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   checkTarget(config, reader);
   reader.done();
   return config;
+}
+
+/**
+ * The application's Docker network, once known: given, or found by main.ts
+ * (`withApplicationNetwork`) before the Docker stack is built. Throws while it is not.
+ */
+export function applicationNetwork(config: Pick<MonitoringConfig, 'dockerNetwork'>): string {
+  if (config.dockerNetwork === undefined) throw new Error('dockerNetwork is not known yet: main.ts finds it (withApplicationNetwork) before building the Docker stack');
+  return config.dockerNetwork;
 }
 
 /** Container (and Docker DNS) name of a component: `<namePrefix>-<component-in-kebab-case>`. */

@@ -40,6 +40,41 @@ export class RedisExporterContainer extends MonitoredContainer {
   }
 }
 
+export interface CeleryExporterContainerProps extends ComponentContainerProps {
+  /** `CE_BROKER_URL`, e.g. `redis://redis:6379/0`; a password in it is a Terraform expression, never a literal. */
+  brokerUrl: string;
+  /** Queues reported from the first scrape, whether or not a worker consumes them (`--queues`). */
+  queues: readonly string[];
+  /** Upper bounds of `celery_task_runtime`, seconds (`--buckets`): the catalog's. */
+  runtimeBuckets: readonly number[];
+}
+
+/**
+ * danihodovic/celery-exporter: Celery's queues and workers from the broker and Celery's remote
+ * control, and (when the workers send task events) every task's outcome and run time. Its image
+ * is Python without wget or curl, so the healthcheck asks `/health` with Python. `/health` answers
+ * while the process serves, even with the broker gone (measured): a lost broker shows as failed
+ * scrapes (`/metrics` answers 500), which CeleryWorkerDown reads.
+ */
+export class CeleryExporterContainer extends MonitoredContainer {
+  constructor(scope: Construct, id: string, props: CeleryExporterContainerProps) {
+    const base = componentBase('celeryExporter', props);
+    super(scope, id, {
+      ...base,
+      command: [
+        `--port=${base.port}`,
+        `--queues=${props.queues.join(',')}`,
+        `--buckets=${props.runtimeBuckets.join(',')}`,
+        // Without it a lost broker connection ends the process, and the restarts look like a crash loop.
+        '--retry-interval=5',
+      ],
+      // The exporter reads every flag from CE_<FLAG> too (click's auto_envvar_prefix): the URL may hold a secret.
+      env: [`CE_BROKER_URL=${props.brokerUrl}`],
+      healthcheck: { path: '/health', client: 'python' },
+    });
+  }
+}
+
 /** Nothing beyond the common props: node-exporter reads the host. */
 export type NodeExporterContainerProps = ComponentContainerProps;
 

@@ -20,9 +20,17 @@ import { RenderedFile } from '../config/rendered-file';
 
 export const LABEL_PREFIX = 'stock-tracker.monitoring';
 
+/**
+ * The HTTP client a healthcheck runs inside the container: the busybox `wget` of the Prometheus
+ * images, or the interpreter of a Python image that has neither wget nor curl (celery-exporter).
+ */
+export type HealthcheckClient = 'wget' | 'python';
+
 export interface HealthcheckProps {
-  /** HTTP path probed with the image's `wget` on the container's own port. */
+  /** HTTP path probed on the container's own port. */
   path: string;
+  /** What probes it. Default `wget`. */
+  client?: HealthcheckClient;
   /** Default 15 s. */
   interval?: Duration;
   /** Default 5 s. */
@@ -90,6 +98,13 @@ export interface MonitoredContainerProps {
   waitTimeoutSeconds?: number;
   /** Extra container labels. */
   labels?: Record<string, string>;
+}
+
+/** The healthcheck command: exits 0 when `url` answers 2xx within the timeout. */
+function healthcheckTest(client: HealthcheckClient, url: string, timeout: Duration): string[] {
+  if (client === 'wget') return ['CMD', 'wget', '-q', '--spider', url];
+  const seconds = Math.max(1, Math.floor(timeout.millis / 1000) - 1);
+  return ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen(${JSON.stringify(url)}, timeout=${seconds})`];
 }
 
 const HEALTHCHECK_DEFAULTS = {
@@ -160,7 +175,7 @@ export class MonitoredContainer extends Construct {
       networksAdvanced: [{ name: props.network }],
       ports: [{ internal: props.port, external: props.port, ip: props.bindAddress ?? '127.0.0.1' }],
       healthcheck: {
-        test: ['CMD', 'wget', '-q', '--spider', `http://127.0.0.1:${props.port}${health.path}`],
+        test: healthcheckTest(health.client ?? 'wget', `http://127.0.0.1:${props.port}${health.path}`, health.timeout),
         interval: health.interval.toString(),
         timeout: health.timeout.toString(),
         retries: health.retries,

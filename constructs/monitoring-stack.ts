@@ -3,19 +3,20 @@
  * the application's Docker network -> Grafana provisioned through its provider.
  */
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DataDockerNetwork } from '@cdktf/provider-docker/lib/data-docker-network';
-import { MonitoringConfig, containerName, publishedUrl } from '../config/monitoring-config';
+import { MonitoringConfig, applicationNetwork, containerName, publishedUrl } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
 import { renderRuleFiles } from '../rules';
 import { AlertmanagerSecrets, renderAlertmanagerFiles } from '../alerting';
 import { RenderedDashboard, renderDashboards } from '../dashboards';
-import { postgresDataSourceName, redisAddress, renderPrometheusConfig, stackPrometheusInput } from '../prometheus';
+import { celeryBrokerUrl, postgresDataSourceName, redisAddress, renderPrometheusConfig, stackPrometheusInput } from '../prometheus';
+import { METRICS } from '../rules';
 import { PrometheusContainer } from './prometheus-container';
 import { AlertmanagerContainer } from './alertmanager-container';
 import { GrafanaContainer } from './grafana-container';
-import { CadvisorContainer, NodeExporterContainer, PostgresExporterContainer, RedisExporterContainer } from './exporter-containers';
+import { CadvisorContainer, CeleryExporterContainer, NodeExporterContainer, PostgresExporterContainer, RedisExporterContainer } from './exporter-containers';
 import { GrafanaProvisioning, GRAFANA_PROVIDER_VERSION } from './grafana-provisioning';
 import { SecretVariables } from './secret-variables';
 import { configureStateBackend } from './state-backend';
@@ -48,7 +49,7 @@ export class MonitoringStack extends TerraformStack {
     this.secrets = new SecretVariables(this, 'secrets', { separateChats: config.telegramSeparateChats, redis: config.targets.redisRequiresPassword });
 
     // Data source, not resource: the application's network exists already and must not be managed here.
-    const network = new DataDockerNetwork(this, 'app-network', { name: config.dockerNetwork }).name;
+    const network = new DataDockerNetwork(this, 'app-network', { name: applicationNetwork(config) }).name;
     const common = (component: keyof MonitoringConfig['components']) => ({
       name: containerName(config, component),
       network,
@@ -85,6 +86,14 @@ export class MonitoringStack extends TerraformStack {
       dataSourceName: postgresDataSourceName(config.targets.postgres, this.secrets.postgresPasswordForUrl()),
     });
     new RedisExporterContainer(this, 'redis-exporter', { ...common('redisExporter'), redisAddress: redisAddress(config.targets.redis), redisPassword: this.secrets.redisPassword?.stringValue });
+    if (config.targets.celeryExporter === undefined) {
+      new CeleryExporterContainer(this, 'celery-exporter', {
+        ...common('celeryExporter'),
+        brokerUrl: celeryBrokerUrl(config.targets, this.secrets.redisPassword && Fn.urlencode(this.secrets.redisPassword.stringValue)),
+        queues: config.targets.celeryQueues,
+        runtimeBuckets: METRICS.celery.taskRuntime.buckets ?? [],
+      });
+    }
     new NodeExporterContainer(this, 'node-exporter', common('nodeExporter'));
     new CadvisorContainer(this, 'cadvisor', common('cadvisor'));
 

@@ -7,7 +7,9 @@ import { MonitoringConfig } from '../config/monitoring-config';
 import { BUSINESS_UID, businessDashboard } from './business';
 import { INFRASTRUCTURE_UID, infrastructureDashboard } from './infrastructure';
 import { DashboardDefinition, buildDashboard } from './layout';
-import { OVERVIEW_UID, overviewDashboard } from './overview';
+import { OVERVIEW_TITLE, OVERVIEW_UID, overviewDashboard, overviewSections } from './overview';
+import { Section } from './layout';
+import { Metric } from '../rules/catalog';
 import { withAllValues } from './variables';
 
 export { PROMETHEUS_DATASOURCE_UID } from './datasource';
@@ -68,4 +70,23 @@ export function panelQueries(config: MonitoringConfig): PanelQuery[] {
       }),
     );
   });
+}
+
+/** A panel as the blind-spot alerts and the check CLI name it, with the catalog metrics it reads. */
+export interface PanelReading {
+  /** `<dashboard title> › <panel title>`. */
+  readonly name: string;
+  readonly metrics: readonly Metric[];
+}
+
+/** Every panel of every dashboard and what it reads; the panels need no configuration (links do). */
+export function panelReadings(): PanelReading[] {
+  const dashboards: { title: string; sections: readonly Section[] }[] = [
+    { title: OVERVIEW_TITLE, sections: overviewSections() },
+    businessDashboard(),
+    infrastructureDashboard(),
+  ];
+  return dashboards.flatMap(({ title, sections }) =>
+    sections.flatMap((section) => section.panels.map((panel) => ({ name: `${title} › ${panel.title}`, metrics: panel.metrics }))),
+  );
 }

@@ -7,26 +7,34 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { Duration } from '../config/duration';
 import { MonitoringConfig } from '../config/monitoring-config';
 import { JOB, METRICS } from '../rules/catalog';
-import { aggregateBy, avgBy, maxBy, select, sum, sumBy } from '../rules/promql';
+import { aggregateBy, avgBy, maxBy, select, sumBy } from '../rules/promql';
 import { RECORDINGS } from '../rules/recordings';
 import { THRESHOLDS } from '../rules/thresholds';
-import { DashboardDefinition, section } from './layout';
+import { DashboardDefinition, Section, section } from './layout';
 import { barGaugePanel, gaugePanel, query, statPanel, statusPanel, timeSeriesPanel } from './panels';
 
-const { app, scrape, postgres, redis } = METRICS;
+const { app, celery, scrape, postgres, redis } = METRICS;
 
 export const OVERVIEW_UID = 'stock-tracker-overview';
+
+export const OVERVIEW_TITLE = 'Stock Tracker - Overview';
 
 export function overviewDashboard(config: MonitoringConfig): DashboardDefinition {
   return {
     uid: OVERVIEW_UID,
-    title: 'Stock Tracker - Overview',
+    title: OVERVIEW_TITLE,
     description: 'Stock Tracker at a glance: what is up, how the API and Celery are doing, and how much room the host has.',
     refresh: Duration.seconds(10),
     timeRange: Duration.hours(1),
     variables: [],
     links: [new dashboard.DashboardLinkBuilder('Alertmanager').type(dashboard.DashboardLinkType.Link).url(config.alerting.externalUrl).icon('bolt').targetBlank(true)],
-    sections: [
+    sections: overviewSections(),
+  };
+}
+
+/** The overview's panels: they need no configuration (only its links do). */
+export function overviewSections(): Section[] {
+  return [
       section('Status', [
         gaugePanel({
           title: 'API status',
@@ -54,9 +62,9 @@ export function overviewDashboard(config: MonitoringConfig): DashboardDefinition
         }),
         statPanel({
           title: 'Celery workers',
-          description: 'Celery workers that answered the last ping. None for 2 minutes fires CeleryWorkerDown: syncs and Sheets exports stop.',
+          description: 'Workers consuming the busiest-served queue, as they answer Celery\'s remote control (celery-exporter). None for 2 minutes fires CeleryWorkerDown: syncs and Sheets exports stop.',
           unit: 'count',
-          queries: [query(sum(select(app.celeryWorkers)), 'workers')],
+          queries: [query(aggregateBy('max', [], select(celery.activeWorkers, { job: JOB.celery })), 'workers')],
           thresholds: 'up',
         }),
         gaugePanel({
@@ -103,31 +111,30 @@ export function overviewDashboard(config: MonitoringConfig): DashboardDefinition
           title: 'In-flight requests',
           description: 'Requests each API instance is handling right now. A climb without more traffic means requests are stuck (database, Redis, a marketplace API).',
           unit: 'count',
-          queries: [query(sumBy(['instance'], select(app.httpRequestsInFlight)), ['instance'])],
+          queries: [query(sumBy(['instance'], select(app.httpRequestsInProgress)), ['instance'])],
         }),
       ]),
       section('Celery', [
         timeSeriesPanel({
           title: 'Celery task rate',
-          description: 'Finished (succeeded or failed) Celery tasks per second by task (5-minute rate).',
+          description: 'Celery task runs that ended (succeeded, or failed for good) per second by task (5-minute rate). Needs task events: empty while the workers send none (CeleryTaskEventsMissing).',
           unit: 'operationsPerSecond',
-          queries: [query(select(RECORDINGS.celeryTaskRate), ['task_name'])],
+          queries: [query(select(RECORDINGS.celeryTaskRate), ['name'])],
         }).stacked(),
         timeSeriesPanel({
           title: 'Celery task failure rate',
-          description: 'Share of finished tasks that failed, by task (retries not counted). CeleryHighFailureRate fires above the dashed line for 5 minutes.',
+          description: 'Share of ended task runs that failed for good, by task (retries are not failures). CeleryHighFailureRate fires above the dashed line for 5 minutes. Needs task events.',
           unit: 'ratio',
-          queries: [query(select(RECORDINGS.celeryFailureRatio), ['task_name'])],
+          queries: [query(select(RECORDINGS.celeryFailureRatio), ['name'])],
           thresholds: THRESHOLDS.celeryFailureRatio,
         }),
         barGaugePanel({
           title: 'Celery queue length',
-          description: 'Tasks waiting per queue. CeleryQueueBacklog fires when a queue stays above the orange mark for 10 minutes: workers do not keep up.',
+          description: 'Tasks waiting per queue in the broker (celery-exporter). CeleryQueueBacklog fires when a queue stays above the orange mark for 10 minutes: no worker consumes it, or they do not keep up.',
           unit: 'count',
-          queries: [query(maxBy(['queue_name'], select(app.celeryQueueLength)), ['queue_name'])],
+          queries: [query(maxBy(['queue_name'], select(celery.queueLength, { job: JOB.celery })), ['queue_name'])],
           thresholds: THRESHOLDS.celeryQueueLength,
         }),
       ]),
-    ],
-  };
+  ];
 }

@@ -1,6 +1,6 @@
 /**
  * Dashboard variables: a drop-down of the values a catalog label takes, and the matcher panels
- * filter by. The variable is named after its label (`$tenant` filters `tenant`).
+ * filter by. The variable is named after its label (`$tenant_id` filters `tenant_id`).
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { LabelName, Metric } from '../rules/catalog';

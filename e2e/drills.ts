@@ -59,6 +59,8 @@ interface Drill {
   recover(stacks: DrillStacks): Promise<void>;
   /** What must hold while the alert fires; returns what was seen. */
   whileFiring?(stacks: DrillStacks, faultAt: number): Promise<string>;
+  /** Other alerts the fault rightly causes on the same instance: each told once, and resolved. */
+  alsoTold?: readonly AlertName[];
 }
 
 /** Beyond a bound, how long to keep waiting so that a late message is reported late, not missing. */
@@ -150,7 +152,8 @@ export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Che
   const stack = drill.stack?.(stacks) ?? stacks.main;
   const telegram = stacks.main.telegram;
   const episode: Episode = { alert: drill.alert, instance: drill.instance?.(stacks) };
-  episodes.push(episode);
+  const others: Episode[] = (drill.alsoTold ?? []).map((alert) => ({ alert, instance: episode.instance }));
+  episodes.push(episode, ...others);
   const timing = notifyTiming(drill.alert, stack.config, stack.profile, drill.conditionDelay?.(stack.profile));
   const row: DrillTiming = { drill: drill.name, alert: drill.alert, timing };
   try {
@@ -166,6 +169,13 @@ export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Che
       return `${seconds(row.notifiedMs)} after the fault (condition seen after ${seconds(row.detectedMs)}); ${seen}`;
     });
     if (row.notifiedMs === undefined) return row;
+    if (others.length > 0) {
+      await checklist.check(`${drill.name}: told of ${others.map((other) => other.alert).join(', ')} too`, async () => {
+        const timeouts = others.map((other) => notifyTiming(other.alert, stack.config, stack.profile).bound.millis + LATE_GRACE_MS);
+        await Promise.all(others.map((other, i) => nextMessage(telegram, other, 'FIRING', faultAt, timeouts[i])));
+        return `${others.length} more messages, one per alert`;
+      });
+    }
     if (drill.whileFiring) await checklist.check(`${drill.name}: while firing`, () => drill.whileFiring!(stacks, faultAt));
   } finally {
     await drill.recover(stacks);
@@ -174,6 +184,7 @@ export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Che
   await checklist.check(`${drill.name}: resolved message after the repair`, async () => {
     const message = await nextMessage(telegram, episode, 'RESOLVED', repairedAt, resolveTimeoutMs(episode, stack, timing));
     row.resolvedMs = message.receivedAt - repairedAt;
+    await Promise.all(others.map((other) => nextMessage(telegram, other, 'RESOLVED', repairedAt, resolveTimeoutMs(other, stack, notifyTiming(other.alert, stack.config, stack.profile)))));
     return `${seconds(row.resolvedMs)} after the repair; ${checkResolvedMessage(message, episode, stack)}`;
   });
   return row;
@@ -208,14 +219,39 @@ function simulatorFault(fault: Partial<SimulatorFaults>): Pick<Drill, 'inject' |
 
 const INJECTED_ERROR_RATIO = 0.1;
 
+/**
+ * `alert` fires in Prometheus (its `for` run out) and Alertmanager holds it as inhibited; past its
+ * route's group_wait nothing was sent for it, nor for any other of `quiet`. Returns what was seen.
+ */
+async function heldByInhibition(
+  main: LoopbackStack,
+  alert: AlertName,
+  faultAt: number,
+  matches: (labels: Record<string, string>) => boolean = () => true,
+  quiet: readonly AlertName[] = [alert],
+): Promise<string> {
+  const prometheus = prometheusOf(main);
+  const forDuration = alertRule(alert).for.times(main.profile.timeScale);
+  const ofIt = (labels: Record<string, string>) => labels.alertname === alert && matches(labels);
+  await waitFor(`${alert} to fire in Prometheus`, async () => (await prometheus.firing(alert)).some((a) => ofIt(a.labels)), forDuration.millis + LATE_GRACE_MS, 250);
+  const alertmanager = new AlertmanagerApi(main.url('alertmanager'));
+  const held = await waitFor(`Alertmanager to hold ${alert} as inhibited`, async () => (await alertmanager.alerts()).find((a) => ofIt(a.labels) && a.status.state === 'suppressed'), 10_000, 250);
+  // Past the group_wait of its route: had it not been inhibited, it would have been sent by now.
+  await sleep(profiledNotificationTimings(main.config, severityOf(alert), main.profile).groupWait.millis + 2_000);
+  const sent = main.telegram.delivered.filter((message) => message.receivedAt >= faultAt && messageGroup(message).status === 'FIRING' && quiet.includes(messageGroup(message).alert as AlertName));
+  expectThat(sent.length === 0, `inhibited alerts were sent: ${sent.map((message) => message.text.split('\n')[1]).join('; ')}`);
+  return `${alert} firing in Prometheus, suppressed by Alertmanager (inhibited by ${held.status.inhibitedBy.length} alert); nothing sent for ${quiet.join(', ')}`;
+}
+
 const redisDown: Drill = {
   name: 'RedisDown',
   alert: 'RedisDown',
   ...backendStopped('redis', 'redisExporter'),
-  async whileFiring({ main }) {
+  /** The celery-exporter cannot reach its broker either: CeleryWorkerDown fires, and Redis, its cause, holds it back. */
+  async whileFiring({ main }, faultAt) {
     const up = await prometheusOf(main).value('redis_up');
     expectThat(up === 0, `redis_up is ${up}`);
-    return 'redis_up 0 (the exporter answers, Redis does not)';
+    return `redis_up 0 (the exporter answers, Redis does not); ${await heldByInhibition(main, 'CeleryWorkerDown', faultAt, () => true, inhibitedBy('RedisDown'))}`;
   },
 };
 
@@ -265,21 +301,25 @@ const apiDown: Drill = {
   ...simulatorFault({ apiDown: true }),
   /** TargetDown of the API fires in Prometheus (its `for` is longer) and Alertmanager holds it: nothing inhibited is sent. */
   async whileFiring({ main }, faultAt) {
-    const prometheus = prometheusOf(main);
-    const targetDownFor = alertRule('TargetDown').for.times(main.profile.timeScale);
-    const ofApi = (labels: Record<string, string>) => labels.alertname === 'TargetDown' && labels.job === JOB.api;
-    await waitFor('TargetDown of the API to fire in Prometheus', async () => (await prometheus.firing('TargetDown')).some((a) => ofApi(a.labels)), targetDownFor.millis + LATE_GRACE_MS, 250);
-    const alertmanager = new AlertmanagerApi(main.url('alertmanager'));
-    const held = await waitFor('Alertmanager to hold TargetDown as inhibited', async () => (await alertmanager.alerts()).find((a) => ofApi(a.labels) && a.status.state === 'suppressed'), 10_000, 250);
-    // Past the group_wait of its route: had it not been inhibited, it would have been sent by now.
-    await sleep(profiledNotificationTimings(main.config, 'warning', main.profile).groupWait.millis + 2_000);
-    const inhibited = inhibitedBy('APIDown');
-    const sent = main.telegram.delivered.filter((message) => {
-      const group = messageGroup(message);
-      return message.receivedAt >= faultAt && group.status === 'FIRING' && inhibited.includes(group.alert as AlertName);
-    });
-    expectThat(sent.length === 0, `inhibited alerts were sent: ${sent.map((message) => message.text.split('\n')[1]).join('; ')}`);
-    return `TargetDown{job="api"} firing in Prometheus, suppressed by Alertmanager (inhibited by ${held.status.inhibitedBy.length} alert); nothing sent for ${inhibited.join(', ')}`;
+    return heldByInhibition(main, 'TargetDown', faultAt, (labels) => labels.job === JOB.api, inhibitedBy('APIDown'));
+  },
+};
+
+/**
+ * The API answers its scrapes with the Python process metrics only, as Stock Tracker does while
+ * its metrics class is shadowed: the blind-spot warnings say so instead of silence.
+ */
+const requestMetricsMissing: Drill = {
+  name: 'RequestMetricsMissing (API uninstrumented)',
+  alert: 'RequestMetricsMissing',
+  instance: (stacks) => stacks.main.simulatorAddress('api'),
+  alsoTold: ['DatabaseMetricsMissing', 'BusinessMetricsMissing'],
+  ...simulatorFault({ apiUninstrumented: true }),
+  async whileFiring({ main }) {
+    const [message] = main.telegram.delivered.filter(isAbout({ alert: 'RequestMetricsMissing', instance: main.simulatorAddress('api') }, 'FIRING', 0)).slice(-1);
+    const blind = 'Blind: HighErrorRate, HighLatency cannot fire; 4 panels are empty.';
+    expectThat(message.text.includes(blind), `the message does not say what is blind:\n${message.text}`);
+    return `the message says "${blind}"`;
   },
 };
 
@@ -304,16 +344,16 @@ const noSyncActivity: Drill = {
 
 /**
  * Drills in lanes: the lanes run side by side (no two touch the same component or alert group);
- * a lane runs its drills in turn. HighErrorRate and APIDown share the API, and APIDown inhibits
- * HighErrorRate, so they take turns.
+ * a lane runs its drills in turn. HighErrorRate, APIDown and the uninstrumented API share the API
+ * (and APIDown inhibits HighErrorRate), so they take turns. Redis down also takes the Celery broker
+ * away: the celery-exporter's scrapes fail (a pending CeleryQueueBacklog starts over) and RedisDown
+ * inhibits NoSyncActivity and CeleryQueueBacklog, so the Celery drills follow it.
  */
 export const DRILL_LANES: readonly (readonly Drill[])[] = [
-  [highErrorRate, apiDown],
-  [redisDown],
+  [highErrorRate, apiDown, requestMetricsMissing],
+  [redisDown, noSyncActivity, celeryQueueBacklog],
   [postgresDownSlowExporter],
   [postgresDownTargetDown],
-  [celeryQueueBacklog],
-  [noSyncActivity],
 ];
 
 /**

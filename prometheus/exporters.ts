@@ -14,3 +14,12 @@ export function postgresDataSourceName(target: TargetsConfig['postgres'], passwo
 export function redisAddress(target: TargetsConfig['redis']): string {
   return `redis://${target}`;
 }
+
+/**
+ * The celery-exporter's broker URL: the application's Redis and the database Celery uses, with
+ * `password` (URL-encoded, or a Terraform expression that encodes the secret) when Redis asks for one.
+ */
+export function celeryBrokerUrl(target: Pick<TargetsConfig, 'redis' | 'celeryBrokerDatabase'>, password?: string): string {
+  const credentials = password === undefined ? '' : `:${password}@`;
+  return `redis://${credentials}${target.redis}/${target.celeryBrokerDatabase}`;
+}

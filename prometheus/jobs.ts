@@ -9,6 +9,7 @@ export const JOB = {
   alertmanager: 'alertmanager',
   grafana: 'grafana',
   api: 'api',
+  /** The celery-exporter: Celery's workers serve no metrics of their own. */
   celery: 'celery',
   postgresExporter: 'postgres-exporter',
   redisExporter: 'redis-exporter',
@@ -23,11 +24,11 @@ export const SCRAPE_JOBS: readonly ScrapeJobName[] = Object.values(JOB);
 export type ScrapeTargets = Record<ScrapeJobKey, HostPort[]>;
 
 /** Jobs of the application itself, whose containers may also be found by Docker discovery. */
-export const DISCOVERED_JOBS: readonly ScrapeJobKey[] = ['api', 'celery'];
+export const DISCOVERED_JOBS: readonly ScrapeJobKey[] = ['api'];
 
 /**
  * Docker labels an application container carries to be scraped, e.g. in docker-compose:
- * `stock-tracker.scrape.job: celery` and `stock-tracker.scrape.port: "9808"`.
+ * `stock-tracker.scrape.job: api` and `stock-tracker.scrape.port: "8000"`.
  */
 export const SCRAPE_LABELS = {
   job: 'stock-tracker.scrape.job',

@@ -5,9 +5,9 @@
  */
 import { stringify } from 'yaml';
 import { Duration } from '../config/duration';
-import { ExtraScrapeJob, HostPort, MonitoringConfig, PrometheusSettings, containerName } from '../config/monitoring-config';
+import { ExtraScrapeJob, HostPort, MonitoringConfig, PrometheusSettings, applicationNetwork, containerName } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
-import { allMetrics, seriesNames } from '../rules/catalog';
+import { MetricSource, allMetrics, seriesNames } from '../rules/catalog';
 import { DISCOVERED_JOBS, JOB, SCRAPE_LABELS, ScrapeJobKey, ScrapeTargets } from './jobs';
 import { DockerSdConfig, PrometheusConfigFile, RelabelConfig, ScrapeConfig } from './model';
 
@@ -43,7 +43,13 @@ export interface PrometheusConfigInput {
  * Third-party exporters, whose series are filtered down to the catalog's. The application's own
  * jobs and Prometheus' and Alertmanager's self-metrics are kept whole (for debugging).
  */
-export const EXPORTER_JOBS: readonly ScrapeJobKey[] = ['nodeExporter', 'postgresExporter', 'redisExporter', 'cadvisor'];
+export const EXPORTER_JOBS: Partial<Record<ScrapeJobKey, MetricSource>> = {
+  nodeExporter: 'node-exporter',
+  postgresExporter: 'postgres-exporter',
+  redisExporter: 'redis-exporter',
+  cadvisor: 'cadvisor',
+  celery: 'celery-exporter',
+};
 
 /** Path inside the Prometheus container where the host's Docker socket is mounted. */
 export const DOCKER_SOCKET_IN_CONTAINER = '/var/run/docker.sock';
@@ -56,7 +62,7 @@ export function stackScrapeTargets(config: MonitoringConfig): ScrapeTargets {
     alertmanager: at('alertmanager'),
     grafana: at('grafana'),
     api: config.targets.api,
-    celery: config.targets.celeryWorkers,
+    celery: config.targets.celeryExporter ? [config.targets.celeryExporter] : at('celeryExporter'),
     postgresExporter: at('postgresExporter'),
     redisExporter: at('redisExporter'),
     nodeExporter: at('nodeExporter'),
@@ -74,7 +80,7 @@ export function stackPrometheusInput(config: MonitoringConfig, ruleFiles: string
     alertmanagers: [`${containerName(config, 'alertmanager')}:${config.components.alertmanager.port}`],
     ruleFiles,
     dockerDiscovery: discovery.enabled
-      ? { host: `unix://${DOCKER_SOCKET_IN_CONTAINER}`, network: config.dockerNetwork, refreshInterval: discovery.refreshInterval }
+      ? { host: `unix://${DOCKER_SOCKET_IN_CONTAINER}`, network: applicationNetwork(config), refreshInterval: discovery.refreshInterval }
       : undefined,
   };
 }
@@ -108,10 +114,10 @@ function discoveryRelabelling(network: string): RelabelConfig[] {
   ];
 }
 
-/** Keeps only the series of the catalog metrics the job's exporter is the source of. */
-function catalogSeriesOnly(job: ScrapeJobKey): RelabelConfig[] {
+/** Keeps only the series of the catalog metrics `source` (the job's exporter) exposes. */
+function catalogSeriesOnly(source: MetricSource): RelabelConfig[] {
   const names = allMetrics()
-    .filter((metric) => metric.source === JOB[job])
+    .filter((metric) => metric.source === source)
     .flatMap(seriesNames);
   return [{ source_labels: ['__name__'], regex: names.map(escapeRegex).join('|'), action: 'keep' }];
 }
@@ -141,7 +147,8 @@ export function prometheusConfig(input: PrometheusConfigInput): PrometheusConfig
       input.dockerDiscovery && DISCOVERED_JOBS.includes(key)
         ? discoveredJob(key, input.targets[key], input.dockerDiscovery)
         : scrapeJob(JOB[key], input.targets[key]);
-    return keepOnlyCatalogSeries && EXPORTER_JOBS.includes(key) ? { ...job, metric_relabel_configs: catalogSeriesOnly(key) } : job;
+    const source = EXPORTER_JOBS[key];
+    return keepOnlyCatalogSeries && source ? { ...job, metric_relabel_configs: catalogSeriesOnly(source) } : job;
   });
   const jobs = [...builtIn, ...input.extraJobs.map((job) => scrapeJob(job.name, job.targets, job.metricsPath))];
   const names = jobs.map((job) => job.job_name);

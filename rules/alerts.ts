@@ -10,6 +10,8 @@ import { $label, $labelOr, $value, RuleGroupName, Template, alert, t } from './m
 import {
   Expr,
   absent,
+  add,
+  aggregateBy,
   absentOverTime,
   and,
   andAny,
@@ -27,13 +29,16 @@ import {
   select,
   sum,
   sumBy,
+  unless,
+  unlessAny,
   vector,
+  withLabel,
 } from './promql';
-import { RECORDINGS } from './recordings';
+import { RECORDINGS, SYNC_TASK } from './recordings';
 import { Severity } from './severity';
 import { MINIMUM_TRAFFIC, THRESHOLDS, Threshold, formatLevel, windowOf } from './thresholds';
 
-const { app, scrape, prometheus, alertmanager, cadvisor } = METRICS;
+const { app, celery, redis, scrape, prometheus, alertmanager, cadvisor } = METRICS;
 
 /** A threshold's level for one severity, and how it reads in a message. */
 function level<S extends Severity>(threshold: Threshold<S>, severity: S): number {
@@ -90,14 +95,23 @@ export const RedisDown = alert({
   description: t`redis-exporter reports redis_up 0, or Prometheus cannot scrape the exporter itself (job ${$label('job')}). Celery cannot receive or hand out tasks: syncs and Sheets exports stop.`,
 });
 
+/** The celery-exporter's job: the stack's own exporter, or the one the application runs. */
+const celeryExporterUp = { job: JOB.celery } as const;
+
 export const CeleryWorkerDown = alert({
   name: 'CeleryWorkerDown',
   group: 'celery',
-  expr: or(lt(sum(select(app.celeryWorkers)), 1), absent(app.celeryWorkers)),
+  expr: or(
+    lt(maxBy(['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)), 1),
+    // An exporter that answers without a single queue has never seen a worker (and was not told the queues).
+    unless(eq(maxBy(['job', 'instance'], select(scrape.up, celeryExporterUp)), 1), aggregateBy('count', ['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)), ['job', 'instance']),
+    eq(select(scrape.up, celeryExporterUp), 0),
+    absent(scrape.up, celeryExporterUp),
+  ),
   for: Duration.minutes(2),
   severity: 'critical',
-  summary: t`No Celery worker is running`,
-  description: t`No Celery worker answered its ping (or the worker metric ${app.celeryWorkers.name} disappeared) for 2 minutes. Stock syncs with Wildberries and Ozon and Google Sheets exports have stopped; queues grow.`,
+  summary: t`No Celery worker consumes any queue (seen by ${$labelOr('instance', 'no celery-exporter')})`,
+  description: t`For 2 minutes no worker answered Celery's remote control on any queue, or the celery-exporter (job ${$label('job')}) could not be scraped. Stock syncs with Wildberries and Ozon and Google Sheets exports have stopped; queues grow.`,
 });
 
 export const HighErrorRate = alert({
@@ -187,28 +201,39 @@ export const CriticalDiskUsage = usageAlert({
 
 // ---- Warning (SPEC.md) ----
 
+/** `q` as an operator reads it: `p95`. */
+function percentile(threshold: { quantile?: number }): string {
+  return `p${Math.round((threshold.quantile ?? 0) * 100)}`;
+}
+
+/** The share above a latency level at which the quantile crosses it: 5 % for a p95. */
+function tailShare(threshold: { quantile?: number }): number {
+  if (threshold.quantile === undefined) throw new Error('a latency alert needs a threshold with a quantile');
+  return Number((1 - threshold.quantile).toFixed(6));
+}
+
 export const HighLatency = alert({
   name: 'HighLatency',
   group: 'stock-tracker-api',
   expr: withTraffic(
-    gt(select(RECORDINGS.httpLatencyP95), level(THRESHOLDS.httpLatencyP95, 'warning')),
+    gt(select(RECORDINGS.httpSlowRatio), tailShare(THRESHOLDS.httpLatencyP95)),
     select(RECORDINGS.httpRequestRate),
     MINIMUM_TRAFFIC.httpRequestsPerSecond,
   ),
   for: Duration.minutes(5),
   severity: 'warning',
-  summary: t`API ${$label('job')} p95 latency is ${$value('duration')}`,
-  description: t`The 95th percentile of request duration of job ${$label('job')} has been above ${formatLevel(THRESHOLDS.httpLatencyP95, 'warning')} for 5 minutes: one request in twenty is slow.`,
+  summary: t`API ${$label('job')} ${percentile(THRESHOLDS.httpLatencyP95)} latency is above ${formatLevel(THRESHOLDS.httpLatencyP95, 'warning')}: ${$value('percent')} of requests are slower`,
+  description: t`For 5 minutes more than ${String(tailShare(THRESHOLDS.httpLatencyP95) * 100)}% of the requests of job ${$label('job')} took longer than ${formatLevel(THRESHOLDS.httpLatencyP95, 'warning')} (a bucket bound of the API's histogram, so read exactly).`,
 });
 
 export const SlowDatabaseQueries = alert({
   name: 'SlowDatabaseQueries',
   group: 'stock-tracker-api',
-  expr: gt(select(RECORDINGS.dbQueryLatencyP95), level(THRESHOLDS.dbQueryLatencyP95, 'warning')),
+  expr: gt(select(RECORDINGS.dbSlowRatio), tailShare(THRESHOLDS.dbQueryLatencyP95)),
   for: Duration.minutes(5),
   severity: 'warning',
-  summary: t`Database queries from ${$label('job')} are slow: p95 ${$value('duration')}`,
-  description: t`The 95th percentile of PostgreSQL query time measured by job ${$label('job')} has been above ${formatLevel(THRESHOLDS.dbQueryLatencyP95, 'warning')} for 5 minutes. API latency and task durations follow.`,
+  summary: t`Database queries from ${$label('job')} are slow: ${$value('percent')} take longer than ${formatLevel(THRESHOLDS.dbQueryLatencyP95, 'warning')}`,
+  description: t`For 5 minutes the ${percentile(THRESHOLDS.dbQueryLatencyP95)} of PostgreSQL query time measured by job ${$label('job')} has been above ${formatLevel(THRESHOLDS.dbQueryLatencyP95, 'warning')}. API latency and task durations follow.`,
 });
 
 export const HighDatabaseConnections = alert({
@@ -231,14 +256,24 @@ export const RedisHighMemoryUsage = alert({
   description: t`Redis memory on ${$label('instance')} has been above ${formatLevel(THRESHOLDS.redisMemoryUsage, 'warning')} of maxmemory for 5 minutes. At the limit Redis evicts keys or refuses writes, and Celery loses or rejects tasks.`,
 });
 
+export const RedisEvictingKeys = alert({
+  name: 'RedisEvictingKeys',
+  group: 'redis',
+  expr: gt(increase(redis.evictedKeys, windowOf(THRESHOLDS.redisEvictions)), level(THRESHOLDS.redisEvictions, 'warning')),
+  for: Duration.seconds(0),
+  severity: 'warning',
+  summary: t`Redis ${$label('instance')} evicted ${$value('number')} keys in 5 minutes`,
+  description: t`Redis is at its maxmemory and evicts keys to make room. It is also the Celery broker: an evicted key can be a whole queue of waiting tasks, lost without any error.`,
+});
+
 export const CeleryQueueBacklog = alert({
   name: 'CeleryQueueBacklog',
   group: 'celery',
-  expr: gt(maxBy(['queue_name'], select(app.celeryQueueLength)), level(THRESHOLDS.celeryQueueLength, 'warning')),
+  expr: gt(maxBy(['queue_name'], select(celery.queueLength, celeryExporterUp)), level(THRESHOLDS.celeryQueueLength, 'warning')),
   for: Duration.minutes(10),
   severity: 'warning',
   summary: t`Celery queue ${$label('queue_name')} has ${$value('number')} tasks waiting`,
-  description: t`More than ${formatLevel(THRESHOLDS.celeryQueueLength, 'warning')} waiting in queue ${$label('queue_name')} for 10 minutes: workers do not keep up, and syncs run late.`,
+  description: t`More than ${formatLevel(THRESHOLDS.celeryQueueLength, 'warning')} waiting in queue ${$label('queue_name')} for 10 minutes: no worker consumes it, or the workers do not keep up.`,
 });
 
 export const CeleryHighFailureRate = alert({
@@ -251,8 +286,8 @@ export const CeleryHighFailureRate = alert({
   ),
   for: Duration.minutes(5),
   severity: 'warning',
-  summary: t`Celery task ${$label('task_name')} fails ${$value('percent')} of the time`,
-  description: t`More than ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('task_name')} have failed for 5 minutes (judged only above ${String(MINIMUM_TRAFFIC.celeryTasksPerSecond.value)} tasks/s).`,
+  summary: t`Celery task ${$label('name')} fails ${$value('percent')} of the time`,
+  description: t`More than ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('name')} have failed for good for 5 minutes (task events; judged only above ${String(MINIMUM_TRAFFIC.celeryTasksPerSecond.value)} tasks/s).`,
 });
 
 export const HighCPUUsage = usageAlert({
@@ -290,14 +325,21 @@ export const HighDiskUsage = usageAlert({
 
 // ---- Business (info, SPEC.md) ----
 
+/** What the sync alerts say of their marketplace when they judge the sync task, which runs for all of them. */
+const ALL_MARKETPLACES = 'all marketplaces';
+
 export const SyncOperationFailures = alert({
   name: 'SyncOperationFailures',
   group: 'business',
-  expr: gt(select(RECORDINGS.syncFailureRatio), level(THRESHOLDS.syncFailureRatio, 'info')),
+  // Per marketplace from the application's counters where it exposes them, else from the sync task's events.
+  expr: or(
+    gt(select(RECORDINGS.syncFailureRatio), level(THRESHOLDS.syncFailureRatio, 'info')),
+    unlessAny(withLabel(maxBy([], gt(select(RECORDINGS.syncTaskFailureRatio), level(THRESHOLDS.syncFailureRatio, 'info'))), 'platform', ALL_MARKETPLACES), select(RECORDINGS.syncRate)),
+  ),
   for: Duration.minutes(15),
   severity: 'info',
   summary: t`${$value('percent')} of stock syncs with ${$label('platform')} fail`,
-  description: t`More than ${formatLevel(THRESHOLDS.syncFailureRatio, 'info')} of the stock syncs against marketplace ${$label('platform')} have failed for 15 minutes: sellers' sheets show stale stock.`,
+  description: t`More than ${formatLevel(THRESHOLDS.syncFailureRatio, 'info')} of the stock syncs against ${$label('platform')} have failed for 15 minutes: sellers' sheets show stale stock.`,
 });
 
 const syncSilence = Duration.seconds(level(THRESHOLDS.syncSilence, 'info'));
@@ -310,27 +352,41 @@ function withWholeWindow<L extends string>(condition: Expr<L>, job: ScrapeJobNam
   return andAny(condition, offsetBy(select(scrape.up, { job }), window));
 }
 
+/** Syncs that ended in the window: the application's count where it exposes one, else the sync task's runs. */
+const syncsEnded = or(
+  sum(increase(app.syncOperations, syncSilence)),
+  add(sum(increase(select(celery.tasksSucceeded, { name: SYNC_TASK }), syncSilence)), sum(increase(select(celery.tasksFailed, { name: SYNC_TASK }), syncSilence))),
+);
+
 export const NoSyncActivity = alert({
   name: 'NoSyncActivity',
   group: 'business',
-  expr: withWholeWindow(or(eq(sum(increase(app.syncOperations, syncSilence)), 0), absentOverTime(app.syncOperations, syncSilence)), JOB.celery, syncSilence),
+  expr: withWholeWindow(
+    or(
+      eq(syncsEnded, 0),
+      // Task events arrive, yet not one of them was a sync: the exporter has no sync series to count.
+      unlessAny(andAny(absentOverTime(celery.tasksReceived, syncSilence, { name: SYNC_TASK }), gt(sum(increase(celery.tasksReceived, syncSilence)), 0)), select(app.syncOperations)),
+    ),
+    JOB.celery,
+    syncSilence,
+  ),
   for: Duration.seconds(0),
   severity: 'info',
   summary: t`No stock sync has run for ${formatLevel(THRESHOLDS.syncSilence, 'info')}`,
-  description: t`No sync against any marketplace finished (successfully or not) in the last ${formatLevel(THRESHOLDS.syncSilence, 'info')}. Check Celery beat, the workers and the sync queue.`,
+  description: t`No sync against any marketplace ended (well or not) in the last ${formatLevel(THRESHOLDS.syncSilence, 'info')}. Stock Tracker's beat schedules none: check what triggers them (the API's sync endpoint, schedule_tenant_syncs), the workers and the sync queue.`,
 });
 
 export const GoogleSheetsAPIErrors = alert({
   name: 'GoogleSheetsAPIErrors',
   group: 'business',
   expr: gt(
-    sumBy(['operation'], increase(select(app.googleSheetsOperations, { outcome: 'failure' }), windowOf(THRESHOLDS.googleSheetsFailures))),
+    sumBy(['operation'], increase(select(app.sheetsOperations, { status: 'error' }), windowOf(THRESHOLDS.googleSheetsFailures))),
     level(THRESHOLDS.googleSheetsFailures, 'info'),
   ),
   for: Duration.minutes(5),
   severity: 'info',
   summary: t`Google Sheets ${$label('operation')} calls are failing (${$value('number')} in 15 min)`,
-  description: t`More than ${formatLevel(THRESHOLDS.googleSheetsFailures, 'info')} Google Sheets ${$label('operation')} calls failed in 15 minutes, for 5 minutes: sellers' sheets are not updated.`,
+  description: t`More than ${String(level(THRESHOLDS.googleSheetsFailures, 'info'))} Google Sheets ${$label('operation')} calls failed in 15 minutes, for 5 minutes: sellers' sheets are not updated.`,
 });
 
 // ---- Monitoring the monitoring ----
@@ -425,5 +481,5 @@ export const ContainerRestarting = alert({
   for: Duration.seconds(0),
   severity: 'warning',
   summary: t`Container ${$label('name')} restarted ${$value('number')} times in 15 minutes`,
-  description: t`Container ${$label('name')} (image ${$label('image')}) restarted more than ${formatLevel(THRESHOLDS.containerRestarts, 'warning')} in 15 minutes: it is crash-looping.`,
+  description: t`Container ${$label('name')} (image ${$label('image')}) restarted more than ${String(level(THRESHOLDS.containerRestarts, 'warning'))} times in 15 minutes: it is crash-looping.`,
 });

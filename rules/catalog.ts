@@ -21,6 +21,7 @@ export const METRIC_SOURCES = [
   'node-exporter',
   'postgres-exporter',
   'redis-exporter',
+  'celery-exporter',
   'cadvisor',
   'prometheus',
   'alertmanager',
@@ -107,88 +108,148 @@ function sourceKinds(source: MetricSource) {
   return { counter: scraped('counter', source), gauge: scraped('gauge', source), histogram: scraped('histogram', source) };
 }
 
-/** Outcomes the application reports for a unit of work. */
-export const OUTCOMES = ['success', 'failure'] as const;
-export const TASK_OUTCOMES = ['success', 'failure', 'retry'] as const;
-/** Marketplaces Stock Tracker syncs from. */
-export const PLATFORMS = ['wb', 'ozon'] as const;
+/**
+ * Marketplaces Stock Tracker syncs from: the values of its `MarketplaceType` enum
+ * (src/stock_tracker/database/models/tenant.py), which it writes into `platform`.
+ */
+export const PLATFORMS = ['wildberries', 'ozon'] as const;
 export type Platform = (typeof PLATFORMS)[number];
+/** How a sync ended (`status` of `sync_operations_total`, as monitoring.py's callers write it). */
+export const SYNC_STATUSES = ['success', 'failure'] as const;
+/** How a Google Sheets call ended: this counter says `error`, not `failure`. */
+export const SHEETS_STATUSES = ['success', 'error'] as const;
 
 const app = sourceKinds('stock-tracker');
-const endpoint = label('Route template as declared in FastAPI (`/api/v1/products/{id}`), never the raw path');
+const endpoint = label('Request path with numeric ids and UUIDs replaced by `/:id` (monitoring.py\'s middleware), e.g. `/api/v1/products/:id`');
 const method = label('HTTP method', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-const taskName = label('Celery task name (`app.tasks.sync_stocks`)');
+const taskName = label('Celery task name, e.g. `stock_tracker.workers.tasks.sync_tenant_products`');
 const platform = label('Marketplace', PLATFORMS);
 /** Business metrics carry the tenant, so a seller's failing syncs or sheets can be told apart from everyone's. */
-const tenant = label('Tenant id (a bounded set: one per customer account)');
+const tenantId = label('Tenant UUID (one per customer account)');
 
-/** The Stock Tracker service's own metrics: what the Python app must expose. */
+/**
+ * The Stock Tracker service's own metrics: exactly what its `PrometheusMetrics` class
+ * (src/stock_tracker/monitoring.py) registers, names, types, labels and buckets, held to the
+ * fixture captured by running that module (__tests__/fixtures/stock-tracker/app-metrics.json,
+ * tools/capture/stock-tracker-metrics.py). The API serves them on `/metrics` once the class is
+ * the one imported (see README, "Connecting to Stock Tracker").
+ */
 const APP_METRICS = {
-  httpRequests: app.counter('stock_tracker_http_requests_total', {
+  httpRequests: app.counter('http_requests_total', {
     help: 'HTTP requests answered by the API',
     labels: { method, endpoint, status: label('HTTP status code, e.g. `200`, `503`') },
   }),
-  httpRequestDuration: app.histogram('stock_tracker_http_request_duration_seconds', {
+  httpRequestDuration: app.histogram('http_request_duration_seconds', {
     help: 'Time from request received to response sent by the API',
     labels: { method, endpoint },
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   }),
-  httpRequestsInFlight: app.gauge('stock_tracker_http_requests_in_flight', {
+  httpRequestsInProgress: app.gauge('http_requests_in_progress', {
     help: 'Requests the API is handling right now',
+    labels: { method, endpoint },
   }),
-  httpExceptions: app.counter('stock_tracker_http_exceptions_total', {
-    help: 'Unhandled exceptions raised while serving a request, by exception class',
-    labels: { endpoint, exception_type: label('Python exception class name, e.g. `TimeoutError`') },
-  }),
-  dbQueryDuration: app.histogram('stock_tracker_db_query_duration_seconds', {
+  dbConnectionsActive: app.gauge('db_connections_active', { help: 'Database connections the application holds open' }),
+  dbQueryDuration: app.histogram('db_query_duration_seconds', {
     help: 'Time the application waited for a PostgreSQL query',
-    labels: { operation: label('Statement kind', ['select', 'insert', 'update', 'delete', 'other']) },
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    labels: { operation: label('Statement kind, e.g. `select`, `insert`') },
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   }),
-  celeryTasks: app.counter('stock_tracker_celery_tasks_total', {
-    help: 'Celery tasks finished, by task and outcome',
-    labels: { task_name: taskName, outcome: label('How the task ended', TASK_OUTCOMES) },
+  dbErrors: app.counter('db_errors_total', {
+    help: 'Database errors the application saw, by error class',
+    labels: { error_type: label('Exception class, e.g. `OperationalError`') },
   }),
-  celeryTaskDuration: app.histogram('stock_tracker_celery_task_duration_seconds', {
-    help: 'Run time of finished Celery tasks',
+  celeryTasks: app.counter('celery_tasks_total', {
+    help: 'Celery tasks finished, as the application counts them (the celery-exporter counts them without any code)',
+    labels: { task_name: taskName, status: label('How the task ended, e.g. `success`, `failure`') },
+  }),
+  celeryTaskDuration: app.histogram('celery_task_duration_seconds', {
+    help: 'Run time of finished Celery tasks, as the application measures it',
     labels: { task_name: taskName },
-    buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600],
+    buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 300, 600],
   }),
-  celeryQueueLength: app.gauge('stock_tracker_celery_queue_length', {
-    help: 'Tasks waiting in a Celery queue (Redis list length)',
-    labels: { queue_name: label('Celery queue, e.g. `default`, `sync`') },
+  celeryTasksInProgress: app.gauge('celery_tasks_in_progress', {
+    help: 'Celery tasks running now, as the application counts them',
+    labels: { task_name: taskName },
   }),
-  celeryActiveTasks: app.gauge('stock_tracker_celery_active_tasks', {
-    help: 'Tasks being executed by workers right now',
+  celeryQueueLength: app.gauge('celery_queue_length', {
+    help: 'Tasks waiting in a Celery queue, as the application reports it (same name as the celery-exporter\'s, which the rules read)',
+    labels: { queue_name: label('Celery queue: `sync`, `default` or `maintenance`') },
   }),
-  celeryWorkers: app.gauge('stock_tracker_celery_workers', {
-    help: 'Celery workers that answered the last ping',
+  redisOperations: app.counter('redis_operations_total', {
+    help: 'Redis calls the application made, by operation and outcome',
+    labels: { operation: label('Redis command, e.g. `get`'), status: label('How the call ended, e.g. `success`, `error`') },
   }),
-  productsTracked: app.gauge('stock_tracker_products_tracked', {
-    help: 'Products whose stock is tracked, per tenant and marketplace',
-    labels: { tenant, platform },
+  redisOperationDuration: app.histogram('redis_operation_duration_seconds', {
+    help: 'Time the application waited for a Redis call',
+    labels: { operation: label('Redis command, e.g. `get`') },
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1],
   }),
-  syncOperations: app.counter('stock_tracker_sync_operations_total', {
+  products: app.gauge('products_total', { help: 'Products whose stock is tracked, per tenant', labels: { tenant_id: tenantId } }),
+  syncOperations: app.counter('sync_operations_total', {
     help: 'Stock sync runs against a marketplace, by outcome',
-    labels: { tenant, platform, outcome: label('How the sync ended', OUTCOMES) },
+    labels: { platform, status: label('How the sync ended', SYNC_STATUSES), tenant_id: tenantId },
   }),
-  syncDuration: app.histogram('stock_tracker_sync_duration_seconds', {
+  syncDuration: app.histogram('sync_duration_seconds', {
     help: 'Run time of a stock sync against a marketplace',
-    labels: { tenant, platform },
+    labels: { platform, tenant_id: tenantId },
     buckets: [1, 5, 10, 30, 60, 120, 300, 600],
   }),
-  externalApiErrors: app.counter('stock_tracker_external_api_errors_total', {
+  externalApiErrors: app.counter('api_errors_total', {
     help: 'Failed calls to a marketplace API',
-    labels: { tenant, platform, error_type: label('Failure class: `timeout`, `rate_limited`, `http_5xx`, `http_4xx`, `invalid_response`') },
+    labels: { platform, error_type: label('Exception class of the failed call, e.g. `TimeoutError`') },
   }),
-  googleSheetsOperations: app.counter('stock_tracker_google_sheets_operations_total', {
+  sheetsOperations: app.counter('sheets_operations_total', {
     help: 'Google Sheets API calls, by operation and outcome',
-    labels: {
-      tenant,
-      platform: label('Marketplace whose stock the call reads or writes', PLATFORMS),
-      operation: label('Sheets call', ['read', 'write', 'create', 'format']),
-      outcome: label('How the call ended', OUTCOMES),
-    },
+    labels: { operation: label('Sheets call, e.g. `update`'), status: label('How the call ended', SHEETS_STATUSES), tenant_id: tenantId },
+  }),
+  systemCpuUsage: app.gauge('system_cpu_usage_percent', {
+    help: 'Host CPU use as the API process sees it (psutil); never updated by the service (the host alerts read node-exporter)',
+  }),
+  systemMemoryUsage: app.gauge('system_memory_usage_bytes', { help: 'Memory in use as the API process sees it (psutil); never updated by the service' }),
+  systemMemoryAvailable: app.gauge('system_memory_available_bytes', { help: 'Memory available as the API process sees it (psutil); never updated by the service' }),
+  systemDiskUsage: app.gauge('system_disk_usage_percent', { help: 'Use of the API container\'s own `/` (psutil); never updated by the service' }),
+  appInfo: app.gauge('stock_tracker_app_info', {
+    help: 'Always 1; the labels say which release runs',
+    labels: { version: label('Application version'), python_version: label('Python version string'), environment: label('`ENVIRONMENT` of the process') },
+  }),
+};
+
+const celery = sourceKinds('celery-exporter');
+const celeryTask = {
+  name: label('Celery task name, e.g. `stock_tracker.workers.tasks.sync_tenant_products`'),
+  hostname: label('Host part of the worker\'s node name (`celery@<hostname>`): the worker container'),
+  queue_name: label('Queue of the task, known to the exporter only from `task-sent` events (`task_send_sent_event`); without them, as in Stock Tracker, `celery`'),
+};
+const celeryQueue = { queue_name: label('Celery queue, e.g. `sync`') };
+const celeryWorker = { hostname: celeryTask.hostname };
+
+/**
+ * danihodovic/celery-exporter (pinned in config/monitoring-config.ts), the exporter Stock Tracker's
+ * own compose file runs. Queue and worker series come from the broker and Celery's remote control
+ * and exist whatever the workers' settings; the `celery_task_*` counters come from task events,
+ * which workers send only with events enabled (`-E`). Shapes from its src/exporter.py at the pinned
+ * release, held to the fixtures captured from it (__tests__/fixtures/celery-exporter/).
+ */
+const CELERY_EXPORTER_METRICS = {
+  workerUp: celery.gauge('celery_worker_up', { help: '1 while a worker sends heartbeats, 0 once it went offline or stopped sending them', labels: celeryWorker }),
+  workerTasksActive: celery.gauge('celery_worker_tasks_active', { help: 'Tasks a worker is running now (from its heartbeats)', labels: celeryWorker }),
+  queueLength: celery.gauge('celery_queue_length', { help: 'Messages waiting in a queue of the broker (Redis list length)', labels: celeryQueue }),
+  activeWorkers: celery.gauge('celery_active_worker_count', { help: 'Workers consuming a queue, as they answer Celery\'s remote control at each scrape', labels: celeryQueue }),
+  activeProcesses: celery.gauge('celery_active_process_count', { help: 'Pool processes of the workers consuming a queue', labels: celeryQueue }),
+  tasksReceived: celery.counter('celery_task_received_total', { help: 'Tasks a worker received (task events)', labels: celeryTask }),
+  tasksStarted: celery.counter('celery_task_started_total', { help: 'Tasks a worker started (task events)', labels: celeryTask }),
+  tasksSucceeded: celery.counter('celery_task_succeeded_total', { help: 'Tasks that finished successfully (task events)', labels: celeryTask }),
+  tasksFailed: celery.counter('celery_task_failed_total', {
+    help: 'Tasks that failed for good, retries exhausted (task events)',
+    labels: { ...celeryTask, exception: label('Exception class the task raised') },
+  }),
+  tasksRetried: celery.counter('celery_task_retried_total', { help: 'Task runs that failed and were scheduled again (task events)', labels: celeryTask }),
+  tasksRejected: celery.counter('celery_task_rejected_total', { help: 'Tasks a worker rejected (task events)', labels: celeryTask }),
+  tasksRevoked: celery.counter('celery_task_revoked_total', { help: 'Tasks revoked before they ran (task events)', labels: celeryTask }),
+  taskRuntime: celery.histogram('celery_task_runtime', {
+    help: 'Run time of successful tasks (task events); buckets set by the stack\'s `--buckets`',
+    labels: celeryTask,
+    buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600],
   }),
 };
 
@@ -295,6 +356,7 @@ export const METRICS = {
   node: NODE_METRICS,
   postgres: POSTGRES_METRICS,
   redis: REDIS_METRICS,
+  celery: CELERY_EXPORTER_METRICS,
   cadvisor: CADVISOR_METRICS,
   prometheus: PROMETHEUS_METRICS,
   alertmanager: ALERTMANAGER_METRICS,

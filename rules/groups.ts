@@ -3,7 +3,8 @@
  * sits in the group of the alerts that read it, first: rules of a group run in order, so those
  * alerts see this evaluation's value.
  */
-import * as alerts from './alerts';
+import * as seedAlerts from './alerts';
+import { BLIND_SPOT_ALERTS } from './blind-spots';
 import { AlertRule, AlertSeverity, RULE_GROUP_NAMES, RuleGroup, RuleGroupName } from './model';
 import { RECORDINGS, Recording } from './recordings';
 
@@ -15,10 +16,12 @@ const RECORDINGS_BY_GROUP: Record<RuleGroupName, Recording[]> = {
     RECORDINGS.httpLatencyP50,
     RECORDINGS.httpLatencyP95,
     RECORDINGS.httpLatencyP99,
+    RECORDINGS.httpSlowRatio,
     RECORDINGS.dbQueryLatencyP95,
+    RECORDINGS.dbSlowRatio,
   ],
   celery: [RECORDINGS.celeryTaskRate, RECORDINGS.celeryFailureRatio],
-  business: [RECORDINGS.syncRate, RECORDINGS.syncFailureRatio, RECORDINGS.syncDurationP95],
+  business: [RECORDINGS.syncRate, RECORDINGS.syncFailureRatio, RECORDINGS.syncTaskFailureRatio, RECORDINGS.syncDurationP95],
   postgresql: [RECORDINGS.postgresConnections],
   redis: [RECORDINGS.redisMemoryUtilisation],
   host: [RECORDINGS.cpuUtilisation, RECORDINGS.memoryUtilisation, RECORDINGS.filesystemUtilisation],
@@ -29,12 +32,12 @@ const RECORDINGS_BY_GROUP: Record<RuleGroupName, Recording[]> = {
 const SEVERITY_ORDER: readonly AlertSeverity[] = ['critical', 'warning', 'info', 'none'];
 
 /** Every alert, by name: the names routing and inhibition (alerting/) may refer to. */
-export const ALERTS = alerts;
-export type AlertName = (typeof alerts)[keyof typeof alerts]['name'];
+export const ALERTS = { ...seedAlerts, ...BLIND_SPOT_ALERTS };
+export type AlertName = (typeof ALERTS)[keyof typeof ALERTS]['name'];
 
 /** A group's alerts, most severe first, then by name (a stable file order). */
 function alertsOf(group: RuleGroupName): AlertRule[] {
-  return (Object.values(alerts) as AlertRule[])
+  return (Object.values(ALERTS) as AlertRule[])
     .filter((rule) => rule.group === group)
     .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.name.localeCompare(b.name));
 }

@@ -134,6 +134,11 @@ export interface AlertSpec<L extends string, P extends string> {
   summary: Template<NoInfer<L>, NoInfer<P>>;
   /** What it means and what it affects, with the numbers. */
   description: Template<NoInfer<L>, NoInfer<P>>;
+  /**
+   * Further fixed annotations, shown in Alertmanager's and Grafana's alert lists but not in the
+   * Telegram message (whose parts are bounded). Default none.
+   */
+  annotations?: Readonly<Record<string, string>>;
 }
 
 export interface AlertRule<L extends string = string, P extends string = string> extends AlertSpec<L, P> {

@@ -108,6 +108,22 @@ export function select<M extends Metric<'counter' | 'gauge'>>(metric: M, matcher
 export function buckets<M extends Histogram>(metric: M, matchers?: Matchers<M>): Selector<LabelName<M> | 'le', 'counter'> {
   return selectSeries(metric, '_bucket', matchers);
 }
+/**
+ * The `le` value a bucket bound is written with differs by client and Prometheus version (Python's
+ * client writes `1.0`, Go's and Prometheus 3's normalisation `1`): a whole bound matches both.
+ */
+function leMatcher(bound: number): MatcherValue {
+  return Number.isInteger(bound) ? matches(`${bound}(\\.0)?`) : String(bound);
+}
+
+/** The bucket counter of `bound` (`_bucket{le="<bound>"}`); `bound` must be one of the metric's buckets. */
+export function bucketAt<M extends Histogram>(metric: M, bound: number, matchers?: Matchers<M>): Selector<LabelName<M>, 'counter'> {
+  if (!metric.buckets?.includes(bound)) {
+    throw new RangeError(`${metric.name} has no bucket ${bound} (its buckets: ${metric.buckets?.join(', ') ?? 'none declared'})`);
+  }
+  return selectSeries(metric, '_bucket', { ...matchers, le: leMatcher(bound) });
+}
+
 /** A histogram's observation counter (`_count`). */
 export function observations<M extends Histogram>(metric: M, matchers?: Matchers<M>): Selector<LabelName<M>, 'counter'> {
   return selectSeries(metric, '_count', matchers);
@@ -277,9 +293,12 @@ export function andAny<L extends string>(left: Expr<L>, right: Expr<string>): Ex
   const text = `${operand(left, precedence, false)} and on () ${operand(right, precedence, true)}`;
   return new Expr(text, [...left.metrics, ...right.metrics], precedence);
 }
-/** `left unless right`: series of `left` without a match in `right`. */
-export function unless<L extends string>(left: Expr<L>, right: Expr<string>): Expr<L> {
-  return binary(left, 'unless', right) as Expr<L>;
+/** `left unless right`: series of `left` without a match in `right`; with `on`, matched on those labels only. */
+export function unless<L extends string>(left: Expr<L>, right: Expr<string>, on?: readonly NoInfer<L>[]): Expr<L> {
+  if (on === undefined) return binary(left, 'unless', right) as Expr<L>;
+  const precedence = Precedence.AndUnless;
+  const text = `${operand(left, precedence, false)} unless on (${on.join(', ')}) ${operand(right, precedence, true)}`;
+  return new Expr(text, [...left.metrics, ...right.metrics], precedence);
 }
 /** `a or b or ...`: the union; only labels every branch carries are certain, the others possible. */
 export function or<A extends string, PA extends string, B extends string, PB extends string>(
@@ -291,6 +310,16 @@ export function or<A extends string, PA extends string, B extends string, PB ext
   second: Expr<B, PB>,
   third: Expr<C, PC>,
 ): Expr<Extract<A, Extract<B, C>>, PA | PB | PC>;
+export function or<
+  A extends string,
+  PA extends string,
+  B extends string,
+  PB extends string,
+  C extends string,
+  PC extends string,
+  D extends string,
+  PD extends string,
+>(first: Expr<A, PA>, second: Expr<B, PB>, third: Expr<C, PC>, fourth: Expr<D, PD>): Expr<Extract<A, Extract<B, Extract<C, D>>>, PA | PB | PC | PD>;
 export function or(...branches: Expr<string>[]): Expr<string> {
   return branches.reduce((left, right) => binary(left, 'or', right));
 }
@@ -342,4 +371,35 @@ export function ratio<L extends string>(numerator: Expr<L>, denominator: Expr<L>
   if (!(minimum >= 0)) throw new RangeError(`minDenominator must be 0 or more, got ${minimum}`);
   const dividend = guards.absentNumeratorIsZero ? (binary(numerator, 'or', mul(denominator, 0)) as Expr<L>) : numerator;
   return div(dividend, gt(denominator, minimum));
+}
+
+/**
+ * Share (0-1) of a histogram's observations above `bound`, one of its buckets, over `window`, per
+ * group of `by`; absent without observations. Exact at any bucket, the highest finite one too,
+ * where `histogram_quantile` can never read more than the bound: "p95 above 1 s" is "more than 5 %
+ * of observations above 1 s".
+ */
+export function shareAbove<M extends Histogram, K extends LabelName<M>>(
+  metric: M,
+  bound: number,
+  window: Duration,
+  by: readonly K[],
+  matchers?: Matchers<M>,
+): Expr<K> {
+  const within = sumBy(by, rate(bucketAt(metric, bound, matchers), window));
+  // The `+Inf` bucket counts every observation, like `_count`, from the same series family.
+  const all = sumBy(by, rate(selectSeries<string, 'counter'>(metric, '_bucket', { ...matchers, le: '+Inf' }), window));
+  return subtractFrom(1, ratio(within as Expr<K>, all as Expr<K>));
+}
+
+/** `label_replace(expr, "name", "value", "", "")`: every series of `expr` with the label `name` set to `value`. */
+export function withLabel<L extends string, P extends string, N extends string>(expr: Expr<L, P>, name: N, value: string): Expr<L | N, P | N> {
+  return new Expr(`label_replace(${expr.text}, ${quote(name)}, ${quote(value)}, "", "")`, expr.metrics);
+}
+
+/** `left unless on() right`: every series of `left` while `right` has no series at all. */
+export function unlessAny<L extends string, P extends string>(left: Expr<L, P>, right: Expr<string, string>): Expr<L, P> {
+  const precedence = Precedence.AndUnless;
+  const text = `${operand(left, precedence, false)} unless on () ${operand(right, precedence, true)}`;
+  return new Expr(text, [...left.metrics, ...right.metrics], precedence);
 }

@@ -7,17 +7,19 @@
  * Names follow the `level:metric:operations` convention of the Prometheus docs.
  */
 import { Duration } from '../config/duration';
-import { LabelDoc, METRICS, Metric } from './catalog';
+import { Histogram, LabelDoc, LabelName, METRICS, Metric } from './catalog';
+import { THRESHOLDS } from './thresholds';
 import {
   Expr,
+  add,
   avgBy,
   histogramQuantile,
   matches,
   noneOf,
-  oneOf,
   rate,
   ratio,
   select,
+  shareAbove,
   subtractFrom,
   sumBy,
 } from './promql';
@@ -53,7 +55,14 @@ export const SYNC_WINDOW = Duration.minutes(15);
 /** Filesystems whose fullness says nothing about the host's disks: memory-backed and container layers. */
 export const EPHEMERAL_FILESYSTEM_TYPES = ['tmpfs', 'ramfs', 'devtmpfs', 'overlay', 'squashfs', 'nsfs', 'fuse.lxcfs'] as const;
 
-const { app, node, postgres, redis } = METRICS;
+const { app, celery, node, postgres, redis } = METRICS;
+
+/**
+ * The stock sync task of Stock Tracker (src/stock_tracker/workers/tasks.py): every sync against a
+ * marketplace is one run of it, on queue `sync`, so its task events count the syncs of every
+ * tenant and marketplace without any code in the application.
+ */
+export const SYNC_TASK = 'stock_tracker.workers.tasks.sync_tenant_products';
 
 function latencyQuantile(quantile: number) {
   const percentile = Math.round(quantile * 100);
@@ -65,21 +74,29 @@ function latencyQuantile(quantile: number) {
   );
 }
 
+/** Share of a latency histogram's observations above its threshold's level (what its alert reads). */
+function slowShare<M extends Histogram>(name: string, help: string, threshold: { levels: { warning: number } }, metric: M) {
+  return record(name, help, ['job'], shareAbove(metric, threshold.levels.warning, RATE_WINDOW, ['job'] as LabelName<M>[]) as Expr<'job'>);
+}
+
 const httpRequestRate = sumBy(['job'], rate(app.httpRequests, RATE_WINDOW));
-const finishedTasks = select(app.celeryTasks, { outcome: oneOf('success', 'failure') });
-const syncRate = sumBy(['platform'], rate(app.syncOperations, SYNC_WINDOW));
+const appSyncRate = sumBy(['platform'], rate(app.syncOperations, SYNC_WINDOW));
+/** Runs of a task that ended, well or for good (a retried run ends neither way). */
+function finishedTaskRate(window: Duration, matchers?: { name: string }) {
+  return add(sumBy(['name'], rate(select(celery.tasksSucceeded, matchers), window)), sumBy(['name'], rate(select(celery.tasksFailed, matchers), window)));
+}
 const activeFilesystems = { fstype: noneOf(...EPHEMERAL_FILESYSTEM_TYPES) };
 
 export const RECORDINGS = {
-  httpRequestRate: record('job:stock_tracker_http_requests:rate5m', 'API requests per second, per job', ['job'], httpRequestRate),
+  httpRequestRate: record('job:http_requests:rate5m', 'API requests per second, per job', ['job'], httpRequestRate),
   httpRequestRateByStatus: record(
-    'job_status:stock_tracker_http_requests:rate5m',
+    'job_status:http_requests:rate5m',
     'API requests per second, per job and status',
     ['job', 'status'],
     sumBy(['job', 'status'], rate(app.httpRequests, RATE_WINDOW)),
   ),
   httpErrorRatio: record(
-    'job:stock_tracker_http_requests_errors:ratio_rate5m',
+    'job:http_requests_errors:ratio_rate5m',
     'Share of API responses with a 5xx status, per job (0 when none failed; absent without traffic)',
     ['job'],
     ratio(sumBy(['job'], rate(select(app.httpRequests, { status: matches('5..') }), RATE_WINDOW)), httpRequestRate, {
@@ -89,37 +106,55 @@ export const RECORDINGS = {
   httpLatencyP50: latencyQuantile(0.5),
   httpLatencyP95: latencyQuantile(0.95),
   httpLatencyP99: latencyQuantile(0.99),
+  httpSlowRatio: slowShare(
+    'job:http_requests_slow:ratio_rate5m',
+    'Share of API requests slower than the HighLatency level, per job (above 5 %, p95 is above the level)',
+    THRESHOLDS.httpLatencyP95,
+    app.httpRequestDuration,
+  ),
   dbQueryLatencyP95: record(
-    'job:stock_tracker_db_query_duration_seconds:p95_rate5m',
-    '95th percentile of database query duration, per job',
+    'job:db_query_duration_seconds:p95_rate5m',
+    '95th percentile of database query duration, per job (never above the highest bucket, 1 s)',
     ['job'],
     histogramQuantile(0.95, app.dbQueryDuration, RATE_WINDOW, ['job']),
   ),
+  dbSlowRatio: slowShare(
+    'job:db_queries_slow:ratio_rate5m',
+    'Share of database queries slower than the SlowDatabaseQueries level, per job',
+    THRESHOLDS.dbQueryLatencyP95,
+    app.dbQueryDuration,
+  ),
   celeryTaskRate: record(
-    'task_name:stock_tracker_celery_tasks:rate5m',
-    'Finished (succeeded or failed) Celery tasks per second, per task',
-    ['task_name'],
-    sumBy(['task_name'], rate(finishedTasks, RATE_WINDOW)),
+    'name:celery_tasks_finished:rate5m',
+    'Celery task runs that ended (succeeded, or failed for good) per second, per task (task events)',
+    ['name'],
+    finishedTaskRate(RATE_WINDOW),
   ),
   celeryFailureRatio: record(
-    'task_name:stock_tracker_celery_tasks_failures:ratio_rate5m',
-    'Share of finished Celery tasks that failed, per task (retries not counted)',
-    ['task_name'],
+    'name:celery_tasks_failures:ratio_rate5m',
+    'Share of ended Celery task runs that failed for good, per task (task events; retries are not failures)',
+    ['name'],
+    ratio(sumBy(['name'], rate(celery.tasksFailed, RATE_WINDOW)), finishedTaskRate(RATE_WINDOW), { absentNumeratorIsZero: true }),
+  ),
+  syncRate: record('platform:sync_operations:rate15m', 'Stock syncs per second, per marketplace (the application\'s counters)', ['platform'], appSyncRate),
+  syncFailureRatio: record(
+    'platform:sync_operations_failures:ratio_rate15m',
+    'Share of stock syncs that failed, per marketplace (the application\'s counters)',
+    ['platform'],
+    ratio(sumBy(['platform'], rate(select(app.syncOperations, { status: 'failure' }), SYNC_WINDOW)), appSyncRate, { absentNumeratorIsZero: true }),
+  ),
+  syncTaskFailureRatio: record(
+    'name:celery_tasks_failures:ratio_rate15m',
+    'Share of stock sync task runs that failed for good, all marketplaces (task events of the sync task)',
+    ['name'],
     ratio(
-      sumBy(['task_name'], rate(select(app.celeryTasks, { outcome: 'failure' }), RATE_WINDOW)),
-      sumBy(['task_name'], rate(finishedTasks, RATE_WINDOW)),
+      sumBy(['name'], rate(select(celery.tasksFailed, { name: SYNC_TASK }), SYNC_WINDOW)),
+      finishedTaskRate(SYNC_WINDOW, { name: SYNC_TASK }),
       { absentNumeratorIsZero: true },
     ),
   ),
-  syncRate: record('platform:stock_tracker_sync_operations:rate15m', 'Stock syncs per second, per marketplace', ['platform'], syncRate),
-  syncFailureRatio: record(
-    'platform:stock_tracker_sync_operations_failures:ratio_rate15m',
-    'Share of stock syncs that failed, per marketplace',
-    ['platform'],
-    ratio(sumBy(['platform'], rate(select(app.syncOperations, { outcome: 'failure' }), SYNC_WINDOW)), syncRate, { absentNumeratorIsZero: true }),
-  ),
   syncDurationP95: record(
-    'platform:stock_tracker_sync_duration_seconds:p95_rate15m',
+    'platform:sync_duration_seconds:p95_rate15m',
     '95th percentile of stock sync duration, per marketplace',
     ['platform'],
     histogramQuantile(0.95, app.syncDuration, SYNC_WINDOW, ['platform']),

@@ -64,6 +64,7 @@ function renderAlert(rule: AlertRule, options: Required<Omit<RuleRenderOptions, 
     annotations: {
       summary: rule.summary.toString(),
       description: rule.description.toString(),
+      ...rule.annotations,
       runbook_url: runbookUrl(rule.name, options.runbookBaseUrl),
     },
   };

@@ -53,6 +53,11 @@ export function histogramSeries<M extends Histogram>(
   }));
 }
 
+/** The `_count` series of a histogram (how many observations), with typed labels. */
+export function observationCountSeries<M extends Histogram>(metric: M, labels: SeriesLabels<M>, values: string): InputSeries {
+  return { series: seriesText(`${metric.name}_count`, labels), values };
+}
+
 export interface FiringCase<P extends string> {
   /** What the case shows, e.g. "fires when PostgreSQL is down but the exporter is up". */
   name: string;
@@ -107,6 +112,7 @@ function expectedAlert(alert: AlertRule, fired: FiringCase<string>, runbookBaseU
     exp_annotations: {
       summary: alert.summary.expand(labels, fired.value),
       description: alert.description.expand(labels, fired.value),
+      ...alert.annotations,
       runbook_url: runbookUrl(alert.name, runbookBaseUrl),
     },
   };

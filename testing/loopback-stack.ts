@@ -13,11 +13,10 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ALERTMANAGER_CONFIG_FILE, AlertmanagerSecrets, renderAlertmanagerFiles } from '../alerting';
-import { HostPort, MonitoringConfig, RawMonitoringConfig, TargetsConfig, parseMonitoringConfig } from '../config/monitoring-config';
+import { DEFAULT_CONFIG, HostPort, MonitoringConfig, RawMonitoringConfig, TargetsConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { RenderedFile } from '../config/rendered-file';
 import { PrometheusApi } from '../e2e/apis';
 import { DRILL_PROFILE, TimingProfile, renderProfiledRuleFiles } from '../e2e/timing-profile';
@@ -25,7 +24,7 @@ import { StockTrackerSimulator } from '../e2e/simulator';
 import { PROMETHEUS_CONFIG_FILE, ScrapeTargets, postgresDataSourceName, redisAddress, renderPrometheusConfig } from '../prometheus';
 import { RuleGroupName } from '../rules';
 import { FakeTelegram } from './fake-telegram';
-import { ManagedProcess, POSTGRES_BIN, ProcessGroup, freePort, portAnswers, waitFor, waitForHttpOk } from './processes';
+import { ManagedProcess, POSTGRES_BIN, ProcessGroup, freePort, portAnswers, redisAnswers, waitFor, waitForHttpOk } from './processes';
 
 const run = promisify(execFile);
 
@@ -65,8 +64,9 @@ export const LOOPBACK_SECRETS: AlertmanagerSecrets = {
   telegramChatIds: { critical: '-1001', warning: '-1002', info: '-1003' },
 };
 
-/** The database the postgres-exporter watches (the default config's, on loopback). */
-const DATABASE = 'stock_tracker';
+/** The database the postgres-exporter watches and its owner: Stock Tracker's (its compose file's defaults). */
+const DATABASE = DEFAULT_CONFIG.targets.postgres.database;
+const DATABASE_USER = DEFAULT_CONFIG.targets.postgres.user;
 
 export interface LoopbackStackOptions {
   /** What to start (Alertmanager brings the fake Telegram API along). Default: every component. */
@@ -88,8 +88,8 @@ export interface LoopbackStackOptions {
   readyTimeoutMs?: number;
 }
 
-/** The simulator's scrape targets (the API, a Celery worker) and its fault control endpoint. */
-export type SimulatorEndpoint = 'api' | 'worker' | 'control';
+/** The simulator's scrape targets (the API, the celery-exporter) and its fault control endpoint. */
+export type SimulatorEndpoint = 'api' | 'celeryExporter' | 'control';
 
 type Running = ManagedProcess | StockTrackerSimulator | FakeTelegram;
 
@@ -99,7 +99,7 @@ export class LoopbackStack {
   private readonly processes = new ProcessGroup();
   private readonly running = new Map<LoopbackComponent, Running>();
   private readonly ports = new Map<LoopbackComponent, number>();
-  private readonly simulatorPorts: Record<SimulatorEndpoint, number> = { api: 0, worker: 0, control: 0 };
+  private readonly simulatorPorts: Record<SimulatorEndpoint, number> = { api: 0, celeryExporter: 0, control: 0 };
   private readonly dirs = new Map<LoopbackComponent, string>();
   private readonly readyTimeoutMs: number;
   private postgresInitialised = false;
@@ -122,7 +122,7 @@ export class LoopbackStack {
     const stack = new LoopbackStack(components, options);
     try {
       for (const component of components) stack.ports.set(component, await freePort());
-      if (stack.has('simulator')) for (const endpoint of ['api', 'worker', 'control'] as const) stack.simulatorPorts[endpoint] = await freePort();
+      if (stack.has('simulator')) for (const endpoint of ['api', 'celeryExporter', 'control'] as const) stack.simulatorPorts[endpoint] = await freePort();
       await Promise.all((['telegram', 'redis', 'postgres', 'simulator', 'nodeExporter'] as const).map((c) => stack.startIfSelected(c)));
       stack.renderedConfig = stack.renderConfig();
       await Promise.all((['redisExporter', 'postgresExporter'] as const).map((c) => stack.startIfSelected(c)));
@@ -165,7 +165,7 @@ export class LoopbackStack {
     return `http://${this.address(component)}`;
   }
 
-  /** The simulated API's or Celery worker's metrics, or the simulator's fault control endpoint. */
+  /** The simulated API's or celery-exporter's metrics, or the simulator's fault control endpoint. */
   simulatorAddress(process: SimulatorEndpoint): HostPort {
     if (!this.has('simulator')) throw new Error('the simulator is not part of this loopback stack');
     return `127.0.0.1:${this.simulatorPorts[process]}`;
@@ -189,7 +189,7 @@ export class LoopbackStack {
       alertmanager: at('alertmanager'),
       grafana: [],
       api: this.has('simulator') ? [this.simulatorAddress('api')] : [],
-      celery: this.has('simulator') ? [this.simulatorAddress('worker')] : [],
+      celery: this.has('simulator') ? [this.simulatorAddress('celeryExporter')] : [],
       postgresExporter: at('postgresExporter'),
       redisExporter: at('redisExporter'),
       nodeExporter: at('nodeExporter'),
@@ -261,7 +261,7 @@ export class LoopbackStack {
   }
 
   private postgresTarget(): TargetsConfig['postgres'] {
-    return { ...this.config.targets.postgres, host: '127.0.0.1', port: this.ports.get('postgres') ?? 0, database: DATABASE };
+    return { ...this.config.targets.postgres, host: '127.0.0.1', port: this.ports.get('postgres') ?? 0, database: DATABASE, user: DATABASE_USER };
   }
 
   private renderConfig(): MonitoringConfig {
@@ -307,7 +307,7 @@ export class LoopbackStack {
           ...['--port', String(port), '--bind', '127.0.0.1', '--dir', this.dir(component)],
           ...['--save', '', '--appendonly', 'no', '--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru'],
         ]);
-        await this.ready(redis, () => redisAnswers(port));
+        await this.ready(redis, () => redisAnswers(`127.0.0.1:${port}`));
         return redis;
       }
       case 'postgres':
@@ -374,7 +374,7 @@ export class LoopbackStack {
       const uid = Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim());
       const gid = Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim());
       chownSync(dir, uid, gid);
-      await run('runuser', ['-u', 'postgres', '--', `${POSTGRES_BIN}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], { timeout: this.readyTimeoutMs });
+      await run('runuser', ['-u', 'postgres', '--', `${POSTGRES_BIN}/initdb`, '-D', data, '-A', 'trust', '-U', DATABASE_USER, '--no-sync'], { timeout: this.readyTimeoutMs });
       this.postgresInitialised = true;
     }
     const postgres = this.processes.start(
@@ -383,7 +383,7 @@ export class LoopbackStack {
       ['-D', data, '-k', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
       { user: 'postgres' },
     );
-    const client = ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres'];
+    const client = ['-h', '127.0.0.1', '-p', String(port), '-U', DATABASE_USER];
     await this.ready(postgres, async () => (await run(`${POSTGRES_BIN}/pg_isready`, client).then(() => true, () => false)));
     if (firstStart) await run(`${POSTGRES_BIN}/createdb`, [...client, DATABASE], { timeout: this.readyTimeoutMs });
     return postgres;
@@ -416,19 +416,4 @@ export class LoopbackStack {
     }
     return dir;
   }
-}
-
-/** Redis answers PING on `port`. */
-async function redisAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-  });
 }

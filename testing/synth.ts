@@ -33,27 +33,48 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+function readSynthesized(outdir: string, stackName: string): Synthesized {
+  const json = JSON.parse(readFileSync(join(outdir, 'stacks', stackName, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+  const allOutput = filesUnder(outdir).map((file) => readFileSync(file, 'utf8')).join('\n');
+  return { json, allOutput };
+}
+
 function inTempOutdir(stackName: string, synth: (outdir: string) => void): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'stm-synth-'));
   try {
     synth(outdir);
-    const json = JSON.parse(readFileSync(join(outdir, 'stacks', stackName, 'cdk.tf.json'), 'utf8')) as TerraformJson;
-    const allOutput = filesUnder(outdir).map((file) => readFileSync(file, 'utf8')).join('\n');
-    return { json, allOutput };
+    return readSynthesized(outdir, stackName);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
+
+/** The compose network of Stock Tracker started from a directory named `stock-tracker`, for tests that synthesize. */
+export const APP_NETWORK = 'stock-tracker_stock-tracker-network';
+
+/** `config` as main.ts completes it before building: on the application's network (here `APP_NETWORK`). */
+export function onAppNetwork(config: MonitoringConfig): MonitoringConfig {
+  return { ...config, dockerNetwork: config.dockerNetwork ?? APP_NETWORK };
+}
+
+/** The environment variable that names the network, for `synthFromEnvironment` without a Docker daemon. */
+export const APP_NETWORK_ENV = { MONITORING_DOCKER_NETWORK: APP_NETWORK } as const;
 
 /** The stack for `config`, with the seams' output replaced where `props` says so. */
 export function synthStack(config: MonitoringConfig, props: Omit<MonitoringStackProps, 'config'> = {}): Synthesized {
   return inTempOutdir(config.stackName, (outdir) => buildApp(config, { outdir, stackTraces: false }, props).synth());
 }
 
-/** What `cdktf synth` does with `env`: load and validate the configuration, then synthesize. */
-export function synthFromEnvironment(env: NodeJS.ProcessEnv): Synthesized {
+/** What `cdktf synth` does with `env`: load and validate the configuration, find the network, then synthesize. */
+export async function synthFromEnvironment(env: NodeJS.ProcessEnv): Promise<Synthesized> {
   const config = loadMonitoringConfig(env);
-  return inTempOutdir(config.stackName, (outdir) => synthesize(env, { outdir, stackTraces: false }));
+  const outdir = mkdtempSync(join(tmpdir(), 'stm-synth-'));
+  try {
+    await synthesize(env, { outdir, stackTraces: false });
+    return readSynthesized(outdir, config.stackName);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** Resources of one type, as a list. */

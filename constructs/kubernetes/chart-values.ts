@@ -93,7 +93,7 @@ export interface KubePrometheusStackValues {
 
 export interface ChartValuesInput {
   config: Pick<MonitoringConfig, 'prometheus' | 'alerting' | 'grafana' | 'kubernetes' | 'remoteWrite'>;
-  /** Labels of this stack's PrometheusRules, ServiceMonitors and PodMonitors, which Prometheus selects by. */
+  /** Labels of this stack's PrometheusRules and ServiceMonitors (and any PodMonitor added later), which Prometheus selects by. */
   selectedBy: Record<string, string>;
   /** Secret with `alertmanager.yaml`. */
   alertmanagerConfigSecret: string;

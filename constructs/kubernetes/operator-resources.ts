@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml';
 import { RenderedFile } from '../../config/rendered-file';
-import { KubernetesScrapeTarget, KubernetesScrapedJob, POD_SCRAPED_JOBS } from '../../config/kubernetes-settings';
+import { KubernetesScrapeTarget, KubernetesScrapedJob } from '../../config/kubernetes-settings';
 import { JOB } from '../../prometheus/jobs';
 
 export const MONITORING_API_VERSION = 'monitoring.coreos.com/v1';
@@ -37,7 +37,7 @@ export interface RelabelConfig {
   replacement: string;
 }
 
-/** What ServiceMonitor `endpoints` and PodMonitor `podMetricsEndpoints` share. */
+/** One of a ServiceMonitor's `endpoints`. */
 export interface MetricsEndpoint {
   port: string;
   path: string;
@@ -56,14 +56,7 @@ export interface ServiceMonitor {
   spec: MonitorSpec & { endpoints: MetricsEndpoint[] };
 }
 
-export interface PodMonitor {
-  apiVersion: typeof MONITORING_API_VERSION;
-  kind: 'PodMonitor';
-  metadata: ObjectMeta;
-  spec: MonitorSpec & { podMetricsEndpoints: MetricsEndpoint[] };
-}
-
-export type OperatorResource = PrometheusRule | ServiceMonitor | PodMonitor;
+export type OperatorResource = PrometheusRule | ServiceMonitor;
 
 /**
  * One PrometheusRule per rule file, holding exactly the groups of that file: the text the Docker
@@ -78,18 +71,17 @@ export function prometheusRules(ruleFiles: RenderedFile[], metadata: (name: stri
 }
 
 /**
- * How Prometheus scrapes one application job: a ServiceMonitor for the API and the exporters, a
- * PodMonitor for the Celery workers. The `job` label is set to the job's name from prometheus/,
- * whatever the Service or pod is called, so the rules that select by job hold on Kubernetes.
+ * How Prometheus scrapes one application job: a ServiceMonitor of the API's or an exporter's
+ * Service (Celery through the celery-exporter's: the workers serve no metrics). The `job` label is
+ * set to the job's name from prometheus/, whatever the Service is called, so the rules that select
+ * by job hold on Kubernetes.
  */
-export function applicationMonitor(job: KubernetesScrapedJob, target: KubernetesScrapeTarget, appNamespace: string, metadata: ObjectMeta): ServiceMonitor | PodMonitor {
+export function applicationMonitor(job: KubernetesScrapedJob, target: KubernetesScrapeTarget, appNamespace: string, metadata: ObjectMeta): ServiceMonitor {
   const endpoint: MetricsEndpoint = {
     port: target.port,
     path: target.path,
     relabelings: [{ action: 'replace', targetLabel: 'job', replacement: JOB[job] }],
   };
   const spec: MonitorSpec = { namespaceSelector: { matchNames: [appNamespace] }, selector: { matchLabels: { ...target.selector } } };
-  return POD_SCRAPED_JOBS.includes(job)
-    ? { apiVersion: MONITORING_API_VERSION, kind: 'PodMonitor', metadata, spec: { ...spec, podMetricsEndpoints: [endpoint] } }
-    : { apiVersion: MONITORING_API_VERSION, kind: 'ServiceMonitor', metadata, spec: { ...spec, endpoints: [endpoint] } };
+  return { apiVersion: MONITORING_API_VERSION, kind: 'ServiceMonitor', metadata, spec: { ...spec, endpoints: [endpoint] } };
 }

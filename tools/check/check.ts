@@ -12,6 +12,7 @@ export type CheckComponent =
   | 'redisExporter'
   | 'nodeExporter'
   | 'cadvisor'
+  | 'celeryExporter'
   | 'api'
   | 'telegram';
 

@@ -47,6 +47,8 @@ export const HEALTH_ENDPOINTS: Record<ComponentName, HealthEndpoint> = {
   redisExporter: { path: '/metrics', judge: reaches(METRICS.redis.up, 'Redis') },
   nodeExporter: { path: '/metrics', judge: carries(METRICS.node.load1) },
   cadvisor: { path: '/healthz' },
+  // Answers 200 only while it reaches the Celery broker (it pings it).
+  celeryExporter: { path: '/health' },
 };
 
 /** One check per component: its health endpoint answers 200, and says it works. */
@@ -80,8 +82,10 @@ export function apiChecks(targets: CheckTargets, http: HttpClient): Check[] {
       });
       if (answer.status !== 200) return failed(`${url} answered ${answer.status}: ${excerpt(answer.body)}`);
       const exposed = APP_METRIC_NAMES.filter((name) => new RegExp(`^${name}(_bucket|_count|_sum)?[{ ]`, 'm').test(answer.body));
-      if (exposed.length === 0) return failed(`answers, but with none of the ${APP_METRIC_NAMES.length} Stock Tracker metrics (stock_tracker_*)`);
-      return passed(`answers with ${exposed.length} of ${APP_METRIC_NAMES.length} Stock Tracker metrics`);
+      if (exposed.length === 0) {
+        return failed(`answers, but with none of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics (only process metrics?): see README, Connecting to Stock Tracker`);
+      }
+      return passed(`answers with ${exposed.length} of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics`);
     },
   }));
 }

@@ -6,6 +6,7 @@ import { Severity } from '../../rules';
 import { alertmanagerChecks, telegramTestCheck } from './alertmanager';
 import { Check, CheckComponent } from './check';
 import { apiChecks, endpointChecks } from './endpoints';
+import { contractChecks } from './contracts';
 import { grafanaChecks } from './grafana';
 import { HttpClient } from './http';
 import { prometheusChecks } from './prometheus';
@@ -26,6 +27,7 @@ export const COMPONENT_LABELS: Record<CheckComponent, string> = {
   redisExporter: 'redis-exporter',
   nodeExporter: 'node-exporter',
   cadvisor: 'cAdvisor',
+  celeryExporter: 'celery-exporter',
   api: 'API',
   telegram: 'Telegram',
 };
@@ -52,6 +54,7 @@ export function buildChecks(targets: CheckTargets, options: CheckOptions = {}): 
     ...endpoints,
     ...apiChecks(targets, http),
     ...behind('prometheus', prometheusChecks(targets, http)),
+    ...behind('prometheus', contractChecks(targets, http)),
     ...behind('alertmanager', alertmanagerChecks(targets, http)),
     ...behind('grafana', grafanaChecks(targets, http)),
     ...(options.testTelegram ? behind('alertmanager', [telegramTestCheck(targets, http, options.testTelegram)]) : []),

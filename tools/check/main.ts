@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../config/errors';
 import { loadMonitoringConfig } from '../../config/load';
+import { MonitoringConfig } from '../../config/monitoring-config';
 import { SEVERITIES, Severity, isSeverity } from '../../rules/severity';
 import { CHECK_COMPONENTS, COMPONENT_LABELS, DEFAULT_TIMEOUT_MS, buildChecks } from './index';
 import { Check, CheckComponent, allPassed, runChecks } from './check';
@@ -109,19 +110,23 @@ function progress(io: Io): (check: Check, finished: number, total: number) => vo
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, context: unknown = cdktfContext()): Promise<number> {
   let options: CliOptions | 'help';
   let targets: CheckTargets;
+  let config: MonitoringConfig;
   try {
     options = parseCliArgs(argv);
     if (options === 'help') {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    targets = targetsFromConfig(loadMonitoringConfig(env, context), env, options.apiUrls);
+    config = loadMonitoringConfig(env, context);
+    targets = targetsFromConfig(config, env, options.apiUrls);
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
     io.stderr.write(`${error.message}\n${error instanceof UsageError ? '\n' + USAGE + '\n' : ''}`);
     return 2;
   }
-  const checks = buildChecks(targets, { timeoutMs: options.timeoutMs, testTelegram: options.testTelegram, skip: options.skip });
+  // An application that runs its own celery-exporter publishes no port of the stack's to check.
+  const skip: CheckComponent[] = [...options.skip, ...(config.targets.celeryExporter ? (['celeryExporter'] as const) : [])];
+  const checks = buildChecks(targets, { timeoutMs: options.timeoutMs, testTelegram: options.testTelegram, skip });
   const started = Date.now();
   const results = await runChecks(checks, { onStart: progress(io) });
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');

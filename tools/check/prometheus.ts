@@ -68,8 +68,10 @@ function judgeJob(targets: ActiveTarget[]): CheckOutcome {
 }
 
 /** Which catalog groups are scraped from the monitored system, by what the table calls them. */
-const SCRAPED_SOURCES: { group: MetricGroup; label: string; about: CheckComponent }[] = [
-  { group: 'app', label: 'Stock Tracker (API, Celery)', about: 'api' },
+const SCRAPED_SOURCES: { group: MetricGroup; label: string; about?: CheckComponent }[] = [
+  { group: 'app', label: 'Stock Tracker API', about: 'api' },
+  // Whoever runs the celery-exporter (the stack or the application), its series are the same.
+  { group: 'celery', label: 'celery-exporter' },
   { group: 'node', label: 'node-exporter', about: 'nodeExporter' },
   { group: 'postgres', label: 'postgres-exporter', about: 'postgresExporter' },
   { group: 'redis', label: 'redis-exporter', about: 'redisExporter' },
@@ -104,7 +106,7 @@ export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check
   const metricChecks: Check[] = SCRAPED_SOURCES.map(({ group, label, about }) => ({
     component: 'prometheus',
     name: `metrics from ${label}`,
-    about,
+    ...(about ? { about } : {}),
     async run() {
       const metrics = Object.values(METRICS[group]) as Metric[];
       const names = metrics.map(probeSeries);

@@ -11,6 +11,7 @@ import {
   JOB,
   METRICS,
   RECORDINGS,
+  SYNC_TASK,
   THRESHOLDS,
   add,
   div,
@@ -42,7 +43,7 @@ export interface PromqlExample {
   reading: string;
 }
 
-const { app, node, postgres, redis, cadvisor, prometheus, alertmanager, scrape } = METRICS;
+const { app, celery, node, postgres, redis, cadvisor, prometheus, alertmanager, scrape } = METRICS;
 const minutes = Duration.minutes;
 const FIVE_MINUTES = minutes(5);
 const HOUR = Duration.hours(1);
@@ -71,54 +72,71 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'API',
     'Which endpoints are slow? (p95 per route, seconds)',
     histogramQuantile(0.95, app.httpRequestDuration, FIVE_MINUTES, ['endpoint']),
-    `HighLatency looks at all routes together (above ${formatLevel(THRESHOLDS.httpLatencyP95, 'warning')}); this splits it by route.`,
+    `HighLatency looks at all routes together (more than 5% slower than ${formatLevel(THRESHOLDS.httpLatencyP95, 'warning')}); this splits it by route.`,
   ),
   example(
     'API',
-    'Which exceptions were raised in the last hour?',
-    sumBy(['exception_type', 'endpoint'], increase(app.httpExceptions, HOUR)),
-    'Counts per exception class and route: the place to start reading logs.',
+    'Share of requests slower than the HighLatency level',
+    select(RECORDINGS.httpSlowRatio),
+    `Above 5% means the p95 is above ${formatLevel(THRESHOLDS.httpLatencyP95, 'warning')}, read exactly at a bucket bound.`,
   ),
-  example('API', 'Requests being served right now', sum(select(app.httpRequestsInFlight)), 'Climbing while the request rate is flat: requests are stuck (database, external API).'),
+  example('API', 'Requests being served right now', sum(select(app.httpRequestsInProgress)), 'Climbing while the request rate is flat: requests are stuck (database, external API).'),
   example(
     'Celery',
     'How long is each queue?',
-    maxBy(['queue_name'], select(app.celeryQueueLength)),
-    `Above ${formatLevel(THRESHOLDS.celeryQueueLength, 'warning')} for 10 minutes fires CeleryQueueBacklog.`,
+    maxBy(['queue_name'], select(celery.queueLength, { job: JOB.celery })),
+    `Above ${formatLevel(THRESHOLDS.celeryQueueLength, 'warning')} for 10 minutes fires CeleryQueueBacklog. \`maintenance\` grows when no worker consumes it.`,
   ),
-  example('Celery', 'How many workers answer?', select(app.celeryWorkers), '0 for 2 minutes fires CeleryWorkerDown.'),
+  example('Celery', 'How many workers consume each queue?', select(celery.activeWorkers, { job: JOB.celery }), 'No queue with a worker for 2 minutes fires CeleryWorkerDown; 0 on one queue only: no worker takes it.'),
   example(
     'Celery',
     'Which tasks fail?',
     gt(select(RECORDINGS.celeryFailureRatio), 0),
-    `Share of finished tasks that failed, per task; above ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} fires CeleryHighFailureRate.`,
+    `Share of ended runs that failed for good, per task; above ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} fires CeleryHighFailureRate. Needs task events.`,
   ),
   example(
     'Celery',
     'Slowest tasks (p95 run time, seconds)',
-    histogramQuantile(0.95, app.celeryTaskDuration, minutes(15), ['task_name']),
+    histogramQuantile(0.95, celery.taskRuntime, minutes(15), ['name']),
     'A task that got slower keeps workers busy and grows the queue.',
+  ),
+  example(
+    'Celery',
+    'Do the workers send task events?',
+    sum(increase(celery.tasksReceived, minutes(30))),
+    'Nothing, or 0 while tasks run, means no events: CeleryTaskEventsMissing, and the task panels are empty.',
   ),
   example(
     'Business',
     'Are stock syncs failing, per marketplace?',
     select(RECORDINGS.syncFailureRatio),
-    `Above ${formatLevel(THRESHOLDS.syncFailureRatio, 'info')} fires SyncOperationFailures; compare the two marketplaces.`,
+    `Above ${formatLevel(THRESHOLDS.syncFailureRatio, 'info')} fires SyncOperationFailures; needs the application's counters (else see the next one).`,
   ),
-  example('Business', 'How many syncs finished in the last 30 minutes?', sum(increase(app.syncOperations, minutes(30))), '0 (or no result) is what NoSyncActivity fires on, once Prometheus has scraped the worker for 30 minutes.'),
+  example(
+    'Business',
+    'Are stock syncs failing, all marketplaces (the sync task)?',
+    select(RECORDINGS.syncTaskFailureRatio),
+    'The same judged from the sync task\'s events, which need no code in the application.',
+  ),
+  example(
+    'Business',
+    'How many syncs ended in the last 30 minutes?',
+    add(sum(increase(select(celery.tasksSucceeded, { name: SYNC_TASK }), minutes(30))), sum(increase(select(celery.tasksFailed, { name: SYNC_TASK }), minutes(30)))),
+    '0 is what NoSyncActivity fires on, once Prometheus has scraped the celery-exporter for 30 minutes.',
+  ),
   example(
     'Business',
     'Marketplace API errors in the last hour, by kind',
     sumBy(['platform', 'error_type'], increase(app.externalApiErrors, HOUR)),
-    '`rate_limited` means back off; `http_5xx` or `timeout` is the marketplace\'s side.',
+    'A rate-limit class means back off; timeouts or 5xx classes are the marketplace\'s side.',
   ),
   example(
     'Business',
-    'Google Sheets calls in the last 15 minutes, by outcome',
-    sumBy(['operation', 'outcome'], increase(app.googleSheetsOperations, minutes(15))),
-    'Failures climbing on one call: quota errors usually show on `write`.',
+    'Google Sheets calls in the last 15 minutes, by status',
+    sumBy(['operation', 'status'], increase(app.sheetsOperations, minutes(15))),
+    'Errors climbing on one call: quota errors usually show on `update`.',
   ),
-  example('Business', 'Products tracked, per marketplace', sumBy(['platform'], select(app.productsTracked)), 'A sudden drop means a tenant lost access or a sync wiped data.'),
+  example('Business', 'Products tracked, per tenant', sumBy(['tenant_id'], select(app.products)), 'A sudden drop means a tenant lost access or a sync wiped data.'),
   example(
     'PostgreSQL',
     'How close are connections to max_connections?',

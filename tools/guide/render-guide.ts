@@ -21,6 +21,7 @@ const COMPONENT_ROLES: Record<ComponentName, string> = {
   redisExporter: "Redis' memory, clients, commands, hits and evictions",
   nodeExporter: "the host's CPU, memory, disks, network, load",
   cadvisor: 'CPU, memory, network and disk I/O of every container',
+  celeryExporter: "Celery's queues and workers, and with task events every task's outcome (only when the application runs none)",
 };
 
 const GROUP_TITLES: Record<MetricGroup, string> = {
@@ -28,6 +29,7 @@ const GROUP_TITLES: Record<MetricGroup, string> = {
   node: 'node-exporter',
   postgres: 'postgres-exporter',
   redis: 'redis-exporter',
+  celery: 'celery-exporter',
   cadvisor: 'cAdvisor',
   prometheus: 'Prometheus',
   alertmanager: 'Alertmanager',
