@@ -7,9 +7,9 @@ import { App, AppConfig, CONTEXT_ENV } from 'cdktf';
 import { ConfigError } from './config/errors';
 import { loadMonitoringConfig } from './config/load';
 import { MonitoringConfig } from './config/monitoring-config';
-import { MonitoringStack, MonitoringStackProps } from './constructs/monitoring-stack';
-import { KubernetesMonitoringStack } from './constructs/kubernetes';
-import { findApplicationNetwork } from './constructs/application-network';
+import { MonitoringStack, MonitoringStackProps } from './targets/docker/monitoring-stack';
+import { KubernetesMonitoringStack } from './targets/kubernetes';
+import { findApplicationNetwork } from './targets/docker/application-network';
 
 /** The app with its one stack, for `config.target`; tests call this directly instead of going through the CLI. */
 export function buildApp(config: MonitoringConfig, appConfig?: AppConfig, stackProps?: Omit<MonitoringStackProps, 'config'>): App {

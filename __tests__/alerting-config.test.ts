@@ -18,11 +18,11 @@ import {
   alertRule,
   renderAlertmanagerFiles,
   telegramReceiver,
-} from '../alerting';
-import { AlertmanagerConfigFile } from '../alerting/model';
+} from '../domain/alerting';
+import { AlertmanagerConfigFile } from '../domain/alerting/model';
 import { ConfigError } from '../config/errors';
 import { MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
-import { SEVERITIES } from '../rules/severity';
+import { SEVERITIES } from '../core/severity';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 
 /** What the stack passes at synth: Terraform expressions, substituted at deploy. */

@@ -5,9 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AlertName, INHIBITIONS, MESSAGE_LIMITS, SEVERITY_STYLE, WATCHDOG, alertRule, renderAlertmanagerFiles } from '../alerting';
+import { AlertName, INHIBITIONS, MESSAGE_LIMITS, SEVERITY_STYLE, WATCHDOG, alertRule, renderAlertmanagerFiles } from '../domain/alerting';
 import { parseMonitoringConfig } from '../config/monitoring-config';
-import { runbookUrl } from '../rules';
+import { runbookUrl } from '../domain/rules';
 import { FakeTelegram, SentMessage, TELEGRAM_MAX_MESSAGE_LENGTH } from '../testing/fake-telegram';
 import { ProcessGroup, describeWithBinaries, freePort, sleep, waitFor, waitForHttpOk } from '../testing/processes';
 

@@ -8,7 +8,7 @@ import { createServer, Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMPOSE_NETWORK_KEY, findApplicationNetwork } from '../constructs/application-network';
+import { COMPOSE_NETWORK_KEY, findApplicationNetwork } from '../targets/docker/application-network';
 import { ConfigError } from '../config/errors';
 import { withApplicationNetwork } from '../main';
 import { loadMonitoringConfig } from '../config/load';

@@ -6,16 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { JOB, METRICS, Metric, MetricSource, TARGET_LABELS, allMetrics, seriesNames } from '../rules/catalog';
-import { ALERTS } from '../rules/groups';
-import { scrapedMetrics } from '../rules/blind-spots';
+import { JOB, METRICS, Metric, MetricSource, TARGET_LABELS, allMetrics, seriesNames } from '../domain/metrics/catalog';
+import { ALERTS } from '../domain/rules/groups';
+import { scrapedMetrics } from '../domain/rules/blind-spots';
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
-import { panelQueries, panelReadings } from '../dashboards';
-import { renderRuleFiles } from '../rules';
-import { METRICS_DOC_PATH, renderMetricsDoc } from '../rules/metrics-doc';
-import { allRecordings } from '../rules/recordings';
-import { SCRAPE_JOBS } from '../prometheus/jobs';
-import { THRESHOLDS, Threshold } from '../rules/thresholds';
+import { panelQueries, panelReadings } from '../domain/dashboards';
+import { renderRuleFiles } from '../domain/rules';
+import { METRICS_DOC_PATH, renderMetricsDoc } from '../tools/metrics-doc';
+import { allRecordings } from '../domain/metrics/recordings';
+import { SCRAPE_JOBS } from '../core/jobs';
+import { THRESHOLDS, Threshold } from '../domain/metrics/thresholds';
 
 const FIXTURES = join(__dirname, 'fixtures', 'exporter-metrics');
 

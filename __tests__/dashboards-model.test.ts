@@ -6,12 +6,12 @@
  * e2e harness runs.
  */
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
-import { ALL_VALUES, DASHBOARD_UIDS, PROMETHEUS_DATASOURCE_UID, panelQueries, renderDashboards } from '../dashboards';
-import { PANEL_UNITS, UP, gaugePanel, query } from '../dashboards/panels';
-import { allMetrics, seriesNames } from '../rules/catalog';
-import { select } from '../rules/promql';
-import { RECORDINGS, allRecordings } from '../rules/recordings';
-import { THRESHOLDS } from '../rules/thresholds';
+import { ALL_VALUES, DASHBOARD_UIDS, PROMETHEUS_DATASOURCE_UID, panelQueries, renderDashboards } from '../domain/dashboards';
+import { PANEL_UNITS, UP, gaugePanel, query } from '../domain/dashboards/panels';
+import { allMetrics, seriesNames } from '../domain/metrics/catalog';
+import { select } from '../domain/metrics/promql';
+import { RECORDINGS, allRecordings } from '../domain/metrics/recordings';
+import { THRESHOLDS } from '../domain/metrics/thresholds';
 import { labelValuesQuery, legendLabels, promqlIdentifiers } from './dashboards-promql-identifiers';
 
 interface Target {

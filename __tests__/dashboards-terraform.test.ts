@@ -4,7 +4,7 @@
  * whose `config_json` is exactly the rendered JSON.
  */
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
-import { PROMETHEUS_DATASOURCE_UID, renderDashboards } from '../dashboards';
+import { PROMETHEUS_DATASOURCE_UID, renderDashboards } from '../domain/dashboards';
 import { TerraformJson, resourcesOf, onAppNetwork, synthStack } from '../testing/synth';
 
 describe('dashboards in the synthesized Terraform', () => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { COMPONENTS, DEFAULT_CONFIG } from '../config/monitoring-config';
-import { allMetrics, allRecordings } from '../rules';
+import { allMetrics, allRecordings } from '../domain/rules';
 import { COMPONENT_LABELS, HEALTH_ENDPOINTS } from '../tools/check';
 import { EXAMPLE_SECTIONS, PROMQL_EXAMPLES } from '../tools/guide/promql-examples';
 import { GUIDE_PATH, renderGuide } from '../tools/guide/render-guide';

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { RULE_GROUPS, isAlert } from '../rules';
+import { RULE_GROUPS, isAlert } from '../domain/rules';
 
 const ROOT = join(__dirname, '..');
 

@@ -8,11 +8,11 @@ import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseMonitoringConfig } from '../config/monitoring-config';
-import { Duration } from '../config/duration';
-import { ALERTS, METRICS, Metric, RULE_GROUPS, TARGET_LABELS, seriesNames } from '../rules';
-import { HEALTHY, StockTrackerSimulator, parseFaults } from '../e2e/simulator';
+import { Duration } from '../core/duration';
+import { ALERTS, METRICS, Metric, RULE_GROUPS, TARGET_LABELS, seriesNames } from '../domain/rules';
+import { HEALTHY, StockTrackerSimulator, parseFaults } from '../testing/simulator';
 import { freePort, portAnswers } from '../testing/processes';
-import { DRILL_PROFILE, notifyTiming, profiledRuleGroups, renderProfiledRuleFiles, scaleWindows } from '../e2e/timing-profile';
+import { DRILL_PROFILE, notifyTiming, profiledRuleGroups, renderProfiledRuleFiles, scaleWindows } from '../testing/timing-profile';
 
 /** Sample lines of a text exposition: series name, label names and value. */
 function exposition(text: string): { name: string; labels: string[]; value: string }[] {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { KubePrometheusStackValues } from '../constructs/kubernetes';
+import type { KubePrometheusStackValues } from '../targets/kubernetes';
 import { TerraformJson, resourcesOf } from '../testing/synth';
 
 export interface KubernetesObject {

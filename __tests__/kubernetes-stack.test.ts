@@ -6,13 +6,13 @@
  */
 import { parse } from 'yaml';
 import { MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
-import { RenderedFile } from '../config/rendered-file';
+import { RenderedFile } from '../core/rendered-file';
 import { SECRETS, severityChatIdSecret } from '../config/secrets';
 import { DEFAULT_KUBERNETES_SETTINGS, KUBERNETES_SCRAPED_JOBS, KUBE_PROMETHEUS_STACK_REPOSITORY } from '../config/kubernetes-settings';
-import { PROMETHEUS_DATASOURCE_UID } from '../dashboards';
-import { JOB } from '../prometheus/jobs';
-import { MonitoringStackProps } from '../constructs';
-import { DASHBOARD_SIDECAR, DUPLICATED_DEFAULT_RULE_GROUPS, GRAFANA_ADMIN_KEYS, KubePrometheusStackValues, OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor } from '../constructs/kubernetes';
+import { PROMETHEUS_DATASOURCE_UID } from '../domain/dashboards';
+import { JOB } from '../core/jobs';
+import { MonitoringStackProps } from '../targets/docker';
+import { DASHBOARD_SIDECAR, DUPLICATED_DEFAULT_RULE_GROUPS, GRAFANA_ADMIN_KEYS, KubePrometheusStackValues, OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor } from '../targets/kubernetes';
 import { TerraformJson, resourcesOf, synthStack } from '../testing/synth';
 import { chartValuesOf, helmReleaseOf, kubernetesObjects, manifestsOf } from './kubernetes-objects';
 

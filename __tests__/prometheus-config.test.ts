@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { Duration } from '../config/duration';
+import { Duration } from '../core/duration';
 import { DEFAULT_CONFIG, MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
-import { RenderedFile } from '../config/rendered-file';
-import { MetricSource, allMetrics, renderRuleFiles, seriesNames } from '../rules';
+import { RenderedFile } from '../core/rendered-file';
+import { MetricSource, allMetrics, renderRuleFiles, seriesNames } from '../domain/rules';
 import {
   EXPORTER_JOBS,
   JOB,
@@ -22,7 +22,7 @@ import {
   prometheusConfig,
   renderPrometheusConfig,
   stackPrometheusInput,
-} from '../prometheus';
+} from '../domain/prometheus';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 import { onAppNetwork } from '../testing/synth';
 

@@ -5,7 +5,7 @@
  */
 import { containerName, parseMonitoringConfig } from '../config/monitoring-config';
 import { REDIS_PASSWORD_SECRET } from '../config/secrets';
-import { redisAddress } from '../prometheus';
+import { redisAddress } from '../domain/prometheus';
 import { ProcessGroup, describeWithBinaries, freePort, waitFor, waitForHttpOk } from '../testing/processes';
 import { containerNamed, onAppNetwork, synthStack } from '../testing/synth';
 

@@ -4,12 +4,12 @@
  * evaluation earlier too) and stays quiet just below its threshold. The record type makes a
  * missing alert a compile error; __tests__/rules-promtool.test.ts runs them all in one promtool call.
  */
-import { Duration } from '../config/duration';
-import { ALERTS, AlertName } from '../rules/groups';
-import { SYNC_TASK } from '../rules/recordings';
-import { METRICS } from '../rules/catalog';
-import { AlertRule } from '../rules/model';
-import { AlertTestSuite, InputSeries, casesFor, histogramSeries, observationCountSeries, series } from '../rules/unit-tests';
+import { Duration } from '../core/duration';
+import { ALERTS, AlertName } from '../domain/rules/groups';
+import { SYNC_TASK } from '../domain/metrics/recordings';
+import { METRICS } from '../domain/metrics/catalog';
+import { AlertRule } from '../domain/rules/model';
+import { AlertTestSuite, InputSeries, casesFor, histogramSeries, observationCountSeries, series } from '../domain/rules/unit-tests';
 
 const { app, celery, node, postgres, redis, cadvisor, prometheus, alertmanager, scrape } = METRICS;
 const minutes = Duration.minutes;

@@ -4,9 +4,9 @@
  * their label docs from the catalog. Misspelt metrics and labels are compile errors, proven by
  * the `@ts-expect-error` lines (tsc fails if one of them compiles).
  */
-import { Duration } from '../config/duration';
-import { METRICS } from '../rules/catalog';
-import { $label, $labelOr, $value, alert, t } from '../rules/model';
+import { Duration } from '../core/duration';
+import { METRICS } from '../domain/metrics/catalog';
+import { $label, $labelOr, $value, alert, t } from '../domain/rules/model';
 import {
   bucketAt,
   shareAbove,
@@ -37,9 +37,9 @@ import {
   subtractFrom,
   sum,
   sumBy,
-} from '../rules/promql';
-import { RECORDINGS, record } from '../rules/recordings';
-import { THRESHOLDS, formatThreshold } from '../rules/thresholds';
+} from '../domain/metrics/promql';
+import { RECORDINGS, record } from '../domain/metrics/recordings';
+import { THRESHOLDS, formatThreshold } from '../domain/metrics/thresholds';
 
 const { app, celery, node, scrape } = METRICS;
 const fiveMinutes = Duration.minutes(5);

@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { renderRuleFiles } from '../rules';
-import { RULE_GROUPS } from '../rules/groups';
-import { AlertRule, isAlert } from '../rules/model';
-import { missingCases, renderPromtoolTests } from '../rules/unit-tests';
+import { renderRuleFiles } from '../domain/rules';
+import { RULE_GROUPS } from '../domain/rules/groups';
+import { AlertRule, isAlert } from '../domain/rules/model';
+import { missingCases, renderPromtoolTests } from '../domain/rules/unit-tests';
 import { describeWithBinaries } from '../testing/processes';
 import { ALERT_CASES } from './rules-alert-cases';
 

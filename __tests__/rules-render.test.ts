@@ -6,13 +6,13 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { Duration } from '../config/duration';
-import { DEFAULT_RUNBOOK_BASE_URL, RULE_GROUPS, renderRuleFiles } from '../rules';
-import { METRICS } from '../rules/catalog';
-import { $label, alert, isAlert, t } from '../rules/model';
-import { eq, select } from '../rules/promql';
-import { validateGroups } from '../rules/render';
-import { histogramSeries } from '../rules/unit-tests';
+import { Duration } from '../core/duration';
+import { DEFAULT_RUNBOOK_BASE_URL, RULE_GROUPS, renderRuleFiles } from '../domain/rules';
+import { METRICS } from '../domain/metrics/catalog';
+import { $label, alert, isAlert, t } from '../domain/rules/model';
+import { eq, select } from '../domain/metrics/promql';
+import { validateGroups } from '../domain/rules/render';
+import { histogramSeries } from '../domain/rules/unit-tests';
 
 interface RenderedRule {
   alert?: string;

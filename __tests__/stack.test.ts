@@ -4,14 +4,14 @@
  * provisioned without racing the container; secrets only as sensitive variables.
  */
 import { COMPONENTS, DEFAULT_CONFIG, MonitoringConfig, containerName, parseMonitoringConfig } from '../config/monitoring-config';
-import { RenderedFile } from '../config/rendered-file';
+import { RenderedFile } from '../core/rendered-file';
 import { REDIS_PASSWORD_SECRET, SECRETS, severityChatIdSecret } from '../config/secrets';
-import { renderRuleFiles } from '../rules';
-import { renderAlertmanagerFiles } from '../alerting';
-import { PROMETHEUS_DATASOURCE_UID, RenderedDashboard, renderDashboards } from '../dashboards';
-import { renderPrometheusConfig, stackPrometheusInput } from '../prometheus';
-import { GRAFANA_PROVIDER_VERSION, MonitoringStackProps, configDigest } from '../constructs';
-import { METRICS } from '../rules/catalog';
+import { renderRuleFiles } from '../domain/rules';
+import { renderAlertmanagerFiles } from '../domain/alerting';
+import { PROMETHEUS_DATASOURCE_UID, RenderedDashboard, renderDashboards } from '../domain/dashboards';
+import { renderPrometheusConfig, stackPrometheusInput } from '../domain/prometheus';
+import { GRAFANA_PROVIDER_VERSION, MonitoringStackProps, configDigest } from '../targets/docker';
+import { METRICS } from '../domain/metrics/catalog';
 import { APP_NETWORK, APP_NETWORK_ENV, TerraformJson, containerNamed, imageOf, onAppNetwork, resourcesOf, synthFromEnvironment, synthStack } from '../testing/synth';
 
 /** Fixed content for the seams, so the snapshot does not move when rules/alerting/dashboards change. */

@@ -2,10 +2,10 @@
  * The `alerting` section of `MonitoringConfig`: how Alertmanager notifies (alerting/ renders it).
  * Secrets (bot token, chat ids) are not here: they are sensitive Terraform variables.
  */
-import { Duration } from './duration';
+import { Duration } from '../core/duration';
 import { Fields } from './fields';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
-import { SEVERITIES, Severity } from '../rules/severity';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../domain/rules/render';
+import { SEVERITIES, Severity } from '../core/severity';
 
 /** Alertmanager's notification timings of one route. */
 export interface NotificationTimings {

@@ -2,7 +2,7 @@
  * Typed readers of raw configuration values. Each records a problem (field + value + what was
  * expected) on the shared `ConfigReader` and returns the fallback, so one run reports every bad value.
  */
-import { Duration } from './duration';
+import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
 
 export const HOST_PORT = /^[A-Za-z0-9_.-]+:\d{1,5}$/;

@@ -6,7 +6,7 @@
 import { ConfigReader } from './errors';
 import { Fields } from './fields';
 import type { MonitoringConfig } from './monitoring-config';
-import type { ScrapeJobKey } from '../prometheus/jobs';
+import type { ScrapeJobKey } from '../core/jobs';
 
 /**
  * The application's scrape jobs, found on Kubernetes by labels: the API and the exporters (the

@@ -8,14 +8,14 @@
  * are sensitive Terraform variables, supplied at deploy time and never written by synth.
  */
 import { AlertingSettings, DEFAULT_ALERTING_SETTINGS, parseAlertingSettings } from './alerting-settings';
-import { Duration } from './duration';
+import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
 import { Fields, HOST_PORT, NAME } from './fields';
 import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
 import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, checkTarget, parseKubernetesSettings } from './kubernetes-settings';
 import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
-import { SEVERITIES, Severity, isSeverity } from '../rules/severity';
-import { SCRAPE_JOBS } from '../prometheus/jobs';
+import { SEVERITIES, Severity, isSeverity } from '../core/severity';
+import { SCRAPE_JOBS } from '../core/jobs';
 
 /** Where the stack deploys: containers on one Docker host, or kube-prometheus-stack on Kubernetes. */
 export const TARGETS = ['docker', 'kubernetes'] as const;

@@ -4,7 +4,7 @@
  * The patterns are also Terraform `validation` conditions, so they are written in the syntax
  * both JavaScript and Terraform's RE2 accept, without backslashes (HCL would need them escaped).
  */
-import { SEVERITIES, Severity } from '../rules/severity';
+import { SEVERITIES, Severity } from '../core/severity';
 
 export interface SecretSpec {
   /** The operator's name for it (SPEC.md), checked when present at synth. */

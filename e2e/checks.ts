@@ -3,9 +3,9 @@
  * and evaluating without failure, every alert expression and every dashboard panel query
  * answered by the real Prometheus (with data, where the loopback stack has the source).
  */
-import { ALERTS, RULE_GROUPS, allRecordings, seriesNames } from '../rules';
-import { JOB, ScrapeJobKey } from '../prometheus';
-import { panelQueries } from '../dashboards';
+import { ALERTS, RULE_GROUPS, allRecordings, seriesNames } from '../domain/rules';
+import { JOB, ScrapeJobKey } from '../domain/prometheus';
+import { panelQueries } from '../domain/dashboards';
 import { LoopbackStack } from '../testing/loopback-stack';
 import { waitFor } from '../testing/processes';
 import { PrometheusApi, RuleGroupStatus } from './apis';

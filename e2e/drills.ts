@@ -4,18 +4,18 @@
  * repair, and wait for the resolved message. How long the message took is measured and tabled;
  * `npm run bench:e2e` holds it to its target (a timed assertion here would only make CI flaky).
  */
-import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../alerting';
-import { Duration } from '../config/duration';
-import { JOB } from '../prometheus';
-import { RATE_WINDOW, RECORDINGS, THRESHOLDS, Template, runbookUrl } from '../rules';
-import { Severity } from '../rules/severity';
+import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../domain/alerting';
+import { Duration } from '../core/duration';
+import { JOB } from '../domain/prometheus';
+import { RATE_WINDOW, RECORDINGS, THRESHOLDS, Template, runbookUrl } from '../domain/rules';
+import { Severity } from '../core/severity';
 import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
 import { LoopbackComponent, LoopbackStack } from '../testing/loopback-stack';
 import { sleep, waitFor } from '../testing/processes';
 import { AlertmanagerApi, PrometheusApi } from './apis';
 import { Checklist, expectThat, seconds } from './report';
-import { HEALTHY, SimulatorFaults } from './simulator';
-import { NotifyTiming, TimingProfile, notifyTiming, profiledNotificationTimings, scaledWindow } from './timing-profile';
+import { HEALTHY, SimulatorFaults } from '../testing/simulator';
+import { NotifyTiming, TimingProfile, notifyTiming, profiledNotificationTimings, scaledWindow } from '../testing/timing-profile';
 
 export interface DrillStacks {
   /** The whole stack. */

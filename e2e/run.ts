@@ -4,14 +4,14 @@
  * dashboard queries, runs the fault drills side by side, restarts Alertmanager mid-alert, prints
  * the time-to-notify table and ends with "N passed, M failed" (exit code 1 on any failure).
  */
-import { Duration } from '../config/duration';
+import { Duration } from '../core/duration';
 import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
 import { installHint, missingBinaries } from '../testing/processes';
 import { PrometheusApi } from './apis';
 import { checkRuleEvaluations, checkStack } from './checks';
 import { DRILL_LANES, DrillStacks, DrillTiming, Episode, alertmanagerRestartDrill, checkToldOnce, runDrill } from './drills';
 import { Checklist, expectThat, formatTable, seconds } from './report';
-import { DRILL_PROFILE, TimingProfile } from './timing-profile';
+import { DRILL_PROFILE, TimingProfile } from '../testing/timing-profile';
 
 /** Below postgres_exporter's ~1 s answer while PostgreSQL is down: its scrape fails instead. */
 const SHORT_SCRAPE_TIMEOUT = Duration.millis(500);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { buildApp, synthesize } from '../main';
 import { loadMonitoringConfig } from '../config/load';
 import { MonitoringConfig } from '../config/monitoring-config';
-import { MonitoringStackProps } from '../constructs/monitoring-stack';
+import { MonitoringStackProps } from '../targets/docker/monitoring-stack';
 
 /** The parts of cdk.tf.json tests read; blocks are keyed by type, then by logical id. */
 export interface TerraformJson {

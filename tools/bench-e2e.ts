@@ -12,7 +12,7 @@ import { PrometheusApi } from '../e2e/apis';
 import { checkStack } from '../e2e/checks';
 import { Checklist, formatTable, seconds } from '../e2e/report';
 import { runEndToEnd, timingTable } from '../e2e/run';
-import { BENCH_PROFILE } from '../e2e/timing-profile';
+import { BENCH_PROFILE } from '../testing/timing-profile';
 import { LoopbackStack } from '../testing/loopback-stack';
 import { sleep, waitFor } from '../testing/processes';
 

@@ -4,8 +4,8 @@
  * a test alert that goes the way a real one does, to Telegram.
  */
 import { hostname } from 'node:os';
-import { Severity } from '../../rules';
-import { WATCHDOG } from '../../alerting';
+import { Severity } from '../../domain/rules';
+import { WATCHDOG } from '../../domain/alerting';
 import { Check, failed, listed, passed } from './check';
 import { HttpClient } from './http';
 import { CheckTargets } from './targets';

@@ -5,8 +5,8 @@
  * the blind-spot warnings watch (rules/blind-spots.ts), so the report names the same blind alerts
  * and panels. Read through Prometheus' API, so it works where this host cannot reach `api:8000`.
  */
-import { MetricContract, METRIC_CONTRACTS, blindAlerts, blindPanels } from '../../rules/blind-spots';
-import { Metric, TARGET_LABELS, seriesNames } from '../../rules';
+import { MetricContract, METRIC_CONTRACTS, blindAlerts, blindPanels } from '../../domain/rules/blind-spots';
+import { Metric, TARGET_LABELS, seriesNames } from '../../domain/rules';
 import { Check, CheckComponent, CheckOutcome, failed, listed, once, passed } from './check';
 import { HttpClient } from './http';
 import { PrometheusApi } from './prometheus';

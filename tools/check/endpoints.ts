@@ -3,7 +3,7 @@
  * watch (`pg_up`, `redis_up`), which is how the check sees the application's PostgreSQL and Redis.
  */
 import { ComponentName } from '../../config/monitoring-config';
-import { METRICS, Metric } from '../../rules';
+import { METRICS, Metric } from '../../domain/rules';
 import { Check, CheckOutcome, failed, passed } from './check';
 import { HttpClient, excerpt } from './http';
 import { CheckTargets } from './targets';

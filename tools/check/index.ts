@@ -2,7 +2,7 @@
  * The checks of `npm run check`, as a typed list: the CLI runs them against the deployed stack,
  * the tests against the real Prometheus and Alertmanager on loopback.
  */
-import { Severity } from '../../rules';
+import { Severity } from '../../domain/rules';
 import { alertmanagerChecks, telegramTestCheck } from './alertmanager';
 import { Check, CheckComponent } from './check';
 import { apiChecks, endpointChecks } from './endpoints';

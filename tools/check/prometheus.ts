@@ -3,9 +3,9 @@
  * rule groups loaded and evaluating without errors, Alertmanager found, firing alerts, and the
  * catalog's metrics arriving from each source.
  */
-import { JOB, ScrapeJobKey } from '../../prometheus/jobs';
-import { METRICS, Metric, MetricGroup, seriesNames } from '../../rules';
-import { WATCHDOG } from '../../alerting';
+import { JOB, ScrapeJobKey } from '../../core/jobs';
+import { METRICS, Metric, MetricGroup, seriesNames } from '../../domain/rules';
+import { WATCHDOG } from '../../domain/alerting';
 import { Check, CheckComponent, CheckOutcome, failed, listed, once, passed } from './check';
 import { HttpClient } from './http';
 import { CheckTargets } from './targets';

@@ -1,6 +1,6 @@
 /** How `npm run check` shows its results: a table for people, JSON for machines. */
 import { CheckResult, allPassed } from './check';
-import { COMPONENT_LABELS } from './index';
+import { COMPONENT_LABELS } from './/index';
 
 const MARK = { ok: '✔', failed: '✘' };
 const COLOR = { green: '\x1b[32m', red: '\x1b[31m', dim: '\x1b[2m', reset: '\x1b[0m' };

@@ -5,10 +5,10 @@
  */
 import { COMPONENTS, ComponentName, MonitoringConfig, publishedUrl } from '../../config/monitoring-config';
 import { SECRETS, terraformEnvName } from '../../config/secrets';
-import { SCRAPE_JOBS } from '../../prometheus/jobs';
-import { RULE_GROUPS, SEVERITIES, Severity } from '../../rules';
-import { buildAlertmanagerConfig } from '../../alerting';
-import { PROMETHEUS_DATASOURCE_UID, renderDashboards } from '../../dashboards';
+import { SCRAPE_JOBS } from '../../core/jobs';
+import { RULE_GROUPS, SEVERITIES, Severity } from '../../domain/rules';
+import { buildAlertmanagerConfig } from '../../domain/alerting';
+import { PROMETHEUS_DATASOURCE_UID, renderDashboards } from '../../domain/dashboards';
 import { BasicAuth } from './http';
 
 export interface Expectations {

@@ -4,7 +4,7 @@
  * here too. docs/MONITORING_GUIDE.md shows them (`npm run docs:guide`), the check tests run each
  * against the real Prometheus, and the e2e harness can import the same list.
  */
-import { Duration } from '../../config/duration';
+import { Duration } from '../../core/duration';
 import {
   EPHEMERAL_FILESYSTEM_TYPES,
   Expr,
@@ -29,7 +29,7 @@ import {
   select,
   sum,
   sumBy,
-} from '../../rules';
+} from '../../domain/rules';
 
 export const EXAMPLE_SECTIONS = ['API', 'Celery', 'Business', 'PostgreSQL', 'Redis', 'Host', 'Containers', 'The monitoring itself'] as const;
 export type ExampleSection = (typeof EXAMPLE_SECTIONS)[number];

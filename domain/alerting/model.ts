@@ -1,0 +1,68 @@
+/**
+ * The part of Alertmanager's configuration file this project writes, typed with Alertmanager's own
+ * field names (https://prometheus.io/docs/alerting/0.26/configuration/) so the object serialises
+ * to `alertmanager.yml` as it is. Only fields both 0.25 (Debian, tests) and 0.26 (the image)
+ * accept: no `bot_token_file`, `chat_id_file` or `message_thread_id`.
+ */
+import type { Duration } from '../../core/duration';
+import type { AlertLabel } from './alert-names';
+
+export interface AlertmanagerConfigFile {
+  route: Route;
+  inhibit_rules: InhibitRule[];
+  receivers: Receiver[];
+  templates: string[];
+}
+
+/** A matcher in Alertmanager's syntax: `severity="critical"`, `alertname=~"A|B"`. */
+export type Matcher = string & { readonly __matcher: unique symbol };
+
+export function equals(label: AlertLabel, value: string): Matcher {
+  return `${label}=${JSON.stringify(value)}` as Matcher;
+}
+
+/** Matches any of `values` (Alertmanager anchors the regex). */
+export function oneOf(label: AlertLabel, values: readonly string[]): Matcher {
+  if (values.length === 1) return equals(label, values[0]);
+  const alternatives = values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `${label}=~${JSON.stringify(alternatives.join('|'))}` as Matcher;
+}
+
+export interface Route {
+  receiver: string;
+  matchers?: Matcher[];
+  group_by?: AlertLabel[];
+  group_wait?: Duration;
+  group_interval?: Duration;
+  repeat_interval?: Duration;
+  routes?: Route[];
+}
+
+export interface InhibitRule {
+  source_matchers: Matcher[];
+  target_matchers: Matcher[];
+  equal: AlertLabel[];
+}
+
+export interface Receiver {
+  name: string;
+  telegram_configs?: TelegramConfig[];
+  webhook_configs?: WebhookConfig[];
+}
+
+export interface TelegramConfig {
+  /** Inline: 0.25 rejects `bot_token_file`. */
+  bot_token: string;
+  /** An integer in the file (see `render.ts` for how a Terraform expression gets there unquoted). */
+  chat_id: string;
+  api_url?: string;
+  parse_mode: 'HTML';
+  message: string;
+  send_resolved: boolean;
+  disable_notifications: boolean;
+}
+
+export interface WebhookConfig {
+  url: string;
+  send_resolved: boolean;
+}

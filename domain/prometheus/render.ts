@@ -1,0 +1,171 @@
+/**
+ * Renders `prometheus.yml` from typed inputs. The targets are an input, not a lookup: the stack
+ * passes container addresses on the application's network, the e2e harness passes loopback ports,
+ * and both get the same jobs, discovery and alerting wiring.
+ */
+import { stringify } from 'yaml';
+import { Duration } from '../../core/duration';
+import { ExtraScrapeJob, HostPort, MonitoringConfig, PrometheusSettings, applicationNetwork, containerName } from '../../config/monitoring-config';
+import { RenderedFile } from '../../core/rendered-file';
+import { MetricSource, allMetrics, seriesNames } from '../metrics/catalog';
+import { DISCOVERED_JOBS, JOB, SCRAPE_LABELS, ScrapeJobKey, ScrapeTargets } from '../../core/jobs';
+import { DockerSdConfig, PrometheusConfigFile, RelabelConfig, ScrapeConfig } from './model';
+
+export const PROMETHEUS_CONFIG_FILE = 'prometheus.yml';
+
+/** Discovery of labelled app containers through the Docker API, as seen from inside Prometheus. */
+export interface DockerDiscovery {
+  /** Docker daemon address Prometheus queries, e.g. `unix:///var/run/docker.sock`. */
+  host: string;
+  /** Only addresses on this network are scraped (a container on several networks has several). */
+  network: string;
+  refreshInterval: Duration;
+}
+
+export interface PrometheusConfigInput {
+  timing: Pick<PrometheusSettings, 'scrapeInterval' | 'evaluationInterval' | 'scrapeTimeout'>;
+  targets: ScrapeTargets;
+  extraJobs: ExtraScrapeJob[];
+  /** `host:port` of each Alertmanager. */
+  alertmanagers: HostPort[];
+  /** Rule files, relative to the directory of `prometheus.yml`. */
+  ruleFiles: string[];
+  /** Omit to scrape the static targets only (no Docker, e.g. on loopback). */
+  dockerDiscovery?: DockerDiscovery;
+  /**
+   * Store, from each exporter (`EXPORTER_JOBS`), only the series the catalog names: rules and
+   * dashboards read nothing else, and the exporters expose thousands more. Default true.
+   */
+  keepOnlyCatalogSeries?: boolean;
+}
+
+/**
+ * Third-party exporters, whose series are filtered down to the catalog's. The application's own
+ * jobs and Prometheus' and Alertmanager's self-metrics are kept whole (for debugging).
+ */
+export const EXPORTER_JOBS: Partial<Record<ScrapeJobKey, MetricSource>> = {
+  nodeExporter: 'node-exporter',
+  postgresExporter: 'postgres-exporter',
+  redisExporter: 'redis-exporter',
+  cadvisor: 'cadvisor',
+  celery: 'celery-exporter',
+};
+
+/** Path inside the Prometheus container where the host's Docker socket is mounted. */
+export const DOCKER_SOCKET_IN_CONTAINER = '/var/run/docker.sock';
+
+/** Targets of the deployed stack: every component by its container name on the app network. */
+export function stackScrapeTargets(config: MonitoringConfig): ScrapeTargets {
+  const at = (component: keyof MonitoringConfig['components']) => [`${containerName(config, component)}:${config.components[component].port}`];
+  return {
+    prometheus: [`localhost:${config.components.prometheus.port}`],
+    alertmanager: at('alertmanager'),
+    grafana: at('grafana'),
+    api: config.targets.api,
+    celery: config.targets.celeryExporter ? [config.targets.celeryExporter] : at('celeryExporter'),
+    postgresExporter: at('postgresExporter'),
+    redisExporter: at('redisExporter'),
+    nodeExporter: at('nodeExporter'),
+    cadvisor: at('cadvisor'),
+  };
+}
+
+/** The input for the deployed stack; callers replace `targets`/`alertmanagers`/`dockerDiscovery` to run elsewhere. */
+export function stackPrometheusInput(config: MonitoringConfig, ruleFiles: string[]): PrometheusConfigInput {
+  const discovery = config.dockerDiscovery;
+  return {
+    timing: config.prometheus,
+    targets: stackScrapeTargets(config),
+    extraJobs: config.prometheus.extraJobs,
+    alertmanagers: [`${containerName(config, 'alertmanager')}:${config.components.alertmanager.port}`],
+    ruleFiles,
+    dockerDiscovery: discovery.enabled
+      ? { host: `unix://${DOCKER_SOCKET_IN_CONTAINER}`, network: applicationNetwork(config), refreshInterval: discovery.refreshInterval }
+      : undefined,
+  };
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `__meta_docker_container_label_<name>` with the name sanitised as Prometheus does. */
+function dockerLabelMeta(label: string): string {
+  return `__meta_docker_container_label_${label.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/**
+ * Relabelling for a job that mixes static targets and discovered containers. Static targets carry
+ * no `__meta_docker_*` labels, so every rule leaves them untouched.
+ */
+function discoveryRelabelling(network: string): RelabelConfig[] {
+  return [
+    // A container on several networks is discovered once per network: keep the app network's address.
+    { source_labels: ['__meta_docker_network_name'], regex: `|${escapeRegex(network)}`, action: 'keep' },
+    {
+      source_labels: ['__meta_docker_network_ip', dockerLabelMeta(SCRAPE_LABELS.port)],
+      regex: '(.+);(\\d+)',
+      target_label: '__address__',
+      replacement: '$1:$2',
+    },
+    { source_labels: [dockerLabelMeta(SCRAPE_LABELS.path)], regex: '(.+)', target_label: '__metrics_path__' },
+    // Name the instance after the container (`stock-tracker-celery-worker-2`), not its changing IP.
+    { source_labels: ['__meta_docker_container_name'], regex: '/(.+)', target_label: 'instance' },
+  ];
+}
+
+/** Keeps only the series of the catalog metrics `source` (the job's exporter) exposes. */
+function catalogSeriesOnly(source: MetricSource): RelabelConfig[] {
+  const names = allMetrics()
+    .filter((metric) => metric.source === source)
+    .flatMap(seriesNames);
+  return [{ source_labels: ['__name__'], regex: names.map(escapeRegex).join('|'), action: 'keep' }];
+}
+
+function scrapeJob(name: string, targets: HostPort[], metricsPath?: string): ScrapeConfig {
+  return {
+    job_name: name,
+    ...(metricsPath && metricsPath !== '/metrics' ? { metrics_path: metricsPath } : {}),
+    static_configs: targets.length > 0 ? [{ targets }] : undefined,
+  };
+}
+
+function discoveredJob(key: ScrapeJobKey, targets: HostPort[], discovery: DockerDiscovery): ScrapeConfig {
+  const sd: DockerSdConfig = {
+    host: discovery.host,
+    refresh_interval: discovery.refreshInterval,
+    filters: [{ name: 'label', values: [`${SCRAPE_LABELS.job}=${JOB[key]}`] }],
+  };
+  return { ...scrapeJob(JOB[key], targets), docker_sd_configs: [sd], relabel_configs: discoveryRelabelling(discovery.network) };
+}
+
+/** The typed configuration; throws when two jobs share a name (Prometheus would refuse the file). */
+export function prometheusConfig(input: PrometheusConfigInput): PrometheusConfigFile {
+  const keepOnlyCatalogSeries = input.keepOnlyCatalogSeries ?? true;
+  const builtIn = (Object.keys(JOB) as ScrapeJobKey[]).map((key) => {
+    const job =
+      input.dockerDiscovery && DISCOVERED_JOBS.includes(key)
+        ? discoveredJob(key, input.targets[key], input.dockerDiscovery)
+        : scrapeJob(JOB[key], input.targets[key]);
+    const source = EXPORTER_JOBS[key];
+    return keepOnlyCatalogSeries && source ? { ...job, metric_relabel_configs: catalogSeriesOnly(source) } : job;
+  });
+  const jobs = [...builtIn, ...input.extraJobs.map((job) => scrapeJob(job.name, job.targets, job.metricsPath))];
+  const names = jobs.map((job) => job.job_name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate !== undefined) throw new Error(`scrape job name "${duplicate}" is used twice`);
+  return {
+    global: {
+      scrape_interval: input.timing.scrapeInterval,
+      scrape_timeout: input.timing.scrapeTimeout,
+      evaluation_interval: input.timing.evaluationInterval,
+    },
+    rule_files: input.ruleFiles,
+    alerting: { alertmanagers: [{ static_configs: [{ targets: input.alertmanagers }] }] },
+    scrape_configs: jobs,
+  };
+}
+
+export function renderPrometheusConfig(input: PrometheusConfigInput): RenderedFile {
+  return { path: PROMETHEUS_CONFIG_FILE, content: stringify(prometheusConfig(input), { lineWidth: 0, aliasDuplicateObjects: false }) };
+}

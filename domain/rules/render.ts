@@ -1,0 +1,101 @@
+/**
+ * Renders the rule groups to Prometheus rule files, one per group, after validating them: rule
+ * names unique, group names file-safe, every alert with a runbook link.
+ */
+import { Document } from 'yaml';
+import { Duration } from '../../core/duration';
+import { RenderedFile } from '../../core/rendered-file';
+import { AlertRule, RuleGroup, isAlert } from './model';
+import { Recording } from '../metrics/recordings';
+import { RULE_GROUPS } from './groups';
+
+/** Where runbook links point by default: the repository's docs/runbooks/ folder. */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/stock-tracker/stock-tracker-monitoring/blob/main/docs/runbooks';
+
+export interface RuleRenderOptions {
+  /**
+   * Multiplies every `for` and group interval. The e2e timing profile passes 1/60 so minutes
+   * become seconds; expression windows stay as they are. Default 1.
+   */
+  timeScale?: number;
+  /** Base of `runbook_url`: `<base>/<AlertName>.md`. Default `DEFAULT_RUNBOOK_BASE_URL`. */
+  runbookBaseUrl?: string;
+  /** Groups to render. Default `RULE_GROUPS`. */
+  groups?: readonly RuleGroup[];
+}
+
+const GROUP_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** The rule file of a group, relative to Prometheus' configuration directory. */
+export function ruleFilePath(group: RuleGroup): string {
+  return `rules/${group.name}.yml`;
+}
+
+export function runbookUrl(alertName: string, baseUrl = DEFAULT_RUNBOOK_BASE_URL): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${alertName}.md`;
+}
+
+/** Throws one error listing every problem: duplicate rule or group names, malformed group names. */
+export function validateGroups(groups: readonly RuleGroup[]): void {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  const groupNames = new Set<string>();
+  for (const group of groups) {
+    if (!GROUP_NAME.test(group.name)) problems.push(`group "${group.name}": name must be lowercase letters, digits and -`);
+    if (groupNames.has(group.name)) problems.push(`group "${group.name}" is declared twice`);
+    groupNames.add(group.name);
+    if (group.rules.length === 0) problems.push(`group "${group.name}" has no rules`);
+    for (const rule of group.rules) {
+      const previous = seen.get(rule.name);
+      if (previous !== undefined) problems.push(`rule "${rule.name}" is declared twice (groups "${previous}" and "${group.name}")`);
+      seen.set(rule.name, group.name);
+    }
+  }
+  if (problems.length > 0) throw new Error(`invalid rule groups:\n  - ${problems.join('\n  - ')}`);
+}
+
+function renderAlert(rule: AlertRule, options: Required<Omit<RuleRenderOptions, 'groups'>>): Record<string, unknown> {
+  const forDuration = rule.for.times(options.timeScale);
+  return {
+    alert: rule.name,
+    expr: rule.expr.text,
+    ...(forDuration.millis > 0 ? { for: forDuration.toString() } : {}),
+    labels: { severity: rule.severity },
+    annotations: {
+      summary: rule.summary.toString(),
+      description: rule.description.toString(),
+      ...rule.annotations,
+      runbook_url: runbookUrl(rule.name, options.runbookBaseUrl),
+    },
+  };
+}
+
+function renderRecording(rule: Recording): Record<string, unknown> {
+  return { record: rule.name, expr: rule.expr.text };
+}
+
+function scaled(interval: Duration | undefined, factor: number): { interval?: string } {
+  return interval ? { interval: interval.times(factor).toString() } : {};
+}
+
+/** One YAML file per group, paths `rules/<group>.yml`. */
+export function renderRuleGroups(options: RuleRenderOptions = {}): RenderedFile[] {
+  const groups = options.groups ?? RULE_GROUPS;
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale > 0 && timeScale <= 1)) throw new RangeError(`timeScale must be in (0, 1], got ${timeScale}`);
+  validateGroups(groups);
+  const settings = { timeScale, runbookBaseUrl: options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL };
+  return groups.map((group) => {
+    const document = new Document({
+      groups: [
+        {
+          name: group.name,
+          ...scaled(group.interval, timeScale),
+          rules: group.rules.map((rule) => (isAlert(rule) ? renderAlert(rule, settings) : renderRecording(rule))),
+        },
+      ],
+    });
+    document.commentBefore = ' Generated from rules/ (TypeScript); do not edit: change the typed rule and re-deploy.';
+    return { path: ruleFilePath(group), content: document.toString({ lineWidth: 0 }) };
+  });
+}

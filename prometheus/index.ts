@@ -1,5 +1,0 @@
-/** Public face of prometheus/: the scrape jobs and the rendered `prometheus.yml`. */
-export * from './jobs';
-export * from './model';
-export * from './render';
-export * from './exporters';

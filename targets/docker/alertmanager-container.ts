@@ -1,0 +1,41 @@
+import { Construct } from 'constructs';
+import { RenderedFile } from '../../core/rendered-file';
+import { ComponentContainerProps, componentBase } from './component';
+import { MonitoredContainer } from './monitored-container';
+
+export const ALERTMANAGER_CONFIG_DIR = '/etc/alertmanager';
+export const ALERTMANAGER_CONFIG_FILE = 'alertmanager.yml';
+
+export interface AlertmanagerContainerProps extends ComponentContainerProps {
+  /** `alertmanager.yml` and templates, paths relative to `/etc/alertmanager`. */
+  files: RenderedFile[];
+  /** URL people reach Alertmanager at, used in links of notifications. Default: Alertmanager's own guess. */
+  externalUrl?: string;
+}
+
+/** Alertmanager, a single instance (clustering off), with silences and notification log on a protected volume. */
+export class AlertmanagerContainer extends MonitoredContainer {
+  constructor(scope: Construct, id: string, props: AlertmanagerContainerProps) {
+    const base = componentBase('alertmanager', props);
+    if (!props.files.some((file) => file.path === ALERTMANAGER_CONFIG_FILE)) {
+      throw new Error(`AlertmanagerContainer: files must include ${ALERTMANAGER_CONFIG_FILE}`);
+    }
+    super(scope, id, {
+      ...base,
+      command: [
+        `--config.file=${ALERTMANAGER_CONFIG_DIR}/${ALERTMANAGER_CONFIG_FILE}`,
+        '--storage.path=/alertmanager',
+        `--web.listen-address=:${base.port}`,
+        // One instance: no gossip port, no peers to wait for before sending.
+        '--cluster.listen-address=',
+        ...(props.externalUrl ? [`--web.external-url=${props.externalUrl}`] : []),
+        // Routes stay at / whatever path the external URL has: the healthcheck and Prometheus rely on it.
+        '--web.route-prefix=/',
+      ],
+      files: props.files,
+      configDir: ALERTMANAGER_CONFIG_DIR,
+      dataVolume: { containerPath: '/alertmanager' },
+      healthcheck: { path: '/-/healthy' },
+    });
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * The building block every component container is made of: a pinned image, a restart policy, an
+ * HTTP healthcheck, a memory limit, rotated logs, the application's network, ports published on
+ * 127.0.0.1 unless told otherwise, configuration files uploaded into the container, and protected
+ * named volumes for data.
+ *
+ * A change of uploaded configuration replaces the container (the docker provider treats uploads,
+ * command and env as force-new); the `config-sha256` label makes that visible in `docker inspect`
+ * and in the plan. Data lives in named volumes that survive the replacement, and the volumes carry
+ * `prevent_destroy`, so no configuration change can delete them.
+ */
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
+import { Container, ContainerMounts } from '@cdktf/provider-docker/lib/container';
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Volume } from '@cdktf/provider-docker/lib/volume';
+import { Duration } from '../../core/duration';
+import { RenderedFile } from '../../core/rendered-file';
+
+export const LABEL_PREFIX = 'stock-tracker.monitoring';
+
+/**
+ * The HTTP client a healthcheck runs inside the container: the busybox `wget` of the Prometheus
+ * images, or the interpreter of a Python image that has neither wget nor curl (celery-exporter).
+ */
+export type HealthcheckClient = 'wget' | 'python';
+
+export interface HealthcheckProps {
+  /** HTTP path probed on the container's own port. */
+  path: string;
+  /** What probes it. Default `wget`. */
+  client?: HealthcheckClient;
+  /** Default 15 s. */
+  interval?: Duration;
+  /** Default 5 s. */
+  timeout?: Duration;
+  /** Failed probes before the container is unhealthy. Default 5. */
+  retries?: number;
+  /** Grace period after start in which failures do not count. Default 30 s. */
+  startPeriod?: Duration;
+}
+
+export interface HostMount {
+  hostPath: string;
+  containerPath: string;
+  /** Default true: components only read the host. */
+  readOnly?: boolean;
+  /** Mount propagation, e.g. `rslave` for the host's root file system. */
+  propagation?: 'rslave' | 'rprivate';
+}
+
+export interface DataVolume {
+  /** Path inside the container. */
+  containerPath: string;
+}
+
+export interface MonitoredContainerProps {
+  /** Container name; also its DNS name on the network. */
+  name: string;
+  /** Pinned image reference. */
+  image: string;
+  /** Port the process listens on inside the container, published on the same host port. */
+  port: number;
+  /** Host address the port is published on. Default `127.0.0.1` (most components have no auth). */
+  bindAddress?: string;
+  /** Name of the Docker network to join (the application's network). */
+  network: string;
+  /** Hard memory limit, MiB. */
+  memoryLimitMb: number;
+  healthcheck: HealthcheckProps;
+  command?: string[];
+  /** `NAME=value` entries; values may be Terraform expressions (secrets stay `${var...}`). */
+  env?: string[];
+  /** Files uploaded into `configDir` before the container starts. Default none. */
+  files?: RenderedFile[];
+  /** Directory `files` paths are relative to. Required when `files` is not empty. */
+  configDir?: string;
+  /** A protected named volume `<name>-data` mounted at this path. Default none. */
+  dataVolume?: DataVolume;
+  hostMounts?: HostMount[];
+  /** Extra groups of the container's user (numeric ids), e.g. the Docker socket's group. */
+  groupAdd?: string[];
+  privileged?: boolean;
+  /** Host devices passed in, e.g. `/dev/kmsg` for cAdvisor. */
+  devices?: string[];
+  /** Default `unless-stopped`: back after a crash or a reboot, unless an operator stopped it. */
+  restart?: 'no' | 'on-failure' | 'always' | 'unless-stopped';
+  /** Rotation of the json-file log. Default 10m x 3 files. */
+  logMaxSize?: string;
+  logMaxFiles?: number;
+  /**
+   * Let `terraform apply` wait until the container is healthy before the resources that depend
+   * on it are created. Default false.
+   */
+  waitUntilHealthy?: boolean;
+  /** Seconds `waitUntilHealthy` waits. Default 120. */
+  waitTimeoutSeconds?: number;
+  /** Extra container labels. */
+  labels?: Record<string, string>;
+}
+
+/** The healthcheck command: exits 0 when `url` answers 2xx within the timeout. */
+function healthcheckTest(client: HealthcheckClient, url: string, timeout: Duration): string[] {
+  if (client === 'wget') return ['CMD', 'wget', '-q', '--spider', url];
+  const seconds = Math.max(1, Math.floor(timeout.millis / 1000) - 1);
+  return ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen(${JSON.stringify(url)}, timeout=${seconds})`];
+}
+
+const HEALTHCHECK_DEFAULTS = {
+  interval: Duration.seconds(15),
+  timeout: Duration.seconds(5),
+  retries: 5,
+  startPeriod: Duration.seconds(30),
+};
+
+/** Digest of the uploaded files, so a changed file shows as a changed label in the plan. */
+export function configDigest(files: RenderedFile[]): string {
+  const hash = createHash('sha256');
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    hash.update(file.path).update('\0').update(file.content).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+export class MonitoredContainer extends Construct {
+  readonly container: Container;
+  readonly image: Image;
+  readonly dataVolume?: Volume;
+  /** `name:port` on the application's network. */
+  readonly address: string;
+
+  constructor(scope: Construct, id: string, props: MonitoredContainerProps) {
+    super(scope, id);
+    const files = props.files ?? [];
+    if (files.length > 0 && !props.configDir) throw new Error(`${props.name}: files given without configDir`);
+    this.address = `${props.name}:${props.port}`;
+
+    // keep_locally: destroying the stack must not delete images other containers may use.
+    this.image = new Image(this, 'image', { name: props.image, keepLocally: true });
+
+    if (props.dataVolume) {
+      this.dataVolume = new Volume(this, 'data', {
+        name: `${props.name}-data`,
+        labels: [{ label: `${LABEL_PREFIX}.component`, value: props.name }],
+        lifecycle: { preventDestroy: true },
+      });
+    }
+
+    const health = { ...HEALTHCHECK_DEFAULTS, ...props.healthcheck };
+    const bindMounts: ContainerMounts[] = (props.hostMounts ?? []).map((mount) => ({
+      type: 'bind',
+      source: mount.hostPath,
+      target: mount.containerPath,
+      readOnly: mount.readOnly ?? true,
+      bindOptions: mount.propagation ? { propagation: mount.propagation } : undefined,
+    }));
+    const labels = {
+      [`${LABEL_PREFIX}.component`]: props.name,
+      ...(files.length > 0 ? { [`${LABEL_PREFIX}.config-sha256`]: this.resolvedDigest(files) } : {}),
+      ...props.labels,
+    };
+
+    this.container = new Container(this, 'container', {
+      name: props.name,
+      image: this.image.imageId,
+      restart: props.restart ?? 'unless-stopped',
+      command: props.command,
+      env: props.env,
+      memory: props.memoryLimitMb,
+      // Equal to memory: no swap on top of the limit, so a leak ends in an OOM restart, not a slow host.
+      memorySwap: props.memoryLimitMb,
+      logDriver: 'json-file',
+      logOpts: { 'max-size': props.logMaxSize ?? '10m', 'max-file': String(props.logMaxFiles ?? 3) },
+      networksAdvanced: [{ name: props.network }],
+      ports: [{ internal: props.port, external: props.port, ip: props.bindAddress ?? '127.0.0.1' }],
+      healthcheck: {
+        test: healthcheckTest(health.client ?? 'wget', `http://127.0.0.1:${props.port}${health.path}`, health.timeout),
+        interval: health.interval.toString(),
+        timeout: health.timeout.toString(),
+        retries: health.retries,
+        startPeriod: health.startPeriod.toString(),
+      },
+      upload: files.length > 0 ? files.map((file) => ({ file: `${props.configDir}/${file.path}`, content: file.content })) : undefined,
+      volumes: this.dataVolume ? [{ volumeName: this.dataVolume.name, containerPath: props.dataVolume!.containerPath }] : undefined,
+      mounts: bindMounts.length > 0 ? bindMounts : undefined,
+      groupAdd: props.groupAdd,
+      privileged: props.privileged,
+      devices: props.devices?.map((path) => ({ hostPath: path, containerPath: path, permissions: 'r' })),
+      labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
+      wait: props.waitUntilHealthy,
+      waitTimeout: props.waitUntilHealthy ? (props.waitTimeoutSeconds ?? 120) : undefined,
+    });
+  }
+
+  /**
+   * The digest of the files as Terraform will see them: secrets and references are tokens until
+   * synthesis, and a token's placeholder text is not stable, so hash only once they are resolved.
+   */
+  private resolvedDigest(files: RenderedFile[]): string {
+    return Lazy.stringValue({
+      produce: (context) => configDigest(files.map((file) => ({ path: file.path, content: String(context.resolve(file.content)) }))),
+    });
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The whole monitoring system as one Terraform stack: config -> rendered files -> containers on
+ * the application's Docker network -> Grafana provisioned through its provider.
+ */
+import { Construct } from 'constructs';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { DataDockerNetwork } from '@cdktf/provider-docker/lib/data-docker-network';
+import { MonitoringConfig, applicationNetwork, containerName, publishedUrl } from '../../config/monitoring-config';
+import { RenderedFile } from '../../core/rendered-file';
+import { renderRuleFiles } from '../../domain/rules';
+import { AlertmanagerSecrets, renderAlertmanagerFiles } from '../../domain/alerting';
+import { RenderedDashboard, renderDashboards } from '../../domain/dashboards';
+import { celeryBrokerUrl, postgresDataSourceName, redisAddress, renderPrometheusConfig, stackPrometheusInput } from '../../domain/prometheus';
+import { METRICS } from '../../domain/rules';
+import { PrometheusContainer } from './prometheus-container';
+import { AlertmanagerContainer } from './alertmanager-container';
+import { GrafanaContainer } from './grafana-container';
+import { CadvisorContainer, CeleryExporterContainer, NodeExporterContainer, PostgresExporterContainer, RedisExporterContainer } from './exporter-containers';
+import { GrafanaProvisioning, GRAFANA_PROVIDER_VERSION } from './grafana-provisioning';
+import { SecretVariables } from '../shared/secret-variables';
+import { configureStateBackend } from '../shared/state-backend';
+
+export interface MonitoringStackProps {
+  config: MonitoringConfig;
+  /** Rule files, paths relative to Prometheus' config directory (`rules/api.yml`). Default: the project's rules, linking runbooks under `config.alerting.runbookBaseUrl`. */
+  ruleFiles?: RenderedFile[];
+  /** Alertmanager's files for the given secret expressions. Default `renderAlertmanagerFiles`. */
+  alertmanagerFiles?: (config: MonitoringConfig, secrets: AlertmanagerSecrets) => RenderedFile[];
+  /** Default `renderDashboards(config)`. */
+  dashboards?: RenderedDashboard[];
+}
+
+export class MonitoringStack extends TerraformStack {
+  readonly secrets: SecretVariables;
+  readonly prometheus: PrometheusContainer;
+  readonly alertmanager: AlertmanagerContainer;
+  readonly grafana: GrafanaContainer;
+  readonly grafanaProvisioning: GrafanaProvisioning;
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id);
+    const { config } = props;
+
+    configureStateBackend(this, id, config.backend);
+    new DockerProvider(this, 'docker', { host: config.dockerHost });
+    // The generated Grafana bindings carry no version: pin the release they were generated from.
+    this.addOverride('terraform.required_providers.grafana.version', GRAFANA_PROVIDER_VERSION);
+    this.secrets = new SecretVariables(this, 'secrets', { separateChats: config.telegramSeparateChats, redis: config.targets.redisRequiresPassword });
+
+    // Data source, not resource: the application's network exists already and must not be managed here.
+    const network = new DataDockerNetwork(this, 'app-network', { name: applicationNetwork(config) }).name;
+    const common = (component: keyof MonitoringConfig['components']) => ({
+      name: containerName(config, component),
+      network,
+      settings: config.components[component],
+      bindAddress: config.bindAddress,
+    });
+
+    const ruleFiles = props.ruleFiles ?? renderRuleFiles({ runbookBaseUrl: config.alerting.runbookBaseUrl });
+    const prometheusYml = renderPrometheusConfig(stackPrometheusInput(config, ruleFiles.map((file) => file.path)));
+    const discovery = config.dockerDiscovery;
+    this.prometheus = new PrometheusContainer(this, 'prometheus', {
+      ...common('prometheus'),
+      files: [prometheusYml, ...ruleFiles],
+      retention: config.prometheus.retention,
+      dockerSocket: discovery.enabled ? { hostPath: discovery.socketPath, groupId: discovery.socketGroupId } : undefined,
+    });
+
+    const renderAlertmanager = props.alertmanagerFiles ?? renderAlertmanagerFiles;
+    this.alertmanager = new AlertmanagerContainer(this, 'alertmanager', {
+      ...common('alertmanager'),
+      files: renderAlertmanager(config, this.secrets.alertmanagerSecrets()),
+      externalUrl: config.alerting.externalUrl,
+    });
+
+    this.grafana = new GrafanaContainer(this, 'grafana', {
+      ...common('grafana'),
+      bindAddress: config.grafana.bindAddress,
+      adminUser: config.grafana.adminUser,
+      adminPassword: this.secrets.grafanaPassword.stringValue,
+    });
+
+    new PostgresExporterContainer(this, 'postgres-exporter', {
+      ...common('postgresExporter'),
+      dataSourceName: postgresDataSourceName(config.targets.postgres, this.secrets.postgresPasswordForUrl()),
+    });
+    new RedisExporterContainer(this, 'redis-exporter', { ...common('redisExporter'), redisAddress: redisAddress(config.targets.redis), redisPassword: this.secrets.redisPassword?.stringValue });
+    if (config.targets.celeryExporter === undefined) {
+      new CeleryExporterContainer(this, 'celery-exporter', {
+        ...common('celeryExporter'),
+        brokerUrl: celeryBrokerUrl(config.targets, this.secrets.redisPassword && Fn.urlencode(this.secrets.redisPassword.stringValue)),
+        queues: config.targets.celeryQueues,
+        runtimeBuckets: METRICS.celery.taskRuntime.buckets ?? [],
+      });
+    }
+    new NodeExporterContainer(this, 'node-exporter', common('nodeExporter'));
+    new CadvisorContainer(this, 'cadvisor', common('cadvisor'));
+
+    this.grafanaProvisioning = new GrafanaProvisioning(this, 'grafana-provisioning', {
+      url: publishedUrl(config, 'grafana'),
+      adminUser: config.grafana.adminUser,
+      adminPassword: this.secrets.grafanaPassword.stringValue,
+      grafana: this.grafana.container,
+      prometheusUrl: `http://${this.prometheus.address}`,
+      scrapeInterval: config.prometheus.scrapeInterval,
+      folderTitle: config.grafana.folderTitle,
+      dashboards: props.dashboards ?? renderDashboards(config),
+    });
+
+    const outputs = {
+      grafana_url: publishedUrl(config, 'grafana'),
+      prometheus_url: publishedUrl(config, 'prometheus'),
+      alertmanager_url: publishedUrl(config, 'alertmanager'),
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, { value }).overrideLogicalId(name);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The Prometheus Operator's custom resources this target creates, typed with the operator's own
+ * field names (https://prometheus-operator.dev/docs/api-reference/api/) so each object is the
+ * manifest as it is. Plain data, no cdktf: `custom-resources.ts` hands them to Terraform.
+ */
+import { parse } from 'yaml';
+import { RenderedFile } from '../../core/rendered-file';
+import { KubernetesScrapeTarget, KubernetesScrapedJob } from '../../config/kubernetes-settings';
+import { JOB } from '../../core/jobs';
+
+export const MONITORING_API_VERSION = 'monitoring.coreos.com/v1';
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A rule group as Prometheus' rule files write it (rules/ renders them). */
+export interface RuleGroupSpec {
+  name: string;
+  interval?: string;
+  rules: Record<string, unknown>[];
+}
+
+export interface PrometheusRule {
+  apiVersion: typeof MONITORING_API_VERSION;
+  kind: 'PrometheusRule';
+  metadata: ObjectMeta;
+  spec: { groups: RuleGroupSpec[] };
+}
+
+export interface RelabelConfig {
+  action: 'replace';
+  targetLabel: string;
+  replacement: string;
+}
+
+/** One of a ServiceMonitor's `endpoints`. */
+export interface MetricsEndpoint {
+  port: string;
+  path: string;
+  relabelings: RelabelConfig[];
+}
+
+interface MonitorSpec {
+  namespaceSelector: { matchNames: string[] };
+  selector: { matchLabels: Record<string, string> };
+}
+
+export interface ServiceMonitor {
+  apiVersion: typeof MONITORING_API_VERSION;
+  kind: 'ServiceMonitor';
+  metadata: ObjectMeta;
+  spec: MonitorSpec & { endpoints: MetricsEndpoint[] };
+}
+
+export type OperatorResource = PrometheusRule | ServiceMonitor;
+
+/**
+ * One PrometheusRule per rule file, holding exactly the groups of that file: the text the Docker
+ * target uploads is parsed back, so both targets evaluate the same rules.
+ */
+export function prometheusRules(ruleFiles: RenderedFile[], metadata: (name: string) => ObjectMeta): PrometheusRule[] {
+  return ruleFiles.map((file) => {
+    const { groups } = parse(file.content) as { groups: RuleGroupSpec[] };
+    const name = file.path.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+    return { apiVersion: MONITORING_API_VERSION, kind: 'PrometheusRule', metadata: metadata(name), spec: { groups } };
+  });
+}
+
+/**
+ * How Prometheus scrapes one application job: a ServiceMonitor of the API's or an exporter's
+ * Service (Celery through the celery-exporter's: the workers serve no metrics). The `job` label is
+ * set to the job's name from prometheus/, whatever the Service is called, so the rules that select
+ * by job hold on Kubernetes.
+ */
+export function applicationMonitor(job: KubernetesScrapedJob, target: KubernetesScrapeTarget, appNamespace: string, metadata: ObjectMeta): ServiceMonitor {
+  const endpoint: MetricsEndpoint = {
+    port: target.port,
+    path: target.path,
+    relabelings: [{ action: 'replace', targetLabel: 'job', replacement: JOB[job] }],
+  };
+  const spec: MonitorSpec = { namespaceSelector: { matchNames: [appNamespace] }, selector: { matchLabels: { ...target.selector } } };
+  return { apiVersion: MONITORING_API_VERSION, kind: 'ServiceMonitor', metadata, spec: { ...spec, endpoints: [endpoint] } };
+}
