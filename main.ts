@@ -7,7 +7,8 @@ import { App, AppConfig, CONTEXT_ENV } from 'cdktf';
 import { ConfigError } from './config/errors';
 import { loadMonitoringConfig } from './config/load';
 import { MonitoringConfig } from './config/monitoring-config';
-import { MonitoringStack, MonitoringStackProps } from './targets/docker/monitoring-stack';
+import { MonitoringStack } from './targets/docker/monitoring-stack';
+import { MonitoringStackProps } from './targets/shared/stack-props';
 import { KubernetesMonitoringStack } from './targets/kubernetes';
 import { findApplicationNetwork } from './targets/docker/application-network';
 

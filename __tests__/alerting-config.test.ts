@@ -38,7 +38,7 @@ const DUMMY_VALUES: Record<string, string> = {
 };
 
 function render(config: MonitoringConfig = parseMonitoringConfig(), options = {}): { yaml: string; template: string; parsed: AlertmanagerConfigFile } {
-  const files = renderAlertmanagerFiles(config, TERRAFORM_SECRETS, options);
+  const files = renderAlertmanagerFiles(config.alerting, TERRAFORM_SECRETS, options);
   const file = (path: string) => files.find((f) => f.path === path)?.content ?? '';
   const yaml = file(ALERTMANAGER_CONFIG_FILE);
   return { yaml, template: file(TELEGRAM_TEMPLATE_FILE), parsed: parse(substitute(yaml)) as AlertmanagerConfigFile };
@@ -53,7 +53,7 @@ const withHeartbeat = () => parseMonitoringConfig({ alerting: { watchdogHeartbea
 
 describe('rendered Alertmanager configuration', () => {
   test('two files: alertmanager.yml and templates/telegram.tmpl, templates read from the config dir', () => {
-    const files = renderAlertmanagerFiles(parseMonitoringConfig(), TERRAFORM_SECRETS);
+    const files = renderAlertmanagerFiles(parseMonitoringConfig().alerting, TERRAFORM_SECRETS);
     expect(files.map((f) => f.path)).toEqual(['alertmanager.yml', 'templates/telegram.tmpl']);
     expect(render().parsed.templates).toEqual(['/etc/alertmanager/templates/*.tmpl']);
     expect(render(undefined, { configDir: '/tmp/am-test' }).parsed.templates).toEqual(['/tmp/am-test/templates/*.tmpl']);
@@ -107,7 +107,7 @@ describe('rendered Alertmanager configuration', () => {
     });
     const overridden = parseMonitoringConfig({ alerting: { timings: { critical: { groupWait: '5s', repeatInterval: '30m' } } } });
     expect(timingsOf(render(overridden).parsed)['telegram-critical']).toEqual(['5s', '1m', '30m']);
-    expect(timingsOf(render(undefined, { timingScale: 1 / 60 }).parsed)['telegram-critical']).toEqual(['167ms', '1s', '1m']);
+    expect(timingsOf(render(undefined, { timeScale: 1 / 60 }).parsed)['telegram-critical']).toEqual(['167ms', '1s', '1m']);
     // Alerts without a known severity reach the fallback receiver with its timings.
     expect(render().parsed.route).toMatchObject({ receiver: telegramReceiver(FALLBACK_SEVERITY), group_by: ['alertname', 'instance'] });
   });
@@ -121,7 +121,7 @@ describe('rendered Alertmanager configuration', () => {
   test('a secret that is neither a value nor a Terraform expression is refused, naming the field but not the value', () => {
     const leaked = 'my-chat-9';
     const bad = { ...TERRAFORM_SECRETS, telegramChatIds: { ...TERRAFORM_SECRETS.telegramChatIds, info: leaked } };
-    const attempt = () => renderAlertmanagerFiles(parseMonitoringConfig(), bad);
+    const attempt = () => renderAlertmanagerFiles(parseMonitoringConfig().alerting, bad);
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/secrets\.telegramChatIds\.info: "<secret of 9 characters>" is not an integer chat id/);
     expect(attempt).not.toThrow(new RegExp(leaked));

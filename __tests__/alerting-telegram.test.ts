@@ -68,7 +68,7 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
     telegram = await FakeTelegram.start();
     const dir = processes.tempDir('stm-alertmanager-');
     const config = parseMonitoringConfig({ alerting: { externalUrl: EXTERNAL_URL, watchdogHeartbeatUrl: `${telegram.url}/heartbeat` } });
-    for (const file of renderAlertmanagerFiles(config, SECRETS, { configDir: dir, timingScale: TIMING_SCALE, telegramApiUrl: telegram.url })) {
+    for (const file of renderAlertmanagerFiles(config.alerting, SECRETS, { configDir: dir, timeScale: TIMING_SCALE, telegramApiUrl: telegram.url })) {
       mkdirSync(dirname(join(dir, file.path)), { recursive: true });
       writeFileSync(join(dir, file.path), file.content);
     }

@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { JOB, METRICS, Metric, MetricSource, TARGET_LABELS, allMetrics, seriesNames } from '../domain/metrics/catalog';
-import { ALERTS } from '../domain/rules/groups';
+import { JOB } from '../core/jobs';
+import { METRICS, Metric, TARGET_LABELS, allMetrics, seriesNames } from '../domain/metrics';
+import { MetricSource } from '../core/components';
 import { scrapedMetrics } from '../domain/rules/blind-spots';
-import { DEFAULT_CONFIG } from '../config/monitoring-config';
 import { panelQueries, panelReadings } from '../domain/dashboards';
-import { renderRuleFiles } from '../domain/rules';
+import { ALERTS, RULE_GROUPS, renderRuleFiles } from '../domain/rules';
 import { METRICS_DOC_PATH, renderMetricsDoc } from '../tools/metrics-doc';
 import { allRecordings } from '../domain/metrics/recordings';
 import { SCRAPE_JOBS } from '../core/jobs';
@@ -60,7 +60,7 @@ interface RenderedRule {
   expr: string;
 }
 
-const renderedRules: RenderedRule[] = renderRuleFiles().flatMap((file) => (parse(file.content) as { groups: { rules: RenderedRule[] }[] }).groups.flatMap((group) => group.rules));
+const renderedRules: RenderedRule[] = renderRuleFiles(RULE_GROUPS).flatMap((file) => (parse(file.content) as { groups: { rules: RenderedRule[] }[] }).groups.flatMap((group) => group.rules));
 
 describe('metric names in rules', () => {
   const known = new Set([...allMetrics().flatMap(seriesNames), ...allRecordings().map((recording) => recording.name)]);
@@ -172,7 +172,7 @@ describe('catalog conventions', () => {
   test('names are unique, but for the one the service and the celery-exporter both define, which every rule and panel tells apart by job', () => {
     const names = metrics.flatMap(seriesNames);
     expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([METRICS.celery.queueLength.name]);
-    const readers = [...Object.values(ALERTS), ...allRecordings()].map((rule) => rule.expr.text).concat(panelQueries(DEFAULT_CONFIG).map((q) => q.expr));
+    const readers = [...Object.values(ALERTS), ...allRecordings()].map((rule) => rule.expr.text).concat(panelQueries().map((q) => q.expr));
     const unscoped = readers.filter((expr) => new RegExp(`\\b${METRICS.celery.queueLength.name}\\b(?!\\{[^}]*job=)`).test(expr));
     expect(unscoped).toEqual([]);
   });

@@ -15,8 +15,8 @@ import { MonitoringConfig, RawMonitoringConfig, parseMonitoringConfig } from '..
 import { JOB } from '../core/jobs';
 import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
 import { describeWithBinaries, freePort, waitFor } from '../testing/processes';
-import { CheckResult, CheckTargets, HttpClient, TEST_ALERT_NAME, allPassed, buildChecks, runChecks, targetsFromConfig } from '../tools/check';
-import { PrometheusApi } from '../tools/check/prometheus';
+import { CheckResult, CheckTargets, TEST_ALERT_NAME, allPassed, buildChecks, runChecks, targetsFromConfig } from '../tools/check';
+import { PrometheusApi } from '../clients/prometheus';
 import { main } from '../tools/check/main';
 import { PROMQL_EXAMPLES } from '../tools/guide/promql-examples';
 
@@ -163,7 +163,7 @@ describeWithBinaries('npm run check against the real Prometheus and Alertmanager
   });
 
   test('every PromQL example of the guide runs on the real Prometheus; those not filtering return series', async () => {
-    const api = new PrometheusApi(new HttpClient(5_000), targets.urls.prometheus);
+    const api = new PrometheusApi(targets.urls.prometheus);
     const evaluate = () => Promise.all(PROMQL_EXAMPLES.map(async (example) => ({ example, result: await api.query(example.expr.text).catch((error: Error) => error) })));
     const outcomes = await evaluate();
     expect(outcomes.filter(({ result }) => result instanceof Error).map(({ example, result }) => `${example.question}: ${result}`)).toEqual([]);

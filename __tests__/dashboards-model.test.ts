@@ -8,7 +8,7 @@
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
 import { ALL_VALUES, DASHBOARD_UIDS, PROMETHEUS_DATASOURCE_UID, panelQueries, renderDashboards } from '../domain/dashboards';
 import { PANEL_UNITS, UP, gaugePanel, query } from '../domain/dashboards/panels';
-import { allMetrics, seriesNames } from '../domain/metrics/catalog';
+import { allMetrics, seriesNames } from '../domain/metrics';
 import { select } from '../domain/metrics/promql';
 import { RECORDINGS, allRecordings } from '../domain/metrics/recordings';
 import { THRESHOLDS } from '../domain/metrics/thresholds';
@@ -47,7 +47,7 @@ interface Model {
   templating: { list?: { name: string; query: string; allValue?: string; datasource?: { uid?: string } }[] };
 }
 
-const rendered = renderDashboards(DEFAULT_CONFIG);
+const rendered = renderDashboards({ alertmanager: DEFAULT_CONFIG.alerting.externalUrl });
 const models: Model[] = rendered.map((dashboard) => JSON.parse(dashboard.json));
 const UIDS = models.map((model) => model.uid);
 const modelOf = (uid: string) => models.find((model) => model.uid === uid)!;
@@ -74,7 +74,7 @@ describe('the three dashboards', () => {
   });
 
   test('render the same JSON every time (ids and layout do not drift)', () => {
-    expect(renderDashboards(DEFAULT_CONFIG)).toEqual(rendered);
+    expect(renderDashboards({ alertmanager: DEFAULT_CONFIG.alerting.externalUrl })).toEqual(rendered);
   });
 
   test.each(UIDS)('%s matches its snapshot', (uid) => {
@@ -362,7 +362,7 @@ describe('every dashboard query reads only catalog metrics, recordings and their
 });
 
 describe('panel queries for the e2e harness', () => {
-  const queries = panelQueries(DEFAULT_CONFIG);
+  const queries = panelQueries();
 
   test('list every target of every panel, in order, with the variables on "All"', () => {
     expect(queries.map(({ dashboardUid, panelTitle, refId, expr }) => ({ dashboardUid, panelTitle, refId, expr }))).toEqual(

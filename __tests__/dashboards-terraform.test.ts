@@ -8,7 +8,7 @@ import { PROMETHEUS_DATASOURCE_UID, renderDashboards } from '../domain/dashboard
 import { TerraformJson, resourcesOf, onAppNetwork, synthStack } from '../testing/synth';
 
 describe('dashboards in the synthesized Terraform', () => {
-  const rendered = renderDashboards(DEFAULT_CONFIG);
+  const rendered = renderDashboards({ alertmanager: DEFAULT_CONFIG.alerting.externalUrl });
   let json: TerraformJson;
   beforeAll(() => {
     json = synthStack(onAppNetwork(DEFAULT_CONFIG)).json;

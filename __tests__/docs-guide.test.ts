@@ -4,8 +4,9 @@
  * issue asks for. (The examples are run against the real Prometheus in check-loopback.test.ts.)
  */
 import { readFileSync } from 'node:fs';
-import { COMPONENTS, DEFAULT_CONFIG } from '../config/monitoring-config';
-import { allMetrics, allRecordings } from '../domain/rules';
+import { COMPONENTS } from '../core/components';
+import { DEFAULT_CONFIG } from '../config/monitoring-config';
+import { allMetrics, allRecordings } from '../domain/metrics';
 import { COMPONENT_LABELS, HEALTH_ENDPOINTS } from '../tools/check';
 import { EXAMPLE_SECTIONS, PROMQL_EXAMPLES } from '../tools/guide/promql-examples';
 import { GUIDE_PATH, renderGuide } from '../tools/guide/render-guide';

@@ -65,7 +65,7 @@ describe('synth with MONITORING_TARGET=kubernetes', () => {
   });
 
   test('every PrometheusRule holds exactly the groups of one Docker rule file; together, every group once', () => {
-    const dockerFiles = renderRuleFiles();
+    const dockerFiles = renderRuleFiles(RULE_GROUPS);
     const rules = manifestsOf<PrometheusRule>(json, 'PrometheusRule');
     expect(rules).toHaveLength(dockerFiles.length);
     for (const file of dockerFiles) {
@@ -82,14 +82,14 @@ describe('synth with MONITORING_TARGET=kubernetes', () => {
     const scrapedJobs = monitors.flatMap((m) => m.spec.endpoints.flatMap((e) => e.relabelings))
       .filter((r) => r.targetLabel === 'job')
       .map((r) => r.replacement);
-    const named = new Set(renderRuleFiles().flatMap((file) => [...file.content.matchAll(/\bjob="([^"]+)"/g)].map((m) => m[1])));
+    const named = new Set(renderRuleFiles(RULE_GROUPS).flatMap((file) => [...file.content.matchAll(/\bjob="([^"]+)"/g)].map((m) => m[1])));
     expect(named.size).toBeGreaterThan(0);
     for (const job of named) expect(scrapedJobs).toContain(job);
     expect(scrapedJobs).toEqual(expect.arrayContaining([JOB.api, JOB.celery]));
   });
 
   test('one sidecar ConfigMap per rendered dashboard, with its JSON', () => {
-    const dashboards = renderDashboards(config);
+    const dashboards = renderDashboards({ alertmanager: config.alerting.externalUrl });
     const configMaps = resourcesOf(json, 'kubernetes_config_map_v1').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
     expect(configMaps.flatMap((c) => Object.values(c.data)).sort()).toEqual(dashboards.map((d) => d.json).sort());
   });

@@ -4,24 +4,21 @@
  * Secrets and ConfigMaps those values name, the operator resources Prometheus selects, and secrets
  * only as sensitive variables. One synth; the real rules are checked in kubernetes-rules.test.ts.
  */
+import { renderRuleFiles } from '../domain/rules';
 import { parse } from 'yaml';
 import { MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
-import { RenderedFile } from '../core/rendered-file';
 import { SECRETS, severityChatIdSecret } from '../config/secrets';
 import { DEFAULT_KUBERNETES_SETTINGS, KUBERNETES_SCRAPED_JOBS, KUBE_PROMETHEUS_STACK_REPOSITORY } from '../config/kubernetes-settings';
 import { PROMETHEUS_DATASOURCE_UID } from '../domain/dashboards';
 import { JOB } from '../core/jobs';
-import { MonitoringStackProps } from '../targets/docker';
 import { DASHBOARD_SIDECAR, DUPLICATED_DEFAULT_RULE_GROUPS, GRAFANA_ADMIN_KEYS, KubePrometheusStackValues, OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor } from '../targets/kubernetes';
-import { TerraformJson, resourcesOf, synthStack } from '../testing/synth';
+import { SAMPLE_RULE_GROUPS, TerraformJson, resourcesOf, synthStack } from '../testing/synth';
+import { MonitoringStackProps } from '../targets/shared/stack-props';
 import { chartValuesOf, helmReleaseOf, kubernetesObjects, manifestsOf } from './kubernetes-objects';
 
-const SAMPLE_RULES: RenderedFile[] = [
-  { path: 'rules/api.yml', content: 'groups:\n  - name: api\n    rules:\n      - alert: ApiDown\n        expr: up{job="api"} == 0\n        for: 1m\n' },
-];
 const SAMPLE_TEMPLATE = '{{ define "telegram.message" }}x{{ end }}\n';
 const SAMPLE: Omit<MonitoringStackProps, 'config'> = {
-  ruleFiles: SAMPLE_RULES,
+  ruleGroups: SAMPLE_RULE_GROUPS,
   alertmanagerFiles: (_config, secrets) => [
     { path: 'alertmanager.yml', content: `templates: [/etc/alertmanager/templates/*.tmpl]\ntoken: ${secrets.telegramBotToken}\nchats: ${JSON.stringify(secrets.telegramChatIds)}\n` },
     { path: 'templates/telegram.tmpl', content: SAMPLE_TEMPLATE },
@@ -152,10 +149,10 @@ describe('the Kubernetes stack with sample rules, Alertmanager files and a dashb
     expect(dashboards[0].data).toEqual({ 'stock-tracker-overview.json': SAMPLE.dashboards![0].json });
   });
 
-  test('each rule file becomes a PrometheusRule with exactly its groups', () => {
+  test('each rule group becomes a PrometheusRule holding it as the Docker target\'s rule file does', () => {
     const [rule] = manifestsOf<PrometheusRule>(json, 'PrometheusRule');
     expect(rule.metadata.name).toBe('stock-tracker-rules-api');
-    expect(rule.spec).toEqual(parse(SAMPLE_RULES[0].content));
+    expect(rule.spec).toEqual(parse(renderRuleFiles(SAMPLE_RULE_GROUPS, { runbookBaseUrl: config.alerting.runbookBaseUrl })[0].content));
   });
 
   test('the API and the exporters (the celery-exporter for Celery) by ServiceMonitor, in the app namespace, under the job names of prometheus/', () => {

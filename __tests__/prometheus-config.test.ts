@@ -10,7 +10,9 @@ import { parse } from 'yaml';
 import { Duration } from '../core/duration';
 import { DEFAULT_CONFIG, MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { RenderedFile } from '../core/rendered-file';
-import { MetricSource, allMetrics, renderRuleFiles, seriesNames } from '../domain/rules';
+import { MetricSource } from '../core/components';
+import { allMetrics, seriesNames } from '../domain/metrics';
+import { RULE_GROUPS, renderRuleFiles } from '../domain/rules';
 import {
   EXPORTER_JOBS,
   JOB,
@@ -180,7 +182,7 @@ describeWithBinaries('promtool check config (real binary)', ['promtool'], () => 
   }
 
   test('accepts the stack config and the loopback config, with their rule files', () => {
-    const ruleFiles = [...SAMPLE_RULES, ...renderRuleFiles()];
+    const ruleFiles = [...SAMPLE_RULES, ...renderRuleFiles(RULE_GROUPS)];
     const paths = ruleFiles.map((f) => f.path);
     const stack = writeConfigDir([renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), paths)), ...ruleFiles]);
     const loopback = writeConfigDir([renderPrometheusConfig(loopbackInput(DEFAULT_CONFIG, paths)), ...ruleFiles]);

@@ -7,14 +7,14 @@ import { containerName, parseMonitoringConfig } from '../config/monitoring-confi
 import { REDIS_PASSWORD_SECRET } from '../config/secrets';
 import { redisAddress } from '../domain/prometheus';
 import { ProcessGroup, describeWithBinaries, freePort, waitFor, waitForHttpOk } from '../testing/processes';
-import { containerNamed, onAppNetwork, synthStack } from '../testing/synth';
+import { SAMPLE_RULE_GROUPS, containerNamed, onAppNetwork, synthStack } from '../testing/synth';
 
 const PASSWORD = 'loopback-redis-password';
 
 /** The redis-exporter container's environment as synthesized, as `NAME=value` pairs. */
 function synthesizedExporterEnv(): Record<string, string> {
   const config = onAppNetwork(parseMonitoringConfig({ targets: { redisRequiresPassword: true } }));
-  const { json } = synthStack(config, { ruleFiles: [], dashboards: [] });
+  const { json } = synthStack(config, { ruleGroups: SAMPLE_RULE_GROUPS, dashboards: [] });
   const env: string[] = containerNamed(json, containerName(config, 'redisExporter')).env;
   return Object.fromEntries(env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 }

@@ -5,9 +5,9 @@
  * missing alert a compile error; __tests__/rules-promtool.test.ts runs them all in one promtool call.
  */
 import { Duration } from '../core/duration';
-import { ALERTS, AlertName } from '../domain/rules/groups';
+import { ALERTS, AlertName } from '../domain/rules';
 import { SYNC_TASK } from '../domain/metrics/recordings';
-import { METRICS } from '../domain/metrics/catalog';
+import { METRICS } from '../domain/metrics';
 import { AlertRule } from '../domain/rules/model';
 import { AlertTestSuite, InputSeries, casesFor, histogramSeries, observationCountSeries, series } from '../domain/rules/unit-tests';
 

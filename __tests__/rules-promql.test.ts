@@ -5,7 +5,7 @@
  * the `@ts-expect-error` lines (tsc fails if one of them compiles).
  */
 import { Duration } from '../core/duration';
-import { METRICS } from '../domain/metrics/catalog';
+import { METRICS } from '../domain/metrics';
 import { $label, $labelOr, $value, alert, t } from '../domain/rules/model';
 import {
   bucketAt,

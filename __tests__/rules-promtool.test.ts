@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { renderRuleFiles } from '../domain/rules';
-import { RULE_GROUPS } from '../domain/rules/groups';
+import { RULE_GROUPS } from '../domain/rules';
 import { AlertRule, isAlert } from '../domain/rules/model';
 import { missingCases, renderPromtoolTests } from '../domain/rules/unit-tests';
 import { describeWithBinaries } from '../testing/processes';
@@ -73,7 +73,7 @@ describeWithBinaries('rule files with the real promtool', ['promtool'], () => {
     dir = mkdtempSync(join(tmpdir(), 'stm-rules-'));
     mkdirSync(join(dir, 'rules'));
     mkdirSync(join(dir, 'tests'));
-    ruleFiles = renderRuleFiles().map((file) => {
+    ruleFiles = renderRuleFiles(RULE_GROUPS).map((file) => {
       const path = join(dir, file.path);
       writeFileSync(path, file.content);
       return path;

@@ -7,8 +7,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Duration } from '../core/duration';
-import { DEFAULT_RUNBOOK_BASE_URL, RULE_GROUPS, renderRuleFiles } from '../domain/rules';
-import { METRICS } from '../domain/metrics/catalog';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../config/alerting-settings';
+import { RULE_GROUPS, renderRuleFiles } from '../domain/rules';
+import { METRICS } from '../domain/metrics';
 import { $label, alert, isAlert, t } from '../domain/rules/model';
 import { eq, select } from '../domain/metrics/promql';
 import { validateGroups } from '../domain/rules/render';
@@ -28,7 +29,7 @@ interface RenderedGroup {
   rules: RenderedRule[];
 }
 
-function groupsOf(files = renderRuleFiles()): RenderedGroup[] {
+function groupsOf(files = renderRuleFiles(RULE_GROUPS)): RenderedGroup[] {
   return files.flatMap((file) => (parse(file.content) as { groups: RenderedGroup[] }).groups);
 }
 const alertsOf = (groups: RenderedGroup[]) => groups.flatMap((group) => group.rules.filter((rule) => rule.alert));
@@ -63,7 +64,7 @@ const SPEC: Record<string, [severity: string, forDuration: string | undefined, c
 };
 
 describe('rendered rule files', () => {
-  const files = renderRuleFiles();
+  const files = renderRuleFiles(RULE_GROUPS);
   const groups = groupsOf(files);
   const alerts = alertsOf(groups);
 
@@ -150,7 +151,7 @@ describe('rendered rule files', () => {
 describe('render options', () => {
   test('the e2e timing profile scales every `for` (minutes become seconds), expressions unchanged', () => {
     const normal = alertsOf(groupsOf());
-    const fast = alertsOf(groupsOf(renderRuleFiles({ timeScale: 1 / 60 })));
+    const fast = alertsOf(groupsOf(renderRuleFiles(RULE_GROUPS, { timeScale: 1 / 60 })));
     const forOf = (rules: RenderedRule[], name: string) => rules.find((rule) => rule.alert === name)?.for;
     expect(forOf(fast, 'APIDown')).toBe('1s');
     expect(forOf(fast, 'CeleryQueueBacklog')).toBe('10s');
@@ -160,16 +161,16 @@ describe('render options', () => {
 
   test('group intervals scale too', () => {
     const group = { name: 'scaled', interval: Duration.minutes(1), rules: [RULE_GROUPS[0].rules[0]] };
-    expect(groupsOf(renderRuleFiles({ groups: [group], timeScale: 0.25 }))[0].interval).toBe('15s');
+    expect(groupsOf(renderRuleFiles([group], { timeScale: 0.25 }))[0].interval).toBe('15s');
   });
 
   test('a time scale outside (0, 1] is refused', () => {
-    expect(() => renderRuleFiles({ timeScale: 0 })).toThrow('timeScale must be in (0, 1], got 0');
-    expect(() => renderRuleFiles({ timeScale: 2 })).toThrow('got 2');
+    expect(() => renderRuleFiles(RULE_GROUPS, { timeScale: 0 })).toThrow('timeScale must be in (0, 1], got 0');
+    expect(() => renderRuleFiles(RULE_GROUPS, { timeScale: 2 })).toThrow('got 2');
   });
 
   test('runbook links follow a configured base URL', () => {
-    const rules = alertsOf(groupsOf(renderRuleFiles({ runbookBaseUrl: 'https://git.example.com/ops/monitoring/-/blob/main/docs/runbooks/' })));
+    const rules = alertsOf(groupsOf(renderRuleFiles(RULE_GROUPS, { runbookBaseUrl: 'https://git.example.com/ops/monitoring/-/blob/main/docs/runbooks/' })));
     expect(rules.find((rule) => rule.alert === 'RedisDown')?.annotations?.runbook_url).toBe('https://git.example.com/ops/monitoring/-/blob/main/docs/runbooks/RedisDown.md');
   });
 });
@@ -177,7 +178,6 @@ describe('render options', () => {
 describe('validation', () => {
   const probe = alert({
     name: 'ProbeDown',
-    group: 'monitoring',
     expr: eq(select(METRICS.scrape.up, { job: 'api' }), 0),
     for: Duration.minutes(1),
     severity: 'warning',
@@ -216,6 +216,6 @@ describe('validation', () => {
   });
 
   test('a malformed rule file is never produced: the error comes before any file', () => {
-    expect(() => renderRuleFiles({ groups: [{ name: 'empty', rules: [] }] })).toThrow('group "empty" has no rules');
+    expect(() => renderRuleFiles([{ name: 'empty', rules: [] }])).toThrow('group "empty" has no rules');
   });
 });

@@ -3,21 +3,21 @@
  * healthcheck, limits, network, loopback ports and configuration; protected volumes; Grafana
  * provisioned without racing the container; secrets only as sensitive variables.
  */
-import { COMPONENTS, DEFAULT_CONFIG, MonitoringConfig, containerName, parseMonitoringConfig } from '../config/monitoring-config';
-import { RenderedFile } from '../core/rendered-file';
+import { COMPONENTS } from '../core/components';
+import { DEFAULT_CONFIG, MonitoringConfig, containerName, parseMonitoringConfig } from '../config/monitoring-config';
 import { REDIS_PASSWORD_SECRET, SECRETS, severityChatIdSecret } from '../config/secrets';
-import { renderRuleFiles } from '../domain/rules';
+import { RULE_GROUPS, renderRuleFiles } from '../domain/rules';
 import { renderAlertmanagerFiles } from '../domain/alerting';
 import { PROMETHEUS_DATASOURCE_UID, RenderedDashboard, renderDashboards } from '../domain/dashboards';
 import { renderPrometheusConfig, stackPrometheusInput } from '../domain/prometheus';
-import { GRAFANA_PROVIDER_VERSION, MonitoringStackProps, configDigest } from '../targets/docker';
-import { METRICS } from '../domain/metrics/catalog';
-import { APP_NETWORK, APP_NETWORK_ENV, TerraformJson, containerNamed, imageOf, onAppNetwork, resourcesOf, synthFromEnvironment, synthStack } from '../testing/synth';
+import { GRAFANA_PROVIDER_VERSION, configDigest } from '../targets/docker';
+import { METRICS } from '../domain/metrics';
+import { APP_NETWORK, APP_NETWORK_ENV, SAMPLE_RULE_GROUPS, TerraformJson, containerNamed, imageOf, onAppNetwork, resourcesOf, synthFromEnvironment, synthStack } from '../testing/synth';
+import { MonitoringStackProps } from '../targets/shared/stack-props';
 
 /** Fixed content for the seams, so the snapshot does not move when rules/alerting/dashboards change. */
-const SAMPLE_RULES: RenderedFile[] = [{ path: 'rules/api.yml', content: 'groups:\n  - name: api\n    rules: []\n' }];
 const SAMPLE: Omit<MonitoringStackProps, 'config'> = {
-  ruleFiles: SAMPLE_RULES,
+  ruleGroups: SAMPLE_RULE_GROUPS,
   alertmanagerFiles: (_config, secrets) => [
     { path: 'alertmanager.yml', content: `token: ${secrets.telegramBotToken}\nchats: ${JSON.stringify(secrets.telegramChatIds)}\n` },
     { path: 'templates/telegram.tmpl', content: '{{ define "telegram.message" }}x{{ end }}\n' },
@@ -100,7 +100,7 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     const files = uploads(prometheus);
     const expected = renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), ['rules/api.yml']));
     expect(files['/etc/prometheus/prometheus.yml']).toBe(expected.content);
-    expect(files['/etc/prometheus/rules/api.yml']).toBe(SAMPLE_RULES[0].content);
+    expect(files['/etc/prometheus/rules/api.yml']).toBe(renderRuleFiles(SAMPLE_RULE_GROUPS)[0].content);
     expect(prometheus.command).toEqual(expect.arrayContaining(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.retention.time=30d']));
     expect(prometheus.mounts).toEqual([expect.objectContaining({ source: '/var/run/docker.sock', target: '/var/run/docker.sock', read_only: true })]);
     expect(prometheus.group_add).toEqual(['999']);
@@ -227,7 +227,7 @@ describe('the stack with what rules/, alerting/ and dashboards/ render today', (
 
   test('every rendered rule file is uploaded under /etc/prometheus/ and listed in prometheus.yml', () => {
     const files = uploads(containerNamed(json, names.prometheus));
-    const ruleFiles = renderRuleFiles();
+    const ruleFiles = renderRuleFiles(RULE_GROUPS);
     for (const file of ruleFiles) expect(files[`/etc/prometheus/${file.path}`]).toBe(file.content);
     expect(Object.keys(files)).toHaveLength(ruleFiles.length + 1);
     expect(files['/etc/prometheus/prometheus.yml']).toBe(renderPrometheusConfig(stackPrometheusInput(config, ruleFiles.map((f) => f.path))).content);
@@ -235,7 +235,7 @@ describe('the stack with what rules/, alerting/ and dashboards/ render today', (
 
   test('every rendered Alertmanager file is uploaded under /etc/alertmanager/', () => {
     const files = uploads(containerNamed(json, names.alertmanager));
-    const rendered = renderAlertmanagerFiles(config, {
+    const rendered = renderAlertmanagerFiles(config.alerting, {
       telegramBotToken: '${var.telegram_bot_token}',
       telegramChatIds: { critical: '${var.telegram_alert_chat_id}', warning: '${var.telegram_alert_chat_id}', info: '${var.telegram_alert_chat_id}' },
     });
@@ -244,7 +244,7 @@ describe('the stack with what rules/, alerting/ and dashboards/ render today', (
   });
 
   test('one grafana_dashboard per rendered dashboard, with its JSON', () => {
-    const dashboards: RenderedDashboard[] = renderDashboards(config);
+    const dashboards: RenderedDashboard[] = renderDashboards({ alertmanager: config.alerting.externalUrl });
     const configJsons = resourcesOf(json, 'grafana_dashboard').map((d) => d.config_json).sort();
     expect(configJsons).toEqual(dashboards.map((d) => d.json).sort());
   });

@@ -4,7 +4,6 @@
  */
 import { Duration } from '../core/duration';
 import { Fields } from './fields';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../domain/rules/render';
 import { SEVERITIES, Severity } from '../core/severity';
 
 /** Alertmanager's notification timings of one route. */
@@ -37,6 +36,9 @@ export interface AlertingSettings {
    */
   runbookBaseUrl: string;
 }
+
+/** Where runbook links point by default: the repository's docs/runbooks/ folder. */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/stock-tracker/stock-tracker-monitoring/blob/main/docs/runbooks';
 
 export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
   externalUrl: 'http://localhost:9093',

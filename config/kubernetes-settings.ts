@@ -3,9 +3,8 @@
  * and where Stock Tracker runs in it. Read only when `target` is `kubernetes` (constructs/kubernetes/);
  * the defaults are always valid, so a Docker deploy never has to set it.
  */
-import { ConfigReader } from './errors';
 import { Fields } from './fields';
-import type { MonitoringConfig } from './monitoring-config';
+import { COMPONENT_DESCRIPTORS, ComponentName } from '../core/components';
 import type { ScrapeJobKey } from '../core/jobs';
 
 /**
@@ -46,6 +45,13 @@ export const KUBE_PROMETHEUS_STACK_REPOSITORY = 'https://prometheus-community.gi
 
 const byName = (name: string): Record<string, string> => ({ 'app.kubernetes.io/name': name });
 
+/** The default ServiceMonitor target of a component deployed next to the application (its descriptor's). */
+function exporterService(component: ComponentName): KubernetesScrapeTarget {
+  const counterpart = COMPONENT_DESCRIPTORS[component].kubernetes;
+  if (counterpart.kind !== 'serviceMonitor') throw new Error(`${component} is not scraped through a Service of its own on Kubernetes`);
+  return { selector: { ...counterpart.selector }, port: counterpart.port, path: '/metrics' };
+}
+
 export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = {
   namespace: 'monitoring',
   kubeconfigPath: '~/.kube/config',
@@ -56,10 +62,9 @@ export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = {
   appNamespace: 'stock-tracker',
   scrape: {
     api: { selector: byName('stock-tracker-api'), port: 'http', path: '/metrics' },
-    // The celery-exporter chart's Service (danihodovic/celery-exporter, charts/celery-exporter).
-    celery: { selector: byName('celery-exporter'), port: 'http', path: '/metrics' },
-    postgresExporter: { selector: byName('prometheus-postgres-exporter'), port: 'http', path: '/metrics' },
-    redisExporter: { selector: byName('prometheus-redis-exporter'), port: 'redis-exporter', path: '/metrics' },
+    celery: exporterService('celeryExporter'),
+    postgresExporter: exporterService('postgresExporter'),
+    redisExporter: exporterService('redisExporter'),
   },
 };
 
@@ -122,21 +127,4 @@ export function parseKubernetesSettings(raw: unknown, fields: Fields): Kubernete
     appNamespace: namespace('appNamespace'),
     scrape: Object.fromEntries(KUBERNETES_SCRAPED_JOBS.map((job) => [job, parseScrapeTarget(job, scrape[job], fields)])) as Record<KubernetesScrapedJob, KubernetesScrapeTarget>,
   };
-}
-
-/**
- * Settings that depend on the target: remote write is rendered only by the Kubernetes target, the
- * Redis password only by the Docker target's redis-exporter, and on Kubernetes `namePrefix` starts
- * object names.
- */
-export function checkTarget(config: Pick<MonitoringConfig, 'target' | 'namePrefix' | 'remoteWrite' | 'targets'>, reader: ConfigReader): void {
-  if (config.remoteWrite && config.target !== 'kubernetes') {
-    reader.problem('remoteWrite.url', config.remoteWrite.url, `applies only when target is kubernetes (it is ${config.target})`);
-  }
-  if (config.targets.redisRequiresPassword && config.target === 'kubernetes') {
-    reader.problem('targets.redisRequiresPassword', true, "applies only when target is docker: on kubernetes the application's own redis-exporter talks to Redis");
-  }
-  if (config.target === 'kubernetes' && !/^[a-z0-9]([-a-z0-9]{0,28}[a-z0-9])?$/.test(config.namePrefix)) {
-    reader.problem('namePrefix', config.namePrefix, 'is not valid when target is kubernetes: it starts object names, so lower-case letters, digits and - (at most 30)');
-  }
 }

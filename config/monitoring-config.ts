@@ -7,12 +7,14 @@
  * Secrets (Telegram bot token and chat ids, Grafana and PostgreSQL passwords) are NOT here: they
  * are sensitive Terraform variables, supplied at deploy time and never written by synth.
  */
+import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName } from '../core/components';
+import { HostPort } from '../core/host-port';
 import { AlertingSettings, DEFAULT_ALERTING_SETTINGS, parseAlertingSettings } from './alerting-settings';
 import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
 import { Fields, HOST_PORT, NAME } from './fields';
 import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
-import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, checkTarget, parseKubernetesSettings } from './kubernetes-settings';
+import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSettings } from './kubernetes-settings';
 import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
 import { SEVERITIES, Severity, isSeverity } from '../core/severity';
 import { SCRAPE_JOBS } from '../core/jobs';
@@ -20,18 +22,6 @@ import { SCRAPE_JOBS } from '../core/jobs';
 /** Where the stack deploys: containers on one Docker host, or kube-prometheus-stack on Kubernetes. */
 export const TARGETS = ['docker', 'kubernetes'] as const;
 export type Target = (typeof TARGETS)[number];
-
-export const COMPONENTS = [
-  'prometheus',
-  'alertmanager',
-  'grafana',
-  'postgresExporter',
-  'redisExporter',
-  'nodeExporter',
-  'cadvisor',
-  'celeryExporter',
-] as const;
-export type ComponentName = (typeof COMPONENTS)[number];
 
 export interface ComponentSettings {
   /** Image reference, pinned to an exact version. */
@@ -42,8 +32,6 @@ export interface ComponentSettings {
   memoryLimitMb: number;
 }
 
-/** A `host:port` the Prometheus container reaches on the application's network. */
-export type HostPort = string;
 
 export interface TargetsConfig {
   /** FastAPI instances exposing `/metrics` (compose service `api`, uvicorn on 8000). Default `['api:8000']`. */
@@ -169,18 +157,12 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
   applicationContainer: 'stock-tracker-api',
   namePrefix: 'stock-tracker',
   bindAddress: '127.0.0.1',
-  components: {
-    prometheus: { image: 'prom/prometheus:v2.48.0', port: 9090, memoryLimitMb: 2048 },
-    alertmanager: { image: 'prom/alertmanager:v0.26.0', port: 9093, memoryLimitMb: 256 },
-    grafana: { image: 'grafana/grafana:10.2.2', port: 3000, memoryLimitMb: 512 },
-    postgresExporter: { image: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0', port: 9187, memoryLimitMb: 128 },
-    // The -alpine build of the same release: the default one is FROM scratch, with nothing to run a healthcheck.
-    redisExporter: { image: 'oliver006/redis_exporter:v1.55.0-alpine', port: 9121, memoryLimitMb: 128 },
-    nodeExporter: { image: 'prom/node-exporter:v1.7.0', port: 9100, memoryLimitMb: 128 },
-    cadvisor: { image: 'gcr.io/cadvisor/cadvisor:v0.47.2', port: 8080, memoryLimitMb: 256 },
-    // ghcr.io gets every release as <major>.<minor>.<patch> (its push-image-ghcr workflow); the compose file's is `latest`.
-    celeryExporter: { image: 'ghcr.io/danihodovic/celery-exporter:0.12.2', port: 9808, memoryLimitMb: 128 },
-  },
+  components: Object.fromEntries(
+    COMPONENTS.map((name) => {
+      const { image, port, memoryLimitMb } = COMPONENT_DESCRIPTORS[name];
+      return [name, { image, port, memoryLimitMb }];
+    }),
+  ) as Record<ComponentName, ComponentSettings>,
   prometheus: {
     scrapeInterval: Duration.seconds(15),
     evaluationInterval: Duration.seconds(15),
@@ -356,6 +338,23 @@ const SECTIONS: { [K in keyof MonitoringConfig]-?: SectionParser<K> } = {
   kubernetes: parseKubernetesSettings,
   remoteWrite: parseRemoteWriteSettings,
 };
+
+/**
+ * Settings that depend on the target: remote write is rendered only by the Kubernetes target, the
+ * Redis password only by the Docker target's redis-exporter, and on Kubernetes `namePrefix` starts
+ * object names.
+ */
+export function checkTarget(config: Pick<MonitoringConfig, 'target' | 'namePrefix' | 'remoteWrite' | 'targets'>, reader: ConfigReader): void {
+  if (config.remoteWrite && config.target !== 'kubernetes') {
+    reader.problem('remoteWrite.url', config.remoteWrite.url, `applies only when target is kubernetes (it is ${config.target})`);
+  }
+  if (config.targets.redisRequiresPassword && config.target === 'kubernetes') {
+    reader.problem('targets.redisRequiresPassword', true, "applies only when target is docker: on kubernetes the application's own redis-exporter talks to Redis");
+  }
+  if (config.target === 'kubernetes' && !/^[a-z0-9]([-a-z0-9]{0,28}[a-z0-9])?$/.test(config.namePrefix)) {
+    reader.problem('namePrefix', config.namePrefix, 'is not valid when target is kubernetes: it starts object names, so lower-case letters, digits and - (at most 30)');
+  }
+}
 
 /** Validates raw input against the defaults; throws `ConfigError` listing every bad field. */
 export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): MonitoringConfig {

@@ -2,7 +2,7 @@
  * The scrape jobs of the monitoring system. Rules and dashboards select targets by these `job`
  * label values, so they are named once here and referred to by key.
  */
-import type { HostPort } from '../config/monitoring-config';
+import type { HostPort } from './host-port';
 
 export const JOB = {
   prometheus: 'prometheus',

@@ -3,12 +3,13 @@
  * and evaluating without failure, every alert expression and every dashboard panel query
  * answered by the real Prometheus (with data, where the loopback stack has the source).
  */
-import { ALERTS, RULE_GROUPS, allRecordings, seriesNames } from '../domain/rules';
+import { ALERTS, RULE_GROUPS } from '../domain/rules';
+import { allRecordings, seriesNames } from '../domain/metrics';
 import { JOB, ScrapeJobKey } from '../domain/prometheus';
 import { panelQueries } from '../domain/dashboards';
 import { LoopbackStack } from '../testing/loopback-stack';
 import { waitFor } from '../testing/processes';
-import { PrometheusApi, RuleGroupStatus } from './apis';
+import { PrometheusApi, RuleGroupStatus } from '../clients/prometheus';
 import { Checklist, expectThat } from './report';
 
 /** Jobs the loopback stack cannot run, and why (their targets, panels and alerts are not checked here). */
@@ -74,7 +75,7 @@ export async function checkStack(stack: LoopbackStack, checklist: Checklist): Pr
   });
 
   await checklist.check('every dashboard panel query runs; every panel with a source on loopback has data', async () => {
-    const queries = panelQueries(stack.config);
+    const queries = panelQueries();
     const checked = queries.filter((query) => !query.needsCadvisor);
     const label = (query: (typeof queries)[number]) => `${query.dashboardUid} / ${query.panelTitle} (${query.refId})`;
     let empty: string[] = [];

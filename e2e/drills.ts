@@ -7,15 +7,18 @@
 import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../domain/alerting';
 import { Duration } from '../core/duration';
 import { JOB } from '../domain/prometheus';
-import { RATE_WINDOW, RECORDINGS, THRESHOLDS, Template, runbookUrl } from '../domain/rules';
+import { RATE_WINDOW, RECORDINGS, THRESHOLDS } from '../domain/metrics';
+import { Template, runbookUrl } from '../domain/rules';
 import { Severity } from '../core/severity';
 import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
 import { LoopbackComponent, LoopbackStack } from '../testing/loopback-stack';
 import { sleep, waitFor } from '../testing/processes';
-import { AlertmanagerApi, PrometheusApi } from './apis';
+import { AlertmanagerApi } from '../clients/alertmanager';
+import { PrometheusApi } from '../clients/prometheus';
 import { Checklist, expectThat, seconds } from './report';
 import { HEALTHY, SimulatorFaults } from '../testing/simulator';
 import { NotifyTiming, TimingProfile, notifyTiming, profiledNotificationTimings, scaledWindow } from '../testing/timing-profile';
+import { escapeRegex } from '../core/regex';
 
 export interface DrillStacks {
   /** The whole stack. */
@@ -72,16 +75,13 @@ function unescapeHtml(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** What an annotation template prints for these labels, any `$value` matching any number. */
 function templatePattern(template: Template, labels: Readonly<Record<string, string>>): RegExp {
   const parts = template.parts.map((part) => {
-    if (typeof part === 'string') return escapeRegExp(part);
+    if (typeof part === 'string') return escapeRegex(part);
     if (part.kind === 'value') return '[^<]+?';
-    return escapeRegExp(labels[part.name] || (part.fallback ?? ''));
+    return escapeRegex(labels[part.name] || (part.fallback ?? ''));
   });
   return new RegExp(`^${parts.join('')}$`);
 }

@@ -1,35 +1,27 @@
-/** What the harness prints: one line per check as it ends, tables, and the closing count. */
-
-export interface CheckResult {
-  name: string;
-  passed: boolean;
-  /** What was seen (on success) or what went wrong. */
-  detail: string;
-}
+/**
+ * What the harness prints: one line per check as it ends, tables, and the closing count. Checks are
+ * recorded with the check CLI's model (tools/check/check.ts), so both runners judge alike.
+ */
+import { CheckRecord, passed, record } from '../tools/check/check';
 
 /** Named checks: each runs, is printed as soon as it ends, and counts; a failure never stops the others. */
 export class Checklist {
-  readonly results: CheckResult[] = [];
+  readonly results: CheckRecord[] = [];
 
+  /** @param print where each line goes; @default console.log */
   constructor(private readonly print: (line: string) => void = console.log) {}
 
-  /** Runs `body`; a thrown error fails the check. `body` may return a detail to print. */
+  /** Runs `body`; a thrown error fails the check. `body` may return a detail to print. Resolves to whether it passed. */
   async check(name: string, body: () => Promise<string | void>): Promise<boolean> {
-    const started = Date.now();
-    let result: CheckResult;
-    try {
-      result = { name, passed: true, detail: (await body()) ?? '' };
-    } catch (error) {
-      result = { name, passed: false, detail: error instanceof Error ? error.message : String(error) };
-    }
+    const result = await record(name, async () => passed((await body()) ?? ''));
     this.results.push(result);
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    this.print(`${result.passed ? 'PASS' : 'FAIL'} ${name} (${seconds} s)${result.detail ? `\n     ${result.detail.replace(/\n/g, '\n     ')}` : ''}`);
-    return result.passed;
+    const detail = result.detail ? `\n     ${result.detail.replace(/\n/g, '\n     ')}` : '';
+    this.print(`${result.ok ? 'PASS' : 'FAIL'} ${name} (${seconds(result.durationMs)})${detail}`);
+    return result.ok;
   }
 
   get failed(): number {
-    return this.results.filter((result) => !result.passed).length;
+    return this.results.filter((result) => !result.ok).length;
   }
 
   /** The closing line: `N passed, M failed`. */

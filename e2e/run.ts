@@ -7,7 +7,7 @@
 import { Duration } from '../core/duration';
 import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
 import { installHint, missingBinaries } from '../testing/processes';
-import { PrometheusApi } from './apis';
+import { PrometheusApi } from '../clients/prometheus';
 import { checkRuleEvaluations, checkStack } from './checks';
 import { DRILL_LANES, DrillStacks, DrillTiming, Episode, alertmanagerRestartDrill, checkToldOnce, runDrill } from './drills';
 import { Checklist, expectThat, formatTable, seconds } from './report';

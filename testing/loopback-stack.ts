@@ -16,9 +16,10 @@ import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ALERTMANAGER_CONFIG_FILE, AlertmanagerSecrets, renderAlertmanagerFiles } from '../domain/alerting';
-import { DEFAULT_CONFIG, HostPort, MonitoringConfig, RawMonitoringConfig, TargetsConfig, parseMonitoringConfig } from '../config/monitoring-config';
+import { DEFAULT_CONFIG, MonitoringConfig, RawMonitoringConfig, TargetsConfig, parseMonitoringConfig } from '../config/monitoring-config';
+import { HostPort } from '../core/host-port';
 import { RenderedFile } from '../core/rendered-file';
-import { PrometheusApi } from '../e2e/apis';
+import { PrometheusApi } from '../clients/prometheus';
 import { DRILL_PROFILE, TimingProfile, renderProfiledRuleFiles } from './timing-profile';
 import { StockTrackerSimulator } from './simulator';
 import { PROMETHEUS_CONFIG_FILE, ScrapeTargets, postgresDataSourceName, redisAddress, renderPrometheusConfig } from '../domain/prometheus';
@@ -319,9 +320,9 @@ export class LoopbackStack {
       case 'nodeExporter':
         return this.launchHttp(component, 'prometheus-node-exporter', [`--web.listen-address=${listen}`], {}, '/metrics');
       case 'alertmanager': {
-        const dir = this.writeFiles(component, renderAlertmanagerFiles(this.config, this.secrets, {
+        const dir = this.writeFiles(component, renderAlertmanagerFiles(this.config.alerting, this.secrets, {
           configDir: this.dir(component),
-          timingScale: this.profile.timeScale,
+          timeScale: this.profile.timeScale,
           telegramApiUrl: this.telegram.url,
         }));
         return this.launchHttp(component, 'prometheus-alertmanager', [

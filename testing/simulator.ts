@@ -16,7 +16,7 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { LabelName, LabelValue, METRICS, Metric, Platform, SYNC_TASK, TARGET_LABELS } from '../domain/rules';
+import { LabelName, LabelValue, METRICS, Metric, Platform, SYNC_TASK, TARGET_LABELS } from '../domain/metrics';
 import { redisAnswers } from './processes';
 
 const { app, celery } = METRICS;

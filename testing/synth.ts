@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { buildApp, synthesize } from '../main';
 import { loadMonitoringConfig } from '../config/load';
 import { MonitoringConfig } from '../config/monitoring-config';
-import { MonitoringStackProps } from '../targets/docker/monitoring-stack';
+import { MonitoringStackProps } from '../targets/shared/stack-props';
+import { Duration } from '../core/duration';
+import { METRICS, eq, select } from '../domain/metrics';
+import { RuleGroup, alert, t } from '../domain/rules';
 
 /** The parts of cdk.tf.json tests read; blocks are keyed by type, then by logical id. */
 export interface TerraformJson {
@@ -48,6 +51,23 @@ function inTempOutdir(stackName: string, synth: (outdir: string) => void): Synth
     rmSync(outdir, { recursive: true, force: true });
   }
 }
+
+/** One small rule group for the stacks' seams: snapshots that do not move when the real rules change. */
+export const SAMPLE_RULE_GROUPS: readonly RuleGroup[] = [
+  {
+    name: 'api',
+    rules: [
+      alert({
+        name: 'ApiDown',
+        expr: eq(select(METRICS.scrape.up, { job: 'api' }), 0),
+        for: Duration.minutes(1),
+        severity: 'critical',
+        summary: t`API down`,
+        description: t`The API cannot be scraped.`,
+      }),
+    ],
+  },
+];
 
 /** The compose network of Stock Tracker started from a directory named `stock-tracker`, for tests that synthesize. */
 export const APP_NETWORK = 'stock-tracker_stock-tracker-network';

@@ -13,7 +13,8 @@ import { NotificationTimings } from '../config/alerting-settings';
 import { Duration } from '../core/duration';
 import { MonitoringConfig, PrometheusSettings } from '../config/monitoring-config';
 import { RenderedFile } from '../core/rendered-file';
-import { Expr, RULE_GROUPS, RuleGroup, RuleGroupName, renderRuleFiles } from '../domain/rules';
+import { Expr } from '../domain/metrics';
+import { RULE_GROUPS, RuleGroup, RuleGroupName, renderRuleFiles } from '../domain/rules';
 import { Severity } from '../core/severity';
 
 export interface TimingProfile {
@@ -86,7 +87,7 @@ export function profiledRuleGroups(profile: TimingProfile, names?: readonly Rule
 
 /** The rule files Prometheus loads under the profile (paths `rules/<group>.yml`): all groups, or those named. */
 export function renderProfiledRuleFiles(profile: TimingProfile, options: { groups?: readonly RuleGroupName[]; runbookBaseUrl?: string } = {}): RenderedFile[] {
-  return renderRuleFiles({ groups: profiledRuleGroups(profile, options.groups), timeScale: profile.timeScale, runbookBaseUrl: options.runbookBaseUrl });
+  return renderRuleFiles(profiledRuleGroups(profile, options.groups), { timeScale: profile.timeScale, runbookBaseUrl: options.runbookBaseUrl });
 }
 
 /** Alertmanager's timings of a severity's route under the profile. */

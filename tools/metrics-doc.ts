@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LabelDoc, METRICS, Metric, MetricGroup, TARGET_LABELS } from '../domain/metrics/catalog';
+import { LabelDoc, METRICS, Metric, MetricGroup, TARGET_LABELS } from '../domain/metrics';
 import { allRecordings } from '../domain/metrics/recordings';
 import { THRESHOLDS, formatThreshold } from '../domain/metrics/thresholds';
 

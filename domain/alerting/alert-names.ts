@@ -2,7 +2,8 @@
  * The alerts routing and inhibition may name (rules/ defines them), and the labels Alertmanager
  * reads from them.
  */
-import { ALERTS, AlertName, AlertRule, LabelName, METRICS, Metric, TARGET_LABELS } from '../rules';
+import { ALERTS, AlertName, AlertRule } from '../rules';
+import { LabelName, METRICS, Metric, TARGET_LABELS } from '../metrics';
 
 export type { AlertName };
 

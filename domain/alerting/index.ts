@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import { AlertingSettings } from '../../config/alerting-settings';
 import { ConfigError, ConfigProblem } from '../../config/errors';
-import { MonitoringConfig } from '../../config/monitoring-config';
+import { SECRETS } from '../../config/secrets';
 import { RenderedFile } from '../../core/rendered-file';
 import { SEVERITIES, Severity } from '../../core/severity';
 import { AlertmanagerConfigFile, Receiver } from './model';
@@ -33,7 +33,7 @@ export interface AlertmanagerRenderOptions {
   /** Alertmanager's configuration directory, where `templates/` is read from. Default `/etc/alertmanager`. */
   configDir?: string;
   /** Multiplies every notification timing: tests and the e2e harness run minutes as seconds. Default 1. */
-  timingScale?: number;
+  timeScale?: number;
   /** Telegram Bot API base URL. Default Telegram's own; tests point it at a fake API. */
   telegramApiUrl?: string;
 }
@@ -43,13 +43,13 @@ export const TELEGRAM_TEMPLATE_FILE = 'templates/telegram.tmpl';
 export const DEFAULT_ALERTMANAGER_CONFIG_DIR = '/etc/alertmanager';
 
 const TERRAFORM_EXPRESSION = /^\$\{[^{}]+\}$/;
-const SECRET_SHAPES: { bot: RegExp; chat: RegExp } = { bot: /^\d+:[A-Za-z0-9_-]+$/, chat: /^-?\d+$/ };
 
 /** A problem for each secret that is neither of its shape nor a Terraform expression; never shows the value. */
 function secretProblems(secrets: AlertmanagerSecrets): ConfigProblem[] {
   const checks: [string, string, RegExp, string][] = [
-    ['telegramBotToken', secrets.telegramBotToken, SECRET_SHAPES.bot, 'a bot token (<digits>:<letters>)'],
-    ...SEVERITIES.map((s): [string, string, RegExp, string] => [`telegramChatIds.${s}`, secrets.telegramChatIds[s], SECRET_SHAPES.chat, 'an integer chat id']),
+    // The shapes the Terraform variables are checked against.
+    ['telegramBotToken', secrets.telegramBotToken, SECRETS.telegramBotToken.pattern, 'a bot token (<digits>:<letters>)'],
+    ...SEVERITIES.map((s): [string, string, RegExp, string] => [`telegramChatIds.${s}`, secrets.telegramChatIds[s], SECRETS.telegramAlertChatId.pattern, 'an integer chat id']),
   ];
   return checks
     .filter(([, value, shape]) => typeof value !== 'string' || !(shape.test(value) || TERRAFORM_EXPRESSION.test(value)))
@@ -81,7 +81,7 @@ export function buildAlertmanagerConfig(settings: AlertingSettings, options: Ale
   });
   const heartbeat = settings.watchdogHeartbeatUrl;
   return {
-    route: buildRoute(settings.timings, options.timingScale),
+    route: buildRoute(settings.timings, options.timeScale),
     inhibit_rules: buildInhibitRules(),
     receivers: [
       ...SEVERITIES.map(telegram),
@@ -107,17 +107,17 @@ function secretText(secrets: AlertmanagerSecrets, field: SecretField): string {
 
 /** `alertmanager.yml` and `templates/telegram.tmpl`, paths relative to Alertmanager's config dir. */
 export function renderAlertmanagerFiles(
-  config: MonitoringConfig,
+  settings: AlertingSettings,
   secrets: AlertmanagerSecrets,
   options: AlertmanagerRenderOptions = {},
 ): RenderedFile[] {
   const problems = secretProblems(secrets);
   if (problems.length > 0) throw new ConfigError(problems);
   const fields: SecretField[] = ['telegramBotToken', ...SEVERITIES.map((s) => `telegramChatIds.${s}` as const)];
-  let yaml = stringify(buildAlertmanagerConfig(config.alerting, options), { lineWidth: 0 });
+  let yaml = stringify(buildAlertmanagerConfig(settings, options), { lineWidth: 0 });
   for (const field of fields) yaml = yaml.replaceAll(secretPlaceholder(field), secretText(secrets, field));
   return [
     { path: ALERTMANAGER_CONFIG_FILE, content: yaml },
-    { path: TELEGRAM_TEMPLATE_FILE, content: renderTelegramTemplate(config.alerting.externalUrl) },
+    { path: TELEGRAM_TEMPLATE_FILE, content: renderTelegramTemplate(settings.externalUrl) },
   ];
 }

@@ -4,7 +4,8 @@
  * the labels that say "the same thing" must be labels every series of the source and of each
  * target carries (checked by the compiler from the rules' expressions).
  */
-import { ALERTS, AlertRule, Expr } from '../rules';
+import { ALERTS, AlertRule } from '../rules';
+import { Expr } from '../metrics';
 import { AlertLabel, AlertName } from './alert-names';
 
 export interface Inhibition {

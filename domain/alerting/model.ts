@@ -6,6 +6,7 @@
  */
 import type { Duration } from '../../core/duration';
 import type { AlertLabel } from './alert-names';
+import { escapeRegex } from '../../core/regex';
 
 export interface AlertmanagerConfigFile {
   route: Route;
@@ -24,7 +25,7 @@ export function equals(label: AlertLabel, value: string): Matcher {
 /** Matches any of `values` (Alertmanager anchors the regex). */
 export function oneOf(label: AlertLabel, values: readonly string[]): Matcher {
   if (values.length === 1) return equals(label, values[0]);
-  const alternatives = values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const alternatives = values.map(escapeRegex);
   return `${label}=~${JSON.stringify(alternatives.join('|'))}` as Matcher;
 }
 

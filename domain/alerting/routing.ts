@@ -54,7 +54,7 @@ function timed(timings: NotificationTimings, scale: number): Pick<Route, 'group_
  * seconds with the same tree).
  */
 export function buildRoute(timings: Record<Severity, NotificationTimings>, scale = 1): Route {
-  if (!(scale > 0 && scale <= 1)) throw new RangeError(`timingScale must be in (0, 1], got ${scale}`);
+  if (!(scale > 0 && scale <= 1)) throw new RangeError(`timeScale must be in (0, 1], got ${scale}`);
   return {
     receiver: telegramReceiver(FALLBACK_SEVERITY),
     group_by: [...GROUP_BY],

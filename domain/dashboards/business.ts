@@ -10,7 +10,7 @@
  * same window (SYNC_WINDOW) the recordings and alerts use.
  */
 import { Duration } from '../../core/duration';
-import { METRICS } from '../metrics/catalog';
+import { METRICS } from '../metrics';
 import { histogramQuantile, rate, ratio, select, sum, sumBy } from '../metrics/promql';
 import { RATE_WINDOW, RECORDINGS, SYNC_TASK, SYNC_WINDOW } from '../metrics/recordings';
 import { THRESHOLDS } from '../metrics/thresholds';
@@ -39,7 +39,7 @@ export function businessDashboard(): DashboardDefinition {
     refresh: Duration.seconds(30),
     timeRange: Duration.hours(24),
     variables: [tenant, platform],
-    links: [],
+    links: () => [],
     sections: [
       section('Stock syncs', [
         statPanel({

@@ -3,18 +3,16 @@
  * with Grafana's foundation SDK, and the list of their queries for the e2e harness.
  */
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
-import { MonitoringConfig } from '../../config/monitoring-config';
 import { BUSINESS_UID, businessDashboard } from './business';
 import { INFRASTRUCTURE_UID, infrastructureDashboard } from './infrastructure';
-import { DashboardDefinition, buildDashboard } from './layout';
-import { OVERVIEW_TITLE, OVERVIEW_UID, overviewDashboard, overviewSections } from './overview';
-import { Section } from './layout';
-import { Metric } from '../metrics/catalog';
+import { DashboardDefinition, DashboardUrls, buildDashboard } from './layout';
+import { OVERVIEW_UID, overviewDashboard } from './overview';
+import { Metric } from '../metrics';
 import { withAllValues } from './variables';
 
 export { PROMETHEUS_DATASOURCE_UID } from './datasource';
 export { buildDashboard } from './layout';
-export type { DashboardDefinition } from './layout';
+export type { DashboardDefinition, DashboardUrls } from './layout';
 export { ALL_VALUES } from './variables';
 
 export interface RenderedDashboard {
@@ -33,15 +31,16 @@ export const DASHBOARD_UIDS = {
 } as const;
 
 /** Every dashboard, as typed definitions (fresh objects on each call). */
-export function dashboardDefinitions(config: MonitoringConfig): DashboardDefinition[] {
-  return [overviewDashboard(config), businessDashboard(), infrastructureDashboard()];
+export function dashboardDefinitions(): DashboardDefinition[] {
+  return [overviewDashboard(), businessDashboard(), infrastructureDashboard()];
 }
 
-export function renderDashboards(config: MonitoringConfig): RenderedDashboard[] {
-  return dashboardDefinitions(config).map((definition) => ({
+/** Every dashboard as Grafana stores it, linking to `urls`. */
+export function renderDashboards(urls: DashboardUrls): RenderedDashboard[] {
+  return dashboardDefinitions().map((definition) => ({
     uid: definition.uid,
     title: definition.title,
-    json: JSON.stringify(buildDashboard(definition)),
+    json: JSON.stringify(buildDashboard(definition, urls)),
   }));
 }
 
@@ -57,8 +56,8 @@ export interface PanelQuery {
 }
 
 /** Every query of every panel, in dashboard and panel order, as Grafana sends it. */
-export function panelQueries(config: MonitoringConfig): PanelQuery[] {
-  return dashboardDefinitions(config).flatMap((definition) => {
+export function panelQueries(): PanelQuery[] {
+  return dashboardDefinitions().flatMap((definition) => {
     const variableNames = definition.variables.map((variable) => variable.name);
     return definition.sections.flatMap(({ panels }) =>
       panels.flatMap((panel) => {
@@ -79,14 +78,9 @@ export interface PanelReading {
   readonly metrics: readonly Metric[];
 }
 
-/** Every panel of every dashboard and what it reads; the panels need no configuration (links do). */
+/** Every panel of every dashboard and what it reads. */
 export function panelReadings(): PanelReading[] {
-  const dashboards: { title: string; sections: readonly Section[] }[] = [
-    { title: OVERVIEW_TITLE, sections: overviewSections() },
-    businessDashboard(),
-    infrastructureDashboard(),
-  ];
-  return dashboards.flatMap(({ title, sections }) =>
+  return dashboardDefinitions().flatMap(({ title, sections }) =>
     sections.flatMap((section) => section.panels.map((panel) => ({ name: `${title} › ${panel.title}`, metrics: panel.metrics }))),
   );
 }

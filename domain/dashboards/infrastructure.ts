@@ -3,7 +3,7 @@
  * containers (cAdvisor) and the host (node-exporter), each metric SPEC.md says is measured.
  */
 import { Duration } from '../../core/duration';
-import { METRICS } from '../metrics/catalog';
+import { METRICS } from '../metrics';
 import { add, gt, increase, maxBy, not, overTime, rate, ratio, select, sum, sumBy } from '../metrics/promql';
 import { RATE_WINDOW, RECORDINGS } from '../metrics/recordings';
 import { THRESHOLDS, windowOf } from '../metrics/thresholds';
@@ -41,7 +41,7 @@ export function infrastructureDashboard(): DashboardDefinition {
     refresh: Duration.seconds(30),
     timeRange: Duration.hours(6),
     variables: [],
-    links: [],
+    links: () => [],
     sections: [
       section('PostgreSQL', [
         timeSeriesPanel({

@@ -33,6 +33,12 @@ export function section(title: string, panels: readonly Panel[]): Section {
 /** Tag every Stock Tracker dashboard carries; the dashboards link to each other by it. */
 export const DASHBOARD_TAG = 'stock-tracker';
 
+/** Where the dashboards link to: the only thing of the configuration they need. */
+export interface DashboardUrls {
+  /** Alertmanager as people open it (`alerting.externalUrl`). */
+  readonly alertmanager: string;
+}
+
 export interface DashboardDefinition {
   /** Stable: bookmarks, links and the Terraform resource depend on it. */
   readonly uid: string;
@@ -42,8 +48,8 @@ export interface DashboardDefinition {
   /** How far back the dashboard looks when opened. */
   readonly timeRange: Duration;
   readonly variables: readonly LabelVariable[];
-  /** Links beyond the ones to the other Stock Tracker dashboards. */
-  readonly links: readonly cog.Builder<dashboard.DashboardLink>[];
+  /** Links beyond the ones to the other Stock Tracker dashboards, to the places `urls` names. */
+  readonly links: (urls: DashboardUrls) => readonly cog.Builder<dashboard.DashboardLink>[];
   readonly sections: readonly Section[];
 }
 
@@ -107,7 +113,7 @@ function alertAnnotations(): dashboard.AnnotationQueryBuilder {
 }
 
 /** The dashboard model Grafana stores, built with the SDK's builders. */
-export function buildDashboard(definition: DashboardDefinition): dashboard.Dashboard {
+export function buildDashboard(definition: DashboardDefinition, urls: DashboardUrls): dashboard.Dashboard {
   const builder = new dashboard.DashboardBuilder(definition.title)
     .uid(definition.uid)
     .description(definition.description)
@@ -121,7 +127,7 @@ export function buildDashboard(definition: DashboardDefinition): dashboard.Dashb
     .variables(definition.variables.map((variable) => variable.builder))
     .links([
       new dashboard.DashboardLinkBuilder('Stock Tracker').type(dashboard.DashboardLinkType.Dashboards).tags([DASHBOARD_TAG]).asDropdown(true).keepTime(true).includeVars(true),
-      ...definition.links,
+      ...definition.links(urls),
     ]);
   let id = 1;
   let y = 0;

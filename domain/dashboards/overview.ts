@@ -5,8 +5,8 @@
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { Duration } from '../../core/duration';
-import { MonitoringConfig } from '../../config/monitoring-config';
-import { JOB, METRICS } from '../metrics/catalog';
+import { JOB } from '../../core/jobs';
+import { METRICS } from '../metrics';
 import { aggregateBy, avgBy, maxBy, select, sumBy } from '../metrics/promql';
 import { RECORDINGS } from '../metrics/recordings';
 import { THRESHOLDS } from '../metrics/thresholds';
@@ -19,7 +19,7 @@ export const OVERVIEW_UID = 'stock-tracker-overview';
 
 export const OVERVIEW_TITLE = 'Stock Tracker - Overview';
 
-export function overviewDashboard(config: MonitoringConfig): DashboardDefinition {
+export function overviewDashboard(): DashboardDefinition {
   return {
     uid: OVERVIEW_UID,
     title: OVERVIEW_TITLE,
@@ -27,13 +27,12 @@ export function overviewDashboard(config: MonitoringConfig): DashboardDefinition
     refresh: Duration.seconds(10),
     timeRange: Duration.hours(1),
     variables: [],
-    links: [new dashboard.DashboardLinkBuilder('Alertmanager').type(dashboard.DashboardLinkType.Link).url(config.alerting.externalUrl).icon('bolt').targetBlank(true)],
+    links: (urls) => [new dashboard.DashboardLinkBuilder('Alertmanager').type(dashboard.DashboardLinkType.Link).url(urls.alertmanager).icon('bolt').targetBlank(true)],
     sections: overviewSections(),
   };
 }
 
-/** The overview's panels: they need no configuration (only its links do). */
-export function overviewSections(): Section[] {
+function overviewSections(): Section[] {
   return [
       section('Status', [
         gaugePanel({

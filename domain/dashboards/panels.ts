@@ -20,7 +20,7 @@ import * as gauge from '@grafana/grafana-foundation-sdk/gauge';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { Metric } from '../metrics/catalog';
+import { Metric } from '../metrics';
 import { Expr } from '../metrics/promql';
 import { Severity } from '../../core/severity';
 import { Threshold, ThresholdUnit } from '../metrics/thresholds';

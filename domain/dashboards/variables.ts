@@ -3,7 +3,7 @@
  * filter by. The variable is named after its label (`$tenant_id` filters `tenant_id`).
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { LabelName, Metric } from '../metrics/catalog';
+import { LabelName, Metric } from '../metrics';
 import { Matcher, matches, select } from '../metrics/promql';
 import { PROMETHEUS_DATASOURCE } from './datasource';
 

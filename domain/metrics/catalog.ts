@@ -1,34 +1,17 @@
 /**
  * The metric catalog: every metric a rule or dashboard may name, with its type, help text and
  * label names. Metric names and label names are written here and nowhere else; rules and panels
- * hold a handle (`METRICS.app.httpRequests`) and build PromQL through `rules/promql.ts`, so a
+ * hold a handle (`METRICS.app.httpRequests`) and build PromQL through `promql.ts`, so a
  * misspelt metric or label is a compile error instead of a silent dead alert.
  *
  * `METRICS.app` is the contract with the Stock Tracker Python service (rendered to
  * docs/METRICS.md for the application team); the other groups are the real names the pinned
  * exporters expose (checked against their captured metric lists in __tests__/fixtures).
  */
-import { JOB, SCRAPE_JOBS, ScrapeJobName } from '../../core/jobs';
-
-export { JOB, SCRAPE_JOBS };
-export type { ScrapeJobName };
+import { MetricSource } from '../../core/components';
+import { SCRAPE_JOBS } from '../../core/jobs';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
-
-/** Who exposes a metric; each exporter's names are checked against that exporter's fixture. */
-export const METRIC_SOURCES = [
-  'stock-tracker',
-  'node-exporter',
-  'postgres-exporter',
-  'redis-exporter',
-  'celery-exporter',
-  'cadvisor',
-  'prometheus',
-  'alertmanager',
-  'scrape',
-  'recording',
-] as const;
-export type MetricSource = (typeof METRIC_SOURCES)[number];
 
 /** A label's meaning and, when the set is closed, its allowed values (typed in matchers). */
 export interface LabelDoc<V extends string = string> {

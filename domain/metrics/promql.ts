@@ -8,6 +8,7 @@
  */
 import { Duration } from '../../core/duration';
 import { Counter, Histogram, LabelName, LabelValue, Metric, MetricType } from './catalog';
+import { escapeRegex } from '../../core/regex';
 
 /**
  * Binding strength of an expression's outermost operator (PromQL precedence, higher binds
@@ -77,9 +78,6 @@ export function noneOf<V extends string>(...values: V[]): Matcher {
   return notMatches(values.map(escapeRegex).join('|'));
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function quote(text: string): string {
   return JSON.stringify(text);
@@ -127,10 +125,6 @@ export function bucketAt<M extends Histogram>(metric: M, bound: number, matchers
 /** A histogram's observation counter (`_count`). */
 export function observations<M extends Histogram>(metric: M, matchers?: Matchers<M>): Selector<LabelName<M>, 'counter'> {
   return selectSeries(metric, '_count', matchers);
-}
-/** A histogram's sum of observed values (`_sum`). */
-export function observedSum<M extends Histogram>(metric: M, matchers?: Matchers<M>): Selector<LabelName<M>, 'counter'> {
-  return selectSeries(metric, '_sum', matchers);
 }
 
 /** `selector offset ago`: the series as they were `ago` earlier; none where Prometheus had no sample then (within its 5m lookback). */

@@ -191,7 +191,6 @@ export const RECORDINGS = {
   ),
 } as const;
 
-export type RecordingName = keyof typeof RECORDINGS;
 
 export function allRecordings(): Recording[] {
   return Object.values(RECORDINGS) as Recording[];

@@ -60,7 +60,6 @@ export const THRESHOLDS = {
   alertmanagerNotificationFailureRatio: threshold('ratio', 'share of Alertmanager notifications to one integration that failed', { critical: 0.1 }),
 } as const;
 
-export type ThresholdName = keyof typeof THRESHOLDS;
 
 /**
  * Traffic below which a ratio is not judged: a failure ratio over a handful of events is noise.

@@ -5,11 +5,14 @@
  */
 import { stringify } from 'yaml';
 import { Duration } from '../../core/duration';
-import { ExtraScrapeJob, HostPort, MonitoringConfig, PrometheusSettings, applicationNetwork, containerName } from '../../config/monitoring-config';
+import { ExtraScrapeJob, MonitoringConfig, PrometheusSettings, applicationNetwork, containerName } from '../../config/monitoring-config';
+import { HostPort } from '../../core/host-port';
 import { RenderedFile } from '../../core/rendered-file';
-import { MetricSource, allMetrics, seriesNames } from '../metrics/catalog';
+import { MetricSource } from '../../core/components';
+import { allMetrics, seriesNames } from '../metrics';
 import { DISCOVERED_JOBS, JOB, SCRAPE_LABELS, ScrapeJobKey, ScrapeTargets } from '../../core/jobs';
 import { DockerSdConfig, PrometheusConfigFile, RelabelConfig, ScrapeConfig } from './model';
+import { escapeRegex } from '../../core/regex';
 
 export const PROMETHEUS_CONFIG_FILE = 'prometheus.yml';
 
@@ -85,9 +88,6 @@ export function stackPrometheusInput(config: MonitoringConfig, ruleFiles: string
   };
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** `__meta_docker_container_label_<name>` with the name sanitised as Prometheus does. */
 function dockerLabelMeta(label: string): string {

@@ -7,9 +7,10 @@
  */
 import { Duration } from '../../core/duration';
 import { panelReadings } from '../dashboards';
-import * as alerts from './alerts';
-import { Histogram, JOB, METRICS, Metric, ScrapeJobName } from '../metrics/catalog';
-import { AlertRule, alert, t, $label } from './model';
+import { GROUP_ALERTS } from './groups';
+import { Histogram, METRICS, Metric } from '../metrics';
+import { JOB, ScrapeJobName } from '../../core/jobs';
+import { AlertRule, RuleGroupName, alert, bySeverity, t, $label } from './model';
 import { Expr, aggregateBy, eq, gt, increase, maxBy, observations, or, overTime, select, unless } from '../metrics/promql';
 import { Recording } from '../metrics/recordings';
 
@@ -22,6 +23,8 @@ export interface MetricContract<N extends string = string> {
   readonly what: string;
   /** The job whose targets must expose them. */
   readonly job: ScrapeJobName;
+  /** The rule group its warning is evaluated in: the one of the alerts it watches over. */
+  readonly group: RuleGroupName;
   /** Every metric of the group; any one of them present meets the contract. */
   readonly metrics: readonly Metric[];
   /** Per target (`job`, `instance`): when the metrics should be there. Default: the target is up. */
@@ -45,6 +48,7 @@ function contract<const N extends string>(spec: MetricContract<N>): MetricContra
 export const METRIC_CONTRACTS = [
   contract({
     alert: 'RequestMetricsMissing',
+    group: 'stock-tracker-api',
     what: 'request metrics',
     job: JOB.api,
     metrics: [app.httpRequests, app.httpRequestDuration, app.httpRequestsInProgress],
@@ -52,6 +56,7 @@ export const METRIC_CONTRACTS = [
   }),
   contract({
     alert: 'DatabaseMetricsMissing',
+    group: 'stock-tracker-api',
     what: 'database metrics',
     job: JOB.api,
     // Not db_connections_active: an unlabelled gauge shows at 0 as soon as the class is used, set or not.
@@ -60,6 +65,7 @@ export const METRIC_CONTRACTS = [
   }),
   contract({
     alert: 'BusinessMetricsMissing',
+    group: 'stock-tracker-api',
     what: 'business metrics',
     job: JOB.api,
     metrics: [app.products, app.syncOperations, app.syncDuration, app.externalApiErrors, app.sheetsOperations],
@@ -67,6 +73,7 @@ export const METRIC_CONTRACTS = [
   }),
   contract({
     alert: 'CeleryTaskEventsMissing',
+    group: 'celery',
     what: 'Celery task events',
     job: JOB.celery,
     metrics: [celery.tasksReceived, celery.tasksStarted, celery.tasksSucceeded, celery.tasksFailed, celery.tasksRetried, celery.tasksRejected, celery.tasksRevoked, celery.taskRuntime],
@@ -94,7 +101,10 @@ function blindUnder(contract: MetricContract, metrics: readonly Metric[]): boole
 /** Alerts that cannot fire while the metrics of every one of `contracts` are missing. */
 export function blindAlerts(...contracts: MetricContract[]): string[] {
   const merged = mergedContract(contracts);
-  return (Object.values(alerts) as AlertRule[]).filter((rule) => blindUnder(merged, rule.expr.metrics)).map((rule) => rule.name);
+  return (Object.values(GROUP_ALERTS) as AlertRule[])
+    .filter((rule) => blindUnder(merged, rule.expr.metrics))
+    .sort(bySeverity)
+    .map((rule) => rule.name);
 }
 
 /** Panels that stay empty while the metrics of every one of `contracts` are missing (`<dashboard> › <panel>`). */
@@ -144,7 +154,6 @@ export function contractAlert<N extends string>(contract: MetricContract<N>): Al
   const panels = blindPanels(contract);
   return alert({
     name: contract.alert,
-    group: contract.job === JOB.celery ? 'celery' : 'stock-tracker-api',
     expr: unless(atWork, contract.present ?? anyPresent(contract), ['job', 'instance']),
     for: GRACE,
     severity: 'warning',

@@ -1,22 +1,22 @@
 /**
- * Public face of rules/: the rule files Prometheus loads, and the typed pieces dashboards and the
- * e2e harness reuse (catalog, PromQL helpers, thresholds, recordings, alerts).
+ * Public face of rules/: every rule group as Prometheus evaluates it (the groups' own alerts and
+ * recordings, plus the blind-spot warnings in the group of what they watch), every alert by name,
+ * and the files they render to.
  */
-import { RenderedFile } from '../../core/rendered-file';
-import { RuleRenderOptions, renderRuleGroups } from './render';
+import { AlertRule, RuleGroup, bySeverity } from './model';
+import { BLIND_SPOT_ALERTS, METRIC_CONTRACTS } from './blind-spots';
+import { GROUP_ALERTS, GROUP_DEFINITIONS } from './groups';
 
-export * from '../metrics/catalog';
-export * from '../metrics/promql';
-export * from '../metrics/thresholds';
-export * from '../metrics/recordings';
 export * from './model';
-export * from '../../core/severity';
-export { RULE_GROUPS, ALERTS } from './groups';
-export type { AlertName } from './groups';
-export { DEFAULT_RUNBOOK_BASE_URL, ruleFilePath, runbookUrl, validateGroups } from './render';
-export type { RuleRenderOptions } from './render';
+export { renderRuleFiles, ruleFilePath, ruleGroupSpecs, runbookUrl, validateGroups } from './render';
+export type { RuleGroupSpec, RuleRenderOptions, RuleSpec } from './render';
 
-/** One YAML file per rule group, paths relative to Prometheus' config directory (`rules/<group>.yml`). */
-export function renderRuleFiles(options: RuleRenderOptions = {}): RenderedFile[] {
-  return renderRuleGroups(options);
-}
+/** Every alert, by name: the names routing and inhibition (alerting/) may refer to. */
+export const ALERTS = { ...GROUP_ALERTS, ...BLIND_SPOT_ALERTS };
+export type AlertName = (typeof ALERTS)[keyof typeof ALERTS]['name'];
+
+/** The groups Prometheus evaluates, one file each, in file order: recordings first, then the alerts. */
+export const RULE_GROUPS: readonly RuleGroup[] = GROUP_DEFINITIONS.map((group) => {
+  const blindSpots = METRIC_CONTRACTS.filter((contract) => contract.group === group.name).map((contract) => BLIND_SPOT_ALERTS[contract.alert]);
+  return { name: group.name, rules: [...group.recordings, ...[...(Object.values(group.alerts) as AlertRule[]), ...blindSpots].sort(bySeverity)] };
+});

@@ -124,8 +124,6 @@ export type RuleGroupName = (typeof RULE_GROUP_NAMES)[number];
 export interface AlertSpec<L extends string, P extends string> {
   /** PascalCase, unique across all groups: the `alertname` label. */
   name: string;
-  /** The group (and file) the alert is evaluated in: the one holding the recordings it reads. */
-  group: RuleGroupName;
   expr: Expr<L, P>;
   /** How long the condition must hold before the alert fires. */
   for: Duration;
@@ -155,6 +153,25 @@ export function alert<const N extends string, L extends string, P extends string
 
 export type Rule = AlertRule | Recording;
 
+/**
+ * A rule group as its file under groups/ declares it: its name, the recordings it evaluates (first:
+ * rules of a group run in order, so its alerts see this evaluation's values) and its alerts by name.
+ */
+export interface RuleGroupDefinition<A extends Readonly<Record<string, AlertRule>> = Readonly<Record<string, AlertRule>>> {
+  readonly name: RuleGroupName;
+  readonly recordings: readonly Recording[];
+  readonly alerts: A;
+}
+
+/** Declares a rule group (see `RuleGroupDefinition`). */
+export function ruleGroup<const A extends Readonly<Record<string, AlertRule>>>(
+  name: RuleGroupName,
+  recordings: readonly Recording[],
+  alerts: A,
+): RuleGroupDefinition<A> {
+  return { name, recordings, alerts };
+}
+
 export interface RuleGroup {
   /** Group name and file name (`rules/<name>.yml`): lowercase words joined by `-`. */
   readonly name: string;
@@ -166,4 +183,11 @@ export interface RuleGroup {
 
 export function isAlert(rule: Rule): rule is AlertRule {
   return 'kind' in rule && rule.kind === 'alert';
+}
+
+const SEVERITY_ORDER: readonly AlertSeverity[] = ['critical', 'warning', 'info', 'none'];
+
+/** Sort order of alerts: most severe first, then by name (the order of the rule files and of blind-alert lists). */
+export function bySeverity(a: AlertRule, b: AlertRule): number {
+  return SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.name.localeCompare(b.name);
 }

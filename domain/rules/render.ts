@@ -3,25 +3,37 @@
  * names unique, group names file-safe, every alert with a runbook link.
  */
 import { Document } from 'yaml';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../../config/alerting-settings';
 import { Duration } from '../../core/duration';
 import { RenderedFile } from '../../core/rendered-file';
 import { AlertRule, RuleGroup, isAlert } from './model';
 import { Recording } from '../metrics/recordings';
-import { RULE_GROUPS } from './groups';
-
-/** Where runbook links point by default: the repository's docs/runbooks/ folder. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/stock-tracker/stock-tracker-monitoring/blob/main/docs/runbooks';
 
 export interface RuleRenderOptions {
   /**
    * Multiplies every `for` and group interval. The e2e timing profile passes 1/60 so minutes
    * become seconds; expression windows stay as they are. Default 1.
    */
-  timeScale?: number;
+  readonly timeScale?: number;
   /** Base of `runbook_url`: `<base>/<AlertName>.md`. Default `DEFAULT_RUNBOOK_BASE_URL`. */
-  runbookBaseUrl?: string;
-  /** Groups to render. Default `RULE_GROUPS`. */
-  groups?: readonly RuleGroup[];
+  readonly runbookBaseUrl?: string;
+}
+
+/** A rule as Prometheus' rule file format has it (and the Prometheus Operator's PrometheusRule). */
+export interface RuleSpec {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A group as Prometheus' rule file format has it. */
+export interface RuleGroupSpec {
+  name: string;
+  interval?: string;
+  rules: RuleSpec[];
 }
 
 const GROUP_NAME = /^[a-z][a-z0-9-]*$/;
@@ -54,7 +66,7 @@ export function validateGroups(groups: readonly RuleGroup[]): void {
   if (problems.length > 0) throw new Error(`invalid rule groups:\n  - ${problems.join('\n  - ')}`);
 }
 
-function renderAlert(rule: AlertRule, options: Required<Omit<RuleRenderOptions, 'groups'>>): Record<string, unknown> {
+function alertSpec(rule: AlertRule, options: Required<RuleRenderOptions>): RuleSpec {
   const forDuration = rule.for.times(options.timeScale);
   return {
     alert: rule.name,
@@ -70,7 +82,7 @@ function renderAlert(rule: AlertRule, options: Required<Omit<RuleRenderOptions, 
   };
 }
 
-function renderRecording(rule: Recording): Record<string, unknown> {
+function recordingSpec(rule: Recording): RuleSpec {
   return { record: rule.name, expr: rule.expr.text };
 }
 
@@ -78,24 +90,27 @@ function scaled(interval: Duration | undefined, factor: number): { interval?: st
   return interval ? { interval: interval.times(factor).toString() } : {};
 }
 
-/** One YAML file per group, paths `rules/<group>.yml`. */
-export function renderRuleGroups(options: RuleRenderOptions = {}): RenderedFile[] {
-  const groups = options.groups ?? RULE_GROUPS;
+/**
+ * The groups as Prometheus' rule format has them, validated first: what each rule file holds, and
+ * what the Kubernetes target puts into its PrometheusRules.
+ */
+export function ruleGroupSpecs(groups: readonly RuleGroup[], options: RuleRenderOptions = {}): RuleGroupSpec[] {
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0 && timeScale <= 1)) throw new RangeError(`timeScale must be in (0, 1], got ${timeScale}`);
   validateGroups(groups);
   const settings = { timeScale, runbookBaseUrl: options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL };
-  return groups.map((group) => {
-    const document = new Document({
-      groups: [
-        {
-          name: group.name,
-          ...scaled(group.interval, timeScale),
-          rules: group.rules.map((rule) => (isAlert(rule) ? renderAlert(rule, settings) : renderRecording(rule))),
-        },
-      ],
-    });
+  return groups.map((group) => ({
+    name: group.name,
+    ...scaled(group.interval, timeScale),
+    rules: group.rules.map((rule) => (isAlert(rule) ? alertSpec(rule, settings) : recordingSpec(rule))),
+  }));
+}
+
+/** One YAML file per group, paths `rules/<group>.yml` (relative to Prometheus' configuration directory). */
+export function renderRuleFiles(groups: readonly RuleGroup[], options: RuleRenderOptions = {}): RenderedFile[] {
+  return ruleGroupSpecs(groups, options).map((spec, i) => {
+    const document = new Document({ groups: [spec] });
     document.commentBefore = ' Generated from rules/ (TypeScript); do not edit: change the typed rule and re-deploy.';
-    return { path: ruleFilePath(group), content: document.toString({ lineWidth: 0 }) };
+    return { path: ruleFilePath(groups[i]), content: document.toString({ lineWidth: 0 }) };
   });
 }

@@ -6,7 +6,7 @@
  */
 import { Document } from 'yaml';
 import { Duration } from '../../core/duration';
-import { Histogram, LabelName, LabelValue, Metric } from '../metrics/catalog';
+import { Histogram, LabelName, LabelValue, Metric } from '../metrics';
 import { AlertRule } from './model';
 import { runbookUrl } from './render';
 

@@ -1,5 +1,6 @@
 /** What every component construct is given, and how it maps onto a `MonitoredContainer`. */
-import { ComponentName, ComponentSettings, DEFAULT_CONFIG } from '../../config/monitoring-config';
+import { ComponentName } from '../../core/components';
+import { ComponentSettings, DEFAULT_CONFIG } from '../../config/monitoring-config';
 import { MonitoredContainerProps } from './monitored-container';
 
 export interface ComponentContainerProps {

@@ -33,7 +33,7 @@ export interface GrafanaProvisioningProps {
   folderTitle: string;
   /** Default `stock-tracker`. */
   folderUid?: string;
-  dashboards: RenderedDashboard[];
+  dashboards: readonly RenderedDashboard[];
 }
 
 export class GrafanaProvisioning extends Construct {

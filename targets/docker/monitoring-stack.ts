@@ -7,12 +7,12 @@ import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DataDockerNetwork } from '@cdktf/provider-docker/lib/data-docker-network';
 import { MonitoringConfig, applicationNetwork, containerName, publishedUrl } from '../../config/monitoring-config';
-import { RenderedFile } from '../../core/rendered-file';
-import { renderRuleFiles } from '../../domain/rules';
-import { AlertmanagerSecrets, renderAlertmanagerFiles } from '../../domain/alerting';
-import { RenderedDashboard, renderDashboards } from '../../domain/dashboards';
+import { RULE_GROUPS, renderRuleFiles } from '../../domain/rules';
+import { renderAlertmanagerFiles } from '../../domain/alerting';
+import { renderDashboards } from '../../domain/dashboards';
+import { MonitoringStackProps } from '../shared/stack-props';
 import { celeryBrokerUrl, postgresDataSourceName, redisAddress, renderPrometheusConfig, stackPrometheusInput } from '../../domain/prometheus';
-import { METRICS } from '../../domain/rules';
+import { METRICS } from '../../domain/metrics';
 import { PrometheusContainer } from './prometheus-container';
 import { AlertmanagerContainer } from './alertmanager-container';
 import { GrafanaContainer } from './grafana-container';
@@ -21,15 +21,6 @@ import { GrafanaProvisioning, GRAFANA_PROVIDER_VERSION } from './grafana-provisi
 import { SecretVariables } from '../shared/secret-variables';
 import { configureStateBackend } from '../shared/state-backend';
 
-export interface MonitoringStackProps {
-  config: MonitoringConfig;
-  /** Rule files, paths relative to Prometheus' config directory (`rules/api.yml`). Default: the project's rules, linking runbooks under `config.alerting.runbookBaseUrl`. */
-  ruleFiles?: RenderedFile[];
-  /** Alertmanager's files for the given secret expressions. Default `renderAlertmanagerFiles`. */
-  alertmanagerFiles?: (config: MonitoringConfig, secrets: AlertmanagerSecrets) => RenderedFile[];
-  /** Default `renderDashboards(config)`. */
-  dashboards?: RenderedDashboard[];
-}
 
 export class MonitoringStack extends TerraformStack {
   readonly secrets: SecretVariables;
@@ -57,7 +48,7 @@ export class MonitoringStack extends TerraformStack {
       bindAddress: config.bindAddress,
     });
 
-    const ruleFiles = props.ruleFiles ?? renderRuleFiles({ runbookBaseUrl: config.alerting.runbookBaseUrl });
+    const ruleFiles = renderRuleFiles(props.ruleGroups ?? RULE_GROUPS, { runbookBaseUrl: config.alerting.runbookBaseUrl });
     const prometheusYml = renderPrometheusConfig(stackPrometheusInput(config, ruleFiles.map((file) => file.path)));
     const discovery = config.dockerDiscovery;
     this.prometheus = new PrometheusContainer(this, 'prometheus', {
@@ -70,7 +61,7 @@ export class MonitoringStack extends TerraformStack {
     const renderAlertmanager = props.alertmanagerFiles ?? renderAlertmanagerFiles;
     this.alertmanager = new AlertmanagerContainer(this, 'alertmanager', {
       ...common('alertmanager'),
-      files: renderAlertmanager(config, this.secrets.alertmanagerSecrets()),
+      files: renderAlertmanager(config.alerting, this.secrets.alertmanagerSecrets()),
       externalUrl: config.alerting.externalUrl,
     });
 
@@ -105,7 +96,7 @@ export class MonitoringStack extends TerraformStack {
       prometheusUrl: `http://${this.prometheus.address}`,
       scrapeInterval: config.prometheus.scrapeInterval,
       folderTitle: config.grafana.folderTitle,
-      dashboards: props.dashboards ?? renderDashboards(config),
+      dashboards: props.dashboards ?? renderDashboards({ alertmanager: config.alerting.externalUrl }),
     });
 
     const outputs = {

@@ -16,7 +16,7 @@ export interface GrafanaContentProps {
   /** A Terraform expression (`${var.grafana_password}`), never a literal. */
   adminPassword: string;
   folderTitle: string;
-  dashboards: RenderedDashboard[];
+  dashboards: readonly RenderedDashboard[];
 }
 
 /** A dashboard's ConfigMap name: its uid, made a valid Kubernetes name. */

@@ -9,11 +9,11 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KUBERNETES_SCRAPED_JOBS } from '../../config/kubernetes-settings';
-import { renderRuleFiles } from '../../domain/rules';
+import { RULE_GROUPS, ruleGroupSpecs } from '../../domain/rules';
 import { renderAlertmanagerFiles } from '../../domain/alerting';
 import { renderDashboards } from '../../domain/dashboards';
 import { JOB } from '../../core/jobs';
-import { MonitoringStackProps } from '../docker/monitoring-stack';
+import { MonitoringStackProps } from '../shared/stack-props';
 import { SecretVariables } from '../shared/secret-variables';
 import { configureStateBackend } from '../shared/state-backend';
 import { AlertmanagerConfig } from './alertmanager-config';
@@ -23,7 +23,7 @@ import { GrafanaContent } from './grafana-content';
 import { KubePrometheusStackRelease } from './kube-prometheus-stack-release';
 import { ObjectMeta, applicationMonitor, prometheusRules } from './operator-resources';
 
-/** The same seams as the Docker stack: rule files, Alertmanager files and dashboards. */
+/** The same seams as the Docker stack: rule groups, Alertmanager files and dashboards. */
 export type KubernetesMonitoringStackProps = MonitoringStackProps;
 
 export class KubernetesMonitoringStack extends TerraformStack {
@@ -52,14 +52,14 @@ export class KubernetesMonitoringStack extends TerraformStack {
     const renderAlertmanager = props.alertmanagerFiles ?? renderAlertmanagerFiles;
     this.alertmanagerConfig = new AlertmanagerConfig(this, 'alertmanager', {
       ...common,
-      files: renderAlertmanager(config, this.secrets.alertmanagerSecrets()),
+      files: renderAlertmanager(config.alerting, this.secrets.alertmanagerSecrets()),
     });
     this.grafanaContent = new GrafanaContent(this, 'grafana', {
       ...common,
       adminUser: config.grafana.adminUser,
       adminPassword: this.secrets.grafanaPassword.stringValue,
       folderTitle: config.grafana.folderTitle,
-      dashboards: props.dashboards ?? renderDashboards(config),
+      dashboards: props.dashboards ?? renderDashboards({ alertmanager: config.alerting.externalUrl }),
     });
 
     // Prometheus selects this stack's rules and monitors by the chart's own release label.
@@ -82,7 +82,7 @@ export class KubernetesMonitoringStack extends TerraformStack {
     this.customResources = new CustomResources(this, 'operator-resources', {
       operator: this.release.release,
       resources: [
-        ...prometheusRules(props.ruleFiles ?? renderRuleFiles({ runbookBaseUrl: config.alerting.runbookBaseUrl }), (group) => metadata(`rules-${group}`)),
+        ...prometheusRules(ruleGroupSpecs(props.ruleGroups ?? RULE_GROUPS, { runbookBaseUrl: config.alerting.runbookBaseUrl }), (group) => metadata(`rules-${group}`)),
         ...KUBERNETES_SCRAPED_JOBS.map((job) => applicationMonitor(job, cluster.scrape[job], cluster.appNamespace, metadata(JOB[job]))),
       ],
     });

@@ -3,9 +3,8 @@
  * field names (https://prometheus-operator.dev/docs/api-reference/api/) so each object is the
  * manifest as it is. Plain data, no cdktf: `custom-resources.ts` hands them to Terraform.
  */
-import { parse } from 'yaml';
-import { RenderedFile } from '../../core/rendered-file';
 import { KubernetesScrapeTarget, KubernetesScrapedJob } from '../../config/kubernetes-settings';
+import { RuleGroupSpec } from '../../domain/rules';
 import { JOB } from '../../core/jobs';
 
 export const MONITORING_API_VERSION = 'monitoring.coreos.com/v1';
@@ -15,13 +14,6 @@ export interface ObjectMeta {
   namespace: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-}
-
-/** A rule group as Prometheus' rule files write it (rules/ renders them). */
-export interface RuleGroupSpec {
-  name: string;
-  interval?: string;
-  rules: Record<string, unknown>[];
 }
 
 export interface PrometheusRule {
@@ -59,15 +51,11 @@ export interface ServiceMonitor {
 export type OperatorResource = PrometheusRule | ServiceMonitor;
 
 /**
- * One PrometheusRule per rule file, holding exactly the groups of that file: the text the Docker
- * target uploads is parsed back, so both targets evaluate the same rules.
+ * One PrometheusRule per rule group, holding that group as the Docker target's rule file of the
+ * same name holds it (both are rendered by rules/ from the same group objects).
  */
-export function prometheusRules(ruleFiles: RenderedFile[], metadata: (name: string) => ObjectMeta): PrometheusRule[] {
-  return ruleFiles.map((file) => {
-    const { groups } = parse(file.content) as { groups: RuleGroupSpec[] };
-    const name = file.path.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
-    return { apiVersion: MONITORING_API_VERSION, kind: 'PrometheusRule', metadata: metadata(name), spec: { groups } };
-  });
+export function prometheusRules(groups: readonly RuleGroupSpec[], metadata: (name: string) => ObjectMeta): PrometheusRule[] {
+  return groups.map((group) => ({ apiVersion: MONITORING_API_VERSION, kind: 'PrometheusRule', metadata: metadata(group.name), spec: { groups: [group] } }));
 }
 
 /**

@@ -4,50 +4,30 @@
  * a test alert that goes the way a real one does, to Telegram.
  */
 import { hostname } from 'node:os';
-import { Severity } from '../../domain/rules';
+import { Severity } from '../../core/severity';
 import { WATCHDOG } from '../../domain/alerting';
 import { Check, failed, listed, passed } from './check';
-import { HttpClient } from './http';
+import { AlertmanagerApi, SilenceMatcher } from '../../clients/alertmanager';
+import { HttpClient } from '../../clients/http';
 import { CheckTargets } from './targets';
-
-interface Status {
-  cluster: { status: string };
-  config: { original: string };
-  uptime: string;
-  versionInfo?: { version?: string };
-}
-
-interface Silence {
-  id: string;
-  status: { state: 'active' | 'pending' | 'expired' };
-  matchers: { name: string; value: string; isRegex: boolean; isEqual?: boolean }[];
-  endsAt: string;
-  createdBy: string;
-}
-
-interface AmAlert {
-  labels: Record<string, string>;
-  status: { state: 'active' | 'suppressed' | 'unprocessed' };
-  receivers: { name: string }[];
-}
 
 /** Name of the alert `--test-telegram` sends; it names nothing broken. */
 export const TEST_ALERT_NAME = 'TelegramTest';
 /** The test alert resolves by itself after this long (Telegram then gets a "resolved" message). */
 const TEST_ALERT_MINUTES = 5;
 
-function matcherText(m: Silence['matchers'][number]): string {
+function matcherText(m: SilenceMatcher): string {
   return `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '=~' : '='}"${m.value}"`;
 }
 
 export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Check[] {
-  const api = (path: string) => `${targets.urls.alertmanager}/api/v2${path}`;
+  const api = new AlertmanagerApi(targets.urls.alertmanager, http);
   return [
     {
       component: 'alertmanager',
       name: 'configuration loaded',
       async run() {
-        const status = await http.getJson<Status>(api('/status'));
+        const status = await api.status();
         if (!status.config?.original?.includes('route:')) return failed('no routing in the loaded configuration');
         return passed(`version ${status.versionInfo?.version ?? 'unknown'}, up since ${status.uptime}, cluster ${status.cluster.status}`);
       },
@@ -56,7 +36,7 @@ export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Che
       component: 'alertmanager',
       name: 'receivers',
       async run() {
-        const present = new Set((await http.getJson<{ name: string }[]>(api('/receivers'))).map((receiver) => receiver.name));
+        const present = new Set(await api.receivers());
         const missing = targets.expected.receivers.filter((name) => !present.has(name));
         return missing.length === 0 ? passed(listed([...present], 5)) : failed(`missing: ${listed(missing)}`);
       },
@@ -65,7 +45,7 @@ export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Che
       component: 'alertmanager',
       name: 'silences',
       async run() {
-        const active = (await http.getJson<Silence[]>(api('/silences'))).filter((silence) => silence.status.state === 'active');
+        const active = (await api.silences()).filter((silence) => silence.status.state === 'active');
         // A silence is a decision someone made, not a fault: listed so none is forgotten.
         if (active.length === 0) return passed('none active');
         return passed(`${active.length} active: ${listed(active.map((s) => `{${s.matchers.map(matcherText).join(', ')}} until ${s.endsAt} by ${s.createdBy}`), 2)}`);
@@ -75,7 +55,7 @@ export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Che
       component: 'alertmanager',
       name: 'active alerts',
       async run() {
-        const alerts = await http.getJson<AmAlert[]>(api('/alerts?active=true'));
+        const alerts = await api.alerts();
         const others = alerts.filter((alert) => alert.labels.alertname !== WATCHDOG);
         const suppressed = others.filter((alert) => alert.status.state === 'suppressed').length;
         const text = `${others.length} besides the ${WATCHDOG}${others.length > 0 ? ` (${suppressed} silenced or inhibited): ${listed([...new Set(others.map((a) => a.labels.alertname))])}` : ''}`;
@@ -98,7 +78,8 @@ export function telegramTestCheck(targets: CheckTargets, http: HttpClient, sever
     async run() {
       const now = Date.now();
       const labels = { alertname: TEST_ALERT_NAME, severity, instance: hostname(), test_id: String(now) };
-      await http.postJson(`${targets.urls.alertmanager}/api/v2/alerts`, [
+      const api = new AlertmanagerApi(targets.urls.alertmanager, http);
+      await api.post([
         {
           labels,
           annotations: {
@@ -109,8 +90,7 @@ export function telegramTestCheck(targets: CheckTargets, http: HttpClient, sever
           endsAt: new Date(now + TEST_ALERT_MINUTES * 60_000).toISOString(),
         },
       ]);
-      const filter = encodeURIComponent(`test_id="${labels.test_id}"`);
-      const [stored] = await http.getJson<AmAlert[]>(`${targets.urls.alertmanager}/api/v2/alerts?filter=${filter}`);
+      const [stored] = await api.alerts(`test_id="${labels.test_id}"`);
       if (!stored) return failed('Alertmanager answered 200 but does not list the alert');
       const receivers = stored.receivers.map((receiver) => receiver.name);
       if (stored.status.state === 'suppressed') return failed(`accepted, but silenced or inhibited: it will not be sent (routed to ${listed(receivers)})`);

@@ -39,11 +39,17 @@ export interface Check {
   run(): Promise<CheckOutcome>;
 }
 
-export interface CheckResult extends CheckOutcome {
-  component: CheckComponent;
+/** An outcome with the check's name and how long it ran: what every runner (CLI, e2e) records. */
+export interface CheckRecord extends CheckOutcome {
   name: string;
-  about?: CheckComponent;
+  /** Milliseconds from start to outcome. */
   durationMs: number;
+}
+
+/** A {@link CheckRecord} of the check CLI: where the table lists it. */
+export interface CheckResult extends CheckRecord {
+  component: CheckComponent;
+  about?: CheckComponent;
 }
 
 export interface RunOptions {
@@ -72,22 +78,26 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
   return () => (loaded ??= load());
 }
 
-/** A check that throws fails with the error's message, so one broken check never hides the others. */
-async function runOne(check: Check, requirement: Promise<CheckResult> | undefined): Promise<CheckResult> {
+/**
+ * Runs one named check and records its outcome: a check that throws fails with the error's message,
+ * so one broken check never hides the others.
+ */
+export async function record(name: string, run: () => Promise<CheckOutcome>): Promise<CheckRecord> {
   const started = Date.now();
   let outcome: CheckOutcome;
-  const required = await requirement;
-  if (required && !required.ok) {
-    outcome = failed(`not checked: ${required.name} failed`);
-  } else {
-    try {
-      outcome = await check.run();
-    } catch (error) {
-      outcome = failed((error as { message?: string })?.message ?? String(error));
-    }
+  try {
+    outcome = await run();
+  } catch (error) {
+    outcome = failed((error as { message?: string })?.message ?? String(error));
   }
+  return { name, ...outcome, durationMs: Date.now() - started };
+}
+
+async function runOne(check: Check, requirement: Promise<CheckResult> | undefined): Promise<CheckResult> {
+  const required = await requirement;
+  const outcome = await record(check.name, async () => (required && !required.ok ? failed(`not checked: ${required.name} failed`) : check.run()));
   const about = check.about === undefined ? {} : { about: check.about };
-  return { component: check.component, name: check.name, ...about, ...outcome, durationMs: Date.now() - started };
+  return { component: check.component, ...about, ...outcome };
 }
 
 /**

@@ -6,17 +6,11 @@
  * and panels. Read through Prometheus' API, so it works where this host cannot reach `api:8000`.
  */
 import { MetricContract, METRIC_CONTRACTS, blindAlerts, blindPanels } from '../../domain/rules/blind-spots';
-import { Metric, TARGET_LABELS, seriesNames } from '../../domain/rules';
+import { Metric, TARGET_LABELS, seriesNames } from '../../domain/metrics';
 import { Check, CheckComponent, CheckOutcome, failed, listed, once, passed } from './check';
-import { HttpClient } from './http';
-import { PrometheusApi } from './prometheus';
+import { HttpClient } from '../../clients/http';
+import { PrometheusApi } from '../../clients/prometheus';
 import { CheckTargets } from './targets';
-
-interface ActiveTarget {
-  scrapePool: string;
-  labels: Record<string, string>;
-  health: 'up' | 'down' | 'unknown';
-}
 
 /** What one target exposes of one contract. */
 export interface ContractReport {
@@ -80,8 +74,8 @@ function aboutOf(contract: MetricContract): { about?: CheckComponent } {
 }
 
 export function contractChecks(targets: CheckTargets, http: HttpClient): Check[] {
-  const api = new PrometheusApi(http, targets.urls.prometheus);
-  const targetsOnce = once(() => api.data<{ activeTargets: ActiveTarget[] }>('/api/v1/targets?state=active').then((d) => d.activeTargets));
+  const api = new PrometheusApi(targets.urls.prometheus, http);
+  const targetsOnce = once(() => api.targets());
   const firingOnce = once(async () => new Set((await api.query('ALERTS{alertstate="firing"}')).map((sample) => `${sample.metric.alertname} ${sample.metric.instance}`)));
   return METRIC_CONTRACTS.map((contract: MetricContract) => ({
     component: 'prometheus' as const,

@@ -2,10 +2,10 @@
  * Each component answers its own endpoint; the exporters also say whether they reach what they
  * watch (`pg_up`, `redis_up`), which is how the check sees the application's PostgreSQL and Redis.
  */
-import { ComponentName } from '../../config/monitoring-config';
-import { METRICS, Metric } from '../../domain/rules';
+import { ComponentName } from '../../core/components';
+import { METRICS, Metric } from '../../domain/metrics';
 import { Check, CheckOutcome, failed, passed } from './check';
-import { HttpClient, excerpt } from './http';
+import { HttpClient, excerpt } from '../../clients/http';
 import { CheckTargets } from './targets';
 
 export interface HealthEndpoint {

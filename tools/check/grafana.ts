@@ -3,7 +3,7 @@
  * dashboards of dashboards/ sit in their folder. The last two need the admin login.
  */
 import { Check, CheckOutcome, failed, listed, passed } from './check';
-import { HttpClient, excerpt } from './http';
+import { HttpClient, excerpt } from '../../clients/http';
 import { CheckTargets, GRAFANA_PASSWORD_VARIABLES } from './targets';
 
 interface SearchHit {

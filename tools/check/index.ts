@@ -2,18 +2,18 @@
  * The checks of `npm run check`, as a typed list: the CLI runs them against the deployed stack,
  * the tests against the real Prometheus and Alertmanager on loopback.
  */
-import { Severity } from '../../domain/rules';
+import { Severity } from '../../core/severity';
 import { alertmanagerChecks, telegramTestCheck } from './alertmanager';
 import { Check, CheckComponent } from './check';
 import { apiChecks, endpointChecks } from './endpoints';
 import { contractChecks } from './contracts';
 import { grafanaChecks } from './grafana';
-import { HttpClient } from './http';
+import { HttpClient } from '../../clients/http';
 import { prometheusChecks } from './prometheus';
 import { CheckTargets } from './targets';
 
 export * from './check';
-export { HttpClient } from './http';
+export { HttpClient } from '../../clients/http';
 export { HEALTH_ENDPOINTS } from './endpoints';
 export { TEST_ALERT_NAME } from './alertmanager';
 export * from './targets';

@@ -4,61 +4,17 @@
  * catalog's metrics arriving from each source.
  */
 import { JOB, ScrapeJobKey } from '../../core/jobs';
-import { METRICS, Metric, MetricGroup, seriesNames } from '../../domain/rules';
+import { METRICS, Metric, MetricGroup, seriesNames } from '../../domain/metrics';
 import { WATCHDOG } from '../../domain/alerting';
 import { Check, CheckComponent, CheckOutcome, failed, listed, once, passed } from './check';
-import { HttpClient } from './http';
+import { HttpClient } from '../../clients/http';
+import { PrometheusApi, ScrapeTarget } from '../../clients/prometheus';
 import { CheckTargets } from './targets';
-
-interface ApiAnswer<T> {
-  status: 'success' | 'error';
-  data: T;
-  error?: string;
-}
-
-interface ActiveTarget {
-  scrapePool: string;
-  labels: Record<string, string>;
-  health: 'up' | 'down' | 'unknown';
-  lastError: string;
-}
-
-interface RuleGroupStatus {
-  name: string;
-  rules: { name: string; type: 'alerting' | 'recording'; health: 'ok' | 'err' | 'unknown'; lastError?: string }[];
-}
-
-interface PrometheusAlert {
-  labels: Record<string, string>;
-  state: 'firing' | 'pending' | 'inactive';
-}
-
-interface VectorSample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-/** A Prometheus API client over one base URL. */
-export class PrometheusApi {
-  constructor(private readonly http: HttpClient, readonly baseUrl: string) {}
-
-  async data<T>(path: string): Promise<T> {
-    const answer = await this.http.getJson<ApiAnswer<T>>(`${this.baseUrl}${path}`);
-    if (answer.status !== 'success') throw new Error(`${path}: ${answer.error ?? 'status ' + answer.status}`);
-    return answer.data;
-  }
-
-  /** An instant query; the samples of its vector result. */
-  async query(expr: string): Promise<VectorSample[]> {
-    const result = await this.data<{ resultType: string; result: VectorSample[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`);
-    return result.resultType === 'vector' ? result.result : [];
-  }
-}
 
 /** Severities a firing alert must not have for the stack to count as healthy. */
 const ALARMING_SEVERITIES = ['critical', 'warning'];
 
-function judgeJob(targets: ActiveTarget[]): CheckOutcome {
+function judgeJob(targets: ScrapeTarget[]): CheckOutcome {
   if (targets.length === 0) return failed('no targets: not in the scrape configuration, or discovery found none');
   const down = targets.filter((target) => target.health !== 'up');
   const summary = `${targets.length - down.length}/${targets.length} up`;
@@ -90,11 +46,11 @@ function probeSeries(metric: Metric): string {
 }
 
 export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check[] {
-  const api = new PrometheusApi(http, targets.urls.prometheus);
+  const api = new PrometheusApi(targets.urls.prometheus, http);
   const expected = targets.expected;
   // One request for all the per-job checks, one for both rule checks: a check list serves one run.
-  const targetsOnce = once(() => api.data<{ activeTargets: ActiveTarget[] }>('/api/v1/targets?state=active').then((d) => d.activeTargets));
-  const rulesOnce = once(() => api.data<{ groups: RuleGroupStatus[] }>('/api/v1/rules').then((d) => d.groups));
+  const targetsOnce = once(() => api.targets());
+  const rulesOnce = once(() => api.ruleGroups());
 
   const jobChecks: Check[] = expected.jobs.map((job) => ({
     component: 'prometheus',
@@ -123,7 +79,7 @@ export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check
       component: 'prometheus',
       name: 'configuration loaded',
       async run() {
-        const info = await api.data<{ reloadConfigSuccess: boolean; lastConfigTime: string; storageRetention: string }>('/api/v1/status/runtimeinfo');
+        const info = await api.runtimeInfo();
         return info.reloadConfigSuccess
           ? passed(`loaded ${info.lastConfigTime}, retention ${info.storageRetention}`)
           : failed(`the last reload failed (since ${info.lastConfigTime}): see the Prometheus log`);
@@ -156,9 +112,9 @@ export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check
       component: 'prometheus',
       name: 'Alertmanager found',
       async run() {
-        const { activeAlertmanagers } = await api.data<{ activeAlertmanagers: { url: string }[] }>('/api/v1/alertmanagers');
-        return activeAlertmanagers.length > 0
-          ? passed(listed(activeAlertmanagers.map((am) => am.url)))
+        const alertmanagers = await api.alertmanagers();
+        return alertmanagers.length > 0
+          ? passed(listed(alertmanagers))
           : failed('no Alertmanager: alerts go nowhere (check alerting.alertmanagers in prometheus.yml)');
       },
     },
@@ -166,7 +122,7 @@ export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check
       component: 'prometheus',
       name: 'firing alerts',
       async run() {
-        const { alerts } = await api.data<{ alerts: PrometheusAlert[] }>('/api/v1/alerts');
+        const alerts = await api.alerts();
         const firing = alerts.filter((alert) => alert.state === 'firing' && alert.labels.alertname !== WATCHDOG);
         const pending = alerts.filter((alert) => alert.state === 'pending').length;
         const names = firing.map((alert) => `${alert.labels.alertname} (${alert.labels.severity ?? 'no severity'})`);

@@ -3,13 +3,15 @@
  * stack is deployed from: URLs from `config.components` (published ports), expectations from the
  * typed rules, routing and dashboards, credentials from the environment.
  */
-import { COMPONENTS, ComponentName, MonitoringConfig, publishedUrl } from '../../config/monitoring-config';
+import { COMPONENTS, ComponentName } from '../../core/components';
+import { MonitoringConfig, publishedUrl } from '../../config/monitoring-config';
 import { SECRETS, terraformEnvName } from '../../config/secrets';
 import { SCRAPE_JOBS } from '../../core/jobs';
-import { RULE_GROUPS, SEVERITIES, Severity } from '../../domain/rules';
+import { RULE_GROUPS } from '../../domain/rules';
+import { SEVERITIES, Severity } from '../../core/severity';
 import { buildAlertmanagerConfig } from '../../domain/alerting';
-import { PROMETHEUS_DATASOURCE_UID, renderDashboards } from '../../domain/dashboards';
-import { BasicAuth } from './http';
+import { PROMETHEUS_DATASOURCE_UID, dashboardDefinitions } from '../../domain/dashboards';
+import { BasicAuth } from '../../clients/http';
 
 export interface Expectations {
   /** Scrape jobs that must have every target up. */
@@ -47,7 +49,7 @@ export function expectationsFromConfig(config: MonitoringConfig): Expectations {
     groupWait: Object.fromEntries(SEVERITIES.map((severity) => [severity, config.alerting.timings[severity].groupWait.toString()])) as Record<Severity, string>,
     datasourceUid: PROMETHEUS_DATASOURCE_UID,
     folderTitle: config.grafana.folderTitle,
-    dashboards: renderDashboards(config).map(({ uid, title }) => ({ uid, title })),
+    dashboards: dashboardDefinitions().map(({ uid, title }) => ({ uid, title })),
   };
 }
 

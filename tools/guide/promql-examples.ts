@@ -5,31 +5,8 @@
  * against the real Prometheus, and the e2e harness can import the same list.
  */
 import { Duration } from '../../core/duration';
-import {
-  EPHEMERAL_FILESYSTEM_TYPES,
-  Expr,
-  JOB,
-  METRICS,
-  RECORDINGS,
-  SYNC_TASK,
-  THRESHOLDS,
-  add,
-  div,
-  eq,
-  formatLevel,
-  gt,
-  histogramQuantile,
-  increase,
-  maxBy,
-  noneOf,
-  not,
-  overTime,
-  rate,
-  ratio,
-  select,
-  sum,
-  sumBy,
-} from '../../domain/rules';
+import { EPHEMERAL_FILESYSTEM_TYPES, Expr, METRICS, RECORDINGS, SYNC_TASK, THRESHOLDS, add, div, eq, formatLevel, gt, histogramQuantile, increase, maxBy, noneOf, not, overTime, rate, ratio, select, sum, sumBy } from '../../domain/metrics';
+import { JOB } from '../../core/jobs';
 
 export const EXAMPLE_SECTIONS = ['API', 'Celery', 'Business', 'PostgreSQL', 'Redis', 'Host', 'Containers', 'The monitoring itself'] as const;
 export type ExampleSection = (typeof EXAMPLE_SECTIONS)[number];

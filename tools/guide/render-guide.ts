@@ -5,8 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENTS, ComponentName, DEFAULT_CONFIG, containerName } from '../../config/monitoring-config';
-import { METRICS, Metric, MetricGroup, RULE_GROUPS, isAlert } from '../../domain/rules';
+import { COMPONENTS, ComponentName } from '../../core/components';
+import { DEFAULT_CONFIG, containerName } from '../../config/monitoring-config';
+import { METRICS, Metric, MetricGroup } from '../../domain/metrics';
+import { RULE_GROUPS, isAlert } from '../../domain/rules';
 import { COMPONENT_LABELS, HEALTH_ENDPOINTS } from '../check';
 import { EXAMPLE_SECTIONS, PROMQL_EXAMPLES } from './promql-examples';
 

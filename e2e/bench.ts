@@ -8,10 +8,10 @@
  *   metrics and every panel still answered (checked on the relabelled stack).
  * - Prometheus' resident memory once the series count has settled, both ways.
  */
-import { PrometheusApi } from '../e2e/apis';
-import { checkStack } from '../e2e/checks';
-import { Checklist, formatTable, seconds } from '../e2e/report';
-import { runEndToEnd, timingTable } from '../e2e/run';
+import { PrometheusApi } from '../clients/prometheus';
+import { checkStack } from './checks';
+import { Checklist, formatTable, seconds } from './report';
+import { runEndToEnd, timingTable } from './run';
 import { BENCH_PROFILE } from '../testing/timing-profile';
 import { LoopbackStack } from '../testing/loopback-stack';
 import { sleep, waitFor } from '../testing/processes';
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     `${reduction >= TARGET_SERIES_REDUCTION && answered ? 'target met' : 'target missed'}: ${(reduction * 100).toFixed(0)}% fewer series (target ${TARGET_SERIES_REDUCTION * 100}%); ` +
       `alert metrics and panels on the relabelled stack: ${relabelChecks.summary()}`,
   );
-  for (const failed of relabelChecks.results.filter((result) => !result.passed)) console.log(`  FAIL ${failed.name}: ${failed.detail}`);
+  for (const failed of relabelChecks.results.filter((result) => !result.ok)) console.log(`  FAIL ${failed.name}: ${failed.detail}`);
   console.log(`\nPrometheus resident memory once settled: ${mib(catalogOnly.rssBytes)} with the relabelling, ${mib(everything.rssBytes)} without`);
   process.exitCode = checklist.failed + relabelChecks.failed > 0 ? 1 : 0;
 }

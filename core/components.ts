@@ -1,0 +1,199 @@
+/**
+ * One descriptor per component of the monitoring stack: everything the layers above need to know
+ * about it, written once. Config defaults (image, port, memory), the Prometheus jobs, the Docker
+ * containers, the Kubernetes values, the check CLI, the loopback test stack and the guide read it
+ * from here. README "Adding an exporter" walks through a new one.
+ */
+import { ScrapeJobKey } from './jobs';
+
+/** Who exposes a metric: a component, the application, Prometheus' own `up`, or a recording rule. */
+export const METRIC_SOURCES = [
+  'stock-tracker',
+  'node-exporter',
+  'postgres-exporter',
+  'redis-exporter',
+  'celery-exporter',
+  'cadvisor',
+  'prometheus',
+  'alertmanager',
+  'scrape',
+  'recording',
+] as const;
+export type MetricSource = (typeof METRIC_SOURCES)[number];
+
+/** The components, in the order the stack, the check table and the guide list them. */
+export const COMPONENTS = [
+  'prometheus',
+  'alertmanager',
+  'grafana',
+  'postgresExporter',
+  'redisExporter',
+  'nodeExporter',
+  'cadvisor',
+  'celeryExporter',
+] as const;
+export type ComponentName = (typeof COMPONENTS)[number];
+
+/** An HTTP probe: a path on the component's own port, and the client the image has for it. */
+export interface HealthProbe {
+  readonly path: string;
+  /** The busybox `wget` of the Prometheus-family images, or the interpreter of a Python image. */
+  readonly client: 'wget' | 'python';
+}
+
+/** The component as the loopback test stack runs it: a program from a Debian package. */
+export interface DebianProgram {
+  readonly package: string;
+  /** The program's path or name on `PATH`. */
+  readonly binary: string;
+}
+
+/** How the component exists on the Kubernetes target (kube-prometheus-stack). */
+export type KubernetesCounterpart =
+  /** Deployed by the chart itself (its sub-chart or component named here). */
+  | { readonly kind: 'chart'; readonly part: string }
+  /** Deployed by its own chart next to the application, scraped through its Service by a ServiceMonitor. */
+  | { readonly kind: 'serviceMonitor'; readonly chart: string; readonly selector: Readonly<Record<string, string>>; readonly port: string };
+
+export interface ComponentDescriptor {
+  /** What the check table and the docs call it. */
+  readonly title: string;
+  /** What it is for, in the words of the guide. */
+  readonly role: string;
+  /** Default image, pinned to an exact release (`components.<name>.image`). */
+  readonly image: string;
+  /** The port it listens on, in its container and on the host (`components.<name>.port`). */
+  readonly port: number;
+  /** Default memory limit, MiB (`components.<name>.memoryLimitMb`). */
+  readonly memoryLimitMb: number;
+  /** The scrape job that reads its metrics. */
+  readonly job: ScrapeJobKey;
+  /** The catalog source of the metrics it exposes, when the stack keeps only the catalog's. */
+  readonly metricSource?: MetricSource;
+  /** The container's own healthcheck (is the process alive and serving). */
+  readonly healthcheck: HealthProbe;
+  /** What `npm run check` asks of it (does it work): often more than alive. */
+  readonly checkPath: string;
+  /** Its flag for the listen address, `<flag>=<host>:<port>`, for a component that has one. */
+  readonly listenFlag?: string;
+  /** The Debian program the loopback tests run it as; absent when Debian has none. */
+  readonly debian?: DebianProgram;
+  readonly kubernetes: KubernetesCounterpart;
+}
+
+const byName = (name: string) => ({ 'app.kubernetes.io/name': name });
+
+export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDescriptor } = {
+  prometheus: {
+    title: 'Prometheus',
+    role: 'scrapes every target, evaluates the rules, keeps the series',
+    image: 'prom/prometheus:v2.48.0',
+    port: 9090,
+    memoryLimitMb: 2048,
+    job: 'prometheus',
+    healthcheck: { path: '/-/healthy', client: 'wget' },
+    checkPath: '/-/ready',
+    listenFlag: '--web.listen-address',
+    debian: { package: 'prometheus', binary: 'prometheus' },
+    kubernetes: { kind: 'chart', part: 'prometheus' },
+  },
+  alertmanager: {
+    title: 'Alertmanager',
+    role: 'groups, de-duplicates and routes alerts to Telegram',
+    image: 'prom/alertmanager:v0.26.0',
+    port: 9093,
+    memoryLimitMb: 256,
+    job: 'alertmanager',
+    healthcheck: { path: '/-/healthy', client: 'wget' },
+    checkPath: '/-/ready',
+    listenFlag: '--web.listen-address',
+    debian: { package: 'prometheus-alertmanager', binary: 'prometheus-alertmanager' },
+    kubernetes: { kind: 'chart', part: 'alertmanager' },
+  },
+  grafana: {
+    title: 'Grafana',
+    role: 'dashboards over Prometheus (published on `grafana.bindAddress`)',
+    image: 'grafana/grafana:10.2.2',
+    port: 3000,
+    memoryLimitMb: 512,
+    job: 'grafana',
+    healthcheck: { path: '/api/health', client: 'wget' },
+    checkPath: '/api/health',
+    kubernetes: { kind: 'chart', part: 'grafana' },
+  },
+  postgresExporter: {
+    title: 'postgres-exporter',
+    role: "PostgreSQL's connections, sizes, transactions, locks",
+    image: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
+    port: 9187,
+    memoryLimitMb: 128,
+    job: 'postgresExporter',
+    metricSource: 'postgres-exporter',
+    // The landing page: the exporter is healthy even while the database is down (pg_up says that).
+    healthcheck: { path: '/', client: 'wget' },
+    checkPath: '/metrics',
+    listenFlag: '--web.listen-address',
+    debian: { package: 'prometheus-postgres-exporter', binary: 'prometheus-postgres-exporter' },
+    kubernetes: { kind: 'serviceMonitor', chart: 'prometheus-postgres-exporter', selector: byName('prometheus-postgres-exporter'), port: 'http' },
+  },
+  redisExporter: {
+    title: 'redis-exporter',
+    role: "Redis' memory, clients, commands, hits and evictions",
+    // The -alpine build of the same release: the default one is FROM scratch, with nothing to run a healthcheck.
+    image: 'oliver006/redis_exporter:v1.55.0-alpine',
+    port: 9121,
+    memoryLimitMb: 128,
+    job: 'redisExporter',
+    metricSource: 'redis-exporter',
+    healthcheck: { path: '/health', client: 'wget' },
+    checkPath: '/metrics',
+    listenFlag: '-web.listen-address',
+    debian: { package: 'prometheus-redis-exporter', binary: 'prometheus-redis-exporter' },
+    kubernetes: { kind: 'serviceMonitor', chart: 'prometheus-redis-exporter', selector: byName('prometheus-redis-exporter'), port: 'redis-exporter' },
+  },
+  nodeExporter: {
+    title: 'node-exporter',
+    role: "the host's CPU, memory, disks, network, load",
+    image: 'prom/node-exporter:v1.7.0',
+    port: 9100,
+    memoryLimitMb: 128,
+    job: 'nodeExporter',
+    metricSource: 'node-exporter',
+    healthcheck: { path: '/', client: 'wget' },
+    checkPath: '/metrics',
+    listenFlag: '--web.listen-address',
+    debian: { package: 'prometheus-node-exporter', binary: 'prometheus-node-exporter' },
+    kubernetes: { kind: 'chart', part: 'prometheus-node-exporter' },
+  },
+  cadvisor: {
+    title: 'cAdvisor',
+    role: 'CPU, memory, network and disk I/O of every container',
+    image: 'gcr.io/cadvisor/cadvisor:v0.47.2',
+    port: 8080,
+    memoryLimitMb: 256,
+    job: 'cadvisor',
+    metricSource: 'cadvisor',
+    healthcheck: { path: '/healthz', client: 'wget' },
+    checkPath: '/healthz',
+    kubernetes: { kind: 'chart', part: 'kubelet (its cAdvisor endpoint)' },
+  },
+  celeryExporter: {
+    title: 'celery-exporter',
+    role: "Celery's queues and workers, and with task events every task's outcome (only when the application runs none)",
+    // ghcr.io gets every release as <major>.<minor>.<patch> (its push-image-ghcr workflow); the compose file's is `latest`.
+    image: 'ghcr.io/danihodovic/celery-exporter:0.12.2',
+    port: 9808,
+    memoryLimitMb: 128,
+    job: 'celery',
+    metricSource: 'celery-exporter',
+    // `/health` answers while the process serves, even with the broker gone (measured); a lost broker fails the scrapes.
+    healthcheck: { path: '/health', client: 'python' },
+    checkPath: '/health',
+    kubernetes: { kind: 'serviceMonitor', chart: 'celery-exporter', selector: byName('celery-exporter'), port: 'http' },
+  },
+};
+
+/** The component Prometheus scrapes under `job`, if any (the application's jobs have none). */
+export function componentOfJob(job: ScrapeJobKey): ComponentName | undefined {
+  return COMPONENTS.find((component) => COMPONENT_DESCRIPTORS[component].job === job);
+}

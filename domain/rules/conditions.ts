@@ -1,0 +1,44 @@
+/**
+ * The conditions several rule groups share: a threshold's level, a ratio judged only with enough
+ * traffic, a target down or absent, a backend down as its exporter sees it, and a window-long
+ * silence judged only once the history covers the window.
+ */
+import { Duration } from '../../core/duration';
+import { ScrapeJobName } from '../../core/jobs';
+import { Severity } from '../../core/severity';
+import { Gauge, METRICS, TARGET_LABELS } from '../metrics';
+import { Expr, absent, and, andAny, eq, gt, offsetBy, or, select } from '../metrics/promql';
+import { Threshold } from '../metrics/thresholds';
+
+const { scrape } = METRICS;
+
+/** A threshold's level for one severity. */
+export function level<S extends Severity>(threshold: Threshold<S>, severity: S): number {
+  return threshold.levels[severity];
+}
+
+/** `condition`, judged only while `traffic` is above its minimum: a ratio over a handful of events is noise. */
+export function withTraffic<L extends string>(condition: Expr<L>, traffic: Expr<string>, minimum: { value: number }): Expr<L> {
+  return and(condition, gt(traffic, minimum.value));
+}
+
+/** Target down, or (when nothing is scraped under the job at all) absent. */
+export function targetDown(job: ScrapeJobName): Expr<'job', 'job' | 'instance'> {
+  return or(eq(select(scrape.up, { job }), 0), absent(scrape.up, { job }));
+}
+
+/**
+ * A backend watched through an exporter is down when the exporter says so (`*_up == 0`) and
+ * also when the exporter itself cannot be scraped: then nobody knows, which is as bad.
+ */
+export function backendDown(backendUp: Gauge<typeof TARGET_LABELS>, exporterJob: ScrapeJobName): Expr<'job', 'job' | 'instance'> {
+  return or(eq(select(backendUp), 0), eq(select(scrape.up, { job: exporterJob }), 0), absent(scrape.up, { job: exporterJob }));
+}
+
+/**
+ * `condition`, once Prometheus has been scraping `job` for a whole `window`. On a shorter history
+ * (a first deploy, a wiped volume) a window-long silence or absence only means the history is short.
+ */
+export function withWholeWindow<L extends string>(condition: Expr<L>, job: ScrapeJobName, window: Duration): Expr<L> {
+  return andAny(condition, offsetBy(select(scrape.up, { job }), window));
+}

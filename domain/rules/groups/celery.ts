@@ -1,0 +1,57 @@
+/**
+ * Celery's rules, over the celery-exporter's series: no worker on any queue, a queue backing up,
+ * tasks failing. Queues and workers come from the broker and Celery's remote control; the task
+ * failure ratio needs the workers' task events.
+ */
+import { Duration } from '../../../core/duration';
+import { JOB } from '../../../core/jobs';
+import { METRICS } from '../../metrics';
+import { RECORDINGS } from '../../metrics/recordings';
+import { MINIMUM_TRAFFIC, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
+import { absent, aggregateBy, eq, gt, lt, maxBy, or, select, unless } from '../../metrics/promql';
+import { level, withTraffic } from '../conditions';
+import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
+
+const { celery, scrape } = METRICS;
+
+/** The celery-exporter's job: the stack's own exporter, or the one the application runs. */
+const celeryExporterUp = { job: JOB.celery } as const;
+
+const CeleryWorkerDown = alert({
+  name: 'CeleryWorkerDown',
+  expr: or(
+    lt(maxBy(['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)), 1),
+    // An exporter that answers without a single queue has never seen a worker (and was not told the queues).
+    unless(eq(maxBy(['job', 'instance'], select(scrape.up, celeryExporterUp)), 1), aggregateBy('count', ['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)), ['job', 'instance']),
+    eq(select(scrape.up, celeryExporterUp), 0),
+    absent(scrape.up, celeryExporterUp),
+  ),
+  for: Duration.minutes(2),
+  severity: 'critical',
+  summary: t`No Celery worker consumes any queue (seen by ${$labelOr('instance', 'no celery-exporter')})`,
+  description: t`For 2 minutes no worker answered Celery's remote control on any queue, or the celery-exporter (job ${$label('job')}) could not be scraped. Stock syncs with Wildberries and Ozon and Google Sheets exports have stopped; queues grow.`,
+});
+
+const CeleryQueueBacklog = alert({
+  name: 'CeleryQueueBacklog',
+  expr: gt(maxBy(['queue_name'], select(celery.queueLength, celeryExporterUp)), level(THRESHOLDS.celeryQueueLength, 'warning')),
+  for: Duration.minutes(10),
+  severity: 'warning',
+  summary: t`Celery queue ${$label('queue_name')} has ${$value('number')} tasks waiting`,
+  description: t`More than ${formatLevel(THRESHOLDS.celeryQueueLength, 'warning')} waiting in queue ${$label('queue_name')} for 10 minutes: no worker consumes it, or the workers do not keep up.`,
+});
+
+const CeleryHighFailureRate = alert({
+  name: 'CeleryHighFailureRate',
+  expr: withTraffic(
+    gt(select(RECORDINGS.celeryFailureRatio), level(THRESHOLDS.celeryFailureRatio, 'warning')),
+    select(RECORDINGS.celeryTaskRate),
+    MINIMUM_TRAFFIC.celeryTasksPerSecond,
+  ),
+  for: Duration.minutes(5),
+  severity: 'warning',
+  summary: t`Celery task ${$label('name')} fails ${$value('percent')} of the time`,
+  description: t`More than ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('name')} have failed for good for 5 minutes (task events; judged only above ${String(MINIMUM_TRAFFIC.celeryTasksPerSecond.value)} tasks/s).`,
+});
+
+export const CELERY = ruleGroup('celery', [RECORDINGS.celeryTaskRate, RECORDINGS.celeryFailureRatio], { CeleryWorkerDown, CeleryQueueBacklog, CeleryHighFailureRate });

@@ -1,0 +1,98 @@
+/**
+ * The monitoring watching itself: the Watchdog heartbeat, scrape targets down, Prometheus' rule
+ * evaluation, configuration and storage, Alertmanager's configuration and deliveries.
+ */
+import { Duration } from '../../../core/duration';
+import { METRICS } from '../../metrics';
+import { THRESHOLDS, formatLevel } from '../../metrics/thresholds';
+import { eq, gt, increase, or, rate, ratio, select, sumBy, vector } from '../../metrics/promql';
+import { level } from '../conditions';
+import { $label, $value, alert, ruleGroup, t } from '../model';
+
+const { scrape, prometheus, alertmanager } = METRICS;
+
+const Watchdog = alert({
+  name: 'Watchdog',
+  expr: vector(1),
+  for: Duration.seconds(0),
+  severity: 'none',
+  summary: t`Alerting pipeline heartbeat`,
+  description: t`Always firing, on purpose: while it reaches Alertmanager and the dead man's switch, Prometheus evaluates rules and can deliver alerts. Its absence is the alarm.`,
+});
+
+const TargetDown = alert({
+  name: 'TargetDown',
+  expr: eq(select(scrape.up), 0),
+  for: Duration.minutes(5),
+  severity: 'warning',
+  summary: t`Scrape target ${$label('instance')} of job ${$label('job')} is down`,
+  description: t`Prometheus has failed to scrape ${$label('instance')} (job ${$label('job')}) for 5 minutes: its metrics, and the alerts built on them, are blind.`,
+});
+
+const PrometheusRuleEvaluationFailures = alert({
+  name: 'PrometheusRuleEvaluationFailures',
+  expr: gt(increase(prometheus.ruleEvaluationFailures, Duration.minutes(5)), 0),
+  for: Duration.minutes(5),
+  severity: 'critical',
+  summary: t`Prometheus fails to evaluate rules of ${$label('rule_group')}`,
+  description: t`${$value('number')} rule evaluations of group ${$label('rule_group')} failed on ${$label('instance')} in 5 minutes: alerts of that group may never fire.`,
+});
+
+const PrometheusConfigReloadFailed = alert({
+  name: 'PrometheusConfigReloadFailed',
+  expr: eq(select(prometheus.configReloadSuccessful), 0),
+  for: Duration.minutes(10),
+  severity: 'warning',
+  summary: t`Prometheus ${$label('instance')} could not load its configuration`,
+  description: t`The last configuration reload of ${$label('instance')} failed: it still runs the previous configuration, and will not start again if restarted.`,
+});
+
+const tsdbWindow = Duration.hours(3);
+const PrometheusTSDBFailures = alert({
+  name: 'PrometheusTSDBFailures',
+  expr: or(
+    or(gt(increase(prometheus.tsdbCompactionsFailed, tsdbWindow), 0), gt(increase(prometheus.tsdbHeadTruncationsFailed, tsdbWindow), 0)),
+    gt(increase(prometheus.tsdbReloadsFailed, tsdbWindow), 0),
+    gt(increase(prometheus.tsdbWalCorruptions, tsdbWindow), 0),
+  ),
+  for: Duration.seconds(0),
+  severity: 'warning',
+  summary: t`Prometheus ${$label('instance')} storage (TSDB) reports failures`,
+  description: t`Compactions, head truncations or block reloads failed, or the WAL is corrupted, on ${$label('instance')} in the last 3 hours: disk fills up or data is lost.`,
+});
+
+const notificationLabels = ['job', 'instance', 'integration'] as const;
+const notificationWindow = Duration.minutes(15);
+const AlertmanagerNotificationsFailing = alert({
+  name: 'AlertmanagerNotificationsFailing',
+  expr: gt(
+    ratio(
+      sumBy(notificationLabels, rate(alertmanager.notificationsFailed, notificationWindow)),
+      sumBy(notificationLabels, rate(alertmanager.notifications, notificationWindow)),
+    ),
+    level(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical'),
+  ),
+  for: Duration.minutes(5),
+  severity: 'critical',
+  summary: t`Alertmanager ${$label('instance')} fails to deliver ${$value('percent')} of ${$label('integration')} notifications`,
+  description: t`More than ${formatLevel(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical')} of the notifications to ${$label('integration')} failed in the last 15 minutes: on-call is not being told about alerts. Look at Alertmanager's UI and logs.`,
+});
+
+const AlertmanagerConfigReloadFailed = alert({
+  name: 'AlertmanagerConfigReloadFailed',
+  expr: eq(select(alertmanager.configReloadSuccessful), 0),
+  for: Duration.minutes(10),
+  severity: 'warning',
+  summary: t`Alertmanager ${$label('instance')} could not load its configuration`,
+  description: t`The last configuration reload of ${$label('instance')} failed: it still routes with the previous configuration.`,
+});
+
+export const MONITORING = ruleGroup('monitoring', [], {
+  Watchdog,
+  TargetDown,
+  PrometheusRuleEvaluationFailures,
+  PrometheusConfigReloadFailed,
+  PrometheusTSDBFailures,
+  AlertmanagerNotificationsFailing,
+  AlertmanagerConfigReloadFailed,
+});
