@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { JOB } from '../core/jobs';
+import { JOB } from '../core/components';
 import { METRICS, Metric, TARGET_LABELS, allMetrics, seriesNames } from '../domain/metrics';
 import { MetricSource } from '../core/components';
 import { scrapedMetrics } from '../domain/rules/blind-spots';
@@ -14,7 +14,7 @@ import { panelQueries, panelReadings } from '../domain/dashboards';
 import { ALERTS, RULE_GROUPS, renderRuleFiles } from '../domain/rules';
 import { METRICS_DOC_PATH, renderMetricsDoc } from '../tools/metrics-doc';
 import { allRecordings } from '../domain/metrics/recordings';
-import { SCRAPE_JOBS } from '../core/jobs';
+import { SCRAPE_JOBS } from '../core/components';
 import { THRESHOLDS, Threshold } from '../domain/metrics/thresholds';
 
 const FIXTURES = join(__dirname, 'fixtures', 'exporter-metrics');

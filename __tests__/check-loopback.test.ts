@@ -12,7 +12,7 @@ import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MonitoringConfig, RawMonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
-import { JOB } from '../core/jobs';
+import { JOB } from '../core/components';
 import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
 import { describeWithBinaries, freePort, waitFor } from '../testing/processes';
 import { CheckResult, CheckTargets, TEST_ALERT_NAME, allPassed, buildChecks, runChecks, targetsFromConfig } from '../tools/check';

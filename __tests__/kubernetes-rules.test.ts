@@ -13,7 +13,7 @@ import { loadMonitoringConfig } from '../config/load';
 import { RULE_GROUPS, renderRuleFiles } from '../domain/rules';
 import { INHIBITIONS } from '../domain/alerting';
 import { renderDashboards } from '../domain/dashboards';
-import { JOB } from '../core/jobs';
+import { JOB } from '../core/components';
 import { OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor } from '../targets/kubernetes';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 import { TerraformJson, resourcesOf, synthFromEnvironment } from '../testing/synth';

@@ -10,7 +10,7 @@ import { MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-co
 import { SECRETS, severityChatIdSecret } from '../config/secrets';
 import { DEFAULT_KUBERNETES_SETTINGS, KUBERNETES_SCRAPED_JOBS, KUBE_PROMETHEUS_STACK_REPOSITORY } from '../config/kubernetes-settings';
 import { PROMETHEUS_DATASOURCE_UID } from '../domain/dashboards';
-import { JOB } from '../core/jobs';
+import { JOB } from '../core/components';
 import { DASHBOARD_SIDECAR, DUPLICATED_DEFAULT_RULE_GROUPS, GRAFANA_ADMIN_KEYS, KubePrometheusStackValues, OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor } from '../targets/kubernetes';
 import { SAMPLE_RULE_GROUPS, TerraformJson, resourcesOf, synthStack } from '../testing/synth';
 import { MonitoringStackProps } from '../targets/shared/stack-props';

@@ -13,18 +13,8 @@ import { RenderedFile } from '../core/rendered-file';
 import { MetricSource } from '../core/components';
 import { allMetrics, seriesNames } from '../domain/metrics';
 import { RULE_GROUPS, renderRuleFiles } from '../domain/rules';
-import {
-  EXPORTER_JOBS,
-  JOB,
-  PrometheusConfigFile,
-  PrometheusConfigInput,
-  SCRAPE_JOBS,
-  ScrapeJobKey,
-  ScrapeTargets,
-  prometheusConfig,
-  renderPrometheusConfig,
-  stackPrometheusInput,
-} from '../domain/prometheus';
+import { EXPORTER_JOBS, PrometheusConfigFile, PrometheusConfigInput, prometheusConfig, renderPrometheusConfig, stackPrometheusInput } from '../domain/prometheus';
+import { JOB, SCRAPE_JOBS, ScrapeJobKey, ScrapeTargets } from '../core/components';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 import { onAppNetwork } from '../testing/synth';
 

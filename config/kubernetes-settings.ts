@@ -4,16 +4,17 @@
  * the defaults are always valid, so a Docker deploy never has to set it.
  */
 import { Fields } from './fields';
-import { COMPONENT_DESCRIPTORS, ComponentName } from '../core/components';
-import type { ScrapeJobKey } from '../core/jobs';
+import { COMPONENT_DESCRIPTORS, ComponentName, JOB, ScrapeJobKey, componentOfJob } from '../core/components';
 
 /**
  * The application's scrape jobs, found on Kubernetes by labels: the API and the exporters (the
  * celery-exporter for Celery, whose workers serve no metrics) behind a Service, each scraped by a
  * ServiceMonitor under these `job` names, so the rules that name them hold on both targets.
  */
-export const KUBERNETES_SCRAPED_JOBS = ['api', 'celery', 'postgresExporter', 'redisExporter'] as const satisfies readonly ScrapeJobKey[];
-export type KubernetesScrapedJob = (typeof KUBERNETES_SCRAPED_JOBS)[number];
+export const KUBERNETES_SCRAPED_JOBS: readonly ScrapeJobKey[] = (Object.keys(JOB) as ScrapeJobKey[]).filter((job) => {
+  const component = componentOfJob(job);
+  return component === undefined || COMPONENT_DESCRIPTORS[component].kubernetes.kind === 'serviceMonitor';
+});
 
 export interface KubernetesScrapeTarget {
   /** Labels the Service carries in `appNamespace`. At least one. */
@@ -37,7 +38,8 @@ export interface KubernetesSettings {
   prometheusVolumeSize: string;
   /** Namespace Stock Tracker runs in; the ServiceMonitors look there. */
   appNamespace: string;
-  scrape: Record<KubernetesScrapedJob, KubernetesScrapeTarget>;
+  /** How each of `KUBERNETES_SCRAPED_JOBS` is found: by job key. */
+  scrape: Readonly<Record<string, KubernetesScrapeTarget>>;
 }
 
 /** Repository of the kube-prometheus-stack chart. */
@@ -60,12 +62,12 @@ export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = {
   releaseName: 'kube-prometheus-stack',
   prometheusVolumeSize: '50Gi',
   appNamespace: 'stock-tracker',
-  scrape: {
-    api: { selector: byName('stock-tracker-api'), port: 'http', path: '/metrics' },
-    celery: exporterService('celeryExporter'),
-    postgresExporter: exporterService('postgresExporter'),
-    redisExporter: exporterService('redisExporter'),
-  },
+  scrape: Object.fromEntries(
+    KUBERNETES_SCRAPED_JOBS.map((job) => {
+      const component = componentOfJob(job);
+      return [job, component === undefined ? { selector: byName('stock-tracker-api'), port: 'http', path: '/metrics' } : exporterService(component)];
+    }),
+  ),
 };
 
 /** A DNS-1123 label: namespaces, release and port names. */
@@ -95,7 +97,7 @@ function parseSelector(field: string, raw: unknown, fields: Fields, fallback: Re
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
-function parseScrapeTarget(job: KubernetesScrapedJob, raw: unknown, fields: Fields): KubernetesScrapeTarget {
+function parseScrapeTarget(job: ScrapeJobKey, raw: unknown, fields: Fields): KubernetesScrapeTarget {
   const field = `kubernetes.scrape.${job}`;
   const d = DEFAULT_KUBERNETES_SETTINGS.scrape[job];
   const given = fields.section(field, raw);
@@ -125,6 +127,6 @@ export function parseKubernetesSettings(raw: unknown, fields: Fields): Kubernete
     releaseName: fields.string('kubernetes.releaseName', given.releaseName, d.releaseName, RELEASE_NAME, 'a Helm release name (lower-case letters, digits and -, at most 53)'),
     prometheusVolumeSize: fields.string('kubernetes.prometheusVolumeSize', given.prometheusVolumeSize, d.prometheusVolumeSize, QUANTITY, 'a size such as 50Gi'),
     appNamespace: namespace('appNamespace'),
-    scrape: Object.fromEntries(KUBERNETES_SCRAPED_JOBS.map((job) => [job, parseScrapeTarget(job, scrape[job], fields)])) as Record<KubernetesScrapedJob, KubernetesScrapeTarget>,
+    scrape: Object.fromEntries(KUBERNETES_SCRAPED_JOBS.map((job) => [job, parseScrapeTarget(job, scrape[job], fields)])),
   };
 }

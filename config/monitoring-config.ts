@@ -7,7 +7,7 @@
  * Secrets (Telegram bot token and chat ids, Grafana and PostgreSQL passwords) are NOT here: they
  * are sensitive Terraform variables, supplied at deploy time and never written by synth.
  */
-import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName } from '../core/components';
+import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName, componentSlug } from '../core/components';
 import { HostPort } from '../core/host-port';
 import { AlertingSettings, DEFAULT_ALERTING_SETTINGS, parseAlertingSettings } from './alerting-settings';
 import { Duration } from '../core/duration';
@@ -17,7 +17,7 @@ import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from 
 import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSettings } from './kubernetes-settings';
 import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
 import { SEVERITIES, Severity, isSeverity } from '../core/severity';
-import { SCRAPE_JOBS } from '../core/jobs';
+import { SCRAPE_JOBS } from '../core/components';
 
 /** Where the stack deploys: containers on one Docker host, or kube-prometheus-stack on Kubernetes. */
 export const TARGETS = ['docker', 'kubernetes'] as const;
@@ -379,7 +379,7 @@ export function applicationNetwork(config: Pick<MonitoringConfig, 'dockerNetwork
 
 /** Container (and Docker DNS) name of a component: `<namePrefix>-<component-in-kebab-case>`. */
 export function containerName(config: Pick<MonitoringConfig, 'namePrefix'>, component: ComponentName): string {
-  return `${config.namePrefix}-${component.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return `${config.namePrefix}-${componentSlug(component)}`;
 }
 
 /**

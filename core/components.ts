@@ -1,10 +1,48 @@
 /**
- * One descriptor per component of the monitoring stack: everything the layers above need to know
- * about it, written once. Config defaults (image, port, memory), the Prometheus jobs, the Docker
- * containers, the Kubernetes values, the check CLI, the loopback test stack and the guide read it
- * from here. README "Adding an exporter" walks through a new one.
+ * The components of the monitoring stack and the scrape jobs that read them. One descriptor per
+ * component says everything the layers above need to know about it, once: config defaults (image,
+ * port, memory), the Prometheus jobs, the Docker containers, the Kubernetes values, the check CLI,
+ * the loopback test stack and the guide read it from here. README "Adding an exporter" walks
+ * through adding one; docs/ARCHITECTURE.md shows who reads what.
  */
-import { ScrapeJobKey } from './jobs';
+import type { HostPort } from './host-port';
+
+/**
+ * The scrape jobs of the monitoring system. Rules and dashboards select targets by these `job`
+ * label values, so they are named once here and referred to by key; prometheus.yml lists them in
+ * this order.
+ */
+export const JOB = {
+  prometheus: 'prometheus',
+  alertmanager: 'alertmanager',
+  grafana: 'grafana',
+  api: 'api',
+  /** The celery-exporter: Celery's workers serve no metrics of their own. */
+  celery: 'celery',
+  postgresExporter: 'postgres-exporter',
+  redisExporter: 'redis-exporter',
+  nodeExporter: 'node-exporter',
+  cadvisor: 'cadvisor',
+} as const;
+export type ScrapeJobKey = keyof typeof JOB;
+export type ScrapeJobName = (typeof JOB)[ScrapeJobKey];
+export const SCRAPE_JOBS: readonly ScrapeJobName[] = Object.values(JOB);
+
+/** The addresses each job scrapes: container names on the app network, or loopback ports in the e2e harness. */
+export type ScrapeTargets = Record<ScrapeJobKey, HostPort[]>;
+
+/** Jobs of the application itself, whose containers may also be found by Docker discovery. */
+export const DISCOVERED_JOBS: readonly ScrapeJobKey[] = ['api'];
+
+/**
+ * Docker labels an application container carries to be scraped, e.g. in docker-compose:
+ * `stock-tracker.scrape.job: api` and `stock-tracker.scrape.port: "8000"`.
+ */
+export const SCRAPE_LABELS = {
+  job: 'stock-tracker.scrape.job',
+  port: 'stock-tracker.scrape.port',
+  path: 'stock-tracker.scrape.path',
+} as const;
 
 /** Who exposes a metric: a component, the application, Prometheus' own `up`, or a recording rule. */
 export const METRIC_SOURCES = [
@@ -46,6 +84,20 @@ export interface DebianProgram {
   readonly package: string;
   /** The program's path or name on `PATH`. */
   readonly binary: string;
+  /** Arguments after the listen flag, where Debian's paths differ from the image's. @default none */
+  readonly args?: readonly string[];
+}
+
+/**
+ * A prober (the multi-target exporter pattern, https://prometheus.io/docs/guides/multi-target-exporter/):
+ * Prometheus asks it, at `/probe?module=<module>&target=<url>`, to probe `http://<target><path>` for
+ * every target of `job`; the series carry the probed URL as `instance`.
+ */
+export interface Probe {
+  readonly module: string;
+  readonly job: ScrapeJobKey;
+  /** Path probed on each target, e.g. `/health`. */
+  readonly path: string;
 }
 
 /** How the component exists on the Kubernetes target (kube-prometheus-stack). */
@@ -68,14 +120,26 @@ export interface ComponentDescriptor {
   readonly memoryLimitMb: number;
   /** The scrape job that reads its metrics. */
   readonly job: ScrapeJobKey;
-  /** The catalog source of the metrics it exposes, when the stack keeps only the catalog's. */
+  /** The catalog source of the metrics it exposes (domain/metrics/catalog.ts). @default none in the catalog */
   readonly metricSource?: MetricSource;
+  /**
+   * Prometheus stores only the catalog's series of it: a third-party exporter exposes thousands
+   * that no rule or panel reads. @default false (kept whole, for debugging)
+   */
+  readonly keepOnlyCatalogSeries?: boolean;
   /** The container's own healthcheck (is the process alive and serving). */
   readonly healthcheck: HealthProbe;
   /** What `npm run check` asks of it (does it work): often more than alive. */
   readonly checkPath: string;
   /** Its flag for the listen address, `<flag>=<host>:<port>`, for a component that has one. */
   readonly listenFlag?: string;
+  /**
+   * Arguments of its container after the listen flag, for a component without a construct of its
+   * own (the Docker target runs it as a plain exporter). @default none
+   */
+  readonly args?: readonly string[];
+  /** It probes other targets rather than exposing metrics of its own. @default none */
+  readonly probe?: Probe;
   /** The Debian program the loopback tests run it as; absent when Debian has none. */
   readonly debian?: DebianProgram;
   readonly kubernetes: KubernetesCounterpart;
@@ -91,6 +155,7 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     port: 9090,
     memoryLimitMb: 2048,
     job: 'prometheus',
+    metricSource: 'prometheus',
     healthcheck: { path: '/-/healthy', client: 'wget' },
     checkPath: '/-/ready',
     listenFlag: '--web.listen-address',
@@ -104,6 +169,7 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     port: 9093,
     memoryLimitMb: 256,
     job: 'alertmanager',
+    metricSource: 'alertmanager',
     healthcheck: { path: '/-/healthy', client: 'wget' },
     checkPath: '/-/ready',
     listenFlag: '--web.listen-address',
@@ -129,6 +195,7 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     memoryLimitMb: 128,
     job: 'postgresExporter',
     metricSource: 'postgres-exporter',
+    keepOnlyCatalogSeries: true,
     // The landing page: the exporter is healthy even while the database is down (pg_up says that).
     healthcheck: { path: '/', client: 'wget' },
     checkPath: '/metrics',
@@ -145,6 +212,7 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     memoryLimitMb: 128,
     job: 'redisExporter',
     metricSource: 'redis-exporter',
+    keepOnlyCatalogSeries: true,
     healthcheck: { path: '/health', client: 'wget' },
     checkPath: '/metrics',
     listenFlag: '-web.listen-address',
@@ -159,6 +227,7 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     memoryLimitMb: 128,
     job: 'nodeExporter',
     metricSource: 'node-exporter',
+    keepOnlyCatalogSeries: true,
     healthcheck: { path: '/', client: 'wget' },
     checkPath: '/metrics',
     listenFlag: '--web.listen-address',
@@ -173,6 +242,7 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     memoryLimitMb: 256,
     job: 'cadvisor',
     metricSource: 'cadvisor',
+    keepOnlyCatalogSeries: true,
     healthcheck: { path: '/healthz', client: 'wget' },
     checkPath: '/healthz',
     kubernetes: { kind: 'chart', part: 'kubelet (its cAdvisor endpoint)' },
@@ -186,12 +256,18 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     memoryLimitMb: 128,
     job: 'celery',
     metricSource: 'celery-exporter',
+    keepOnlyCatalogSeries: true,
     // `/health` answers while the process serves, even with the broker gone (measured); a lost broker fails the scrapes.
     healthcheck: { path: '/health', client: 'python' },
     checkPath: '/health',
     kubernetes: { kind: 'serviceMonitor', chart: 'celery-exporter', selector: byName('celery-exporter'), port: 'http' },
   },
 };
+
+/** The component's name in kebab case (`postgresExporter` → `postgres-exporter`): containers and construct ids. */
+export function componentSlug(component: ComponentName): string {
+  return component.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
 
 /** The component Prometheus scrapes under `job`, if any (the application's jobs have none). */
 export function componentOfJob(job: ScrapeJobKey): ComponentName | undefined {

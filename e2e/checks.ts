@@ -5,7 +5,7 @@
  */
 import { ALERTS, RULE_GROUPS } from '../domain/rules';
 import { allRecordings, seriesNames } from '../domain/metrics';
-import { JOB, ScrapeJobKey } from '../domain/prometheus';
+import { JOB, ScrapeJobKey } from '../core/components';
 import { panelQueries } from '../domain/dashboards';
 import { LoopbackStack } from '../testing/loopback-stack';
 import { waitFor } from '../testing/processes';

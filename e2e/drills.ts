@@ -6,7 +6,7 @@
  */
 import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../domain/alerting';
 import { Duration } from '../core/duration';
-import { JOB } from '../domain/prometheus';
+import { JOB } from '../core/components';
 import { RATE_WINDOW, RECORDINGS, THRESHOLDS } from '../domain/metrics';
 import { Template, runbookUrl } from '../domain/rules';
 import { Severity } from '../core/severity';

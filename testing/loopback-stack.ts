@@ -17,46 +17,48 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ALERTMANAGER_CONFIG_FILE, AlertmanagerSecrets, renderAlertmanagerFiles } from '../domain/alerting';
 import { DEFAULT_CONFIG, MonitoringConfig, RawMonitoringConfig, TargetsConfig, parseMonitoringConfig } from '../config/monitoring-config';
+import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName, ScrapeTargets } from '../core/components';
 import { HostPort } from '../core/host-port';
 import { RenderedFile } from '../core/rendered-file';
 import { PrometheusApi } from '../clients/prometheus';
 import { DRILL_PROFILE, TimingProfile, renderProfiledRuleFiles } from './timing-profile';
 import { StockTrackerSimulator } from './simulator';
-import { PROMETHEUS_CONFIG_FILE, ScrapeTargets, postgresDataSourceName, redisAddress, renderPrometheusConfig } from '../domain/prometheus';
+import { PROMETHEUS_CONFIG_FILE, postgresDataSourceName, redisAddress, renderPrometheusConfig } from '../domain/prometheus';
 import { RuleGroupName } from '../domain/rules';
 import { FakeTelegram } from './fake-telegram';
 import { ManagedProcess, POSTGRES_BIN, ProcessGroup, freePort, portAnswers, redisAnswers, waitFor, waitForHttpOk } from './processes';
 
 const run = promisify(execFile);
 
-export const LOOPBACK_COMPONENTS = [
-  'redis',
-  'postgres',
-  'redisExporter',
-  'postgresExporter',
-  'nodeExporter',
-  'simulator',
-  'telegram',
-  'alertmanager',
-  'prometheus',
-] as const;
-export type LoopbackComponent = (typeof LOOPBACK_COMPONENTS)[number];
+/** Components of the monitoring stack the loopback stack runs from their Debian program, besides Prometheus and Alertmanager: the exporters. */
+const LOOPBACK_EXPORTERS: readonly ComponentName[] = COMPONENTS.filter(
+  (component) => COMPONENT_DESCRIPTORS[component].debian !== undefined && component !== 'prometheus' && component !== 'alertmanager',
+);
+
+/** What the loopback stack can run: the backends, every component with a Debian program, the simulator and the fake Telegram. */
+export const LOOPBACK_COMPONENTS: readonly LoopbackComponent[] = ['redis', 'postgres', ...LOOPBACK_EXPORTERS, 'simulator', 'telegram', 'alertmanager', 'prometheus'];
+export type LoopbackComponent = 'redis' | 'postgres' | 'simulator' | 'telegram' | ComponentName;
 
 /** Real programs each component runs (for `describeWithBinaries` / `missingBinaries`). */
-const COMPONENT_BINARIES: Record<LoopbackComponent, string[]> = {
-  redis: ['redis-server'],
-  postgres: ['initdb', 'postgres', 'pg_isready', 'createdb'].map((name) => `${POSTGRES_BIN}/${name}`),
-  redisExporter: ['prometheus-redis-exporter'],
-  postgresExporter: ['prometheus-postgres-exporter'],
-  nodeExporter: ['prometheus-node-exporter'],
-  simulator: [],
-  telegram: [],
-  alertmanager: ['prometheus-alertmanager'],
-  prometheus: ['prometheus'],
-};
+function binariesOf(component: LoopbackComponent): string[] {
+  switch (component) {
+    case 'redis':
+      return ['redis-server'];
+    case 'postgres':
+      return ['initdb', 'postgres', 'pg_isready', 'createdb'].map((name) => `${POSTGRES_BIN}/${name}`);
+    case 'simulator':
+    case 'telegram':
+      return [];
+    default: {
+      const program = COMPONENT_DESCRIPTORS[component].debian;
+      if (program === undefined) throw new Error(`${component} has no Debian program: the loopback stack cannot run it`);
+      return [program.binary];
+    }
+  }
+}
 
 export function loopbackBinaries(components: readonly LoopbackComponent[] = LOOPBACK_COMPONENTS): string[] {
-  return [...new Set(components.flatMap((component) => COMPONENT_BINARIES[component]))];
+  return [...new Set(components.flatMap(binariesOf))];
 }
 
 /** Dummy secrets of the right shapes: one chat per severity, so a message's chat shows its route. */
@@ -124,9 +126,9 @@ export class LoopbackStack {
     try {
       for (const component of components) stack.ports.set(component, await freePort());
       if (stack.has('simulator')) for (const endpoint of ['api', 'celeryExporter', 'control'] as const) stack.simulatorPorts[endpoint] = await freePort();
-      await Promise.all((['telegram', 'redis', 'postgres', 'simulator', 'nodeExporter'] as const).map((c) => stack.startIfSelected(c)));
+      await Promise.all((['telegram', 'redis', 'postgres', 'simulator'] as const).map((c) => stack.startIfSelected(c)));
       stack.renderedConfig = stack.renderConfig();
-      await Promise.all((['redisExporter', 'postgresExporter'] as const).map((c) => stack.startIfSelected(c)));
+      await Promise.all(LOOPBACK_EXPORTERS.map((c) => stack.startIfSelected(c)));
       await stack.startIfSelected('alertmanager');
       await stack.startIfSelected('prometheus');
     } catch (error) {
@@ -185,16 +187,11 @@ export class LoopbackStack {
   /** What Prometheus scrapes: this stack's components, nothing for those it does not run. */
   scrapeTargets(): ScrapeTargets {
     const at = (component: LoopbackComponent): HostPort[] => (this.has(component) ? [this.address(component)] : []);
+    const components = Object.fromEntries(COMPONENTS.map((component) => [COMPONENT_DESCRIPTORS[component].job, at(component)]));
     return {
-      prometheus: at('prometheus'),
-      alertmanager: at('alertmanager'),
-      grafana: [],
+      ...(components as Omit<ScrapeTargets, 'api'>),
       api: this.has('simulator') ? [this.simulatorAddress('api')] : [],
       celery: this.has('simulator') ? [this.simulatorAddress('celeryExporter')] : [],
-      postgresExporter: at('postgresExporter'),
-      redisExporter: at('redisExporter'),
-      nodeExporter: at('nodeExporter'),
-      cadvisor: [],
     };
   }
 
@@ -313,19 +310,13 @@ export class LoopbackStack {
       }
       case 'postgres':
         return this.launchPostgres(port);
-      case 'redisExporter':
-        return this.launchHttp(component, 'prometheus-redis-exporter', [`-web.listen-address=${listen}`], { REDIS_ADDR: redisAddress(this.address('redis')) }, '/metrics');
-      case 'postgresExporter':
-        return this.launchHttp(component, 'prometheus-postgres-exporter', [`--web.listen-address=${listen}`], { DATA_SOURCE_NAME: this.url('postgres') }, '/metrics');
-      case 'nodeExporter':
-        return this.launchHttp(component, 'prometheus-node-exporter', [`--web.listen-address=${listen}`], {}, '/metrics');
       case 'alertmanager': {
         const dir = this.writeFiles(component, renderAlertmanagerFiles(this.config.alerting, this.secrets, {
           configDir: this.dir(component),
           timeScale: this.profile.timeScale,
           telegramApiUrl: this.telegram.url,
         }));
-        return this.launchHttp(component, 'prometheus-alertmanager', [
+        return this.launchHttp(component, binariesOf('alertmanager')[0], [
           `--config.file=${join(dir, ALERTMANAGER_CONFIG_FILE)}`,
           `--storage.path=${join(dir, 'data')}`,
           `--web.listen-address=${listen}`,
@@ -335,7 +326,20 @@ export class LoopbackStack {
       }
       case 'prometheus':
         return this.launchPrometheus(listen);
+      default:
+        return this.launchExporter(component, listen);
     }
+  }
+
+  /** An exporter from its Debian program, listening on loopback, pointed at this stack's Redis or PostgreSQL. */
+  private launchExporter(component: ComponentName, listen: HostPort): Promise<ManagedProcess> {
+    const { debian, listenFlag, checkPath } = COMPONENT_DESCRIPTORS[component];
+    if (debian === undefined || listenFlag === undefined) throw new Error(`${component}: its descriptor names no Debian program or listen flag`);
+    const env: NodeJS.ProcessEnv = {
+      ...(component === 'redisExporter' ? { REDIS_ADDR: redisAddress(this.address('redis')) } : {}),
+      ...(component === 'postgresExporter' ? { DATA_SOURCE_NAME: this.url('postgres') } : {}),
+    };
+    return this.launchHttp(component, debian.binary, [`${listenFlag}=${listen}`, ...(debian.args ?? [])], env, checkPath);
   }
 
   /**
@@ -355,7 +359,7 @@ export class LoopbackStack {
       keepOnlyCatalogSeries: !this.options.keepAllExporterSeries,
     });
     const dir = this.writeFiles('prometheus', [prometheusYml, ...rules]);
-    const prometheus = await this.launchHttp('prometheus', 'prometheus', [
+    const prometheus = await this.launchHttp('prometheus', binariesOf('prometheus')[0], [
       `--config.file=${join(dir, PROMETHEUS_CONFIG_FILE)}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=${listen}`,

@@ -7,16 +7,16 @@ import { connect, createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COMPONENTS, COMPONENT_DESCRIPTORS } from '../core/components';
 
-/** How to get each binary the suite uses (Debian packages). */
-export const BINARY_PACKAGES: Record<string, string> = {
-  prometheus: 'prometheus',
+/** How to get each binary the suite uses (Debian packages): every component's program, and the tools beside them. */
+export const BINARY_PACKAGES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(COMPONENTS.flatMap((component) => {
+    const program = COMPONENT_DESCRIPTORS[component].debian;
+    return program ? [[program.binary, program.package]] : [];
+  })),
   promtool: 'prometheus',
-  'prometheus-alertmanager': 'prometheus-alertmanager',
   amtool: 'prometheus-alertmanager',
-  'prometheus-node-exporter': 'prometheus-node-exporter',
-  'prometheus-postgres-exporter': 'prometheus-postgres-exporter',
-  'prometheus-redis-exporter': 'prometheus-redis-exporter',
   'redis-server': 'redis-server',
   'redis-cli': 'redis-tools',
 };

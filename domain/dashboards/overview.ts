@@ -5,7 +5,7 @@
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { Duration } from '../../core/duration';
-import { JOB } from '../../core/jobs';
+import { JOB } from '../../core/components';
 import { METRICS } from '../metrics';
 import { aggregateBy, avgBy, maxBy, select, sumBy } from '../metrics/promql';
 import { RECORDINGS } from '../metrics/recordings';

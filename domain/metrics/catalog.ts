@@ -9,7 +9,7 @@
  * exporters expose (checked against their captured metric lists in __tests__/fixtures).
  */
 import { MetricSource } from '../../core/components';
-import { SCRAPE_JOBS } from '../../core/jobs';
+import { SCRAPE_JOBS } from '../../core/components';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 

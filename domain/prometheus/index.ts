@@ -1,5 +1,4 @@
-/** Public face of prometheus/: the scrape jobs and the rendered `prometheus.yml`. */
-export * from '../../core/jobs';
+/** Public face of prometheus/: the typed `prometheus.yml`, its rendering, and the exporters' connection strings. */
 export * from './model';
 export * from './render';
 export * from './exporters';

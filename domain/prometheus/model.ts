@@ -48,6 +48,8 @@ export interface RelabelConfig {
 export interface ScrapeConfig {
   job_name: string;
   metrics_path?: string;
+  /** URL parameters of every scrape, e.g. a prober's `module`. */
+  params?: Record<string, string[]>;
   scrape_interval?: Duration;
   scrape_timeout?: Duration;
   static_configs?: StaticConfig[];

@@ -8,9 +8,20 @@ import { Duration } from '../../core/duration';
 import { ExtraScrapeJob, MonitoringConfig, PrometheusSettings, applicationNetwork, containerName } from '../../config/monitoring-config';
 import { HostPort } from '../../core/host-port';
 import { RenderedFile } from '../../core/rendered-file';
-import { MetricSource } from '../../core/components';
 import { allMetrics, seriesNames } from '../metrics';
-import { DISCOVERED_JOBS, JOB, SCRAPE_LABELS, ScrapeJobKey, ScrapeTargets } from '../../core/jobs';
+import {
+  COMPONENTS,
+  COMPONENT_DESCRIPTORS,
+  ComponentName,
+  DISCOVERED_JOBS,
+  JOB,
+  MetricSource,
+  Probe,
+  SCRAPE_LABELS,
+  ScrapeJobKey,
+  ScrapeTargets,
+  componentOfJob,
+} from '../../core/components';
 import { DockerSdConfig, PrometheusConfigFile, RelabelConfig, ScrapeConfig } from './model';
 import { escapeRegex } from '../../core/regex';
 
@@ -43,33 +54,33 @@ export interface PrometheusConfigInput {
 }
 
 /**
- * Third-party exporters, whose series are filtered down to the catalog's. The application's own
- * jobs and Prometheus' and Alertmanager's self-metrics are kept whole (for debugging).
+ * Third-party exporters (`keepOnlyCatalogSeries` in their descriptors), whose series are filtered down to
+ * the catalog's. The application's own jobs and Prometheus' and Alertmanager's self-metrics are
+ * kept whole (for debugging).
  */
-export const EXPORTER_JOBS: Partial<Record<ScrapeJobKey, MetricSource>> = {
-  nodeExporter: 'node-exporter',
-  postgresExporter: 'postgres-exporter',
-  redisExporter: 'redis-exporter',
-  cadvisor: 'cadvisor',
-  celery: 'celery-exporter',
-};
+export const EXPORTER_JOBS: Partial<Record<ScrapeJobKey, MetricSource>> = Object.fromEntries(
+  COMPONENTS.flatMap((component) => {
+    const { job, metricSource, keepOnlyCatalogSeries } = COMPONENT_DESCRIPTORS[component];
+    return metricSource && keepOnlyCatalogSeries ? [[job, metricSource]] : [];
+  }),
+);
 
 /** Path inside the Prometheus container where the host's Docker socket is mounted. */
 export const DOCKER_SOCKET_IN_CONTAINER = '/var/run/docker.sock';
 
-/** Targets of the deployed stack: every component by its container name on the app network. */
+/**
+ * Targets of the deployed stack: every component by its container name on the app network (Prometheus
+ * itself on localhost), the API's configured targets, and the application's own celery-exporter
+ * when it runs one.
+ */
 export function stackScrapeTargets(config: MonitoringConfig): ScrapeTargets {
-  const at = (component: keyof MonitoringConfig['components']) => [`${containerName(config, component)}:${config.components[component].port}`];
+  const at = (component: ComponentName) => [`${containerName(config, component)}:${config.components[component].port}`];
+  const components = Object.fromEntries(COMPONENTS.map((component) => [COMPONENT_DESCRIPTORS[component].job, at(component)]));
   return {
+    ...(components as Omit<ScrapeTargets, 'api'>),
     prometheus: [`localhost:${config.components.prometheus.port}`],
-    alertmanager: at('alertmanager'),
-    grafana: at('grafana'),
     api: config.targets.api,
-    celery: config.targets.celeryExporter ? [config.targets.celeryExporter] : at('celeryExporter'),
-    postgresExporter: at('postgresExporter'),
-    redisExporter: at('redisExporter'),
-    nodeExporter: at('nodeExporter'),
-    cadvisor: at('cadvisor'),
+    ...(config.targets.celeryExporter ? { celery: [config.targets.celeryExporter] } : {}),
   };
 }
 
@@ -130,6 +141,34 @@ function scrapeJob(name: string, targets: HostPort[], metricsPath?: string): Scr
   };
 }
 
+/**
+ * The job of a prober (the multi-target exporter pattern): its own address scraped at `/probe`, once
+ * per probed URL, the URL passed as `target` and kept as `instance`.
+ */
+export function probeJob(name: string, prober: HostPort, probe: Probe, probed: readonly HostPort[]): ScrapeConfig {
+  return {
+    job_name: name,
+    metrics_path: '/probe',
+    params: { module: [probe.module] },
+    static_configs: probed.length > 0 ? [{ targets: probed.map((target) => `http://${target}${probe.path}`) }] : undefined,
+    relabel_configs: [
+      { source_labels: ['__address__'], target_label: '__param_target' },
+      { source_labels: ['__param_target'], target_label: 'instance' },
+      { target_label: '__address__', replacement: prober },
+    ],
+  };
+}
+
+/** The job that scrapes `key`'s targets, as its component wants (a prober probes, the API may be discovered). */
+function builtInJob(key: ScrapeJobKey, input: PrometheusConfigInput): ScrapeConfig {
+  const component = componentOfJob(key);
+  const probe = component && COMPONENT_DESCRIPTORS[component].probe;
+  const [prober] = input.targets[key];
+  if (probe) return prober === undefined ? scrapeJob(JOB[key], []) : probeJob(JOB[key], prober, probe, input.targets[probe.job]);
+  if (input.dockerDiscovery && DISCOVERED_JOBS.includes(key)) return discoveredJob(key, input.targets[key], input.dockerDiscovery);
+  return scrapeJob(JOB[key], input.targets[key]);
+}
+
 function discoveredJob(key: ScrapeJobKey, targets: HostPort[], discovery: DockerDiscovery): ScrapeConfig {
   const sd: DockerSdConfig = {
     host: discovery.host,
@@ -143,10 +182,7 @@ function discoveredJob(key: ScrapeJobKey, targets: HostPort[], discovery: Docker
 export function prometheusConfig(input: PrometheusConfigInput): PrometheusConfigFile {
   const keepOnlyCatalogSeries = input.keepOnlyCatalogSeries ?? true;
   const builtIn = (Object.keys(JOB) as ScrapeJobKey[]).map((key) => {
-    const job =
-      input.dockerDiscovery && DISCOVERED_JOBS.includes(key)
-        ? discoveredJob(key, input.targets[key], input.dockerDiscovery)
-        : scrapeJob(JOB[key], input.targets[key]);
+    const job = builtInJob(key, input);
     const source = EXPORTER_JOBS[key];
     return keepOnlyCatalogSeries && source ? { ...job, metric_relabel_configs: catalogSeriesOnly(source) } : job;
   });

@@ -9,7 +9,7 @@ import { Duration } from '../../core/duration';
 import { panelReadings } from '../dashboards';
 import { GROUP_ALERTS } from './groups';
 import { Histogram, METRICS, Metric } from '../metrics';
-import { JOB, ScrapeJobName } from '../../core/jobs';
+import { JOB, ScrapeJobName } from '../../core/components';
 import { AlertRule, RuleGroupName, alert, bySeverity, t, $label } from './model';
 import { Expr, aggregateBy, eq, gt, increase, maxBy, observations, or, overTime, select, unless } from '../metrics/promql';
 import { Recording } from '../metrics/recordings';

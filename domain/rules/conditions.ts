@@ -4,7 +4,7 @@
  * silence judged only once the history covers the window.
  */
 import { Duration } from '../../core/duration';
-import { ScrapeJobName } from '../../core/jobs';
+import { ScrapeJobName } from '../../core/components';
 import { Severity } from '../../core/severity';
 import { Gauge, METRICS, TARGET_LABELS } from '../metrics';
 import { Expr, absent, and, andAny, eq, gt, offsetBy, or, select } from '../metrics/promql';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { RenderedFile } from '../../core/rendered-file';
-import { ComponentContainerProps, componentBase } from './component';
+import { ComponentContainerProps, componentBase, listenArgument } from './component';
 import { MonitoredContainer } from './monitored-container';
 
 export const ALERTMANAGER_CONFIG_DIR = '/etc/alertmanager';
@@ -8,9 +8,12 @@ export const ALERTMANAGER_CONFIG_FILE = 'alertmanager.yml';
 
 export interface AlertmanagerContainerProps extends ComponentContainerProps {
   /** `alertmanager.yml` and templates, paths relative to `/etc/alertmanager`. */
-  files: RenderedFile[];
-  /** URL people reach Alertmanager at, used in links of notifications. Default: Alertmanager's own guess. */
-  externalUrl?: string;
+  readonly files: RenderedFile[];
+  /**
+   * URL people reach Alertmanager at, used in links of notifications.
+   * @default Alertmanager's own guess
+   */
+  readonly externalUrl?: string;
 }
 
 /** Alertmanager, a single instance (clustering off), with silences and notification log on a protected volume. */
@@ -25,7 +28,7 @@ export class AlertmanagerContainer extends MonitoredContainer {
       command: [
         `--config.file=${ALERTMANAGER_CONFIG_DIR}/${ALERTMANAGER_CONFIG_FILE}`,
         '--storage.path=/alertmanager',
-        `--web.listen-address=:${base.port}`,
+        listenArgument('alertmanager', base.port),
         // One instance: no gossip port, no peers to wait for before sending.
         '--cluster.listen-address=',
         ...(props.externalUrl ? [`--web.external-url=${props.externalUrl}`] : []),
@@ -35,7 +38,6 @@ export class AlertmanagerContainer extends MonitoredContainer {
       files: props.files,
       configDir: ALERTMANAGER_CONFIG_DIR,
       dataVolume: { containerPath: '/alertmanager' },
-      healthcheck: { path: '/-/healthy' },
     });
   }
 }

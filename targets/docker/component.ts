@@ -1,30 +1,43 @@
-/** What every component construct is given, and how it maps onto a `MonitoredContainer`. */
-import { ComponentName } from '../../core/components';
-import { ComponentSettings, DEFAULT_CONFIG } from '../../config/monitoring-config';
+/** What every component construct is given, and how its descriptor maps onto a `MonitoredContainer`. */
+import { COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
+import { ComponentSettings } from '../../config/monitoring-config';
 import { MonitoredContainerProps } from './monitored-container';
 
 export interface ComponentContainerProps {
   /** Container name; also its DNS name on the network. */
-  name: string;
+  readonly name: string;
   /** Name of the application's Docker network to join. */
-  network: string;
-  /** Image, port and memory limit. Default: the component's entry in `DEFAULT_CONFIG.components`. */
-  settings?: ComponentSettings;
-  /** Host address the port is published on. Default `127.0.0.1`. */
-  bindAddress?: string;
+  readonly network: string;
+  /** Image, port and memory limit: the component's `config.components` entry (its descriptor's by default). */
+  readonly settings: ComponentSettings;
+  /**
+   * Host address the port is published on.
+   * @default '127.0.0.1' (most components have no authentication)
+   */
+  readonly bindAddress?: string;
 }
 
-/** The `MonitoredContainer` props every component shares, with the component's defaults filled in. */
-export type ComponentBase = Pick<MonitoredContainerProps, 'name' | 'network' | 'image' | 'port' | 'memoryLimitMb' | 'bindAddress'>;
+/** The `MonitoredContainer` props every component shares: its settings and its descriptor's healthcheck. */
+export type ComponentBase = Pick<MonitoredContainerProps, 'name' | 'network' | 'image' | 'port' | 'memoryLimitMb' | 'bindAddress' | 'healthcheck'>;
 
 export function componentBase(component: ComponentName, props: ComponentContainerProps): ComponentBase {
-  const settings = props.settings ?? DEFAULT_CONFIG.components[component];
   return {
     name: props.name,
     network: props.network,
     bindAddress: props.bindAddress,
-    image: settings.image,
-    port: settings.port,
-    memoryLimitMb: settings.memoryLimitMb,
+    image: props.settings.image,
+    port: props.settings.port,
+    memoryLimitMb: props.settings.memoryLimitMb,
+    healthcheck: COMPONENT_DESCRIPTORS[component].healthcheck,
   };
+}
+
+/**
+ * `<listen flag>=:<port>`: the component listens on every address of its container. Throws for a
+ * component whose descriptor names no listen flag.
+ */
+export function listenArgument(component: ComponentName, port: number): string {
+  const flag = COMPONENT_DESCRIPTORS[component].listenFlag;
+  if (flag === undefined) throw new Error(`${component}: its descriptor (core/components.ts) names no listenFlag`);
+  return `${flag}=:${port}`;
 }

@@ -1,11 +1,12 @@
 /** The exporters: stateless, configured by flags and environment, no files of their own. */
 import { Construct } from 'constructs';
-import { ComponentContainerProps, componentBase } from './component';
+import { COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
+import { ComponentContainerProps, componentBase, listenArgument } from './component';
 import { MonitoredContainer } from './monitored-container';
 
 export interface PostgresExporterContainerProps extends ComponentContainerProps {
   /** `DATA_SOURCE_NAME`; its password part is a Terraform expression, never a literal. */
-  dataSourceName: string;
+  readonly dataSourceName: string;
 }
 
 export class PostgresExporterContainer extends MonitoredContainer {
@@ -13,19 +14,20 @@ export class PostgresExporterContainer extends MonitoredContainer {
     const base = componentBase('postgresExporter', props);
     super(scope, id, {
       ...base,
-      command: [`--web.listen-address=:${base.port}`],
+      command: [listenArgument('postgresExporter', base.port)],
       env: [`DATA_SOURCE_NAME=${props.dataSourceName}`],
-      // The landing page: the exporter is healthy even while the database is down (pg_up says that).
-      healthcheck: { path: '/' },
     });
   }
 }
 
 export interface RedisExporterContainerProps extends ComponentContainerProps {
   /** `REDIS_ADDR`, e.g. `redis://redis:6379`. */
-  redisAddress: string;
-  /** `REDIS_PASSWORD`, a Terraform expression, never a literal. Default none: Redis without a password. */
-  redisPassword?: string;
+  readonly redisAddress: string;
+  /**
+   * `REDIS_PASSWORD`, a Terraform expression, never a literal.
+   * @default none: Redis without a password
+   */
+  readonly redisPassword?: string;
 }
 
 export class RedisExporterContainer extends MonitoredContainer {
@@ -33,20 +35,19 @@ export class RedisExporterContainer extends MonitoredContainer {
     const base = componentBase('redisExporter', props);
     super(scope, id, {
       ...base,
-      command: [`-web.listen-address=:${base.port}`],
+      command: [listenArgument('redisExporter', base.port)],
       env: [`REDIS_ADDR=${props.redisAddress}`, ...(props.redisPassword === undefined ? [] : [`REDIS_PASSWORD=${props.redisPassword}`])],
-      healthcheck: { path: '/health' },
     });
   }
 }
 
 export interface CeleryExporterContainerProps extends ComponentContainerProps {
   /** `CE_BROKER_URL`, e.g. `redis://redis:6379/0`; a password in it is a Terraform expression, never a literal. */
-  brokerUrl: string;
+  readonly brokerUrl: string;
   /** Queues reported from the first scrape, whether or not a worker consumes them (`--queues`). */
-  queues: readonly string[];
+  readonly queues: readonly string[];
   /** Upper bounds of `celery_task_runtime`, seconds (`--buckets`): the catalog's. */
-  runtimeBuckets: readonly number[];
+  readonly runtimeBuckets: readonly number[];
 }
 
 /**
@@ -70,7 +71,6 @@ export class CeleryExporterContainer extends MonitoredContainer {
       ],
       // The exporter reads every flag from CE_<FLAG> too (click's auto_envvar_prefix): the URL may hold a secret.
       env: [`CE_BROKER_URL=${props.brokerUrl}`],
-      healthcheck: { path: '/health', client: 'python' },
     });
   }
 }
@@ -88,7 +88,7 @@ export class NodeExporterContainer extends MonitoredContainer {
         '--path.procfs=/host/proc',
         '--path.sysfs=/host/sys',
         '--path.rootfs=/rootfs',
-        `--web.listen-address=:${base.port}`,
+        listenArgument('nodeExporter', base.port),
         '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)',
       ],
       hostMounts: [
@@ -96,7 +96,6 @@ export class NodeExporterContainer extends MonitoredContainer {
         { hostPath: '/sys', containerPath: '/host/sys' },
         { hostPath: '/', containerPath: '/rootfs', propagation: 'rslave' },
       ],
-      healthcheck: { path: '/' },
     });
   }
 }
@@ -129,7 +128,23 @@ export class CadvisorContainer extends MonitoredContainer {
       ],
       privileged: true,
       devices: ['/dev/kmsg'],
-      healthcheck: { path: '/healthz' },
     });
+  }
+}
+
+export interface ExporterContainerProps extends ComponentContainerProps {
+  /** The component whose descriptor (core/components.ts) gives the listen flag and arguments. */
+  readonly component: ComponentName;
+}
+
+/**
+ * An exporter with no construct of its own: its descriptor's image, listen flag and `args`, and
+ * its healthcheck. What a component added by its descriptor alone runs as (README "Adding an
+ * exporter").
+ */
+export class ExporterContainer extends MonitoredContainer {
+  constructor(scope: Construct, id: string, props: ExporterContainerProps) {
+    const base = componentBase(props.component, props);
+    super(scope, id, { ...base, command: [listenArgument(props.component, base.port), ...(COMPONENT_DESCRIPTORS[props.component].args ?? [])] });
   }
 }

@@ -6,14 +6,19 @@ import { MonitoredContainer } from './monitored-container';
 export type GrafanaSettingsIni = Record<string, Record<string, string | number | boolean>>;
 
 export interface GrafanaContainerProps extends ComponentContainerProps {
-  /** Default `admin`. */
-  adminUser?: string;
+  /**
+   * @default `admin`
+   */
+  readonly adminUser?: string;
   /** Admin password: a Terraform expression such as `${var.grafana_password}`, never a literal. */
-  adminPassword: string;
+  readonly adminPassword: string;
   /** Settings on top of the hardened defaults below. */
-  grafanaIni?: GrafanaSettingsIni;
-  /** Seconds a deploy waits for Grafana to become healthy (first start runs migrations). Default 180. */
-  waitTimeoutSeconds?: number;
+  readonly grafanaIni?: GrafanaSettingsIni;
+  /**
+   * Seconds a deploy waits for Grafana to become healthy (first start runs migrations).
+   * @default 180
+   */
+  readonly waitTimeoutSeconds?: number;
 }
 
 /** Sign-up, anonymous access, telemetry and update checks off: an internal monitoring Grafana. */
@@ -47,7 +52,6 @@ export class GrafanaContainer extends MonitoredContainer {
       ...base,
       env: grafanaEnv(ini),
       dataVolume: { containerPath: '/var/lib/grafana' },
-      healthcheck: { path: '/api/health' },
       waitUntilHealthy: true,
       waitTimeoutSeconds: props.waitTimeoutSeconds ?? 180,
     });

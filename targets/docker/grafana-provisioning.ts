@@ -20,20 +20,22 @@ export const GRAFANA_PROVIDER_VERSION = '4.45.1';
 
 export interface GrafanaProvisioningProps {
   /** Where Terraform reaches Grafana, e.g. `http://127.0.0.1:3000`. */
-  url: string;
-  adminUser: string;
+  readonly url: string;
+  readonly adminUser: string;
   /** A Terraform expression (`${var.grafana_password}`), never a literal. */
-  adminPassword: string;
+  readonly adminPassword: string;
   /** The Grafana container: nothing here is created before it is healthy. */
-  grafana: ITerraformDependable;
+  readonly grafana: ITerraformDependable;
   /** Prometheus as Grafana reaches it, e.g. `http://stock-tracker-prometheus:9090`. */
-  prometheusUrl: string;
+  readonly prometheusUrl: string;
   /** Prometheus' scrape interval, Grafana's smallest useful query step. */
-  scrapeInterval: Duration;
-  folderTitle: string;
-  /** Default `stock-tracker`. */
-  folderUid?: string;
-  dashboards: readonly RenderedDashboard[];
+  readonly scrapeInterval: Duration;
+  readonly folderTitle: string;
+  /**
+   * @default `stock-tracker`
+   */
+  readonly folderUid?: string;
+  readonly dashboards: readonly RenderedDashboard[];
 }
 
 export class GrafanaProvisioning extends Construct {

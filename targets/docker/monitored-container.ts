@@ -28,17 +28,30 @@ export type HealthcheckClient = 'wget' | 'python';
 
 export interface HealthcheckProps {
   /** HTTP path probed on the container's own port. */
-  path: string;
-  /** What probes it. Default `wget`. */
-  client?: HealthcheckClient;
-  /** Default 15 s. */
-  interval?: Duration;
-  /** Default 5 s. */
-  timeout?: Duration;
-  /** Failed probes before the container is unhealthy. Default 5. */
-  retries?: number;
-  /** Grace period after start in which failures do not count. Default 30 s. */
-  startPeriod?: Duration;
+  readonly path: string;
+  /**
+   * What probes it.
+   * @default `wget`
+   */
+  readonly client?: HealthcheckClient;
+  /**
+   * @default 15 s
+   */
+  readonly interval?: Duration;
+  /**
+   * @default 5 s
+   */
+  readonly timeout?: Duration;
+  /**
+   * Failed probes before the container is unhealthy.
+   * @default 5
+   */
+  readonly retries?: number;
+  /**
+   * Grace period after start in which failures do not count.
+   * @default 30 s
+   */
+  readonly startPeriod?: Duration;
 }
 
 export interface HostMount {
@@ -57,47 +70,94 @@ export interface DataVolume {
 
 export interface MonitoredContainerProps {
   /** Container name; also its DNS name on the network. */
-  name: string;
+  readonly name: string;
   /** Pinned image reference. */
-  image: string;
+  readonly image: string;
   /** Port the process listens on inside the container, published on the same host port. */
-  port: number;
-  /** Host address the port is published on. Default `127.0.0.1` (most components have no auth). */
-  bindAddress?: string;
+  readonly port: number;
+  /**
+   * Host address the port is published on.
+   * @default `127.0.0.1` (most components have no auth)
+   */
+  readonly bindAddress?: string;
   /** Name of the Docker network to join (the application's network). */
-  network: string;
+  readonly network: string;
   /** Hard memory limit, MiB. */
-  memoryLimitMb: number;
-  healthcheck: HealthcheckProps;
-  command?: string[];
-  /** `NAME=value` entries; values may be Terraform expressions (secrets stay `${var...}`). */
-  env?: string[];
-  /** Files uploaded into `configDir` before the container starts. Default none. */
-  files?: RenderedFile[];
+  readonly memoryLimitMb: number;
+  /** The container's own HTTP healthcheck (the component's descriptor gives path and client). */
+  readonly healthcheck: HealthcheckProps;
+  /**
+   * Arguments of the image's entrypoint.
+   * @default the image's own command
+   */
+  readonly command?: string[];
+  /**
+   * `NAME=value` entries; values may be Terraform expressions (secrets stay `${var...}`).
+   * @default none
+   */
+  readonly env?: string[];
+  /**
+   * Files uploaded into `configDir` before the container starts.
+   * @default none
+   */
+  readonly files?: RenderedFile[];
   /** Directory `files` paths are relative to. Required when `files` is not empty. */
-  configDir?: string;
-  /** A protected named volume `<name>-data` mounted at this path. Default none. */
-  dataVolume?: DataVolume;
-  hostMounts?: HostMount[];
-  /** Extra groups of the container's user (numeric ids), e.g. the Docker socket's group. */
-  groupAdd?: string[];
-  privileged?: boolean;
-  /** Host devices passed in, e.g. `/dev/kmsg` for cAdvisor. */
-  devices?: string[];
-  /** Default `unless-stopped`: back after a crash or a reboot, unless an operator stopped it. */
-  restart?: 'no' | 'on-failure' | 'always' | 'unless-stopped';
-  /** Rotation of the json-file log. Default 10m x 3 files. */
-  logMaxSize?: string;
-  logMaxFiles?: number;
+  readonly configDir?: string;
+  /**
+   * A protected named volume `<name>-data` mounted at this path.
+   * @default none
+   */
+  readonly dataVolume?: DataVolume;
+  /**
+   * Host paths bound into the container (read-only unless said otherwise).
+   * @default none
+   */
+  readonly hostMounts?: HostMount[];
+  /**
+   * Extra groups of the container's user (numeric ids), e.g. the Docker socket's group.
+   * @default none
+   */
+  readonly groupAdd?: string[];
+  /**
+   * Full access to the host's devices (cAdvisor's documented requirement).
+   * @default false
+   */
+  readonly privileged?: boolean;
+  /**
+   * Host devices passed in, read-only, e.g. `/dev/kmsg` for cAdvisor.
+   * @default none
+   */
+  readonly devices?: string[];
+  /**
+   * @default `unless-stopped`: back after a crash or a reboot, unless an operator stopped it
+   */
+  readonly restart?: 'no' | 'on-failure' | 'always' | 'unless-stopped';
+  /**
+   * Size at which the json-file log rotates, in Docker's notation.
+   * @default '10m'
+   */
+  readonly logMaxSize?: string;
+  /**
+   * Rotated log files kept.
+   * @default 3
+   */
+  readonly logMaxFiles?: number;
   /**
    * Let `terraform apply` wait until the container is healthy before the resources that depend
-   * on it are created. Default false.
+   * on it are created.
+   * @default false
    */
-  waitUntilHealthy?: boolean;
-  /** Seconds `waitUntilHealthy` waits. Default 120. */
-  waitTimeoutSeconds?: number;
-  /** Extra container labels. */
-  labels?: Record<string, string>;
+  readonly waitUntilHealthy?: boolean;
+  /**
+   * Seconds `waitUntilHealthy` waits.
+   * @default 120
+   */
+  readonly waitTimeoutSeconds?: number;
+  /**
+   * Extra container labels.
+   * @default none
+   */
+  readonly labels?: Record<string, string>;
 }
 
 /** The healthcheck command: exits 0 when `url` answers 2xx within the timeout. */

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DataDockerNetwork } from '@cdktf/provider-docker/lib/data-docker-network';
-import { MonitoringConfig, applicationNetwork, containerName, publishedUrl } from '../../config/monitoring-config';
+import { applicationNetwork, containerName, publishedUrl } from '../../config/monitoring-config';
 import { RULE_GROUPS, renderRuleFiles } from '../../domain/rules';
 import { renderAlertmanagerFiles } from '../../domain/alerting';
 import { renderDashboards } from '../../domain/dashboards';
@@ -16,11 +16,31 @@ import { METRICS } from '../../domain/metrics';
 import { PrometheusContainer } from './prometheus-container';
 import { AlertmanagerContainer } from './alertmanager-container';
 import { GrafanaContainer } from './grafana-container';
-import { CadvisorContainer, CeleryExporterContainer, NodeExporterContainer, PostgresExporterContainer, RedisExporterContainer } from './exporter-containers';
+import {
+  CadvisorContainer,
+  CeleryExporterContainer,
+  ExporterContainer,
+  NodeExporterContainer,
+  PostgresExporterContainer,
+  RedisExporterContainer,
+} from './exporter-containers';
+import { COMPONENTS, ComponentName, componentSlug } from '../../core/components';
 import { GrafanaProvisioning, GRAFANA_PROVIDER_VERSION } from './grafana-provisioning';
 import { SecretVariables } from '../shared/secret-variables';
 import { configureStateBackend } from '../shared/state-backend';
 
+
+/** Components built above by a construct of their own; any other runs as a plain `ExporterContainer`. */
+const OWN_CONSTRUCT: ReadonlySet<ComponentName> = new Set([
+  'prometheus',
+  'alertmanager',
+  'grafana',
+  'postgresExporter',
+  'redisExporter',
+  'celeryExporter',
+  'nodeExporter',
+  'cadvisor',
+]);
 
 export class MonitoringStack extends TerraformStack {
   readonly secrets: SecretVariables;
@@ -41,7 +61,7 @@ export class MonitoringStack extends TerraformStack {
 
     // Data source, not resource: the application's network exists already and must not be managed here.
     const network = new DataDockerNetwork(this, 'app-network', { name: applicationNetwork(config) }).name;
-    const common = (component: keyof MonitoringConfig['components']) => ({
+    const common = (component: ComponentName) => ({
       name: containerName(config, component),
       network,
       settings: config.components[component],
@@ -87,6 +107,9 @@ export class MonitoringStack extends TerraformStack {
     }
     new NodeExporterContainer(this, 'node-exporter', common('nodeExporter'));
     new CadvisorContainer(this, 'cadvisor', common('cadvisor'));
+    for (const component of COMPONENTS.filter((name) => !OWN_CONSTRUCT.has(name))) {
+      new ExporterContainer(this, componentSlug(component), { ...common(component), component });
+    }
 
     this.grafanaProvisioning = new GrafanaProvisioning(this, 'grafana-provisioning', {
       url: publishedUrl(config, 'grafana'),

@@ -16,10 +16,10 @@ const TEMPLATES_DIR = 'templates';
 
 export interface AlertmanagerConfigProps {
   /** Name prefix of the Secret and the ConfigMap. */
-  namePrefix: string;
-  namespace: string;
+  readonly namePrefix: string;
+  readonly namespace: string;
   /** `alertmanager.yml` and `templates/*`, rendered for `DEFAULT_ALERTMANAGER_CONFIG_DIR`. */
-  files: RenderedFile[];
+  readonly files: RenderedFile[];
 }
 
 export class AlertmanagerConfig extends Construct {

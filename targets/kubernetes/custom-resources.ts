@@ -9,9 +9,9 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { OperatorResource } from './operator-resources';
 
 export interface CustomResourcesProps {
-  resources: OperatorResource[];
+  readonly resources: OperatorResource[];
   /** What installs the CRDs and the operator (the kube-prometheus-stack release). */
-  operator: ITerraformDependable;
+  readonly operator: ITerraformDependable;
 }
 
 export class CustomResources extends Construct {

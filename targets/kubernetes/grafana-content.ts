@@ -10,13 +10,13 @@ import { RenderedDashboard } from '../../domain/dashboards';
 import { DASHBOARD_SIDECAR, GRAFANA_ADMIN_KEYS } from './chart-values';
 
 export interface GrafanaContentProps {
-  namePrefix: string;
-  namespace: string;
-  adminUser: string;
+  readonly namePrefix: string;
+  readonly namespace: string;
+  readonly adminUser: string;
   /** A Terraform expression (`${var.grafana_password}`), never a literal. */
-  adminPassword: string;
-  folderTitle: string;
-  dashboards: readonly RenderedDashboard[];
+  readonly adminPassword: string;
+  readonly folderTitle: string;
+  readonly dashboards: readonly RenderedDashboard[];
 }
 
 /** A dashboard's ConfigMap name: its uid, made a valid Kubernetes name. */

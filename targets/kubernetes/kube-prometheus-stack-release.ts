@@ -9,15 +9,18 @@ import { KUBE_PROMETHEUS_STACK_REPOSITORY } from '../../config/kubernetes-settin
 import { KUBE_PROMETHEUS_STACK_CHART, KubePrometheusStackValues, renderChartValues } from './chart-values';
 
 export interface KubePrometheusStackReleaseProps {
-  releaseName: string;
-  namespace: string;
+  readonly releaseName: string;
+  readonly namespace: string;
   /** Exact chart version. */
-  chartVersion: string;
-  values: KubePrometheusStackValues;
+  readonly chartVersion: string;
+  readonly values: KubePrometheusStackValues;
   /** Secrets and ConfigMaps the values name: they exist before the pods that mount them. */
-  dependsOn: ITerraformDependable[];
-  /** Seconds to wait for the release to become ready. Default 600: a first install pulls every image. */
-  timeoutSeconds?: number;
+  readonly dependsOn: ITerraformDependable[];
+  /**
+   * Seconds to wait for the release to become ready.
+   * @default 600: a first install pulls every image
+   */
+  readonly timeoutSeconds?: number;
 }
 
 export class KubePrometheusStackRelease extends Construct {

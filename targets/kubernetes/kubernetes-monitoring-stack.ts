@@ -12,7 +12,7 @@ import { KUBERNETES_SCRAPED_JOBS } from '../../config/kubernetes-settings';
 import { RULE_GROUPS, ruleGroupSpecs } from '../../domain/rules';
 import { renderAlertmanagerFiles } from '../../domain/alerting';
 import { renderDashboards } from '../../domain/dashboards';
-import { JOB } from '../../core/jobs';
+import { JOB } from '../../core/components';
 import { MonitoringStackProps } from '../shared/stack-props';
 import { SecretVariables } from '../shared/secret-variables';
 import { configureStateBackend } from '../shared/state-backend';

@@ -3,9 +3,9 @@
  * field names (https://prometheus-operator.dev/docs/api-reference/api/) so each object is the
  * manifest as it is. Plain data, no cdktf: `custom-resources.ts` hands them to Terraform.
  */
-import { KubernetesScrapeTarget, KubernetesScrapedJob } from '../../config/kubernetes-settings';
+import { KubernetesScrapeTarget } from '../../config/kubernetes-settings';
 import { RuleGroupSpec } from '../../domain/rules';
-import { JOB } from '../../core/jobs';
+import { JOB, ScrapeJobKey } from '../../core/components';
 
 export const MONITORING_API_VERSION = 'monitoring.coreos.com/v1';
 
@@ -64,7 +64,7 @@ export function prometheusRules(groups: readonly RuleGroupSpec[], metadata: (nam
  * set to the job's name from prometheus/, whatever the Service is called, so the rules that select
  * by job hold on Kubernetes.
  */
-export function applicationMonitor(job: KubernetesScrapedJob, target: KubernetesScrapeTarget, appNamespace: string, metadata: ObjectMeta): ServiceMonitor {
+export function applicationMonitor(job: ScrapeJobKey, target: KubernetesScrapeTarget, appNamespace: string, metadata: ObjectMeta): ServiceMonitor {
   const endpoint: MetricsEndpoint = {
     port: target.port,
     path: target.path,

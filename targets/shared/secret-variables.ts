@@ -9,12 +9,21 @@ import { SEVERITIES, Severity } from '../../core/severity';
 import { AlertmanagerSecrets } from '../../domain/alerting';
 
 export interface SecretVariablesProps {
-  /** Severities with a chat of their own (a `telegram_<severity>_chat_id` variable). Default none. */
-  separateChats?: Severity[];
-  /** Declare `postgres_password`, the postgres-exporter's. Default true; the Kubernetes target runs no exporter of its own. */
-  postgres?: boolean;
-  /** Declare `redis_password`, for a Redis that asks for one (`targets.redisRequiresPassword`). Default false. */
-  redis?: boolean;
+  /**
+   * Severities with a chat of their own (a `telegram_<severity>_chat_id` variable).
+   * @default none
+   */
+  readonly separateChats?: Severity[];
+  /**
+   * Declare `postgres_password`, the postgres-exporter's.
+   * @default true; the Kubernetes target runs no exporter of its own
+   */
+  readonly postgres?: boolean;
+  /**
+   * Declare `redis_password`, for a Redis that asks for one (`targets.redisRequiresPassword`).
+   * @default false
+   */
+  readonly redis?: boolean;
 }
 
 export class SecretVariables extends Construct {

@@ -2,19 +2,10 @@
  * The check model: each check is a typed object (what it checks, on which component, and how),
  * so the CLI, its tests and the e2e harness run the same list in-process.
  */
+import { ComponentName } from '../../core/components';
 
-/** What a check is about: a monitoring component, or the application's API. */
-export type CheckComponent =
-  | 'prometheus'
-  | 'alertmanager'
-  | 'grafana'
-  | 'postgresExporter'
-  | 'redisExporter'
-  | 'nodeExporter'
-  | 'cadvisor'
-  | 'celeryExporter'
-  | 'api'
-  | 'telegram';
+/** What a check is about: a monitoring component (core/components.ts), the application's API, or Telegram. */
+export type CheckComponent = ComponentName | 'api' | 'telegram';
 
 export interface CheckOutcome {
   ok: boolean;

@@ -2,7 +2,7 @@
  * Each component answers its own endpoint; the exporters also say whether they reach what they
  * watch (`pg_up`, `redis_up`), which is how the check sees the application's PostgreSQL and Redis.
  */
-import { ComponentName } from '../../core/components';
+import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
 import { METRICS, Metric } from '../../domain/metrics';
 import { Check, CheckOutcome, failed, passed } from './check';
 import { HttpClient, excerpt } from '../../clients/http';
@@ -39,21 +39,28 @@ function grafanaDatabaseOk(body: string): CheckOutcome {
   return health.database === 'ok' ? passed(`version ${health.version ?? 'unknown'}, database ok`) : failed(`database ${health.database ?? 'not reported'}`);
 }
 
-export const HEALTH_ENDPOINTS: Record<ComponentName, HealthEndpoint> = {
-  prometheus: { path: '/-/ready' },
-  alertmanager: { path: '/-/ready' },
-  grafana: { path: '/api/health', judge: grafanaDatabaseOk },
-  postgresExporter: { path: '/metrics', judge: reaches(METRICS.postgres.up, 'PostgreSQL') },
-  redisExporter: { path: '/metrics', judge: reaches(METRICS.redis.up, 'Redis') },
-  nodeExporter: { path: '/metrics', judge: carries(METRICS.node.load1) },
-  cadvisor: { path: '/healthz' },
-  // Answers 200 only while it reaches the Celery broker (it pings it).
-  celeryExporter: { path: '/health' },
+/**
+ * What a component's answer must say besides 200, where more than "it serves" can be read: the
+ * exporters that watch a backend say whether they reach it.
+ */
+const JUDGES: Partial<Record<ComponentName, (body: string) => CheckOutcome>> = {
+  grafana: grafanaDatabaseOk,
+  postgresExporter: reaches(METRICS.postgres.up, 'PostgreSQL'),
+  redisExporter: reaches(METRICS.redis.up, 'Redis'),
+  nodeExporter: carries(METRICS.node.load1),
 };
+
+/** Each component's health endpoint: its descriptor's `checkPath`, judged as above. */
+export const HEALTH_ENDPOINTS: Readonly<Record<ComponentName, HealthEndpoint>> = Object.fromEntries(
+  COMPONENTS.map((component) => {
+    const judge = JUDGES[component];
+    return [component, { path: COMPONENT_DESCRIPTORS[component].checkPath, ...(judge ? { judge } : {}) }];
+  }),
+) as Record<ComponentName, HealthEndpoint>;
 
 /** One check per component: its health endpoint answers 200, and says it works. */
 export function endpointChecks(targets: CheckTargets, http: HttpClient): Check[] {
-  return (Object.keys(HEALTH_ENDPOINTS) as ComponentName[]).map((component) => {
+  return COMPONENTS.map((component) => {
     const endpoint = HEALTH_ENDPOINTS[component];
     const url = `${targets.urls[component]}${endpoint.path}`;
     return {

@@ -2,6 +2,7 @@
  * The checks of `npm run check`, as a typed list: the CLI runs them against the deployed stack,
  * the tests against the real Prometheus and Alertmanager on loopback.
  */
+import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
 import { Severity } from '../../core/severity';
 import { alertmanagerChecks, telegramTestCheck } from './alertmanager';
 import { Check, CheckComponent } from './check';
@@ -18,16 +19,9 @@ export { HEALTH_ENDPOINTS } from './endpoints';
 export { TEST_ALERT_NAME } from './alertmanager';
 export * from './targets';
 
-/** Table order, and what the table calls each component. */
-export const COMPONENT_LABELS: Record<CheckComponent, string> = {
-  prometheus: 'Prometheus',
-  alertmanager: 'Alertmanager',
-  grafana: 'Grafana',
-  postgresExporter: 'postgres-exporter',
-  redisExporter: 'redis-exporter',
-  nodeExporter: 'node-exporter',
-  cadvisor: 'cAdvisor',
-  celeryExporter: 'celery-exporter',
+/** Table order, and what the table calls each component: the monitoring components by their descriptors' titles, then the API and Telegram. */
+export const COMPONENT_LABELS: Readonly<Record<CheckComponent, string>> = {
+  ...(Object.fromEntries(COMPONENTS.map((component) => [component, COMPONENT_DESCRIPTORS[component].title])) as Record<ComponentName, string>),
   api: 'API',
   telegram: 'Telegram',
 };

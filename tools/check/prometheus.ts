@@ -3,8 +3,8 @@
  * rule groups loaded and evaluating without errors, Alertmanager found, firing alerts, and the
  * catalog's metrics arriving from each source.
  */
-import { JOB, ScrapeJobKey } from '../../core/jobs';
-import { METRICS, Metric, MetricGroup, seriesNames } from '../../domain/metrics';
+import { COMPONENTS, COMPONENT_DESCRIPTORS, JOB, MetricSource, ScrapeJobKey, componentOfJob } from '../../core/components';
+import { Metric, allMetrics, seriesNames } from '../../domain/metrics';
 import { WATCHDOG } from '../../domain/alerting';
 import { Check, CheckComponent, CheckOutcome, failed, listed, once, passed } from './check';
 import { HttpClient } from '../../clients/http';
@@ -23,21 +23,37 @@ function judgeJob(targets: ScrapeTarget[]): CheckOutcome {
   return failed(`${summary}; ${listed(reasons, 3)}`);
 }
 
-/** Which catalog groups are scraped from the monitored system, by what the table calls them. */
-const SCRAPED_SOURCES: { group: MetricGroup; label: string; about?: CheckComponent }[] = [
-  { group: 'app', label: 'Stock Tracker API', about: 'api' },
-  // Whoever runs the celery-exporter (the stack or the application), its series are the same.
-  { group: 'celery', label: 'celery-exporter' },
-  { group: 'node', label: 'node-exporter', about: 'nodeExporter' },
-  { group: 'postgres', label: 'postgres-exporter', about: 'postgresExporter' },
-  { group: 'redis', label: 'redis-exporter', about: 'redisExporter' },
-  { group: 'cadvisor', label: 'cAdvisor', about: 'cadvisor' },
-];
+interface ScrapedSource {
+  /** What the table calls it. */
+  label: string;
+  metrics: Metric[];
+  /** The component skipping which skips this check. */
+  about?: CheckComponent;
+}
 
-/** The component a built-in scrape job watches (Celery workers and extra jobs have none to skip). */
+/**
+ * Who the catalog's metrics are scraped from: the API, and the exporters (components of which only
+ * the catalog's series are kept).
+ * The celery-exporter's check is about no component: whoever runs it (the stack or the
+ * application), its series are the same.
+ */
+function scrapedSources(): ScrapedSource[] {
+  const from = (source: MetricSource) => allMetrics().filter((metric) => metric.source === source);
+  return [
+    { label: 'Stock Tracker API', metrics: from('stock-tracker'), about: 'api' },
+    ...COMPONENTS.flatMap((component) => {
+      const { metricSource, keepOnlyCatalogSeries, title } = COMPONENT_DESCRIPTORS[component];
+      if (metricSource === undefined || !keepOnlyCatalogSeries) return [];
+      return [{ label: title, metrics: from(metricSource), ...(component === 'celeryExporter' ? {} : { about: component }) }];
+    }),
+  ];
+}
+
+/** The component a built-in scrape job watches (the celery-exporter's and extra jobs have none to skip). */
 function jobComponent(job: string): CheckComponent | undefined {
   const key = (Object.keys(JOB) as ScrapeJobKey[]).find((candidate) => JOB[candidate] === job);
-  return key === 'celery' ? undefined : key;
+  const component = key && componentOfJob(key);
+  return component === 'celeryExporter' ? undefined : component;
 }
 
 /** The series name that proves a catalog metric arrives (a histogram's `_count`). */
@@ -59,12 +75,11 @@ export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check
     run: async () => judgeJob((await targetsOnce()).filter((target) => target.scrapePool === job)),
   }));
 
-  const metricChecks: Check[] = SCRAPED_SOURCES.map(({ group, label, about }) => ({
+  const metricChecks: Check[] = scrapedSources().map(({ label, metrics, about }) => ({
     component: 'prometheus',
     name: `metrics from ${label}`,
     ...(about ? { about } : {}),
     async run() {
-      const metrics = Object.values(METRICS[group]) as Metric[];
       const names = metrics.map(probeSeries);
       const present = new Set((await api.query(`count by (__name__) ({__name__=~"${names.join('|')}"})`)).map((s) => s.metric.__name__));
       const missing = metrics.filter((metric) => !present.has(probeSeries(metric))).map((metric) => metric.name);

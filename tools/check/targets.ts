@@ -6,7 +6,7 @@
 import { COMPONENTS, ComponentName } from '../../core/components';
 import { MonitoringConfig, publishedUrl } from '../../config/monitoring-config';
 import { SECRETS, terraformEnvName } from '../../config/secrets';
-import { SCRAPE_JOBS } from '../../core/jobs';
+import { SCRAPE_JOBS } from '../../core/components';
 import { RULE_GROUPS } from '../../domain/rules';
 import { SEVERITIES, Severity } from '../../core/severity';
 import { buildAlertmanagerConfig } from '../../domain/alerting';

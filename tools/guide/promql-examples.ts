@@ -6,7 +6,7 @@
  */
 import { Duration } from '../../core/duration';
 import { EPHEMERAL_FILESYSTEM_TYPES, Expr, METRICS, RECORDINGS, SYNC_TASK, THRESHOLDS, add, div, eq, formatLevel, gt, histogramQuantile, increase, maxBy, noneOf, not, overTime, rate, ratio, select, sum, sumBy } from '../../domain/metrics';
-import { JOB } from '../../core/jobs';
+import { JOB } from '../../core/components';
 
 export const EXAMPLE_SECTIONS = ['API', 'Celery', 'Business', 'PostgreSQL', 'Redis', 'Host', 'Containers', 'The monitoring itself'] as const;
 export type ExampleSection = (typeof EXAMPLE_SECTIONS)[number];

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENTS, ComponentName } from '../../core/components';
+import { COMPONENTS, COMPONENT_DESCRIPTORS } from '../../core/components';
 import { DEFAULT_CONFIG, containerName } from '../../config/monitoring-config';
 import { METRICS, Metric, MetricGroup } from '../../domain/metrics';
 import { RULE_GROUPS, isAlert } from '../../domain/rules';
@@ -14,34 +14,20 @@ import { EXAMPLE_SECTIONS, PROMQL_EXAMPLES } from './promql-examples';
 
 export const GUIDE_PATH = join(__dirname, '..', '..', 'docs', 'MONITORING_GUIDE.md');
 
-/** What each component is for, in the words of the guide. */
-const COMPONENT_ROLES: Record<ComponentName, string> = {
-  prometheus: 'scrapes every target, evaluates the rules, keeps the series',
-  alertmanager: 'groups, de-duplicates and routes alerts to Telegram',
-  grafana: 'dashboards over Prometheus (published on `grafana.bindAddress`)',
-  postgresExporter: "PostgreSQL's connections, sizes, transactions, locks",
-  redisExporter: "Redis' memory, clients, commands, hits and evictions",
-  nodeExporter: "the host's CPU, memory, disks, network, load",
-  cadvisor: 'CPU, memory, network and disk I/O of every container',
-  celeryExporter: "Celery's queues and workers, and with task events every task's outcome (only when the application runs none)",
-};
-
-const GROUP_TITLES: Record<MetricGroup, string> = {
-  app: 'Stock Tracker (API, Celery, business)',
-  node: 'node-exporter',
-  postgres: 'postgres-exporter',
-  redis: 'redis-exporter',
-  celery: 'celery-exporter',
-  cadvisor: 'cAdvisor',
-  prometheus: 'Prometheus',
-  alertmanager: 'Alertmanager',
-  scrape: 'every scrape target',
-};
+/** Who exposes a group of the catalog: the component whose metrics they are, the application, or every target. */
+function groupTitle(group: MetricGroup): string {
+  const [first] = Object.values(METRICS[group]) as Metric[];
+  if (first.source === 'stock-tracker') return 'Stock Tracker (API, Celery, business)';
+  if (first.source === 'scrape') return 'every scrape target';
+  const component = COMPONENTS.find((name) => COMPONENT_DESCRIPTORS[name].metricSource === first.source);
+  if (component === undefined) throw new Error(`no component exposes the ${group} metrics (source ${first.source})`);
+  return COMPONENT_DESCRIPTORS[component].title;
+}
 
 function componentsTable(): string {
   const rows = COMPONENTS.map((name) => {
     const { image, port } = DEFAULT_CONFIG.components[name];
-    const cells = [COMPONENT_LABELS[name], `\`${containerName(DEFAULT_CONFIG, name)}\``, `\`${image}\``, port, `\`${HEALTH_ENDPOINTS[name].path}\``, COMPONENT_ROLES[name]];
+    const cells = [COMPONENT_LABELS[name], `\`${containerName(DEFAULT_CONFIG, name)}\``, `\`${image}\``, port, `\`${HEALTH_ENDPOINTS[name].path}\``, COMPONENT_DESCRIPTORS[name].role];
     return `| ${cells.join(' | ')} |`;
   });
   return ['| component | container | image | port | health endpoint | role |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
@@ -50,7 +36,7 @@ function componentsTable(): string {
 function metricFamilies(): string {
   const rows = (Object.keys(METRICS) as MetricGroup[]).map((group) => {
     const metrics = Object.values(METRICS[group]) as Metric[];
-    return `| ${GROUP_TITLES[group]} | ${metrics.length} | ${metrics.map((metric) => `\`${metric.name}\``).join(', ')} |`;
+    return `| ${groupTitle(group)} | ${metrics.length} | ${metrics.map((metric) => `\`${metric.name}\``).join(', ')} |`;
   });
   return ['| exposed by | families | names |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -4,7 +4,7 @@
  * sync task's events (every sync, all marketplaces together).
  */
 import { Duration } from '../../../core/duration';
-import { JOB } from '../../../core/jobs';
+import { JOB } from '../../../core/components';
 import { METRICS } from '../../metrics';
 import { RECORDINGS, SYNC_TASK } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';

@@ -4,7 +4,7 @@
  * failure ratio needs the workers' task events.
  */
 import { Duration } from '../../../core/duration';
-import { JOB } from '../../../core/jobs';
+import { JOB } from '../../../core/components';
 import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { MINIMUM_TRAFFIC, THRESHOLDS, formatLevel } from '../../metrics/thresholds';

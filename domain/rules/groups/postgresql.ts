@@ -1,6 +1,6 @@
 /** PostgreSQL's rules, through postgres-exporter: the database down, and its connections filling up. */
 import { Duration } from '../../../core/duration';
-import { JOB } from '../../../core/jobs';
+import { JOB } from '../../../core/components';
 import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel } from '../../metrics/thresholds';

@@ -1,6 +1,6 @@
 /** Redis' rules, through redis-exporter: Redis down, near its maxmemory, evicting keys (it is also the Celery broker). */
 import { Duration } from '../../../core/duration';
-import { JOB } from '../../../core/jobs';
+import { JOB } from '../../../core/components';
 import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';

@@ -5,7 +5,7 @@
  * highest finite one, where `histogram_quantile` can never read more than the bound.
  */
 import { Duration } from '../../../core/duration';
-import { JOB } from '../../../core/jobs';
+import { JOB } from '../../../core/components';
 import { RECORDINGS } from '../../metrics/recordings';
 import { MINIMUM_TRAFFIC, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
 import { gt, select } from '../../metrics/promql';
