@@ -12,7 +12,7 @@ import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MonitoringConfig, RawMonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
-import { JOB } from '../core/components';
+import { COMPONENTS, JOB } from '../core/components';
 import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
 import { describeWithBinaries, freePort, waitFor } from '../testing/processes';
 import { CheckResult, CheckTargets, TEST_ALERT_NAME, allPassed, buildChecks, runChecks, targetsFromConfig } from '../tools/check';
@@ -76,16 +76,15 @@ describeWithBinaries('npm run check against the real Prometheus and Alertmanager
     stack = await LoopbackStack.start();
     const port = (address: string) => Number(address.split(':')[1]);
     raw = {
-      components: {
-        prometheus: { port: port(stack.address('prometheus')) },
-        alertmanager: { port: port(stack.address('alertmanager')) },
-        grafana: { port: await freePort() },
-        postgresExporter: { port: port(stack.address('postgresExporter')) },
-        redisExporter: { port: port(stack.address('redisExporter')) },
-        nodeExporter: { port: port(stack.address('nodeExporter')) },
-        cadvisor: { port: await freePort() },
-        celeryExporter: { port: port(stack.simulatorAddress('celeryExporter')) },
-      },
+      // Each component where the stack runs it; Grafana (faked below) and cAdvisor on ports of their own.
+      components: Object.fromEntries(
+        await Promise.all(
+          COMPONENTS.map(async (component) => {
+            if (component === 'celeryExporter') return [component, { port: port(stack.simulatorAddress('celeryExporter')) }];
+            return [component, { port: stack.has(component) ? port(stack.address(component)) : await freePort() }];
+          }),
+        ),
+      ),
       targets: { api: [stack.simulatorAddress('api')] },
     };
     const config = parseMonitoringConfig(raw);

@@ -502,6 +502,10 @@ export class StockTrackerSimulator {
   private async serveMetrics(process: SimulatedProcess, request: IncomingMessage, response: ServerResponse): Promise<void> {
     // The celery-exporter's own health endpoint: 200 while the process serves (even without its broker).
     if (process === 'celeryExporter' && request.url === '/health') return reply(response, 200, 'Connected to the broker redis://redis:6379/0\n', 'text/plain');
+    // The API's basic health check (routes/health.py; the compose healthcheck asks it): 200 while it serves.
+    if (process === 'api' && request.url === '/api/v1/health/') {
+      return reply(response, 200, JSON.stringify({ status: 'healthy', timestamp: new Date().toISOString(), service: 'stock-tracker' }));
+    }
     if (request.url !== '/metrics') return reply(response, 404, 'not found\n', 'text/plain');
     // Each of its scrapes asks the broker for queue lengths: without it, the scrape fails (measured: 500).
     if (process === 'celeryExporter' && this.broker && !(await redisAnswers(this.broker))) {
