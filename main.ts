@@ -31,7 +31,7 @@ function monitoringContext(env: NodeJS.ProcessEnv, appConfig?: AppConfig): unkno
 
 /**
  * The configuration a Docker deploy runs with: `dockerNetwork` as given, or found from the
- * application's container on the Docker daemon (see constructs/application-network.ts).
+ * application's container on the Docker daemon (see targets/docker/application-network.ts).
  */
 export async function withApplicationNetwork(config: MonitoringConfig): Promise<MonitoringConfig> {
   if (config.target !== 'docker' || config.dockerNetwork !== undefined) return config;

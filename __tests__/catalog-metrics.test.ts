@@ -203,7 +203,7 @@ describe('catalog conventions', () => {
     expect(Object.values(JOB)).toEqual([...SCRAPE_JOBS]);
   });
 
-  test('the contract covers what SPEC.md measures, under the real service\'s names', () => {
+  test('the contract covers what the requirements measure, under the real service\'s names', () => {
     const app = Object.values(METRICS.app) as Metric[];
     const labelsOf = (name: string) => Object.keys(app.find((metric) => metric.name === name)?.labels ?? {});
     expect(labelsOf('http_requests_total')).toEqual(expect.arrayContaining(['method', 'endpoint', 'status']));

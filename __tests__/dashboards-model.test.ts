@@ -205,7 +205,7 @@ describe('what the issue asks of each dashboard', () => {
     expect(panelTitled(business, 'Sync operations rate').targets!.map((target) => target.expr).join(' ')).toContain('celery_task_succeeded_total{name="stock_tracker.workers.tasks.sync_tenant_products"}');
   });
 
-  test('Infrastructure: PostgreSQL, Redis, containers and host rows with the panels SPEC.md measures', () => {
+  test('Infrastructure: PostgreSQL, Redis, containers and host rows with the panels the requirements measure', () => {
     const rows = modelOf(infrastructure).panels.filter((panel) => panel.type === 'row').map((row) => row.title);
     expect(rows).toEqual(['PostgreSQL', 'Redis', 'Containers', 'Host']);
     const metricsRead = (title: string) => panelTitled(infrastructure, title).targets!.flatMap((target) => promqlIdentifiers(target.expr).selectors.map((s) => s.metric));

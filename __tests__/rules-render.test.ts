@@ -1,5 +1,5 @@
 /**
- * The rendered rule files: what SPEC.md asks of each alert, runbook links that resolve to files in
+ * The rendered rule files: what docs/REQUIREMENTS.md asks of each alert, runbook links that resolve to files in
  * docs/runbooks/, recordings placed before the alerts that read them, the e2e timing profile and
  * the validation of names. The snapshot pins the full text; the assertions say what matters.
  */
@@ -35,7 +35,7 @@ function groupsOf(files = renderRuleFiles(RULE_GROUPS)): RenderedGroup[] {
 const alertsOf = (groups: RenderedGroup[]) => groups.flatMap((group) => group.rules.filter((rule) => rule.alert));
 
 /**
- * SPEC.md's 21 alerts on the real service: severity, `for`, and the comparison that carries the
+ * The requirements' 21 alerts on the real service: severity, `for`, and the comparison that carries the
  * threshold. HighLatency reads 2.5 s, the bound of the service's histogram nearest above the spec's
  * 2 s; the latency alerts compare the share of observations above the level with 1 - 0.95.
  */
@@ -77,7 +77,7 @@ describe('rendered rule files', () => {
     expect(groups.map((group) => group.name)).toEqual(RULE_GROUPS.map((group) => group.name));
   });
 
-  test.each(Object.entries(SPEC))('%s has the severity, `for` and threshold of SPEC.md', (name, [severity, forDuration, condition]) => {
+  test.each(Object.entries(SPEC))('%s has the severity, `for` and threshold of the requirements', (name, [severity, forDuration, condition]) => {
     const rule = alerts.find((candidate) => candidate.alert === name);
     expect(rule).toBeDefined();
     expect(rule?.labels).toEqual({ severity });

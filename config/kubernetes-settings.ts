@@ -1,6 +1,6 @@
 /**
  * The `kubernetes` section of `MonitoringConfig`: the cluster, the kube-prometheus-stack release
- * and where Stock Tracker runs in it. Read only when `target` is `kubernetes` (constructs/kubernetes/);
+ * and where Stock Tracker runs in it. Read only when `target` is `kubernetes` (targets/kubernetes/);
  * the defaults are always valid, so a Docker deploy never has to set it.
  */
 import { Fields } from './fields';

@@ -7,7 +7,7 @@
 import { SEVERITIES, Severity } from '../core/severity';
 
 export interface SecretSpec {
-  /** The operator's name for it (SPEC.md), checked when present at synth. */
+  /** The operator's name for it (docs/REQUIREMENTS.md), checked when present at synth. */
   env: string;
   /** Terraform variable name. */
   variable: string;

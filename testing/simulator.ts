@@ -10,7 +10,7 @@
  * `POST /faults/reset`) that stays up while the API is "down". Shares that decide alerts (5xx,
  * failed syncs) are exact, not random, so a 10 % fault reads 10 % in every window.
  *
- * Standalone: `npx ts-node e2e/simulator.ts [--api-port 8000] [--celery-exporter-port 9808]
+ * Standalone: `npx ts-node testing/simulator.ts [--api-port 8000] [--celery-exporter-port 9808]
  * [--control-port 8001] [--redis 127.0.0.1:6379]`.
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';

@@ -3,7 +3,12 @@
  * schema (`terraform providers schema -json` of grafana/grafana 4.45.1), with cdktf's own generator.
  * `cdktf get` would do the same but needs Terraform and the provider registry.
  *
- * Usage: npm run gen:grafana [-- path/to/schema.json]   (default: ../shared/grafana-provider/schema.json)
+ * Usage: npm run gen:grafana -- path/to/schema.json
+ *
+ * The schema comes from a machine with Terraform and registry access:
+ *   terraform init   # with required_providers grafana = { source = "grafana/grafana", version = "4.45.1" }
+ *   terraform providers schema -json > schema.json
+ * The generated bindings are committed (`.gen/`), so only a provider upgrade needs this.
  */
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -45,7 +50,9 @@ function compileToJavaScript(dir: string): void {
 }
 
 async function main(): Promise<void> {
-  const schemaPath = resolve(process.argv[2] ?? join(__dirname, '..', '..', 'shared', 'grafana-provider', 'schema.json'));
+  const given = process.argv[2];
+  if (given === undefined) throw new Error('usage: npm run gen:grafana -- path/to/schema.json (terraform providers schema -json of grafana/grafana 4.45.1)');
+  const schemaPath = resolve(given);
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
   const grafana = schema.provider_schemas?.[PROVIDER_SOURCE];
   if (!grafana) throw new Error(`schema ${schemaPath} has no provider "${PROVIDER_SOURCE}"`);

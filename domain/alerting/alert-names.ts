@@ -37,5 +37,5 @@ export type AlertLabel =
   | CatalogLabel<typeof METRICS.app.syncOperations, 'platform'>
   | CatalogLabel<typeof METRICS.node.filesystemSize, 'mountpoint'>;
 
-/** Annotations every rule carries (rules/render.ts writes them). */
+/** Annotations every rule carries (domain/rules/render.ts writes them). */
 export const ANNOTATIONS = { summary: 'summary', description: 'description', runbook: 'runbook_url' } as const;

@@ -1,6 +1,6 @@
 /**
  * "Stock Tracker - Infrastructure": what the service stands on. PostgreSQL, Redis, the
- * containers (cAdvisor) and the host (node-exporter), each metric SPEC.md says is measured.
+ * containers (cAdvisor) and the host (node-exporter), each metric the requirements (docs/REQUIREMENTS.md) say is measured.
  */
 import { Duration } from '../../core/duration';
 import { METRICS } from '../metrics';

@@ -40,7 +40,7 @@ export const THRESHOLDS = {
   diskUsage: threshold('ratio', 'share of a filesystem in use, as non-root users see it', { warning: 0.85, critical: 0.95 }),
   httpErrorRatio: threshold('ratio', 'share of API responses with a 5xx status', { critical: 0.05 }),
   /**
-   * SPEC.md says 2 s, but the service's histogram has no 2 s bucket (…, 1, 2.5, …): a p95 between
+   * The requirements (docs/REQUIREMENTS.md) say 2 s, but the service's histogram has no 2 s bucket (…, 1, 2.5, …): a p95 between
    * 1 and 2.5 s is only interpolated. 2.5 s, the nearest bound above, is read exactly and never
    * warns earlier than the spec promised.
    */

@@ -1,6 +1,6 @@
 /**
  * The typed rule model: alerting rules whose annotations can only print labels their expression
- * keeps, recording rules (rules/recordings.ts) and the groups that hold them.
+ * keeps, recording rules (domain/metrics/recordings.ts) and the groups that hold them.
  */
 import { Duration } from '../../core/duration';
 import { Expr } from '../metrics/promql';

@@ -1,4 +1,4 @@
-/** Public face of constructs/: one construct per component, the building block, and the stack. */
+/** Public face of targets/docker/: one construct per component, the building block, and the stack. */
 export * from './monitored-container';
 export * from './component';
 export * from './prometheus-container';

@@ -1,4 +1,4 @@
-/** Public face of constructs/kubernetes/: the Kubernetes target's stack and its parts. */
+/** Public face of targets/kubernetes/: the Kubernetes target's stack and its parts. */
 export * from './chart-values';
 export * from './operator-resources';
 export * from './alertmanager-config';

@@ -2,7 +2,7 @@
  * The metric contracts of the application's targets, as Prometheus scraped them: for every target
  * of a contract's job, which of its metrics are present, which are missing, and which carry other
  * labels than the catalog's (a renamed label keeps every rule on it silent). The same contracts
- * the blind-spot warnings watch (rules/blind-spots.ts), so the report names the same blind alerts
+ * the blind-spot warnings watch (domain/rules/blind-spots.ts), so the report names the same blind alerts
  * and panels. Read through Prometheus' API, so it works where this host cannot reach `api:8000`.
  */
 import { MetricContract, METRIC_CONTRACTS, blindAlerts, blindPanels } from '../../domain/rules/blind-spots';

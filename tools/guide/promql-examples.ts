@@ -1,6 +1,6 @@
 /**
  * The PromQL a person on call types, as typed data: every example is built from catalog handles,
- * recordings and the helpers of rules/promql.ts, so a renamed metric or label is a compile error
+ * recordings and the helpers of domain/metrics/promql.ts, so a renamed metric or label is a compile error
  * here too. docs/MONITORING_GUIDE.md shows them (`npm run docs:guide`), the check tests run each
  * against the real Prometheus, and the e2e harness can import the same list.
  */
