@@ -144,7 +144,7 @@ describeWithBinaries('the real tools on what the manifests hold', ['promtool', '
     const result = spawnSync('promtool', ['check', 'rules', ...files], { encoding: 'utf8', timeout: 30_000 });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout.match(/^  SUCCESS: \d+ rules found$/gm)).toHaveLength(files.length);
+    expect(result.stdout.match(/^ {2}SUCCESS: \d+ rules found$/gm)).toHaveLength(files.length);
   });
 
   test('amtool check-config accepts the Secret\'s alertmanager.yaml with the templates of the mounted ConfigMap', () => {

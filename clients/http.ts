@@ -30,7 +30,7 @@ export class HttpClient {
       });
       return { status: response.status, body: await response.text() };
     } catch (error) {
-      throw new Error(`${method} ${withoutQuery(url)}: ${this.reason(error)}`);
+      throw new Error(`${method} ${withoutQuery(url)}: ${this.reason(error)}`, { cause: error });
     }
   }
 

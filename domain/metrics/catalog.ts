@@ -75,8 +75,11 @@ interface MetricSpec<D extends LabelDocs> {
   buckets?: readonly number[];
 }
 
+/** The labels of a metric that has none of its own. */
+type NoLabels = Record<never, LabelDoc>;
+
 function scraped<T extends MetricType>(type: T, source: MetricSource) {
-  return <const D extends LabelDocs = {}>(name: string, spec: MetricSpec<D>): Metric<T, D & TargetLabelDocs> => ({
+  return <const D extends LabelDocs = NoLabels>(name: string, spec: MetricSpec<D>): Metric<T, D & TargetLabelDocs> => ({
     name,
     type,
     help: spec.help,
