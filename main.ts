@@ -13,7 +13,11 @@ import { KubernetesMonitoringStack } from './targets/kubernetes';
 import { findApplicationNetwork } from './targets/docker/application-network';
 
 /** The app with its one stack, for `config.target`; tests call this directly instead of going through the CLI. */
-export function buildApp(config: MonitoringConfig, appConfig?: AppConfig, stackProps?: Omit<MonitoringStackProps, 'config'>): App {
+export function buildApp(
+  config: MonitoringConfig,
+  appConfig?: AppConfig,
+  stackProps?: Omit<MonitoringStackProps, 'config'>,
+): App {
   const app = new App(appConfig);
   const Stack = config.target === 'kubernetes' ? KubernetesMonitoringStack : MonitoringStack;
   new Stack(app, config.stackName, { config, ...stackProps });

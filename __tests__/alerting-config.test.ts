@@ -28,7 +28,11 @@ import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 /** What the stack passes at synth: Terraform expressions, substituted at deploy. */
 const TERRAFORM_SECRETS: AlertmanagerSecrets = {
   telegramBotToken: '${var.telegram_bot_token}',
-  telegramChatIds: { critical: '${var.telegram_critical_chat_id}', warning: '${var.telegram_alert_chat_id}', info: '${var.telegram_alert_chat_id}' },
+  telegramChatIds: {
+    critical: '${var.telegram_critical_chat_id}',
+    warning: '${var.telegram_alert_chat_id}',
+    info: '${var.telegram_alert_chat_id}',
+  },
 };
 /** What Terraform substitutes, in tests: dummy values of the right shape. */
 const DUMMY_VALUES: Record<string, string> = {
@@ -37,7 +41,10 @@ const DUMMY_VALUES: Record<string, string> = {
   '${var.telegram_alert_chat_id}': '-1002',
 };
 
-function render(config: MonitoringConfig = parseMonitoringConfig(), options = {}): { yaml: string; template: string; parsed: AlertmanagerConfigFile } {
+function render(
+  config: MonitoringConfig = parseMonitoringConfig(),
+  options = {},
+): { yaml: string; template: string; parsed: AlertmanagerConfigFile } {
   const files = renderAlertmanagerFiles(config.alerting, TERRAFORM_SECRETS, options);
   const file = (path: string) => files.find((f) => f.path === path)?.content ?? '';
   const yaml = file(ALERTMANAGER_CONFIG_FILE);
@@ -49,14 +56,17 @@ function substitute(yaml: string): string {
   return Object.entries(DUMMY_VALUES).reduce((text, [expression, value]) => text.replaceAll(expression, value), yaml);
 }
 
-const withHeartbeat = () => parseMonitoringConfig({ alerting: { watchdogHeartbeatUrl: 'https://hc-ping.example/abc' } });
+const withHeartbeat = () =>
+  parseMonitoringConfig({ alerting: { watchdogHeartbeatUrl: 'https://hc-ping.example/abc' } });
 
 describe('rendered Alertmanager configuration', () => {
   test('two files: alertmanager.yml and templates/telegram.tmpl, templates read from the config dir', () => {
     const files = renderAlertmanagerFiles(parseMonitoringConfig().alerting, TERRAFORM_SECRETS);
     expect(files.map((f) => f.path)).toEqual(['alertmanager.yml', 'templates/telegram.tmpl']);
     expect(render().parsed.templates).toEqual(['/etc/alertmanager/templates/*.tmpl']);
-    expect(render(undefined, { configDir: '/tmp/am-test' }).parsed.templates).toEqual(['/tmp/am-test/templates/*.tmpl']);
+    expect(render(undefined, { configDir: '/tmp/am-test' }).parsed.templates).toEqual([
+      '/tmp/am-test/templates/*.tmpl',
+    ]);
   });
 
   test('snapshot: secrets are Terraform expressions, chat ids unquoted so they become integers', () => {
@@ -82,7 +92,9 @@ describe('rendered Alertmanager configuration', () => {
         }),
       ]);
     }
-    const chatIds = SEVERITIES.map((severity) => parsed.receivers.find((r) => r.name === telegramReceiver(severity))?.telegram_configs?.[0].chat_id);
+    const chatIds = SEVERITIES.map(
+      (severity) => parsed.receivers.find((r) => r.name === telegramReceiver(severity))?.telegram_configs?.[0].chat_id,
+    );
     expect(chatIds).toEqual([-1001, -1002, -1002]);
   });
 
@@ -98,22 +110,37 @@ describe('rendered Alertmanager configuration', () => {
 
   test('timings per severity come from the config, can be overridden, and scale for tests', () => {
     const timingsOf = (parsed: AlertmanagerConfigFile) =>
-      Object.fromEntries((parsed.route.routes ?? []).map((r) => [r.receiver, [r.group_wait, r.group_interval, r.repeat_interval]]));
+      Object.fromEntries(
+        (parsed.route.routes ?? []).map((r) => [r.receiver, [r.group_wait, r.group_interval, r.repeat_interval]]),
+      );
     expect(timingsOf(render().parsed)).toEqual({
       [WATCHDOG_RECEIVER]: ['0s', '1m', '50s'],
       'telegram-critical': ['10s', '1m', '1h'],
       'telegram-warning': ['30s', '5m', '4h'],
       'telegram-info': ['1m', '10m', '12h'],
     });
-    const overridden = parseMonitoringConfig({ alerting: { timings: { critical: { groupWait: '5s', repeatInterval: '30m' } } } });
+    const overridden = parseMonitoringConfig({
+      alerting: { timings: { critical: { groupWait: '5s', repeatInterval: '30m' } } },
+    });
     expect(timingsOf(render(overridden).parsed)['telegram-critical']).toEqual(['5s', '1m', '30m']);
-    expect(timingsOf(render(undefined, { timeScale: 1 / 60 }).parsed)['telegram-critical']).toEqual(['167ms', '1s', '1m']);
+    expect(timingsOf(render(undefined, { timeScale: 1 / 60 }).parsed)['telegram-critical']).toEqual([
+      '167ms',
+      '1s',
+      '1m',
+    ]);
     // Alerts without a known severity reach the fallback receiver with its timings.
-    expect(render().parsed.route).toMatchObject({ receiver: telegramReceiver(FALLBACK_SEVERITY), group_by: ['alertname', 'instance'] });
+    expect(render().parsed.route).toMatchObject({
+      receiver: telegramReceiver(FALLBACK_SEVERITY),
+      group_by: ['alertname', 'instance'],
+    });
   });
 
   test('a bad alerting setting is refused, naming the field and the value', () => {
-    expect(() => parseMonitoringConfig({ alerting: { externalUrl: 'alertmanager:9093', timings: { warning: { repeatInterval: '1m' } } } })).toThrow(
+    expect(() =>
+      parseMonitoringConfig({
+        alerting: { externalUrl: 'alertmanager:9093', timings: { warning: { repeatInterval: '1m' } } },
+      }),
+    ).toThrow(
       /alerting\.externalUrl: "alertmanager:9093" is not valid[\s\S]*alerting\.timings\.warning\.repeatInterval: "1m" must not be shorter than alerting\.timings\.warning\.groupInterval \(5m\)/,
     );
   });
@@ -128,9 +155,12 @@ describe('rendered Alertmanager configuration', () => {
   });
 
   test('inhibition names alerts rules/ defines; a source is at least as severe as what it holds back', () => {
-    const rank = (name: (typeof ALERT_NAMES)[number]) => ['info', 'warning', 'critical'].indexOf(alertRule(name).severity);
+    const rank = (name: (typeof ALERT_NAMES)[number]) =>
+      ['info', 'warning', 'critical'].indexOf(alertRule(name).severity);
     const named = render().parsed.inhibit_rules.flatMap((rule) => [...rule.source_matchers, ...rule.target_matchers]);
-    const names = named.flatMap((matcher) => /^alertname=~?"(.*)"$/.exec(matcher)?.[1].split('|') ?? [`not an alertname matcher: ${matcher}`]);
+    const names = named.flatMap(
+      (matcher) => /^alertname=~?"(.*)"$/.exec(matcher)?.[1].split('|') ?? [`not an alertname matcher: ${matcher}`],
+    );
     expect(names.filter((name) => !(ALERT_NAMES as string[]).includes(name))).toEqual([]);
     expect(ALERT_NAMES).toContain(WATCHDOG);
     for (const rule of INHIBITIONS) {
@@ -148,7 +178,10 @@ describeWithBinaries('amtool on the rendered configuration', ['amtool'], () => {
 
   beforeAll(() => {
     dir = processes.tempDir('stm-amtool-');
-    for (const [name, config] of [['default', parseMonitoringConfig()], ['heartbeat', withHeartbeat()]] as const) {
+    for (const [name, config] of [
+      ['default', parseMonitoringConfig()],
+      ['heartbeat', withHeartbeat()],
+    ] as const) {
       const { yaml, template } = render(config, { configDir: join(dir, name) });
       writeFileSync(join(dir, `${name}.yml`), substitute(yaml));
       mkdirSync(join(dir, name, 'templates'), { recursive: true });
@@ -167,11 +200,16 @@ describeWithBinaries('amtool on the rendered configuration', ['amtool'], () => {
 
   test('routes: each severity to its receiver, the Watchdog to its own, an unknown severity to the fallback', () => {
     const cases: [string[], string][] = [
-      ...SEVERITIES.map((severity): [string[], string] => [[`alertname=Test`, `severity=${severity}`], telegramReceiver(severity)]),
+      ...SEVERITIES.map((severity): [string[], string] => [
+        [`alertname=Test`, `severity=${severity}`],
+        telegramReceiver(severity),
+      ]),
       [[`alertname=${WATCHDOG}`, `severity=${alertRule(WATCHDOG).severity}`], WATCHDOG_RECEIVER],
       [['alertname=Test', 'severity=page'], telegramReceiver(FALLBACK_SEVERITY)],
     ];
-    const routed = cases.map(([labels]) => amtool('config', 'routes', 'test', `--config.file=${join(dir, 'default.yml')}`, ...labels).stdout.trim());
+    const routed = cases.map(([labels]) =>
+      amtool('config', 'routes', 'test', `--config.file=${join(dir, 'default.yml')}`, ...labels).stdout.trim(),
+    );
     expect(routed).toEqual(cases.map(([, receiver]) => receiver));
   });
 });

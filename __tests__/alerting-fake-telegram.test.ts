@@ -6,7 +6,8 @@ import { FakeTelegram, telegramHtmlProblems } from '../testing/fake-telegram';
 
 describe('Telegram HTML check', () => {
   test('accepts what Telegram accepts', () => {
-    const message = '🔴 <b>FIRING</b> · <code>a &lt;b&gt; &amp; &quot;c&quot; &#34;</code>\n<a href="https://x.org/?a=1">Runbook</a> <i>it <u>is</u></i> "quoted"';
+    const message =
+      '🔴 <b>FIRING</b> · <code>a &lt;b&gt; &amp; &quot;c&quot; &#34;</code>\n<a href="https://x.org/?a=1">Runbook</a> <i>it <u>is</u></i> "quoted"';
     expect(telegramHtmlProblems(message)).toEqual([]);
   });
 
@@ -44,7 +45,10 @@ describe('fake Bot API', () => {
     expect((await send('ok')).status).toBe(500);
     const refused = await send('<b>cut');
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ ok: false, description: expect.stringContaining("can't parse entities") });
+    expect(await refused.json()).toMatchObject({
+      ok: false,
+      description: expect.stringContaining("can't parse entities"),
+    });
     const accepted = await send('ok');
     expect(await accepted.json()).toMatchObject({ ok: true, result: { message_id: 1, chat: { id: -5 } } });
     expect(telegram.attempts.map((m) => m.status)).toEqual([500, 400, 200]);

@@ -5,13 +5,24 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AlertName, INHIBITIONS, MESSAGE_LIMITS, SEVERITY_STYLE, WATCHDOG, alertRule, renderAlertmanagerFiles } from '../domain/alerting';
+import {
+  AlertName,
+  INHIBITIONS,
+  MESSAGE_LIMITS,
+  SEVERITY_STYLE,
+  WATCHDOG,
+  alertRule,
+  renderAlertmanagerFiles,
+} from '../domain/alerting';
 import { parseMonitoringConfig } from '../config/monitoring-config';
 import { runbookUrl } from '../domain/rules';
 import { FakeTelegram, SentMessage, TELEGRAM_MAX_MESSAGE_LENGTH } from '../testing/fake-telegram';
 import { ProcessGroup, describeWithBinaries, freePort, sleep, waitFor, waitForHttpOk } from '../testing/processes';
 
-const SECRETS = { telegramBotToken: '123456:TEST-not-a-token', telegramChatIds: { critical: '-1001', warning: '-1002', info: '-1003' } };
+const SECRETS = {
+  telegramBotToken: '123456:TEST-not-a-token',
+  telegramChatIds: { critical: '-1001', warning: '-1002', info: '-1003' },
+};
 const EXTERNAL_URL = 'http://alertmanager.example:9093';
 /** Minutes run as seconds: critical waits 167 ms and flushes every second. */
 const TIMING_SCALE = 1 / 60;
@@ -25,7 +36,11 @@ interface PostableAlert {
   endsAt?: string;
 }
 
-function specAlert(name: AlertName, labels: Record<string, string>, annotations: Record<string, string> = {}): PostableAlert {
+function specAlert(
+  name: AlertName,
+  labels: Record<string, string>,
+  annotations: Record<string, string> = {},
+): PostableAlert {
   return {
     labels: { alertname: name, severity: alertRule(name).severity, ...labels },
     annotations: {
@@ -44,7 +59,11 @@ function ruleAlert(name: AlertName, labels: Record<string, string>, value: strin
   const rule = alertRule(name);
   return {
     labels: { alertname: name, severity: rule.severity, ...labels },
-    annotations: { summary: rule.summary.expand(labels, value), description: rule.description.expand(labels, value), runbook_url: runbookUrl(name) },
+    annotations: {
+      summary: rule.summary.expand(labels, value),
+      description: rule.description.expand(labels, value),
+      runbook_url: runbookUrl(name),
+    },
   };
 }
 
@@ -67,8 +86,14 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
   beforeAll(async () => {
     telegram = await FakeTelegram.start();
     const dir = processes.tempDir('stm-alertmanager-');
-    const config = parseMonitoringConfig({ alerting: { externalUrl: EXTERNAL_URL, watchdogHeartbeatUrl: `${telegram.url}/heartbeat` } });
-    for (const file of renderAlertmanagerFiles(config.alerting, SECRETS, { configDir: dir, timeScale: TIMING_SCALE, telegramApiUrl: telegram.url })) {
+    const config = parseMonitoringConfig({
+      alerting: { externalUrl: EXTERNAL_URL, watchdogHeartbeatUrl: `${telegram.url}/heartbeat` },
+    });
+    for (const file of renderAlertmanagerFiles(config.alerting, SECRETS, {
+      configDir: dir,
+      timeScale: TIMING_SCALE,
+      telegramApiUrl: telegram.url,
+    })) {
       mkdirSync(dirname(join(dir, file.path)), { recursive: true });
       writeFileSync(join(dir, file.path), file.content);
     }
@@ -120,9 +145,13 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
           ` · 🔕 <a href="${EXTERNAL_URL}/#/silences/new?filter=%7Balertname%3D%22CriticalDiskUsage%22%2Cinstance%3D%22node-1%3a9100%22%7D">Silence</a>`,
       ].join('\n'),
     );
-    expect(warning.text).toMatch(new RegExp(`^${SEVERITY_STYLE.warning.emoji} <b>FIRING</b> · WARNING\n<b>CeleryQueueBacklog</b>`));
+    expect(warning.text).toMatch(
+      new RegExp(`^${SEVERITY_STYLE.warning.emoji} <b>FIRING</b> · WARNING\n<b>CeleryQueueBacklog</b>`),
+    );
     expect(warning.text).toContain('queue <code>sync</code>');
-    expect(info.text).toMatch(new RegExp(`^${SEVERITY_STYLE.info.emoji} <b>FIRING</b> · INFO\n<b>SyncOperationFailures</b>`));
+    expect(info.text).toMatch(
+      new RegExp(`^${SEVERITY_STYLE.info.emoji} <b>FIRING</b> · INFO\n<b>SyncOperationFailures</b>`),
+    );
     expect(info.text).toContain('platform <code>ozon</code>');
   });
 
@@ -136,7 +165,11 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
 
   test('a group of 50 alerts is summarised under 4096 characters', async () => {
     const queues = Array.from({ length: 50 }, (_, i) => `sync-${String(i).padStart(2, '0')}`);
-    await post(queues.map((queue, i) => ruleAlert('CeleryQueueBacklog', { instance: 'celery-50:9808', queue_name: queue }, String(101 + i))));
+    await post(
+      queues.map((queue, i) =>
+        ruleAlert('CeleryQueueBacklog', { instance: 'celery-50:9808', queue_name: queue }, String(101 + i)),
+      ),
+    );
     const [message] = await telegram.waitForDelivered('50 alerts', about('celery-50:9808'));
     expect(message.text).toContain('· 50 firing');
     expect(message.text.match(/▸ /g)).toHaveLength(MESSAGE_LIMITS.alertsShown);
@@ -164,7 +197,10 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
     await post(worst);
     const [firing] = await telegram.waitForDelivered('worst case', about(plainAtLimit));
     await post(worst.map((alert) => ({ ...alert, endsAt: new Date().toISOString() })));
-    const [resolved] = await telegram.waitForDelivered('worst case resolved', (m) => about(plainAtLimit)(m) && m.text.includes('RESOLVED'));
+    const [resolved] = await telegram.waitForDelivered(
+      'worst case resolved',
+      (m) => about(plainAtLimit)(m) && m.text.includes('RESOLVED'),
+    );
     for (const message of [firing, resolved]) {
       expect([...message.text].length).toBeLessThan(TELEGRAM_MAX_MESSAGE_LENGTH);
       // Alertmanager did not have to cut it (its cut ends the text with "…" wherever it falls).
@@ -188,15 +224,27 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
     await telegram.waitForDelivered('firing', about(instance));
     const endsAt = new Date().toISOString();
     await post([{ ...alert, endsAt }]);
-    const [resolved] = await telegram.waitForDelivered('resolved', (m) => about(instance)(m) && m.text.includes('RESOLVED'));
+    const [resolved] = await telegram.waitForDelivered(
+      'resolved',
+      (m) => about(instance)(m) && m.text.includes('RESOLVED'),
+    );
     expect(resolved.chatId).toBe(SECRETS.telegramChatIds.critical);
-    expect(resolved.text).toMatch(/^✅ <b>RESOLVED<\/b> · CRITICAL\n<b>CriticalMemoryUsage<\/b> · <code>resolve-probe:1<\/code> · 1 resolved\n/);
+    expect(resolved.text).toMatch(
+      /^✅ <b>RESOLVED<\/b> · CRITICAL\n<b>CriticalMemoryUsage<\/b> · <code>resolve-probe:1<\/code> · 1 resolved\n/,
+    );
     expect(resolved.text).toMatch(/\n🕒 \d{4}-\d\d-\d\d \d\d:\d\d UTC → \d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
   });
 
   test('the Watchdog beats the heartbeat URL and never reaches Telegram', async () => {
-    await post([{ labels: { alertname: WATCHDOG, severity: alertRule(WATCHDOG).severity }, annotations: { summary: 'Watchdog' } }]);
-    const beat = await waitFor('a Watchdog heartbeat', async () => telegram.otherRequests.find((r) => r.path === '/heartbeat'), 5_000, 50);
+    await post([
+      { labels: { alertname: WATCHDOG, severity: alertRule(WATCHDOG).severity }, annotations: { summary: 'Watchdog' } },
+    ]);
+    const beat = await waitFor(
+      'a Watchdog heartbeat',
+      async () => telegram.otherRequests.find((r) => r.path === '/heartbeat'),
+      5_000,
+      50,
+    );
     expect(JSON.parse(beat.body)).toMatchObject({ receiver: 'watchdog', commonLabels: { alertname: 'Watchdog' } });
     expect(telegram.attempts.filter((m) => m.text.includes('Watchdog'))).toEqual([]);
   });
@@ -216,15 +264,22 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
     const held = alerts.filter((target) => alerts.some((source) => inhibits(source, target)));
     const sent = alerts.filter((alert) => !held.includes(alert));
     expect(held.length).toBeGreaterThan(0);
-    expect(sent.some((alert) => INHIBITIONS.some((rule) => rule.targets.includes(alert.labels.alertname as AlertName)))).toBe(true);
+    expect(
+      sent.some((alert) => INHIBITIONS.some((rule) => rule.targets.includes(alert.labels.alertname as AlertName))),
+    ).toBe(true);
 
     await post(alerts);
-    const isAbout = (alert: PostableAlert) => (m: SentMessage) => about(alert.labels.instance)(m) && m.text.includes(`<b>${alert.labels.alertname}</b>`);
-    for (const alert of sent) await telegram.waitForDelivered(`${alert.labels.alertname} on ${alert.labels.instance}`, isAbout(alert));
+    const isAbout = (alert: PostableAlert) => (m: SentMessage) =>
+      about(alert.labels.instance)(m) && m.text.includes(`<b>${alert.labels.alertname}</b>`);
+    for (const alert of sent)
+      await telegram.waitForDelivered(`${alert.labels.alertname} on ${alert.labels.instance}`, isAbout(alert));
     await sleep(QUIET_PERIOD_MS);
     expect(held.filter((alert) => telegram.attempts.some(isAbout(alert)))).toEqual([]);
 
-    const states = (await (await fetch(`${alertmanager}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { inhibitedBy: string[] } }[];
+    const states = (await (await fetch(`${alertmanager}/api/v2/alerts`)).json()) as {
+      labels: Record<string, string>;
+      status: { inhibitedBy: string[] };
+    }[];
     const inhibitedNow = states
       .filter((s) => s.labels.instance?.startsWith('inhibit-') && s.status.inhibitedBy.length > 0)
       .map((s) => `${s.labels.alertname}@${s.labels.instance}`);

@@ -21,25 +21,117 @@ const LAYERS = {
   'domain/dashboards': ['core', 'config', 'domain/metrics'],
   'domain/rules': ['core', 'config', 'domain/metrics', 'domain/dashboards'],
   'domain/alerting': ['core', 'config', 'domain/metrics', 'domain/rules'],
-  'targets/shared': ['core', 'config', 'domain/metrics', 'domain/prometheus', 'domain/dashboards', 'domain/rules', 'domain/alerting'],
-  'targets/docker': ['core', 'config', 'domain/metrics', 'domain/prometheus', 'domain/dashboards', 'domain/rules', 'domain/alerting', 'targets/shared'],
-  'targets/kubernetes': ['core', 'config', 'domain/metrics', 'domain/prometheus', 'domain/dashboards', 'domain/rules', 'domain/alerting', 'targets/shared'],
-  main: ['core', 'config', 'domain/metrics', 'domain/prometheus', 'domain/dashboards', 'domain/rules', 'domain/alerting', 'targets/shared', 'targets/docker', 'targets/kubernetes'],
-  tools: ['core', 'config', 'clients', 'domain/metrics', 'domain/prometheus', 'domain/dashboards', 'domain/rules', 'domain/alerting', 'targets/shared', 'targets/docker', 'targets/kubernetes', 'main'],
-  testing: ['core', 'config', 'clients', 'domain/metrics', 'domain/prometheus', 'domain/dashboards', 'domain/rules', 'domain/alerting', 'targets/shared', 'targets/docker', 'targets/kubernetes', 'main', 'tools'],
-  e2e: ['core', 'config', 'clients', 'domain/metrics', 'domain/prometheus', 'domain/dashboards', 'domain/rules', 'domain/alerting', 'targets/shared', 'targets/docker', 'targets/kubernetes', 'main', 'tools', 'testing'],
+  'targets/shared': [
+    'core',
+    'config',
+    'domain/metrics',
+    'domain/prometheus',
+    'domain/dashboards',
+    'domain/rules',
+    'domain/alerting',
+  ],
+  'targets/docker': [
+    'core',
+    'config',
+    'domain/metrics',
+    'domain/prometheus',
+    'domain/dashboards',
+    'domain/rules',
+    'domain/alerting',
+    'targets/shared',
+  ],
+  'targets/kubernetes': [
+    'core',
+    'config',
+    'domain/metrics',
+    'domain/prometheus',
+    'domain/dashboards',
+    'domain/rules',
+    'domain/alerting',
+    'targets/shared',
+  ],
+  main: [
+    'core',
+    'config',
+    'domain/metrics',
+    'domain/prometheus',
+    'domain/dashboards',
+    'domain/rules',
+    'domain/alerting',
+    'targets/shared',
+    'targets/docker',
+    'targets/kubernetes',
+  ],
+  tools: [
+    'core',
+    'config',
+    'clients',
+    'domain/metrics',
+    'domain/prometheus',
+    'domain/dashboards',
+    'domain/rules',
+    'domain/alerting',
+    'targets/shared',
+    'targets/docker',
+    'targets/kubernetes',
+    'main',
+  ],
+  testing: [
+    'core',
+    'config',
+    'clients',
+    'domain/metrics',
+    'domain/prometheus',
+    'domain/dashboards',
+    'domain/rules',
+    'domain/alerting',
+    'targets/shared',
+    'targets/docker',
+    'targets/kubernetes',
+    'main',
+    'tools',
+  ],
+  e2e: [
+    'core',
+    'config',
+    'clients',
+    'domain/metrics',
+    'domain/prometheus',
+    'domain/dashboards',
+    'domain/rules',
+    'domain/alerting',
+    'targets/shared',
+    'targets/docker',
+    'targets/kubernetes',
+    'main',
+    'tools',
+    'testing',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 type Layer = keyof typeof LAYERS;
 
 /** Packages a layer must not import: the domain and below stay free of the IaC engine, so another one can take over. */
 const ENGINE = /^(cdktf|constructs|@cdktf\/)/;
-const ENGINE_FREE: readonly Layer[] = ['core', 'config', 'clients', 'domain/metrics', 'domain/prometheus', 'domain/dashboards', 'domain/rules', 'domain/alerting'];
+const ENGINE_FREE: readonly Layer[] = [
+  'core',
+  'config',
+  'clients',
+  'domain/metrics',
+  'domain/prometheus',
+  'domain/dashboards',
+  'domain/rules',
+  'domain/alerting',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     if (['node_modules', '.git', '.gen', 'cdktf.out', '__tests__', 'coverage'].includes(name)) return [];
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
+    return statSync(path).isDirectory()
+      ? sourceFiles(path)
+      : path.endsWith('.ts') && !path.endsWith('.d.ts')
+        ? [path]
+        : [];
   });
 }
 
@@ -52,7 +144,11 @@ function layerOf(file: string): Layer | undefined {
 
 /** Every import and re-export specifier of a file. */
 function specifiers(text: string): string[] {
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)].map((m) => m[1] ?? m[2]);
+  return [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g,
+    ),
+  ].map((m) => m[1] ?? m[2]);
 }
 
 function resolveImport(from: string, spec: string): string {
@@ -76,7 +172,13 @@ const files = sourceFiles(ROOT).map((file) => relative(ROOT, file));
 const imports = new Map<string, { project: string[]; packages: string[] }>(
   files.map((file) => {
     const specs = specifiers(readFileSync(join(ROOT, file), 'utf8'));
-    return [file, { project: specs.filter((s) => s.startsWith('.')).map((s) => resolveImport(file, s)), packages: specs.filter((s) => !s.startsWith('.')) }];
+    return [
+      file,
+      {
+        project: specs.filter((s) => s.startsWith('.')).map((s) => resolveImport(file, s)),
+        packages: specs.filter((s) => !s.startsWith('.')),
+      },
+    ];
   }),
 );
 
@@ -132,7 +234,9 @@ describe('architecture', () => {
   test('the checks see a forbidden edge and a cycle when there is one', () => {
     expect(layerOf('domain/rules/alerts.ts')).toBe('domain/rules');
     expect(layerOf('main.ts')).toBe('main');
-    expect(specifiers("import { a } from './x';\nexport * from '../y';\nimport 'z';\nimport type { T } from \"./t\";")).toEqual(['./x', '../y', 'z', './t']);
+    expect(
+      specifiers("import { a } from './x';\nexport * from '../y';\nimport 'z';\nimport type { T } from \"./t\";"),
+    ).toEqual(['./x', '../y', 'z', './t']);
     expect(LAYERS['domain/metrics']).not.toContain('domain/rules');
   });
 });

@@ -60,31 +60,40 @@ interface RenderedRule {
   expr: string;
 }
 
-const renderedRules: RenderedRule[] = renderRuleFiles(RULE_GROUPS).flatMap((file) => (parse(file.content) as { groups: { rules: RenderedRule[] }[] }).groups.flatMap((group) => group.rules));
+const renderedRules: RenderedRule[] = renderRuleFiles(RULE_GROUPS).flatMap((file) =>
+  (parse(file.content) as { groups: { rules: RenderedRule[] }[] }).groups.flatMap((group) => group.rules),
+);
 
 describe('metric names in rules', () => {
   const known = new Set([...allMetrics().flatMap(seriesNames), ...allRecordings().map((recording) => recording.name)]);
 
   test('the extractor finds names and ignores functions, labels and keywords', () => {
-    expect(metricNamesIn('histogram_quantile(0.95, sum by (job, le) (rate(x_bucket{le!="+Inf", a=~"b|c"}[5m]))) > 2 and y:z:ratio > 0.1 or absent(up{job="api"}) and on () w offset 30m')).toEqual([
-      'x_bucket',
-      'y:z:ratio',
-      'up',
-      'w',
-    ]);
+    expect(
+      metricNamesIn(
+        'histogram_quantile(0.95, sum by (job, le) (rate(x_bucket{le!="+Inf", a=~"b|c"}[5m]))) > 2 and y:z:ratio > 0.1 or absent(up{job="api"}) and on () w offset 30m',
+      ),
+    ).toEqual(['x_bucket', 'y:z:ratio', 'up', 'w']);
   });
 
   test('every rule reads only catalog metrics and recorded series', () => {
-    const unknown = renderedRules.flatMap((rule) => metricNamesIn(rule.expr).filter((name) => !known.has(name)).map((name) => `${rule.alert ?? rule.record}: ${name}`));
+    const unknown = renderedRules.flatMap((rule) =>
+      metricNamesIn(rule.expr)
+        .filter((name) => !known.has(name))
+        .map((name) => `${rule.alert ?? rule.record}: ${name}`),
+    );
     expect(unknown).toEqual([]);
   });
 
   test('an expression with a metric outside the catalog would be caught', () => {
-    expect(metricNamesIn('rate(http_requests_totl[5m]) > 0').filter((name) => !known.has(name))).toEqual(['http_requests_totl']);
+    expect(metricNamesIn('rate(http_requests_totl[5m]) > 0').filter((name) => !known.has(name))).toEqual([
+      'http_requests_totl',
+    ]);
   });
 
   test('every alert but the Watchdog reads at least one metric', () => {
-    const blind = renderedRules.filter((rule) => rule.alert && metricNamesIn(rule.expr).length === 0).map((rule) => rule.alert);
+    const blind = renderedRules
+      .filter((rule) => rule.alert && metricNamesIn(rule.expr).length === 0)
+      .map((rule) => rule.alert);
     expect(blind).toEqual(['Watchdog']);
   });
 });
@@ -96,10 +105,14 @@ describe('exporter metrics exist in the pinned exporters', () => {
     const names = fixtureNames(file);
     const metrics = exported.filter((metric) => metric.source === source);
     expect(metrics.length).toBeGreaterThan(0);
-    const missing = metrics.filter((metric) => !metric.newerOnly && seriesNames(metric).some((name) => !names.has(name))).map((metric) => metric.name);
+    const missing = metrics
+      .filter((metric) => !metric.newerOnly && seriesNames(metric).some((name) => !names.has(name)))
+      .map((metric) => metric.name);
     expect(missing).toEqual([]);
     // A metric marked newer-only must really be missing from the captured (older) binary.
-    const wronglyMarked = metrics.filter((metric) => metric.newerOnly && seriesNames(metric).every((name) => names.has(name))).map((metric) => metric.name);
+    const wronglyMarked = metrics
+      .filter((metric) => metric.newerOnly && seriesNames(metric).every((name) => names.has(name)))
+      .map((metric) => metric.name);
     expect(wronglyMarked).toEqual([]);
   });
 
@@ -117,20 +130,32 @@ describe('celery-exporter metrics are those of the pinned release (fixtures capt
     const shapes = new Map<string, string[]>();
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
       const [, name, labels = ''] = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? /.exec(line) ?? [];
-      if (!name.endsWith('_created')) shapes.set(name, [...labels.matchAll(/([a-zA-Z_]+)="/g)].map((m) => m[1]).filter((l) => l !== 'le').sort());
+      if (!name.endsWith('_created'))
+        shapes.set(
+          name,
+          [...labels.matchAll(/([a-zA-Z_]+)="/g)]
+            .map((m) => m[1])
+            .filter((l) => l !== 'le')
+            .sort(),
+        );
     }
     return shapes;
   }
   const withEvents = captured('events-on.prom');
   const withoutEvents = captured('events-off.prom');
-  const own = (metric: Metric) => Object.keys(metric.labels).filter((name) => !(name in TARGET_LABELS)).sort();
+  const own = (metric: Metric) =>
+    Object.keys(metric.labels)
+      .filter((name) => !(name in TARGET_LABELS))
+      .sort();
 
   test('every catalog series exists with exactly the catalog labels (task events on)', () => {
     const problems = (Object.values(METRICS.celery) as Metric[]).flatMap((metric) =>
       seriesNames(metric).flatMap((name) => {
         const labels = withEvents.get(name);
         if (!labels) return [`${name}: not exposed`];
-        return labels.join(',') === own(metric).join(',') ? [] : [`${name}: labels ${labels.join(',')}, catalog ${own(metric).join(',')}`];
+        return labels.join(',') === own(metric).join(',')
+          ? []
+          : [`${name}: labels ${labels.join(',')}, catalog ${own(metric).join(',')}`];
       }),
     );
     expect(problems).toEqual([]);
@@ -138,7 +163,15 @@ describe('celery-exporter metrics are those of the pinned release (fixtures capt
 
   test('without task events only the queue and worker series exist: what CeleryWorkerDown, CeleryQueueBacklog and the task-events blind spot read', () => {
     expect([...withoutEvents.keys()].sort()).toEqual(
-      [METRICS.celery.workerUp, METRICS.celery.workerTasksActive, METRICS.celery.queueLength, METRICS.celery.activeWorkers, METRICS.celery.activeProcesses].map((m) => m.name).sort(),
+      [
+        METRICS.celery.workerUp,
+        METRICS.celery.workerTasksActive,
+        METRICS.celery.queueLength,
+        METRICS.celery.activeWorkers,
+        METRICS.celery.activeProcesses,
+      ]
+        .map((m) => m.name)
+        .sort(),
     );
   });
 });
@@ -155,7 +188,9 @@ describe('histogram buckets (the contract with the application)', () => {
   });
 
   test('every quantile threshold is a bucket bound of its histogram, so the alert reads no interpolation there', () => {
-    const quantiles = Object.entries(THRESHOLDS as Record<string, Threshold>).filter(([, threshold]) => threshold.quantileOf);
+    const quantiles = Object.entries(THRESHOLDS as Record<string, Threshold>).filter(
+      ([, threshold]) => threshold.quantileOf,
+    );
     expect(quantiles.map(([name]) => name).sort()).toEqual(['dbQueryLatencyP95', 'httpLatencyP95']);
     const offGrid = quantiles.flatMap(([name, { levels, quantileOf }]) =>
       Object.values(levels)
@@ -172,8 +207,12 @@ describe('catalog conventions', () => {
   test('names are unique, but for the one the service and the celery-exporter both define, which every rule and panel tells apart by job', () => {
     const names = metrics.flatMap(seriesNames);
     expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([METRICS.celery.queueLength.name]);
-    const readers = [...Object.values(ALERTS), ...allRecordings()].map((rule) => rule.expr.text).concat(panelQueries().map((q) => q.expr));
-    const unscoped = readers.filter((expr) => new RegExp(`\\b${METRICS.celery.queueLength.name}\\b(?!\\{[^}]*job=)`).test(expr));
+    const readers = [...Object.values(ALERTS), ...allRecordings()]
+      .map((rule) => rule.expr.text)
+      .concat(panelQueries().map((q) => q.expr));
+    const unscoped = readers.filter((expr) =>
+      new RegExp(`\\b${METRICS.celery.queueLength.name}\\b(?!\\{[^}]*job=)`).test(expr),
+    );
     expect(unscoped).toEqual([]);
   });
 
@@ -181,8 +220,10 @@ describe('catalog conventions', () => {
     const problems = (Object.values(METRICS.app) as Metric[]).flatMap((metric) => {
       const found: string[] = [];
       if (!/^[a-z][a-z0-9_]+$/.test(metric.name)) found.push(`${metric.name}: not snake_case`);
-      if ((metric.type === 'counter') !== metric.name.endsWith('_total')) found.push(`${metric.name}: only counters end in _total`);
-      if (metric.type === 'histogram' && !metric.name.endsWith('_seconds')) found.push(`${metric.name}: histograms here measure seconds`);
+      if ((metric.type === 'counter') !== metric.name.endsWith('_total'))
+        found.push(`${metric.name}: only counters end in _total`);
+      if (metric.type === 'histogram' && !metric.name.endsWith('_seconds'))
+        found.push(`${metric.name}: histograms here measure seconds`);
       if (/_(ms|milliseconds|minutes|kb|mb)(_|$)/.test(metric.name)) found.push(`${metric.name}: not a base unit`);
       return found;
     });
@@ -192,18 +233,21 @@ describe('catalog conventions', () => {
 
   test('application labels are snake_case and low-cardinality (tenant_id: one per customer account, a bounded set)', () => {
     const unbounded = /^(id|(?!tenant_id$).*_id|path|url|user|email|query|message|error_message|ip)$/;
-    const labels = (Object.values(METRICS.app) as Metric[]).flatMap((metric) => Object.keys(metric.labels).map((label) => `${metric.name}:${label}`));
+    const labels = (Object.values(METRICS.app) as Metric[]).flatMap((metric) =>
+      Object.keys(metric.labels).map((label) => `${metric.name}:${label}`),
+    );
     expect(labels.filter((pair) => !/:[a-z][a-z0-9_]*$/.test(pair))).toEqual([]);
     expect(labels.filter((pair) => unbounded.test(pair.split(':')[1]))).toEqual([]);
   });
 
   test('every scraped metric carries the target labels, with the job names of prometheus/', () => {
-    for (const metric of metrics) expect(Object.keys(metric.labels)).toEqual(expect.arrayContaining(Object.keys(TARGET_LABELS)));
+    for (const metric of metrics)
+      expect(Object.keys(metric.labels)).toEqual(expect.arrayContaining(Object.keys(TARGET_LABELS)));
     expect(TARGET_LABELS.job.values).toEqual(SCRAPE_JOBS);
     expect(Object.values(JOB)).toEqual([...SCRAPE_JOBS]);
   });
 
-  test('the contract covers what the requirements measure, under the real service\'s names', () => {
+  test("the contract covers what the requirements measure, under the real service's names", () => {
     const app = Object.values(METRICS.app) as Metric[];
     const labelsOf = (name: string) => Object.keys(app.find((metric) => metric.name === name)?.labels ?? {});
     expect(labelsOf('http_requests_total')).toEqual(expect.arrayContaining(['method', 'endpoint', 'status']));
@@ -224,11 +268,16 @@ describe('the application metrics are those of the real service (fixture capture
     labels: string[];
     buckets?: number[];
   }
-  const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'stock-tracker', 'app-metrics.json'), 'utf8')) as {
+  const fixture = JSON.parse(
+    readFileSync(join(__dirname, 'fixtures', 'stock-tracker', 'app-metrics.json'), 'utf8'),
+  ) as {
     metrics: CapturedMetric[];
     defaultRegistry: { importedModule: string; familiesTheImportedModuleAdds: string[] };
   };
-  const ownLabels = (metric: Metric) => Object.keys(metric.labels).filter((name) => !(name in TARGET_LABELS)).sort();
+  const ownLabels = (metric: Metric) =>
+    Object.keys(metric.labels)
+      .filter((name) => !(name in TARGET_LABELS))
+      .sort();
   const asCaptured = (metric: Metric) => ({
     type: metric.type,
     series: seriesNames(metric).sort(),
@@ -237,15 +286,26 @@ describe('the application metrics are those of the real service (fixture capture
   });
 
   test('every metric of the class is in the catalog with its type, series, labels and buckets, and nothing else', () => {
-    const captured = Object.fromEntries(fixture.metrics.map(({ family: _family, labels, ...rest }) => [rest.series[0].replace(/_(bucket|count|sum)$/, ''), { ...rest, labels: [...labels].sort() }]));
-    const catalog = Object.fromEntries((Object.values(METRICS.app) as Metric[]).map((metric) => [metric.name, asCaptured(metric)]));
+    const captured = Object.fromEntries(
+      fixture.metrics.map(({ family: _family, labels, ...rest }) => [
+        rest.series[0].replace(/_(bucket|count|sum)$/, ''),
+        { ...rest, labels: [...labels].sort() },
+      ]),
+    );
+    const catalog = Object.fromEntries(
+      (Object.values(METRICS.app) as Metric[]).map((metric) => [metric.name, asCaptured(metric)]),
+    );
     expect(catalog).toEqual(captured);
   });
 
   test('every application metric a rule or panel reads is in the fixture', () => {
     const capturedSeries = new Set(fixture.metrics.flatMap((metric) => metric.series));
-    const read = [...Object.values(ALERTS), ...allRecordings()].flatMap((rule) => scrapedMetrics(rule.expr.metrics)).concat(panelReadings().flatMap((panel) => scrapedMetrics(panel.metrics)));
-    const missing = read.filter((metric) => metric.source === 'stock-tracker' && seriesNames(metric).some((name) => !capturedSeries.has(name)));
+    const read = [...Object.values(ALERTS), ...allRecordings()]
+      .flatMap((rule) => scrapedMetrics(rule.expr.metrics))
+      .concat(panelReadings().flatMap((panel) => scrapedMetrics(panel.metrics)));
+    const missing = read.filter(
+      (metric) => metric.source === 'stock-tracker' && seriesNames(metric).some((name) => !capturedSeries.has(name)),
+    );
     expect(missing.map((metric) => metric.name)).toEqual([]);
   });
 
@@ -262,7 +322,9 @@ describe('docs/METRICS.md', () => {
 
   test('lists every catalog metric and recorded series', () => {
     const doc = renderMetricsDoc();
-    const absent = [...allMetrics(), ...allRecordings()].filter((metric) => !doc.includes(`\`${metric.name}\``)).map((metric) => metric.name);
+    const absent = [...allMetrics(), ...allRecordings()]
+      .filter((metric) => !doc.includes(`\`${metric.name}\``))
+      .map((metric) => metric.name);
     expect(absent).toEqual([]);
   });
 });

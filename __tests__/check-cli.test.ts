@@ -6,7 +6,16 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
-import { Check, CheckResult, HttpClient, buildChecks, failed, passed, runChecks, targetsFromConfig } from '../tools/check';
+import {
+  Check,
+  CheckResult,
+  HttpClient,
+  buildChecks,
+  failed,
+  passed,
+  runChecks,
+  targetsFromConfig,
+} from '../tools/check';
 import { main, parseCliArgs } from '../tools/check/main';
 import { renderJson, renderTable } from '../tools/check/report';
 
@@ -14,7 +23,11 @@ function capture(isTTY = false) {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text), isTTY }, color: false },
+    io: {
+      stdout: { write: (text: string) => out.push(text) },
+      stderr: { write: (text: string) => err.push(text), isTTY },
+      color: false,
+    },
     stdout: () => out.join(''),
     stderr: () => err.join(''),
   };
@@ -26,10 +39,35 @@ function check(name: string, run: () => Promise<ReturnType<typeof passed>>, requ
 
 describe('options', () => {
   test('defaults, and each option', () => {
-    expect(parseCliArgs([])).toEqual({ json: false, testTelegram: undefined, timeoutMs: 5_000, apiUrls: undefined, skip: [] });
+    expect(parseCliArgs([])).toEqual({
+      json: false,
+      testTelegram: undefined,
+      timeoutMs: 5_000,
+      apiUrls: undefined,
+      skip: [],
+    });
     expect(
-      parseCliArgs(['--json', '--test-telegram', '--severity', 'critical', '--timeout', '800', '--api-url', 'http://127.0.0.1:8000/metrics', '--skip', 'cadvisor,grafana', '--skip', 'api']),
-    ).toEqual({ json: true, testTelegram: 'critical', timeoutMs: 800, apiUrls: ['http://127.0.0.1:8000/metrics'], skip: ['cadvisor', 'grafana', 'api'] });
+      parseCliArgs([
+        '--json',
+        '--test-telegram',
+        '--severity',
+        'critical',
+        '--timeout',
+        '800',
+        '--api-url',
+        'http://127.0.0.1:8000/metrics',
+        '--skip',
+        'cadvisor,grafana',
+        '--skip',
+        'api',
+      ]),
+    ).toEqual({
+      json: true,
+      testTelegram: 'critical',
+      timeoutMs: 800,
+      apiUrls: ['http://127.0.0.1:8000/metrics'],
+      skip: ['cadvisor', 'grafana', 'api'],
+    });
     expect(parseCliArgs(['--test-telegram'])).toMatchObject({ testTelegram: 'info' });
     expect(parseCliArgs(['--help'])).toBe('help');
   });
@@ -38,7 +76,10 @@ describe('options', () => {
     [['--severity', 'page'], '--severity "page" is not one of critical, warning, info'],
     [['--severity', 'critical'], '--severity is the severity of --test-telegram: give both'],
     [['--timeout', 'soon'], '--timeout "soon" is not a whole number of milliseconds (100 or more)'],
-    [['--skip', 'grafna'], '--skip "grafna" is not a component: prometheus, alertmanager, grafana, postgresExporter, redisExporter, nodeExporter, cadvisor, celeryExporter, api, telegram'],
+    [
+      ['--skip', 'grafna'],
+      '--skip "grafna" is not a component: prometheus, alertmanager, grafana, postgresExporter, redisExporter, nodeExporter, cadvisor, celeryExporter, api, telegram',
+    ],
     [['--api-url', 'api:8000'], '--api-url "api:8000" is not an http(s) URL'],
     [['--verbose'], "Unknown option '--verbose'"],
   ])('%j is a usage error: exit 2 with the reason and the usage, nothing checked', async (argv, reason) => {
@@ -63,10 +104,18 @@ describe('targets from the configuration', () => {
   test('published ports on loopback, the API at its targets, the password from either variable', () => {
     const config = { ...DEFAULT_CONFIG, bindAddress: '0.0.0.0' };
     const targets = targetsFromConfig(config, { TF_VAR_grafana_password: 'from-terraform-var' });
-    expect(targets.urls).toMatchObject({ prometheus: 'http://127.0.0.1:9090', alertmanager: 'http://127.0.0.1:9093', grafana: 'http://127.0.0.1:3000', cadvisor: 'http://127.0.0.1:8080' });
+    expect(targets.urls).toMatchObject({
+      prometheus: 'http://127.0.0.1:9090',
+      alertmanager: 'http://127.0.0.1:9093',
+      grafana: 'http://127.0.0.1:3000',
+      cadvisor: 'http://127.0.0.1:8080',
+    });
     expect(targets.apiMetricsUrls).toEqual(['http://api:8000/metrics']);
     expect(targets.grafanaAuth).toEqual({ user: 'admin', password: 'from-terraform-var' });
-    expect(targetsFromConfig(config, { GRAFANA_PASSWORD: 'operator', TF_VAR_grafana_password: 'terraform' }).grafanaAuth?.password).toBe('operator');
+    expect(
+      targetsFromConfig(config, { GRAFANA_PASSWORD: 'operator', TF_VAR_grafana_password: 'terraform' }).grafanaAuth
+        ?.password,
+    ).toBe('operator');
     expect(targetsFromConfig(config, {}).grafanaAuth).toBeUndefined();
   });
 
@@ -85,7 +134,9 @@ describe('targets from the configuration', () => {
     expect(names.filter((name) => /cadvisor|cAdvisor/.test(name))).toEqual([]);
     const grafana = buildChecks(targets).filter((c) => c.component === 'grafana' && c.requires);
     const outcomes = await Promise.all(grafana.map((c) => c.run()));
-    expect(outcomes).toEqual(grafana.map(() => failed('needs the admin password: set GRAFANA_PASSWORD or TF_VAR_grafana_password')));
+    expect(outcomes).toEqual(
+      grafana.map(() => failed('needs the admin password: set GRAFANA_PASSWORD or TF_VAR_grafana_password')),
+    );
   });
 });
 
@@ -119,7 +170,10 @@ describe('running checks', () => {
         return passed(name);
       });
     const started: string[] = [];
-    await runChecks(['a', 'b', 'c', 'd', 'e'].map(slow), { concurrency: 2, onStart: (c, finished, total) => started.push(`${c.name} ${finished}/${total}`) });
+    await runChecks(['a', 'b', 'c', 'd', 'e'].map(slow), {
+      concurrency: 2,
+      onStart: (c, finished, total) => started.push(`${c.name} ${finished}/${total}`),
+    });
     expect(most).toBe(2);
     expect(started[0]).toBe('a 0/5');
     expect(started).toHaveLength(5);

@@ -37,11 +37,16 @@ describe('state backend', () => {
   test('local by default: cdktf keeps terraform.<stack>.tfstate in the project directory', async () => {
     expect(loadMonitoringConfig({}).backend).toEqual({ type: 'local' });
     const { json } = await synthFromEnvironment({ ...APP_NETWORK_ENV });
-    expect(json.terraform.backend).toEqual({ local: { path: expect.stringMatching(/\/terraform\.stock-tracker-monitoring\.tfstate$/) } });
+    expect(json.terraform.backend).toEqual({
+      local: { path: expect.stringMatching(/\/terraform\.stock-tracker-monitoring\.tfstate$/) },
+    });
   });
 
   test('a local path of its own', async () => {
-    const { json } = await synthFromEnvironment({ ...APP_NETWORK_ENV, STATE_LOCAL_PATH: '/srv/state/monitoring.tfstate' });
+    const { json } = await synthFromEnvironment({
+      ...APP_NETWORK_ENV,
+      STATE_LOCAL_PATH: '/srv/state/monitoring.tfstate',
+    });
     expect(json.terraform.backend).toEqual({ local: { path: '/srv/state/monitoring.tfstate' } });
   });
 
@@ -68,13 +73,20 @@ describe('state backend', () => {
   });
 
   test('S3 from MONITORING_CONFIG with a key of its own', () => {
-    const config = loadMonitoringConfig({ MONITORING_CONFIG: JSON.stringify({ backend: { type: 's3', bucket: 'state', key: 'prod/monitoring.tfstate' } }) });
+    const config = loadMonitoringConfig({
+      MONITORING_CONFIG: JSON.stringify({ backend: { type: 's3', bucket: 'state', key: 'prod/monitoring.tfstate' } }),
+    });
     expect(config.backend).toEqual({ type: 's3', bucket: 'state', key: 'prod/monitoring.tfstate' });
   });
 
   test('PostgreSQL: the schema is written, the connection string is left to PG_CONN_STR', async () => {
     const connection = 'postgres://terraform:s3cr3t-pg-pass@db.internal/terraform_state';
-    const { json, allOutput } = await synthFromEnvironment({ ...APP_NETWORK_ENV, STATE_BACKEND: 'pg', STATE_PG_SCHEMA: 'monitoring_state', PG_CONN_STR: connection });
+    const { json, allOutput } = await synthFromEnvironment({
+      ...APP_NETWORK_ENV,
+      STATE_BACKEND: 'pg',
+      STATE_PG_SCHEMA: 'monitoring_state',
+      PG_CONN_STR: connection,
+    });
     expect(json.terraform.backend).toEqual({ pg: { schema_name: 'monitoring_state' } });
     expect(allOutput).not.toContain('s3cr3t-pg-pass');
   });
@@ -82,7 +94,9 @@ describe('state backend', () => {
   test('bad settings name the field and the value', () => {
     expect(problemsOf({ STATE_BACKEND: 'gcs' })).toEqual(['backend.type: is not one of local, s3, pg']);
     expect(problemsOf({ STATE_BACKEND: 's3' })).toEqual(['backend.bucket: is required when backend.type is s3']);
-    expect(problemsOf({ STATE_S3_BUCKET: 'state' })).toEqual(['backend.bucket: applies only when backend.type is s3 (it is local)']);
+    expect(problemsOf({ STATE_S3_BUCKET: 'state' })).toEqual([
+      'backend.bucket: applies only when backend.type is s3 (it is local)',
+    ]);
     expect(problemsOf({ STATE_BACKEND: 's3', STATE_S3_BUCKET: 'Bad_Bucket', STATE_S3_REGION: 'Frankfurt' })).toEqual([
       'backend.bucket: is not valid: expected an S3 bucket name (lower-case letters, digits, . and -)',
       'backend.region: is not valid: expected an AWS region such as eu-central-1',
@@ -96,7 +110,8 @@ describe('state backend', () => {
 describe('.github/workflows/monitoring.yml', () => {
   const ROOT = join(__dirname, '..');
   const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'monitoring.yml'), 'utf8')) as Workflow;
-  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
   const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
   const runs = steps.flatMap((step) => (step.run ? step.run.split('\n') : []));
   const stepRunning = (command: string) => {
@@ -111,9 +126,12 @@ describe('.github/workflows/monitoring.yml', () => {
   });
 
   test('a pull request gets npm ci, npm test and cdktf diff; only main deploys, without a prompt', () => {
-    for (const command of ['npm ci', 'npm test', 'npx cdktf diff']) expect(stepRunning(command).if ?? 'always').not.toMatch(/push/);
+    for (const command of ['npm ci', 'npm test', 'npx cdktf diff'])
+      expect(stepRunning(command).if ?? 'always').not.toMatch(/push/);
     expect(stepRunning('npx cdktf diff').if).toBe("github.event_name == 'pull_request'");
-    expect(stepRunning('npx cdktf deploy --auto-approve').if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expect(stepRunning('npx cdktf deploy --auto-approve').if).toBe(
+      "github.event_name == 'push' && github.ref == 'refs/heads/main'",
+    );
     expect(workflow.jobs.terraform.needs).toBe('test');
   });
 
@@ -123,7 +141,9 @@ describe('.github/workflows/monitoring.yml', () => {
   });
 
   test('every npm script it runs exists', () => {
-    const used = runs.flatMap((line) => [...line.matchAll(/npm (?:run(?:-script)? )?([a-z][\w:-]*)/g)].map((m) => m[1]));
+    const used = runs.flatMap((line) =>
+      [...line.matchAll(/npm (?:run(?:-script)? )?([a-z][\w:-]*)/g)].map((m) => m[1]),
+    );
     expect(used.length).toBeGreaterThan(0);
     const builtIn = ['ci', 'install'];
     expect(used.filter((name) => !builtIn.includes(name) && !(name in scripts))).toEqual([]);
@@ -137,7 +157,11 @@ describe('.github/workflows/monitoring.yml', () => {
 
   test('it installs the Debian packages .ci/run installs', () => {
     const packages = (script: string) => {
-      const install = script.replace(/\\\n/g, ' ').split('\n').find((line) => line.includes('apt-get install')) ?? '';
+      const install =
+        script
+          .replace(/\\\n/g, ' ')
+          .split('\n')
+          .find((line) => line.includes('apt-get install')) ?? '';
       return new Set(install.split('--no-install-recommends')[1]?.trim().split(/\s+/));
     };
     const ci = packages(readFileSync(join(ROOT, '.ci', 'run'), 'utf8'));
@@ -150,7 +174,9 @@ describe('.github/workflows/monitoring.yml', () => {
     const fromSecrets = Object.entries(env).filter(([, value]) => value.includes('secrets.'));
     const known = [...ALL_SECRETS.map(terraformEnvName), 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'PG_CONN_STR'];
     expect(fromSecrets.map(([name]) => name).filter((name) => !known.includes(name))).toEqual([]);
-    expect(fromSecrets.map(([name]) => name)).toEqual(expect.arrayContaining(Object.values(SECRETS).map(terraformEnvName)));
+    expect(fromSecrets.map(([name]) => name)).toEqual(
+      expect.arrayContaining(Object.values(SECRETS).map(terraformEnvName)),
+    );
     for (const [, value] of Object.entries(env)) expect(value).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/);
   });
 });

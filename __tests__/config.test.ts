@@ -41,9 +41,18 @@ describe('defaults', () => {
     ]);
   });
 
-  test('match Stock Tracker\'s compose file: database and user stock_tracker, Celery on Redis db 0 with its three queues, no fixed network', () => {
-    expect(DEFAULT_CONFIG.targets.postgres).toMatchObject({ host: 'postgres', database: 'stock_tracker', user: 'stock_tracker' });
-    expect(DEFAULT_CONFIG.targets).toMatchObject({ api: ['api:8000'], redis: 'redis:6379', celeryBrokerDatabase: 0, celeryQueues: ['sync', 'default', 'maintenance'] });
+  test("match Stock Tracker's compose file: database and user stock_tracker, Celery on Redis db 0 with its three queues, no fixed network", () => {
+    expect(DEFAULT_CONFIG.targets.postgres).toMatchObject({
+      host: 'postgres',
+      database: 'stock_tracker',
+      user: 'stock_tracker',
+    });
+    expect(DEFAULT_CONFIG.targets).toMatchObject({
+      api: ['api:8000'],
+      redis: 'redis:6379',
+      celeryBrokerDatabase: 0,
+      celeryQueues: ['sync', 'default', 'maintenance'],
+    });
     expect(DEFAULT_CONFIG.dockerNetwork).toBeUndefined();
     expect(DEFAULT_CONFIG.applicationContainer).toBe('stock-tracker-api');
   });
@@ -93,31 +102,161 @@ describe('each bad value stops with an error naming the field and the value', ()
   const cases: [string, RawMonitoringConfig | NodeJS.ProcessEnv, 'raw' | 'env', string, unknown, RegExp][] = [
     ['negative retention', { PROMETHEUS_RETENTION: '-5d' }, 'env', 'prometheus.retention', '-5d', /is negative/],
     ['retention under 2 h', { prometheus: { retention: '1h' } }, 'raw', 'prometheus.retention', '1h', /at least 2h/],
-    ['malformed duration', { prometheus: { scrapeInterval: '15 seconds' } }, 'raw', 'prometheus.scrapeInterval', '15 seconds', /is not a duration/],
-    ['scrape timeout above the interval', { prometheus: { scrapeTimeout: '20s' } }, 'raw', 'prometheus.scrapeTimeout', '20s', /must not exceed prometheus.scrapeInterval \(15s\)/],
-    ['unknown severity', { TELEGRAM_SEPARATE_CHATS: 'critical,urgent' }, 'env', 'telegramSeparateChats', 'urgent', /is not a severity \(expected one of critical, warning, info\)/],
-    ['job name of a built-in job', { prometheus: { extraJobs: [{ name: 'api', targets: ['x:1'] }] } }, 'raw', 'prometheus.extraJobs[0].name', 'api', /duplicates another scrape job name/],
-    ['duplicate extra job name', { prometheus: { extraJobs: [{ name: 'nginx', targets: ['a:1'] }, { name: 'nginx', targets: ['b:1'] }] } }, 'raw', 'prometheus.extraJobs[1].name', 'nginx', /duplicates another scrape job name/],
+    [
+      'malformed duration',
+      { prometheus: { scrapeInterval: '15 seconds' } },
+      'raw',
+      'prometheus.scrapeInterval',
+      '15 seconds',
+      /is not a duration/,
+    ],
+    [
+      'scrape timeout above the interval',
+      { prometheus: { scrapeTimeout: '20s' } },
+      'raw',
+      'prometheus.scrapeTimeout',
+      '20s',
+      /must not exceed prometheus.scrapeInterval \(15s\)/,
+    ],
+    [
+      'unknown severity',
+      { TELEGRAM_SEPARATE_CHATS: 'critical,urgent' },
+      'env',
+      'telegramSeparateChats',
+      'urgent',
+      /is not a severity \(expected one of critical, warning, info\)/,
+    ],
+    [
+      'job name of a built-in job',
+      { prometheus: { extraJobs: [{ name: 'api', targets: ['x:1'] }] } },
+      'raw',
+      'prometheus.extraJobs[0].name',
+      'api',
+      /duplicates another scrape job name/,
+    ],
+    [
+      'duplicate extra job name',
+      {
+        prometheus: {
+          extraJobs: [
+            { name: 'nginx', targets: ['a:1'] },
+            { name: 'nginx', targets: ['b:1'] },
+          ],
+        },
+      },
+      'raw',
+      'prometheus.extraJobs[1].name',
+      'nginx',
+      /duplicates another scrape job name/,
+    ],
     ['empty Telegram chat id', { TELEGRAM_ALERT_CHAT_ID: '' }, 'env', 'TELEGRAM_ALERT_CHAT_ID', '', /is empty/],
-    ['empty Telegram chat id as a Terraform variable', { TF_VAR_telegram_alert_chat_id: '' }, 'env', 'TF_VAR_telegram_alert_chat_id', '', /is empty/],
-    ['chat id that is not a number', { TELEGRAM_CRITICAL_CHAT_ID: '@alerts' }, 'env', 'TELEGRAM_CRITICAL_CHAT_ID', '<secret of 7 characters>', /expected a chat id/],
-    ['short Grafana password', { GRAFANA_PASSWORD: 'abc' }, 'env', 'GRAFANA_PASSWORD', '<secret of 3 characters>', /at least 8 characters/],
-    ['port out of range', { components: { grafana: { port: 70000 } } }, 'raw', 'components.grafana.port', 70000, /whole number from 1 to 65535/],
-    ['two components on one port', { components: { cadvisor: { port: 9090 } } }, 'raw', 'components.cadvisor.port', 9090, /already used by prometheus/],
-    ['unpinned image', { components: { prometheus: { image: 'prom/prometheus:latest extra' } } }, 'raw', 'components.prometheus.image', 'prom/prometheus:latest extra', /image reference/],
-    ['bad bind address', { GRAFANA_BIND_ADDRESS: '256.0.0.1' }, 'env', 'grafana.bindAddress', '256.0.0.1', /IPv4 address/],
+    [
+      'empty Telegram chat id as a Terraform variable',
+      { TF_VAR_telegram_alert_chat_id: '' },
+      'env',
+      'TF_VAR_telegram_alert_chat_id',
+      '',
+      /is empty/,
+    ],
+    [
+      'chat id that is not a number',
+      { TELEGRAM_CRITICAL_CHAT_ID: '@alerts' },
+      'env',
+      'TELEGRAM_CRITICAL_CHAT_ID',
+      '<secret of 7 characters>',
+      /expected a chat id/,
+    ],
+    [
+      'short Grafana password',
+      { GRAFANA_PASSWORD: 'abc' },
+      'env',
+      'GRAFANA_PASSWORD',
+      '<secret of 3 characters>',
+      /at least 8 characters/,
+    ],
+    [
+      'port out of range',
+      { components: { grafana: { port: 70000 } } },
+      'raw',
+      'components.grafana.port',
+      70000,
+      /whole number from 1 to 65535/,
+    ],
+    [
+      'two components on one port',
+      { components: { cadvisor: { port: 9090 } } },
+      'raw',
+      'components.cadvisor.port',
+      9090,
+      /already used by prometheus/,
+    ],
+    [
+      'unpinned image',
+      { components: { prometheus: { image: 'prom/prometheus:latest extra' } } },
+      'raw',
+      'components.prometheus.image',
+      'prom/prometheus:latest extra',
+      /image reference/,
+    ],
+    [
+      'bad bind address',
+      { GRAFANA_BIND_ADDRESS: '256.0.0.1' },
+      'env',
+      'grafana.bindAddress',
+      '256.0.0.1',
+      /IPv4 address/,
+    ],
     ['target without a port', { API_TARGETS: 'api' }, 'env', 'targets.api', 'api', /list of host:port/],
-    ['duplicate target', { targets: { api: ['api:8000', 'api:8000'] } }, 'raw', 'targets.api', ['api:8000', 'api:8000'], /lists "api:8000" twice/],
+    [
+      'duplicate target',
+      { targets: { api: ['api:8000', 'api:8000'] } },
+      'raw',
+      'targets.api',
+      ['api:8000', 'api:8000'],
+      /lists "api:8000" twice/,
+    ],
     ['misspelt setting', { promethues: {} }, 'raw', 'promethues', {}, /is not a setting/],
-    ['misspelt nested setting', { prometheus: { retension: '30d' } }, 'raw', 'prometheus.retension', '30d', /is not a setting/],
+    [
+      'misspelt nested setting',
+      { prometheus: { retension: '30d' } },
+      'raw',
+      'prometheus.retension',
+      '30d',
+      /is not a setting/,
+    ],
     ['section that is not an object', { grafana: 'admin' }, 'raw', 'grafana', 'admin', /is not an object/],
-    ['discovery flag that is not a boolean', { DOCKER_DISCOVERY: 'yes' }, 'env', 'dockerDiscovery.enabled', 'yes', /true or false/],
-    ['Redis password flag that is not a boolean', { REDIS_REQUIRES_PASSWORD: 'yes' }, 'env', 'targets.redisRequiresPassword', 'yes', /true or false/],
-    ['MONITORING_CONFIG that is not JSON', { MONITORING_CONFIG: '{prometheus:' }, 'env', 'MONITORING_CONFIG', '{prometheus:', /JSON/],
+    [
+      'discovery flag that is not a boolean',
+      { DOCKER_DISCOVERY: 'yes' },
+      'env',
+      'dockerDiscovery.enabled',
+      'yes',
+      /true or false/,
+    ],
+    [
+      'Redis password flag that is not a boolean',
+      { REDIS_REQUIRES_PASSWORD: 'yes' },
+      'env',
+      'targets.redisRequiresPassword',
+      'yes',
+      /true or false/,
+    ],
+    [
+      'MONITORING_CONFIG that is not JSON',
+      { MONITORING_CONFIG: '{prometheus:' },
+      'env',
+      'MONITORING_CONFIG',
+      '{prometheus:',
+      /JSON/,
+    ],
   ];
 
   test.each(cases)('%s', (_title, input, kind, field, value, reason) => {
-    const problems = problemsOf(() => (kind === 'raw' ? parseMonitoringConfig(input as RawMonitoringConfig) : loadMonitoringConfig(input as NodeJS.ProcessEnv)));
+    const problems = problemsOf(() =>
+      kind === 'raw'
+        ? parseMonitoringConfig(input as RawMonitoringConfig)
+        : loadMonitoringConfig(input as NodeJS.ProcessEnv),
+    );
     expect(problems).toEqual([expect.objectContaining({ field, value })]);
     expect(problems[0].reason).toMatch(reason);
   });
@@ -125,13 +264,21 @@ describe('each bad value stops with an error naming the field and the value', ()
   test('all bad values are reported at once, in one message', () => {
     const error = (() => {
       try {
-        loadMonitoringConfig({ PROMETHEUS_RETENTION: '-5d', TELEGRAM_SEPARATE_CHATS: 'urgent', GRAFANA_BIND_ADDRESS: 'localhost' });
+        loadMonitoringConfig({
+          PROMETHEUS_RETENTION: '-5d',
+          TELEGRAM_SEPARATE_CHATS: 'urgent',
+          GRAFANA_BIND_ADDRESS: 'localhost',
+        });
       } catch (e) {
         return e as ConfigError;
       }
       throw new Error('expected a ConfigError');
     })();
-    expect(error.problems.map((p) => p.field).sort()).toEqual(['grafana.bindAddress', 'prometheus.retention', 'telegramSeparateChats']);
+    expect(error.problems.map((p) => p.field).sort()).toEqual([
+      'grafana.bindAddress',
+      'prometheus.retention',
+      'telegramSeparateChats',
+    ]);
     expect(error.message).toContain('prometheus.retention: "-5d" is negative');
     expect(error.message).toContain('grafana.bindAddress: "localhost"');
   });
@@ -161,7 +308,12 @@ describe('nothing is written when the configuration is bad', () => {
     const outdir = join(dir, 'cli');
     const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts'], {
       cwd: join(__dirname, '..'),
-      env: { ...process.env, CDKTF_OUTDIR: outdir, PROMETHEUS_SCRAPE_INTERVAL: '5 min', TELEGRAM_SEPARATE_CHATS: 'urgent' },
+      env: {
+        ...process.env,
+        CDKTF_OUTDIR: outdir,
+        PROMETHEUS_SCRAPE_INTERVAL: '5 min',
+        TELEGRAM_SEPARATE_CHATS: 'urgent',
+      },
       encoding: 'utf8',
       timeout: 30_000,
     });

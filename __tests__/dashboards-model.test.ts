@@ -6,7 +6,13 @@
  * e2e harness runs.
  */
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
-import { ALL_VALUES, DASHBOARD_UIDS, PROMETHEUS_DATASOURCE_UID, panelQueries, renderDashboards } from '../domain/dashboards';
+import {
+  ALL_VALUES,
+  DASHBOARD_UIDS,
+  PROMETHEUS_DATASOURCE_UID,
+  panelQueries,
+  renderDashboards,
+} from '../domain/dashboards';
 import { PANEL_UNITS, UP, gaugePanel, query } from '../domain/dashboards/panels';
 import { allMetrics, seriesNames } from '../domain/metrics';
 import { select } from '../domain/metrics/promql';
@@ -34,7 +40,14 @@ interface ModelPanel {
   gridPos: GridPos;
   datasource?: { uid?: string };
   targets?: Target[];
-  fieldConfig?: { defaults: { unit?: string; min?: number; max?: number; thresholds?: { steps: { value: number | null; color: string }[] } } };
+  fieldConfig?: {
+    defaults: {
+      unit?: string;
+      min?: number;
+      max?: number;
+      thresholds?: { steps: { value: number | null; color: string }[] };
+    };
+  };
   options?: Record<string, unknown>;
   collapsed?: boolean;
   panels?: unknown[];
@@ -57,7 +70,9 @@ const panelTitled = (uid: string, title: string) => {
   if (!panel) throw new Error(`${uid} has no panel "${title}"`);
   return panel;
 };
-const allTargets = models.flatMap((model) => contentPanels(model).flatMap((panel) => (panel.targets ?? []).map((target) => ({ model, panel, target }))));
+const allTargets = models.flatMap((model) =>
+  contentPanels(model).flatMap((panel) => (panel.targets ?? []).map((target) => ({ model, panel, target }))),
+);
 const variableNames = (model: Model) => (model.templating.list ?? []).map((variable) => variable.name);
 
 describe('the three dashboards', () => {
@@ -70,7 +85,9 @@ describe('the three dashboards', () => {
     expect(UIDS).toEqual(Object.values(DASHBOARD_UIDS));
     expect(new Set(UIDS).size).toBe(UIDS.length);
     for (const uid of UIDS) expect(uid).toMatch(/^[a-z0-9-]{1,40}$/);
-    expect(rendered.map((dashboard) => [dashboard.uid, dashboard.title])).toEqual(models.map((model) => [model.uid, model.title]));
+    expect(rendered.map((dashboard) => [dashboard.uid, dashboard.title])).toEqual(
+      models.map((model) => [model.uid, model.title]),
+    );
   });
 
   test('render the same JSON every time (ids and layout do not drift)', () => {
@@ -95,7 +112,11 @@ describe.each(UIDS)('%s: structure', (uid) => {
     const overlaps: string[] = [];
     model.panels.forEach((a, i) =>
       model.panels.slice(i + 1).forEach((b) => {
-        const apart = a.gridPos.x + a.gridPos.w <= b.gridPos.x || b.gridPos.x + b.gridPos.w <= a.gridPos.x || a.gridPos.y + a.gridPos.h <= b.gridPos.y || b.gridPos.y + b.gridPos.h <= a.gridPos.y;
+        const apart =
+          a.gridPos.x + a.gridPos.w <= b.gridPos.x ||
+          b.gridPos.x + b.gridPos.w <= a.gridPos.x ||
+          a.gridPos.y + a.gridPos.h <= b.gridPos.y ||
+          b.gridPos.y + b.gridPos.h <= a.gridPos.y;
         if (!apart) overlaps.push(`${a.title} / ${b.title}`);
       }),
     );
@@ -123,14 +144,22 @@ describe.each(UIDS)('%s: structure', (uid) => {
     const units = new Set<string>(Object.values(PANEL_UNITS));
     for (const panel of contentPanels(model)) {
       const where = `${uid} / ${panel.title}`;
-      expect([where, panel.title.trim().length > 0, (panel.description ?? '').trim().length > 20]).toEqual([where, true, true]);
+      expect([where, panel.title.trim().length > 0, (panel.description ?? '').trim().length > 20]).toEqual([
+        where,
+        true,
+        true,
+      ]);
       expect([where, units.has(panel.fieldConfig?.defaults.unit ?? '')]).toEqual([where, true]);
       expect([where, panel.datasource]).toEqual([where, { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID }]);
       expect(panel.targets?.length).toBeGreaterThan(0);
       const refIds = panel.targets!.map((target) => target.refId);
       expect(new Set(refIds).size).toBe(refIds.length);
       for (const target of panel.targets!) {
-        expect([where, target.expr.trim().length > 0, target.datasource?.uid]).toEqual([where, true, PROMETHEUS_DATASOURCE_UID]);
+        expect([where, target.expr.trim().length > 0, target.datasource?.uid]).toEqual([
+          where,
+          true,
+          PROMETHEUS_DATASOURCE_UID,
+        ]);
       }
     }
   });
@@ -147,8 +176,14 @@ describe.each(UIDS)('%s: structure', (uid) => {
   });
 
   test('ratios are shown as percentages on a 0-100 % scale', () => {
-    for (const panel of contentPanels(model).filter((candidate) => candidate.fieldConfig?.defaults.unit === 'percentunit')) {
-      expect([panel.title, panel.fieldConfig!.defaults.min, panel.fieldConfig!.defaults.max]).toEqual([panel.title, 0, 1]);
+    for (const panel of contentPanels(model).filter(
+      (candidate) => candidate.fieldConfig?.defaults.unit === 'percentunit',
+    )) {
+      expect([panel.title, panel.fieldConfig!.defaults.min, panel.fieldConfig!.defaults.max]).toEqual([
+        panel.title,
+        0,
+        1,
+      ]);
     }
   });
 });
@@ -164,7 +199,11 @@ describe('what the issue asks of each dashboard', () => {
     expect(kindAndUnit(overview, 'API status')).toEqual(['gauge', 'percentunit']);
     expect(kindAndUnit(overview, 'Request rate by status')).toEqual(['timeseries', 'reqps']);
     expect(kindAndUnit(overview, 'API latency p50 / p95 / p99')).toEqual(['timeseries', 's']);
-    expect(panelTitled(overview, 'API latency p50 / p95 / p99').targets!.map((target) => target.legendFormat)).toEqual(['p50', 'p95', 'p99']);
+    expect(panelTitled(overview, 'API latency p50 / p95 / p99').targets!.map((target) => target.legendFormat)).toEqual([
+      'p50',
+      'p95',
+      'p99',
+    ]);
     expect(kindAndUnit(overview, 'API error rate')).toEqual(['stat', 'percentunit']);
     expect(kindAndUnit(overview, 'In-flight requests')).toEqual(['timeseries', 'short']);
     expect(kindAndUnit(overview, 'CPU usage')).toEqual(['gauge', 'percentunit']);
@@ -178,7 +217,9 @@ describe('what the issue asks of each dashboard', () => {
     expect(kindAndUnit(business, 'Sync operations rate')).toEqual(['timeseries', 'ops']);
     expect(kindAndUnit(business, 'Sync duration p95')).toEqual(['timeseries', 's']);
     expect(kindAndUnit(business, 'External API errors')).toEqual(['timeseries', 'ops']);
-    expect(panelTitled(business, 'External API errors').fieldConfig?.defaults).toMatchObject({ custom: { drawStyle: 'bars' } });
+    expect(panelTitled(business, 'External API errors').fieldConfig?.defaults).toMatchObject({
+      custom: { drawStyle: 'bars' },
+    });
     expect(kindAndUnit(business, 'Sync failure rate')).toEqual(['gauge', 'percentunit']);
     expect(kindAndUnit(business, 'Google Sheets operations')).toEqual(['timeseries', 'ops']);
   });
@@ -187,30 +228,52 @@ describe('what the issue asks of each dashboard', () => {
     const model = modelOf(business);
     expect(variableNames(model)).toEqual(['tenant_id', 'platform']);
     for (const variable of model.templating.list!) {
-      expect(variable).toMatchObject({ type: 'query', multi: true, includeAll: true, allValue: ALL_VALUES, datasource: { uid: PROMETHEUS_DATASOURCE_UID } });
+      expect(variable).toMatchObject({
+        type: 'query',
+        multi: true,
+        includeAll: true,
+        allValue: ALL_VALUES,
+        datasource: { uid: PROMETHEUS_DATASOURCE_UID },
+      });
     }
-    const carried = new Map(allMetrics().flatMap((metric) => seriesNames(metric).map((name): [string, string[]] => [name, Object.keys(metric.labels)])));
+    const carried = new Map(
+      allMetrics().flatMap((metric) =>
+        seriesNames(metric).map((name): [string, string[]] => [name, Object.keys(metric.labels)]),
+      ),
+    );
     const unfiltered = contentPanels(model).flatMap((panel) =>
       panel.targets!.flatMap((target) =>
-        promqlIdentifiers(target.expr)
-          .selectors.flatMap((selector) =>
-            ['tenant_id', 'platform']
-              .filter((label) => carried.get(selector.metric!)?.includes(label) && !selector.labels.includes(label))
-              .map((label) => `${panel.title}: ${selector.metric} not filtered by ${label}`),
-          ),
+        promqlIdentifiers(target.expr).selectors.flatMap((selector) =>
+          ['tenant_id', 'platform']
+            .filter((label) => carried.get(selector.metric!)?.includes(label) && !selector.labels.includes(label))
+            .map((label) => `${panel.title}: ${selector.metric} not filtered by ${label}`),
+        ),
       ),
     );
     expect(unfiltered).toEqual([]);
     // The sync task's series cover every tenant and marketplace: shown beside the application's, unfiltered.
-    expect(panelTitled(business, 'Sync operations rate').targets!.map((target) => target.expr).join(' ')).toContain('celery_task_succeeded_total{name="stock_tracker.workers.tasks.sync_tenant_products"}');
+    expect(
+      panelTitled(business, 'Sync operations rate')
+        .targets!.map((target) => target.expr)
+        .join(' '),
+    ).toContain('celery_task_succeeded_total{name="stock_tracker.workers.tasks.sync_tenant_products"}');
   });
 
   test('Infrastructure: PostgreSQL, Redis, containers and host rows with the panels the requirements measure', () => {
-    const rows = modelOf(infrastructure).panels.filter((panel) => panel.type === 'row').map((row) => row.title);
+    const rows = modelOf(infrastructure)
+      .panels.filter((panel) => panel.type === 'row')
+      .map((row) => row.title);
     expect(rows).toEqual(['PostgreSQL', 'Redis', 'Containers', 'Host']);
-    const metricsRead = (title: string) => panelTitled(infrastructure, title).targets!.flatMap((target) => promqlIdentifiers(target.expr).selectors.map((s) => s.metric));
+    const metricsRead = (title: string) =>
+      panelTitled(infrastructure, title).targets!.flatMap((target) =>
+        promqlIdentifiers(target.expr).selectors.map((s) => s.metric),
+      );
     expect(metricsRead('PostgreSQL locks and deadlocks')).toEqual(['pg_locks_count', 'pg_stat_database_deadlocks']);
-    expect(metricsRead('Redis hit ratio')).toEqual(['redis_keyspace_hits_total', 'redis_keyspace_hits_total', 'redis_keyspace_misses_total']);
+    expect(metricsRead('Redis hit ratio')).toEqual([
+      'redis_keyspace_hits_total',
+      'redis_keyspace_hits_total',
+      'redis_keyspace_misses_total',
+    ]);
     expect(metricsRead('Container restarts')).toEqual(['container_start_time_seconds']);
     expect(metricsRead('Host load average')).toEqual(['node_load1', 'node_load5', 'node_load15']);
     expect(kindAndUnit(infrastructure, 'PostgreSQL database size')).toEqual(['timeseries', 'bytes']);
@@ -219,13 +282,18 @@ describe('what the issue asks of each dashboard', () => {
 });
 
 describe('thresholds are the alert thresholds', () => {
-  const levelSets = Object.values(THRESHOLDS).map((threshold) => JSON.stringify(Object.values(threshold.levels as Record<string, number>).sort((a, b) => a - b)));
+  const levelSets = Object.values(THRESHOLDS).map((threshold) =>
+    JSON.stringify(Object.values(threshold.levels as Record<string, number>).sort((a, b) => a - b)),
+  );
 
   test('every coloured panel steps at the levels of one THRESHOLDS entry, or at UP for a status', () => {
     const stray = models.flatMap((model) =>
       contentPanels(model).flatMap((panel) => {
         const values = panel.fieldConfig!.defaults.thresholds!.steps.slice(1).map((step) => step.value);
-        const known = values.length === 0 || levelSets.includes(JSON.stringify(values)) || JSON.stringify(values) === JSON.stringify([UP]);
+        const known =
+          values.length === 0 ||
+          levelSets.includes(JSON.stringify(values)) ||
+          JSON.stringify(values) === JSON.stringify([UP]);
         return known ? [] : [`${model.uid} / ${panel.title}: ${JSON.stringify(values)}`];
       }),
     );
@@ -238,11 +306,21 @@ describe('thresholds are the alert thresholds', () => {
     ['stock-tracker-overview', 'API latency p50 / p95 / p99', THRESHOLDS.httpLatencyP95.levels, ['orange']],
     ['stock-tracker-overview', 'Celery queue length', THRESHOLDS.celeryQueueLength.levels, ['orange']],
     ['stock-tracker-business', 'Sync failure rate', THRESHOLDS.syncFailureRatio.levels, ['yellow']],
-    ['stock-tracker-infrastructure', 'PostgreSQL connections', THRESHOLDS.postgresConnections.levels, ['orange', 'red']],
+    [
+      'stock-tracker-infrastructure',
+      'PostgreSQL connections',
+      THRESHOLDS.postgresConnections.levels,
+      ['orange', 'red'],
+    ],
     ['stock-tracker-infrastructure', 'Container restarts', THRESHOLDS.containerRestarts.levels, ['orange']],
   ])('%s / %s: green, then a step at each alert level in its severity colour', (uid, title, levels, colours) => {
     const steps = panelTitled(uid, title).fieldConfig!.defaults.thresholds!.steps;
-    expect(steps).toEqual([{ value: null, color: 'green' }, ...Object.values(levels as Record<string, number>).sort((a, b) => a - b).map((value, i) => ({ value, color: colours[i] }))]);
+    expect(steps).toEqual([
+      { value: null, color: 'green' },
+      ...Object.values(levels as Record<string, number>)
+        .sort((a, b) => a - b)
+        .map((value, i) => ({ value, color: colours[i] })),
+    ]);
   });
 
   test('time series draw their alert threshold as a dashed line, others do not', () => {
@@ -252,9 +330,15 @@ describe('thresholds are the alert thresholds', () => {
     expect(inFlight.fieldConfig!.defaults).toMatchObject({ custom: { thresholdsStyle: { mode: 'off' } } });
   });
 
-  test('a panel whose unit is not its threshold\'s is refused, naming both', () => {
+  test("a panel whose unit is not its threshold's is refused, naming both", () => {
     expect(() =>
-      gaugePanel({ title: 'Latency', description: 'p95 latency of the API', unit: 'ratio', queries: [query(select(RECORDINGS.httpLatencyP95), ['job'])], thresholds: THRESHOLDS.httpLatencyP95 }),
+      gaugePanel({
+        title: 'Latency',
+        description: 'p95 latency of the API',
+        unit: 'ratio',
+        queries: [query(select(RECORDINGS.httpLatencyP95), ['job'])],
+        thresholds: THRESHOLDS.httpLatencyP95,
+      }),
     ).toThrow('panel "Latency": unit "ratio" does not match its threshold, measured in seconds (unit "seconds")');
   });
 
@@ -268,7 +352,9 @@ describe('thresholds are the alert thresholds', () => {
 describe('PromQL identifiers', () => {
   test('the extractor finds selectors with their matcher labels, grouping labels and functions', () => {
     expect(
-      promqlIdentifiers('histogram_quantile(0.95, sum by (job, le) (rate(x_bucket{le!="+Inf", a=~"b|{c}"}[5m] offset 1h30m))) > 2 and on (job) y:z:ratio or absent(up{job=\'api\'}) / ignoring(mode) {__name__="w", v="1"}'),
+      promqlIdentifiers(
+        'histogram_quantile(0.95, sum by (job, le) (rate(x_bucket{le!="+Inf", a=~"b|{c}"}[5m] offset 1h30m))) > 2 and on (job) y:z:ratio or absent(up{job=\'api\'}) / ignoring(mode) {__name__="w", v="1"}',
+      ),
     ).toEqual({
       selectors: [
         { metric: 'x_bucket', labels: ['le', 'a'] },
@@ -290,15 +376,66 @@ describe('PromQL identifiers', () => {
 describe('every dashboard query reads only catalog metrics, recordings and their labels', () => {
   const labelsOf = new Map<string, Set<string>>([
     ...allMetrics().flatMap((metric) =>
-      seriesNames(metric).map((name): [string, Set<string>] => [name, new Set([...Object.keys(metric.labels), ...(name.endsWith('_bucket') ? ['le'] : [])])]),
+      seriesNames(metric).map((name): [string, Set<string>] => [
+        name,
+        new Set([...Object.keys(metric.labels), ...(name.endsWith('_bucket') ? ['le'] : [])]),
+      ]),
     ),
-    ...allRecordings().map((recording): [string, Set<string>] => [recording.name, new Set(Object.keys(recording.labels))]),
+    ...allRecordings().map((recording): [string, Set<string>] => [
+      recording.name,
+      new Set(Object.keys(recording.labels)),
+    ]),
   ]);
   const PROMQL_FUNCTIONS = new Set([
-    ...['sum', 'min', 'max', 'avg', 'count', 'group', 'topk', 'bottomk', 'quantile', 'stddev', 'stdvar', 'count_values'],
-    ...['rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'changes', 'resets', 'histogram_quantile', 'absent', 'absent_over_time'],
-    ...['avg_over_time', 'min_over_time', 'max_over_time', 'sum_over_time', 'count_over_time', 'last_over_time', 'predict_linear'],
-    ...['vector', 'scalar', 'time', 'timestamp', 'clamp', 'clamp_min', 'clamp_max', 'abs', 'round', 'label_replace', 'label_join'],
+    ...[
+      'sum',
+      'min',
+      'max',
+      'avg',
+      'count',
+      'group',
+      'topk',
+      'bottomk',
+      'quantile',
+      'stddev',
+      'stdvar',
+      'count_values',
+    ],
+    ...[
+      'rate',
+      'irate',
+      'increase',
+      'delta',
+      'idelta',
+      'deriv',
+      'changes',
+      'resets',
+      'histogram_quantile',
+      'absent',
+      'absent_over_time',
+    ],
+    ...[
+      'avg_over_time',
+      'min_over_time',
+      'max_over_time',
+      'sum_over_time',
+      'count_over_time',
+      'last_over_time',
+      'predict_linear',
+    ],
+    ...[
+      'vector',
+      'scalar',
+      'time',
+      'timestamp',
+      'clamp',
+      'clamp_min',
+      'clamp_max',
+      'abs',
+      'round',
+      'label_replace',
+      'label_join',
+    ],
   ]);
 
   /** Problems with one expression (and its legend), given the catalog. */
@@ -315,8 +452,16 @@ describe('every dashboard query reads only catalog metrics, recordings and their
       known.forEach((label) => readLabels.add(label));
       found.push(...labels.filter((label) => !known.has(label)).map((label) => `${metric} has no label ${label}`));
     }
-    found.push(...groupingLabels.filter((label) => !readLabels.has(label)).map((label) => `groups by ${label}, which no metric read has`));
-    found.push(...legendLabels(legendFormat).filter((label) => !readLabels.has(label)).map((label) => `legend prints ${label}, which no metric read has`));
+    found.push(
+      ...groupingLabels
+        .filter((label) => !readLabels.has(label))
+        .map((label) => `groups by ${label}, which no metric read has`),
+    );
+    found.push(
+      ...legendLabels(legendFormat)
+        .filter((label) => !readLabels.has(label))
+        .map((label) => `legend prints ${label}, which no metric read has`),
+    );
     found.push(...functions.filter((name) => !PROMQL_FUNCTIONS.has(name)).map((name) => `unknown function ${name}`));
     return found;
   }
@@ -328,11 +473,17 @@ describe('every dashboard query reads only catalog metrics, recordings and their
       'groups by queue, which no metric read has',
       'legend prints task, which no metric read has',
     ]);
-    expect(problems('histogram_quantile(0.9, sum by (le) (rate(sync_duration_seconds_bucket{platform="ozon"}[5m])))')).toEqual([]);
+    expect(
+      problems('histogram_quantile(0.9, sum by (le) (rate(sync_duration_seconds_bucket{platform="ozon"}[5m])))'),
+    ).toEqual([]);
   });
 
   test('every panel query passes', () => {
-    const found = allTargets.flatMap(({ model, panel, target }) => problems(target.expr, target.legendFormat).map((problem) => `${model.uid} / ${panel.title} / ${target.refId}: ${problem}`));
+    const found = allTargets.flatMap(({ model, panel, target }) =>
+      problems(target.expr, target.legendFormat).map(
+        (problem) => `${model.uid} / ${panel.title} / ${target.refId}: ${problem}`,
+      ),
+    );
     expect(found).toEqual([]);
     expect(allTargets.length).toBeGreaterThan(40);
   });
@@ -356,7 +507,9 @@ describe('every dashboard query reads only catalog metrics, recordings and their
     );
     expect(recomputed).toEqual([]);
     const recorded = new Set(allRecordings().map((recording) => recording.name));
-    const readingRecordings = allTargets.filter(({ target }) => promqlIdentifiers(target.expr).selectors.some((selector) => recorded.has(selector.metric!)));
+    const readingRecordings = allTargets.filter(({ target }) =>
+      promqlIdentifiers(target.expr).selectors.some((selector) => recorded.has(selector.metric!)),
+    );
     expect(readingRecordings.length).toBeGreaterThanOrEqual(12);
   });
 });
@@ -365,7 +518,9 @@ describe('panel queries for the e2e harness', () => {
   const queries = panelQueries();
 
   test('list every target of every panel, in order, with the variables on "All"', () => {
-    expect(queries.map(({ dashboardUid, panelTitle, refId, expr }) => ({ dashboardUid, panelTitle, refId, expr }))).toEqual(
+    expect(
+      queries.map(({ dashboardUid, panelTitle, refId, expr }) => ({ dashboardUid, panelTitle, refId, expr })),
+    ).toEqual(
       allTargets.map(({ model, panel, target }) => ({
         dashboardUid: model.uid,
         panelTitle: panel.title,
@@ -374,11 +529,17 @@ describe('panel queries for the e2e harness', () => {
       })),
     );
     expect(queries.filter((q) => q.expr.includes('$'))).toEqual([]);
-    expect(queries.find((q) => q.panelTitle === 'Products tracked')?.expr).toBe('sum (products_total{tenant_id=~".*"})');
+    expect(queries.find((q) => q.panelTitle === 'Products tracked')?.expr).toBe(
+      'sum (products_total{tenant_id=~".*"})',
+    );
   });
 
   test('flag exactly the queries that read cAdvisor metrics', () => {
-    const cadvisorNames = new Set(allMetrics().filter((metric) => metric.source === 'cadvisor').map((metric) => metric.name));
+    const cadvisorNames = new Set(
+      allMetrics()
+        .filter((metric) => metric.source === 'cadvisor')
+        .map((metric) => metric.name),
+    );
     for (const q of queries) {
       const readsCadvisor = promqlIdentifiers(q.expr).selectors.some((selector) => cadvisorNames.has(selector.metric!));
       expect([q.panelTitle, q.needsCadvisor]).toEqual([q.panelTitle, readsCadvisor]);

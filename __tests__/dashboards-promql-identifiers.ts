@@ -19,7 +19,8 @@ export interface PromqlIdentifiers {
   functions: string[];
 }
 
-const TOKEN = /\s+|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)|([a-zA-Z_:][a-zA-Z0-9_:]*)|(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?:ms|[smhdwy])*)|(=~|!~|!=|==|>=|<=|[-+*/%^(){}[\],=<>@])/y;
+const TOKEN =
+  /\s+|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)|([a-zA-Z_:][a-zA-Z0-9_:]*)|(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?:ms|[smhdwy])*)|(=~|!~|!=|==|>=|<=|[-+*/%^(){}[\],=<>@])/y;
 
 /** Numbers include durations (`5m`, `1h30m` as `1h` `30m`), so an `offset 5m` is not read as a metric `m`. */
 type Token = { kind: 'string' | 'identifier' | 'number' | 'punctuation'; text: string };
@@ -30,7 +31,8 @@ function tokenize(expr: string): Token[] {
   while (TOKEN.lastIndex < expr.length) {
     const at = TOKEN.lastIndex;
     const match = TOKEN.exec(expr);
-    if (!match) throw new Error(`cannot tokenize PromQL at ${at}: ${JSON.stringify(expr.slice(at, at + 20))} in ${expr}`);
+    if (!match)
+      throw new Error(`cannot tokenize PromQL at ${at}: ${JSON.stringify(expr.slice(at, at + 20))} in ${expr}`);
     const [, string, identifier, number, punctuation] = match;
     if (string !== undefined) tokens.push({ kind: 'string', text: string });
     else if (identifier !== undefined) tokens.push({ kind: 'identifier', text: identifier });
@@ -40,12 +42,27 @@ function tokenize(expr: string): Token[] {
   return tokens;
 }
 
-const AGGREGATIONS = new Set(['sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile']);
+const AGGREGATIONS = new Set([
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
+]);
 const CLAUSES = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
 const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan']);
 
 function unquote(text: string): string {
-  return text.startsWith('`') ? text.slice(1, -1) : (JSON.parse(text.startsWith("'") ? `"${text.slice(1, -1).replace(/"/g, '\\"')}"` : text) as string);
+  return text.startsWith('`')
+    ? text.slice(1, -1)
+    : (JSON.parse(text.startsWith("'") ? `"${text.slice(1, -1).replace(/"/g, '\\"')}"` : text) as string);
 }
 
 export function promqlIdentifiers(expr: string): PromqlIdentifiers {

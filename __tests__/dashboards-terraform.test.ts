@@ -17,8 +17,12 @@ describe('dashboards in the synthesized Terraform', () => {
   test('one grafana_dashboard per rendered dashboard, its config_json the rendered JSON', () => {
     const dashboards = resourcesOf(json, 'grafana_dashboard');
     expect(dashboards).toHaveLength(3);
-    expect(dashboards.map((dashboard) => dashboard.config_json).sort()).toEqual(rendered.map((dashboard) => dashboard.json).sort());
-    expect(dashboards.map((dashboard) => JSON.parse(dashboard.config_json).uid).sort()).toEqual(rendered.map((dashboard) => dashboard.uid).sort());
+    expect(dashboards.map((dashboard) => dashboard.config_json).sort()).toEqual(
+      rendered.map((dashboard) => dashboard.json).sort(),
+    );
+    expect(dashboards.map((dashboard) => JSON.parse(dashboard.config_json).uid).sort()).toEqual(
+      rendered.map((dashboard) => dashboard.uid).sort(),
+    );
   });
 
   test('every dashboard is in the "Stock Tracker" folder and overwrites what is there', () => {
@@ -35,11 +39,17 @@ describe('dashboards in the synthesized Terraform', () => {
 
   test('the panels query the data source Terraform creates, by its fixed uid', () => {
     const dataSources = resourcesOf(json, 'grafana_data_source');
-    expect(dataSources.map((dataSource) => [dataSource.type, dataSource.uid])).toEqual([['prometheus', PROMETHEUS_DATASOURCE_UID]]);
+    expect(dataSources.map((dataSource) => [dataSource.type, dataSource.uid])).toEqual([
+      ['prometheus', PROMETHEUS_DATASOURCE_UID],
+    ]);
     const dataSourceId = Object.keys(json.resource.grafana_data_source)[0];
     for (const dashboard of resourcesOf(json, 'grafana_dashboard')) {
       expect(dashboard.depends_on).toContain(`grafana_data_source.${dataSourceId}`);
-      const uids = new Set([...dashboard.config_json.matchAll(/"datasource":\{"type":"prometheus","uid":"([^"]*)"\}/g)].map((match: RegExpMatchArray) => match[1]));
+      const uids = new Set(
+        [...dashboard.config_json.matchAll(/"datasource":\{"type":"prometheus","uid":"([^"]*)"\}/g)].map(
+          (match: RegExpMatchArray) => match[1],
+        ),
+      );
       expect([...uids]).toEqual([PROMETHEUS_DATASOURCE_UID]);
     }
   });

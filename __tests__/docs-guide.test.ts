@@ -18,7 +18,10 @@ test('the committed guide is current (else: npm run docs:guide)', () => {
 });
 
 test('rendering keeps the hand-written prose and refuses a guide without its markers', () => {
-  const stale = guide.replace(/(<!-- BEGIN generated:components[^\n]*\n)[\s\S]*?(<!-- END generated:components -->)/, '$1| stale |\n$2');
+  const stale = guide.replace(
+    /(<!-- BEGIN generated:components[^\n]*\n)[\s\S]*?(<!-- END generated:components -->)/,
+    '$1| stale |\n$2',
+  );
   expect(renderGuide(stale)).toBe(guide);
   expect(() => renderGuide('# Guide\n')).toThrow(/markers of the generated region "components" are missing/);
 });

@@ -41,7 +41,9 @@ const DOCS = [join(ROOT, 'README.md'), ...markdownFiles(join(ROOT, 'docs'))];
 describe('links', () => {
   test('the pages checked include the README, the guide, METRICS.md and the runbooks', () => {
     const names = DOCS.map((file) => relative(ROOT, file));
-    expect(names).toEqual(expect.arrayContaining(['README.md', 'docs/MONITORING_GUIDE.md', 'docs/METRICS.md', 'docs/runbooks/APIDown.md']));
+    expect(names).toEqual(
+      expect.arrayContaining(['README.md', 'docs/MONITORING_GUIDE.md', 'docs/METRICS.md', 'docs/runbooks/APIDown.md']),
+    );
   });
 
   test('every relative link resolves to an existing file and heading', () => {
@@ -62,7 +64,10 @@ describe('links', () => {
   });
 
   test('the link check itself sees a broken link, an external one and a code sample for what they are', () => {
-    expect(linksOf('[a](x.md) [b](https://example.com) `[c](in-code.md)`\n```\n[d](fenced.md)\n```')).toEqual(['x.md', 'https://example.com']);
+    expect(linksOf('[a](x.md) [b](https://example.com) `[c](in-code.md)`\n```\n[d](fenced.md)\n```')).toEqual([
+      'x.md',
+      'https://example.com',
+    ]);
     expect(slug('Quickstart (5 minutes)')).toBe('quickstart-5-minutes');
     expect(slug('Is it working? `npm run check`')).toBe('is-it-working-npm-run-check');
   });
@@ -84,7 +89,12 @@ describe('runbooks', () => {
       const text = readFileSync(join(ROOT, 'docs', 'runbooks', `${name}.md`), 'utf8');
       const problems = text.startsWith(`# ${name}\n`) ? [] : [`${name}: title is not "# ${name}"`];
       const sections = ['What it means', 'Impact', 'Diagnose', 'Fix', 'Escalate'];
-      return [...problems, ...sections.filter((section) => !new RegExp(`^## ${section}\\b`, 'm').test(text)).map((s) => `${name}: no "## ${s}"`)];
+      return [
+        ...problems,
+        ...sections
+          .filter((section) => !new RegExp(`^## ${section}\\b`, 'm').test(text))
+          .map((s) => `${name}: no "## ${s}"`),
+      ];
     });
     expect(missing).toEqual([]);
   });

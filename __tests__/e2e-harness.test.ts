@@ -13,7 +13,13 @@ import { ALERTS, RULE_GROUPS } from '../domain/rules';
 import { METRICS, Metric, TARGET_LABELS, seriesNames } from '../domain/metrics';
 import { HEALTHY, StockTrackerSimulator, parseFaults } from '../testing/simulator';
 import { freePort, portAnswers } from '../testing/processes';
-import { DRILL_PROFILE, notifyTiming, profiledRuleGroups, renderProfiledRuleFiles, scaleWindows } from '../testing/timing-profile';
+import {
+  DRILL_PROFILE,
+  notifyTiming,
+  profiledRuleGroups,
+  renderProfiledRuleFiles,
+  scaleWindows,
+} from '../testing/timing-profile';
 
 /** Sample lines of a text exposition: series name, label names and value. */
 function exposition(text: string): { name: string; labels: string[]; value: string }[] {
@@ -28,16 +34,23 @@ function exposition(text: string): { name: string; labels: string[]; value: stri
 
 /** Series names with their label names, as a set of `name{a,b}` shapes (the `_created` series prometheus_client adds aside). */
 function shapes(samples: { name: string; labels: string[] }[]): string[] {
-  const shape = ({ name, labels }: { name: string; labels: string[] }) => `${name}{${labels.filter((label) => label !== 'le').sort().join(',')}}`;
+  const shape = ({ name, labels }: { name: string; labels: string[] }) =>
+    `${name}{${labels
+      .filter((label) => label !== 'le')
+      .sort()
+      .join(',')}}`;
   return [...new Set(samples.filter((sample) => !sample.name.endsWith('_created')).map(shape))].sort();
 }
 
 const FIXTURES = join(__dirname, 'fixtures');
-const capturedApp = JSON.parse(readFileSync(join(FIXTURES, 'stock-tracker', 'app-metrics.json'), 'utf8')) as { defaultRegistry: { collectors: string[] } };
+const capturedApp = JSON.parse(readFileSync(join(FIXTURES, 'stock-tracker', 'app-metrics.json'), 'utf8')) as {
+  defaultRegistry: { collectors: string[] };
+};
 
 describe('the Stock Tracker simulator', () => {
   let simulator: StockTrackerSimulator;
-  const scrape = async (process: 'api' | 'celeryExporter') => exposition(await (await fetch(`http://${simulator.address(process)}/metrics`)).text());
+  const scrape = async (process: 'api' | 'celeryExporter') =>
+    exposition(await (await fetch(`http://${simulator.address(process)}/metrics`)).text());
   let api: { name: string; labels: string[] }[];
   let exporter: { name: string; labels: string[] }[];
 
@@ -50,21 +63,26 @@ describe('the Stock Tracker simulator', () => {
   /** Metrics of the service's class the API process exposes; its Celery ones would be set in the workers, never scraped. */
   const apiMetrics = (Object.values(METRICS.app) as Metric[]).filter((metric) => !metric.name.startsWith('celery_'));
 
-  test.each(apiMetrics.map((metric) => [metric.name, metric]))('the API exposes %s with the catalog labels', (_, metric) => {
-    const own = Object.keys(metric.labels).filter((label) => !(label in TARGET_LABELS)).sort();
-    for (const name of seriesNames(metric)) {
-      const series = api.filter((sample) => sample.name === name);
-      expect([name, series.length > 0]).toEqual([name, true]);
-      for (const sample of series) expect(sample.labels.filter((label) => label !== 'le').sort()).toEqual(own);
-    }
-  });
+  test.each(apiMetrics.map((metric) => [metric.name, metric]))(
+    'the API exposes %s with the catalog labels',
+    (_, metric) => {
+      const own = Object.keys(metric.labels)
+        .filter((label) => !(label in TARGET_LABELS))
+        .sort();
+      for (const name of seriesNames(metric)) {
+        const series = api.filter((sample) => sample.name === name);
+        expect([name, series.length > 0]).toEqual([name, true]);
+        for (const sample of series) expect(sample.labels.filter((label) => label !== 'le').sort()).toEqual(own);
+      }
+    },
+  );
 
-  test('the API exposes nothing outside the catalog, and none of the class\'s Celery metrics (nothing scrapes the workers)', () => {
+  test("the API exposes nothing outside the catalog, and none of the class's Celery metrics (nothing scrapes the workers)", () => {
     const catalog = new Set(apiMetrics.flatMap((metric) => seriesNames(metric)));
     expect(api.filter((sample) => !catalog.has(sample.name))).toEqual([]);
   });
 
-  test('the celery-exporter stand-in has the real exporter\'s series shapes (fixture captured from it, task events on)', () => {
+  test("the celery-exporter stand-in has the real exporter's series shapes (fixture captured from it, task events on)", () => {
     const captured = readFileSync(join(FIXTURES, 'celery-exporter', 'events-on.prom'), 'utf8');
     expect(shapes(exporter)).toEqual(shapes(exposition(captured)));
   });
@@ -89,7 +107,9 @@ describe('the Stock Tracker simulator', () => {
           .filter((sample) => sample.name === 'celery_task_received_total')
           .map((sample) => sample.value);
       const captured = shapes(exposition(readFileSync(join(FIXTURES, 'celery-exporter', 'events-off.prom'), 'utf8')));
-      const served = shapes(exposition(await (await fetch(`http://${fresh.address('celeryExporter')}/metrics`)).text()));
+      const served = shapes(
+        exposition(await (await fetch(`http://${fresh.address('celeryExporter')}/metrics`)).text()),
+      );
       expect(captured.filter((shape) => !served.includes(shape))).toEqual([]);
       // The counters it had stay, and stay flat: the exporter keeps what it counted.
       const before = await received();
@@ -106,7 +126,10 @@ describe('the Stock Tracker simulator', () => {
     expect(() => parseFaults({ slowness: 1 })).toThrow('unknown fault "slowness"');
     const control = `http://${simulator.address('control')}/faults`;
     const refused = await fetch(control, { method: 'POST', body: JSON.stringify({ queueBacklog: -1 }) });
-    expect([refused.status, await refused.json()]).toEqual([400, { error: 'fault queueBacklog: -1 is not a number >= 0' }]);
+    expect([refused.status, await refused.json()]).toEqual([
+      400,
+      { error: 'fault queueBacklog: -1 is not a number >= 0' },
+    ]);
     const accepted = await fetch(control, { method: 'POST', body: JSON.stringify({ apiDown: true, errorRatio: 0.1 }) });
     expect(await accepted.json()).toEqual({ ...HEALTHY, apiDown: true, errorRatio: 0.1 });
     await expect(fetch(`http://${simulator.address('api')}/metrics`)).rejects.toThrow();
@@ -118,22 +141,38 @@ describe('the Stock Tracker simulator', () => {
 
 describe('the drill timing profile', () => {
   test('scales range windows, never below a few scrape intervals, and leaves quoted text alone', () => {
-    expect(scaleWindows('rate(x{le=~"[5m]"}[30m]) + increase(y[5m]) + z[3h]', DRILL_PROFILE)).toBe('rate(x{le=~"[5m]"}[15s]) + increase(y[6s]) + z[1m30s]');
-    expect(scaleWindows('x and on () up{job="offset 30m"} offset 30m', DRILL_PROFILE)).toBe('x and on () up{job="offset 30m"} offset 15s');
+    expect(scaleWindows('rate(x{le=~"[5m]"}[30m]) + increase(y[5m]) + z[3h]', DRILL_PROFILE)).toBe(
+      'rate(x{le=~"[5m]"}[15s]) + increase(y[6s]) + z[1m30s]',
+    );
+    expect(scaleWindows('x and on () up{job="offset 30m"} offset 30m', DRILL_PROFILE)).toBe(
+      'x and on () up{job="offset 30m"} offset 15s',
+    );
   });
 
   test('every alert runs its `for` and windows scaled, from the same typed rules', () => {
-    const rendered = renderProfiledRuleFiles(DRILL_PROFILE).flatMap((file) => (parse(file.content) as { groups: { rules: Record<string, string>[] }[] }).groups[0].rules);
-    const profiled = new Map(profiledRuleGroups(DRILL_PROFILE).flatMap((group) => group.rules.map((rule) => [rule.name, rule.expr.text])));
-    for (const group of RULE_GROUPS) for (const rule of group.rules) expect(profiled.get(rule.name)).toBe(scaleWindows(rule.expr.text, DRILL_PROFILE));
+    const rendered = renderProfiledRuleFiles(DRILL_PROFILE).flatMap(
+      (file) => (parse(file.content) as { groups: { rules: Record<string, string>[] }[] }).groups[0].rules,
+    );
+    const profiled = new Map(
+      profiledRuleGroups(DRILL_PROFILE).flatMap((group) => group.rules.map((rule) => [rule.name, rule.expr.text])),
+    );
+    for (const group of RULE_GROUPS)
+      for (const rule of group.rules) expect(profiled.get(rule.name)).toBe(scaleWindows(rule.expr.text, DRILL_PROFILE));
     expect(rendered.find((rule) => rule.alert === 'HighErrorRate')).toMatchObject({ for: '50s' });
     expect(rendered.find((rule) => rule.alert === 'NoSyncActivity')?.expr).toMatch(/\[15s\].* offset 15s$/);
-    expect(rendered.filter((rule) => rule.alert || rule.record)).toHaveLength(RULE_GROUPS.flatMap((group) => group.rules).length);
+    expect(rendered.filter((rule) => rule.alert || rule.record)).toHaveLength(
+      RULE_GROUPS.flatMap((group) => group.rules).length,
+    );
   });
 
-  test('an alert\'s floor is for + group_wait + the window it needs, its bound adds one scrape, evaluation and timeout', () => {
+  test("an alert's floor is for + group_wait + the window it needs, its bound adds one scrape, evaluation and timeout", () => {
     const timing = notifyTiming(ALERTS.RedisDown.name, parseMonitoringConfig({}), DRILL_PROFILE, Duration.seconds(3));
-    expect([timing.for, timing.groupWait, timing.floor, timing.bound].map(String)).toEqual(['10s', '1s667ms', '14s667ms', '18s167ms']);
+    expect([timing.for, timing.groupWait, timing.floor, timing.bound].map(String)).toEqual([
+      '10s',
+      '1s667ms',
+      '14s667ms',
+      '18s167ms',
+    ]);
   });
 });
 

@@ -19,7 +19,10 @@ export interface KubernetesObject {
 /** Replaces `${kubernetes_namespace_v1.<id>.metadata[0].name}` by that namespace's name. */
 function withNamespacesResolved<T>(json: TerraformJson, value: T): T {
   const namespaces = json.resource.kubernetes_namespace_v1 ?? {};
-  const text = JSON.stringify(value).replace(/\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}/g, (_, id: string) => namespaces[id].metadata.name);
+  const text = JSON.stringify(value).replace(
+    /\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}/g,
+    (_, id: string) => namespaces[id].metadata.name,
+  );
   return JSON.parse(text) as T;
 }
 
@@ -33,8 +36,14 @@ export function manifestsOf<T = KubernetesObject>(json: TerraformJson, kind?: st
 /** Every object the stack applies, as the API server receives it (Secret data base64, as the provider sends it). */
 export function kubernetesObjects(json: TerraformJson): KubernetesObject[] {
   const core = (type: string, kind: string, data: (r: Record<string, any>) => Record<string, unknown>) =>
-    resourcesOf(json, type).map((r): KubernetesObject => ({ apiVersion: 'v1', kind, metadata: r.metadata, ...data(r) }));
-  const base64 = (data: Record<string, string>) => Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+    resourcesOf(json, type).map((r): KubernetesObject => ({
+      apiVersion: 'v1',
+      kind,
+      metadata: r.metadata,
+      ...data(r),
+    }));
+  const base64 = (data: Record<string, string>) =>
+    Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
   return withNamespacesResolved(json, [
     ...core('kubernetes_namespace_v1', 'Namespace', () => ({})),
     ...core('kubernetes_secret_v1', 'Secret', (r) => ({ data: base64(r.data) })),
@@ -83,7 +92,13 @@ export interface SchemaResult {
 /** Validates every object in one node run. */
 export function validateAgainstSchemas(objects: unknown[]): SchemaResult[] {
   const script = join(__dirname, 'fixtures', 'kubernetes', 'validate-manifests.mjs');
-  const result = spawnSync(process.execPath, [script], { input: JSON.stringify(objects), encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`validate-manifests.mjs failed (${result.status ?? result.signal}): ${result.stderr}`);
+  const result = spawnSync(process.execPath, [script], {
+    input: JSON.stringify(objects),
+    encoding: 'utf8',
+    timeout: 30_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0)
+    throw new Error(`validate-manifests.mjs failed (${result.status ?? result.signal}): ${result.stderr}`);
   return JSON.parse(result.stdout) as SchemaResult[];
 }

@@ -17,7 +17,14 @@ import { JOB } from '../core/components';
 import { OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor } from '../targets/kubernetes';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 import { TerraformJson, resourcesOf, synthFromEnvironment } from '../testing/synth';
-import { KubernetesObject, chartRenderedResources, chartValuesOf, kubernetesObjects, manifestsOf, validateAgainstSchemas } from './kubernetes-objects';
+import {
+  KubernetesObject,
+  chartRenderedResources,
+  chartValuesOf,
+  kubernetesObjects,
+  manifestsOf,
+  validateAgainstSchemas,
+} from './kubernetes-objects';
 
 // Built at run time so no token-shaped string sits in the repository.
 const fakeSecrets: Record<string, string> = {
@@ -34,7 +41,9 @@ const config = loadMonitoringConfig(env);
 
 /** The rendered file Terraform will write, with the variables substituted by dummy values. */
 function withDummySecrets(text: string): string {
-  return text.replace('${var.telegram_bot_token}', '123456:dummy-token').replaceAll('${var.telegram_alert_chat_id}', '-1001');
+  return text
+    .replace('${var.telegram_bot_token}', '123456:dummy-token')
+    .replaceAll('${var.telegram_alert_chat_id}', '-1001');
 }
 
 let json: TerraformJson;
@@ -61,7 +70,8 @@ describe('synth with MONITORING_TARGET=kubernetes', () => {
     expect(allOutput).toContain('${var.telegram_bot_token}');
     expect(allOutput).toContain('${var.grafana_password}');
     for (const value of Object.values(fakeSecrets)) expect(allOutput).not.toContain(value);
-    for (const value of Object.values(fakeSecrets)) expect(allOutput).not.toContain(Buffer.from(value).toString('base64'));
+    for (const value of Object.values(fakeSecrets))
+      expect(allOutput).not.toContain(Buffer.from(value).toString('base64'));
   });
 
   test('every PrometheusRule holds exactly the groups of one Docker rule file; together, every group once', () => {
@@ -70,19 +80,26 @@ describe('synth with MONITORING_TARGET=kubernetes', () => {
     expect(rules).toHaveLength(dockerFiles.length);
     for (const file of dockerFiles) {
       const { groups } = parse(file.content) as { groups: { name: string }[] };
-      const holding = rules.filter((rule) => rule.spec.groups.some((group) => groups.some((g) => g.name === group.name)));
+      const holding = rules.filter((rule) =>
+        rule.spec.groups.some((group) => groups.some((g) => g.name === group.name)),
+      );
       expect(holding).toHaveLength(1);
       expect(holding[0].spec.groups).toEqual(groups);
     }
-    expect(rules.flatMap((rule) => rule.spec.groups.map((group) => group.name)).sort()).toEqual(RULE_GROUPS.map((group) => group.name).sort());
+    expect(rules.flatMap((rule) => rule.spec.groups.map((group) => group.name)).sort()).toEqual(
+      RULE_GROUPS.map((group) => group.name).sort(),
+    );
   });
 
   test('every job a rule selects by name is scraped under that job label by a monitor of this stack', () => {
     const monitors = manifestsOf<ServiceMonitor>(json, 'ServiceMonitor');
-    const scrapedJobs = monitors.flatMap((m) => m.spec.endpoints.flatMap((e) => e.relabelings))
+    const scrapedJobs = monitors
+      .flatMap((m) => m.spec.endpoints.flatMap((e) => e.relabelings))
       .filter((r) => r.targetLabel === 'job')
       .map((r) => r.replacement);
-    const named = new Set(renderRuleFiles(RULE_GROUPS).flatMap((file) => [...file.content.matchAll(/\bjob="([^"]+)"/g)].map((m) => m[1])));
+    const named = new Set(
+      renderRuleFiles(RULE_GROUPS).flatMap((file) => [...file.content.matchAll(/\bjob="([^"]+)"/g)].map((m) => m[1])),
+    );
     expect(named.size).toBeGreaterThan(0);
     for (const job of named) expect(scrapedJobs).toContain(job);
     expect(scrapedJobs).toEqual(expect.arrayContaining([JOB.api, JOB.celery]));
@@ -90,7 +107,9 @@ describe('synth with MONITORING_TARGET=kubernetes', () => {
 
   test('one sidecar ConfigMap per rendered dashboard, with its JSON', () => {
     const dashboards = renderDashboards({ alertmanager: config.alerting.externalUrl });
-    const configMaps = resourcesOf(json, 'kubernetes_config_map_v1').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+    const configMaps = resourcesOf(json, 'kubernetes_config_map_v1').filter(
+      (c) => c.metadata.labels?.grafana_dashboard === '1',
+    );
     expect(configMaps.flatMap((c) => Object.values(c.data)).sort()).toEqual(dashboards.map((d) => d.json).sort());
   });
 });
@@ -103,12 +122,30 @@ describe('validity for the cluster', () => {
 
   test('every object validates against the Kubernetes and Prometheus Operator schemas (and a broken one does not)', () => {
     const [rule] = manifestsOf<PrometheusRule>(json, 'PrometheusRule');
-    const broken = { ...rule, metadata: { ...rule.metadata, name: 'broken' }, spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up', for: '5 minutes' }] }] } };
+    const broken = {
+      ...rule,
+      metadata: { ...rule.metadata, name: 'broken' },
+      spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up', for: '5 minutes' }] }] },
+    };
     const results = validateAgainstSchemas([...objects, broken]);
     const kinds = new Set(results.map((r) => r.kind));
-    for (const kind of ['Namespace', 'Secret', 'ConfigMap', 'PrometheusRule', 'ServiceMonitor', 'Prometheus', 'PersistentVolumeClaim', 'Alertmanager']) expect(kinds).toContain(kind);
+    for (const kind of [
+      'Namespace',
+      'Secret',
+      'ConfigMap',
+      'PrometheusRule',
+      'ServiceMonitor',
+      'Prometheus',
+      'PersistentVolumeClaim',
+      'Alertmanager',
+    ])
+      expect(kinds).toContain(kind);
     expect(results.slice(0, -1).filter((r) => r.problems.length > 0)).toEqual([]);
-    expect(results[results.length - 1]).toEqual({ kind: 'PrometheusRule', name: 'broken', problems: [expect.stringMatching(/^\/spec\/groups\/0\/rules\/0\/for must match pattern/)] });
+    expect(results[results.length - 1]).toEqual({
+      kind: 'PrometheusRule',
+      name: 'broken',
+      problems: [expect.stringMatching(/^\/spec\/groups\/0\/rules\/0\/for must match pattern/)],
+    });
   });
 
   test('what the schemas leave to the API server: names, label values, data keys and sizes', () => {
@@ -147,17 +184,26 @@ describeWithBinaries('the real tools on what the manifests hold', ['promtool', '
     expect(result.stdout.match(/^ {2}SUCCESS: \d+ rules found$/gm)).toHaveLength(files.length);
   });
 
-  test('amtool check-config accepts the Secret\'s alertmanager.yaml with the templates of the mounted ConfigMap', () => {
+  test("amtool check-config accepts the Secret's alertmanager.yaml with the templates of the mounted ConfigMap", () => {
     const values = chartValuesOf(json).alertmanager.alertmanagerSpec;
     const secret = resourcesOf(json, 'kubernetes_secret_v1').find((s) => s.metadata.name === values.configSecret)!;
-    const templates = resourcesOf(json, 'kubernetes_config_map_v1').find((c) => c.metadata.name === values.volumes[0].configMap.name)!;
+    const templates = resourcesOf(json, 'kubernetes_config_map_v1').find(
+      (c) => c.metadata.name === values.volumes[0].configMap.name,
+    )!;
     // The ConfigMap's files where the pod would see them, under the temporary directory.
     const mountPath = join(dir, values.volumeMounts[0].mountPath);
     mkdirSync(mountPath, { recursive: true });
-    for (const [name, content] of Object.entries(templates.data as Record<string, string>)) writeFileSync(join(mountPath, name), content);
-    const alertmanagerYml = withDummySecrets(secret.data[OPERATOR_CONFIG_KEY]).replace(values.volumeMounts[0].mountPath, mountPath);
+    for (const [name, content] of Object.entries(templates.data as Record<string, string>))
+      writeFileSync(join(mountPath, name), content);
+    const alertmanagerYml = withDummySecrets(secret.data[OPERATOR_CONFIG_KEY]).replace(
+      values.volumeMounts[0].mountPath,
+      mountPath,
+    );
     writeFileSync(join(dir, 'alertmanager.yaml'), alertmanagerYml);
-    const result = spawnSync('amtool', ['check-config', join(dir, 'alertmanager.yaml')], { encoding: 'utf8', timeout: 10_000 });
+    const result = spawnSync('amtool', ['check-config', join(dir, 'alertmanager.yaml')], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`- ${Object.keys(templates.data).length} templates`);

@@ -13,7 +13,14 @@ import { RenderedFile } from '../core/rendered-file';
 import { MetricSource } from '../core/components';
 import { allMetrics, seriesNames } from '../domain/metrics';
 import { RULE_GROUPS, renderRuleFiles } from '../domain/rules';
-import { EXPORTER_JOBS, PrometheusConfigFile, PrometheusConfigInput, prometheusConfig, renderPrometheusConfig, stackPrometheusInput } from '../domain/prometheus';
+import {
+  EXPORTER_JOBS,
+  PrometheusConfigFile,
+  PrometheusConfigInput,
+  prometheusConfig,
+  renderPrometheusConfig,
+  stackPrometheusInput,
+} from '../domain/prometheus';
 import { JOB, SCRAPE_JOBS, ScrapeJobKey, ScrapeTargets } from '../core/components';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 import { onAppNetwork } from '../testing/synth';
@@ -29,11 +36,21 @@ function loopbackInput(config: MonitoringConfig, ruleFiles: string[]): Prometheu
   const targets = Object.fromEntries(
     (Object.keys(JOB) as (keyof ScrapeTargets)[]).map((key, i) => [key, [`127.0.0.1:${19_100 + i}`]]),
   ) as ScrapeTargets;
-  return { ...stackPrometheusInput(onAppNetwork(config), ruleFiles), targets, alertmanagers: ['127.0.0.1:19093'], dockerDiscovery: undefined };
+  return {
+    ...stackPrometheusInput(onAppNetwork(config), ruleFiles),
+    targets,
+    alertmanagers: ['127.0.0.1:19093'],
+    dockerDiscovery: undefined,
+  };
 }
 
 describe('renderPrometheusConfig for the stack', () => {
-  const rendered = renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), SAMPLE_RULES.map((f) => f.path)));
+  const rendered = renderPrometheusConfig(
+    stackPrometheusInput(
+      onAppNetwork(DEFAULT_CONFIG),
+      SAMPLE_RULES.map((f) => f.path),
+    ),
+  );
   const config = parse(rendered.content) as Record<string, any>;
   const jobs = Object.fromEntries((config.scrape_configs as any[]).map((job) => [job.job_name, job]));
 
@@ -42,7 +59,7 @@ describe('renderPrometheusConfig for the stack', () => {
     expect(rendered.content).toMatchSnapshot();
   });
 
-  test('scrapes and evaluates every 15 s with a 10 s timeout (above the postgres exporter\'s ~1 s answer while the database is down)', () => {
+  test("scrapes and evaluates every 15 s with a 10 s timeout (above the postgres exporter's ~1 s answer while the database is down)", () => {
     expect(config.global).toEqual({ scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s' });
   });
 
@@ -62,8 +79,15 @@ describe('renderPrometheusConfig for the stack', () => {
     expect(targets('celery')).toEqual(['stock-tracker-celery-exporter:9808']);
   });
 
-  test('the application\'s own celery-exporter replaces the stack\'s', () => {
-    const own = jobsByName(prometheusConfig(stackPrometheusInput(onAppNetwork(parseMonitoringConfig({ targets: { celeryExporter: 'celery-exporter:9808' } })), [])));
+  test("the application's own celery-exporter replaces the stack's", () => {
+    const own = jobsByName(
+      prometheusConfig(
+        stackPrometheusInput(
+          onAppNetwork(parseMonitoringConfig({ targets: { celeryExporter: 'celery-exporter:9808' } })),
+          [],
+        ),
+      ),
+    );
     expect(own.celery.static_configs).toEqual([{ targets: ['celery-exporter:9808'] }]);
   });
 
@@ -71,36 +95,61 @@ describe('renderPrometheusConfig for the stack', () => {
     expect(jobs[JOB.celery].docker_sd_configs).toBeUndefined();
     for (const name of [JOB.api]) {
       expect(jobs[name].docker_sd_configs).toEqual([
-        { host: 'unix:///var/run/docker.sock', refresh_interval: '30s', filters: [{ name: 'label', values: [`stock-tracker.scrape.job=${name}`] }] },
+        {
+          host: 'unix:///var/run/docker.sock',
+          refresh_interval: '30s',
+          filters: [{ name: 'label', values: [`stock-tracker.scrape.job=${name}`] }],
+        },
       ]);
       const [keepNetwork, address, path, instance] = jobs[name].relabel_configs;
       // Static targets have no network label: the empty alternative keeps them.
-      expect(keepNetwork).toEqual({ source_labels: ['__meta_docker_network_name'], regex: '|stock-tracker_stock-tracker-network', action: 'keep' });
-      expect(address.source_labels).toEqual(['__meta_docker_network_ip', '__meta_docker_container_label_stock_tracker_scrape_port']);
+      expect(keepNetwork).toEqual({
+        source_labels: ['__meta_docker_network_name'],
+        regex: '|stock-tracker_stock-tracker-network',
+        action: 'keep',
+      });
+      expect(address.source_labels).toEqual([
+        '__meta_docker_network_ip',
+        '__meta_docker_container_label_stock_tracker_scrape_port',
+      ]);
       expect(path.target_label).toBe('__metrics_path__');
-      expect(instance).toEqual({ source_labels: ['__meta_docker_container_name'], regex: '/(.+)', target_label: 'instance' });
+      expect(instance).toEqual({
+        source_labels: ['__meta_docker_container_name'],
+        regex: '/(.+)',
+        target_label: 'instance',
+      });
     }
-    for (const name of SCRAPE_JOBS.filter((n) => n !== JOB.api && n !== JOB.celery)) expect(jobs[name].docker_sd_configs).toBeUndefined();
+    for (const name of SCRAPE_JOBS.filter((n) => n !== JOB.api && n !== JOB.celery))
+      expect(jobs[name].docker_sd_configs).toBeUndefined();
   });
 
   test('wires in the rule files and Alertmanager', () => {
     expect(config.rule_files).toEqual(['rules/api.yml']);
-    expect(config.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ['stock-tracker-alertmanager:9093'] }] }] });
+    expect(config.alerting).toEqual({
+      alertmanagers: [{ static_configs: [{ targets: ['stock-tracker-alertmanager:9093'] }] }],
+    });
   });
 
   test('stores from each exporter only the series the catalog names; the app and self-monitoring are kept whole', () => {
     const kept = (job: string) => new RegExp(`^(?:${jobs[job].metric_relabel_configs[0].regex})$`);
     for (const [key, source] of Object.entries(EXPORTER_JOBS) as [ScrapeJobKey, MetricSource][]) {
       const job = JOB[key];
-      expect(jobs[job].metric_relabel_configs).toEqual([{ source_labels: ['__name__'], regex: expect.any(String), action: 'keep' }]);
-      for (const metric of allMetrics().filter((m) => m.source === source)) for (const name of seriesNames(metric)) expect(name).toMatch(kept(job));
+      expect(jobs[job].metric_relabel_configs).toEqual([
+        { source_labels: ['__name__'], regex: expect.any(String), action: 'keep' },
+      ]);
+      for (const metric of allMetrics().filter((m) => m.source === source))
+        for (const name of seriesNames(metric)) expect(name).toMatch(kept(job));
     }
     expect('pg_stat_activity_count').toMatch(kept(JOB.postgresExporter));
     expect('node_cpu_seconds_total_x').not.toMatch(kept(JOB.nodeExporter));
     expect('node_scrape_collector_duration_seconds').not.toMatch(kept(JOB.nodeExporter));
     expect('container_cpu_usage_seconds_total').toMatch(kept(JOB.cadvisor));
-    for (const job of [JOB.api, JOB.prometheus, JOB.alertmanager, JOB.grafana]) expect(jobs[job].metric_relabel_configs).toBeUndefined();
-    const whole = prometheusConfig({ ...stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), []), keepOnlyCatalogSeries: false });
+    for (const job of [JOB.api, JOB.prometheus, JOB.alertmanager, JOB.grafana])
+      expect(jobs[job].metric_relabel_configs).toBeUndefined();
+    const whole = prometheusConfig({
+      ...stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), []),
+      keepOnlyCatalogSeries: false,
+    });
     expect(whole.scrape_configs.some((job) => job.metric_relabel_configs)).toBe(false);
   });
 });
@@ -111,7 +160,12 @@ describe('renderPrometheusConfig from other inputs', () => {
       namePrefix: 'mon',
       dockerNetwork: 'shop.net',
       components: { alertmanager: { port: 9193 } },
-      prometheus: { scrapeInterval: '30s', scrapeTimeout: '20s', evaluationInterval: '1m', extraJobs: [{ name: 'nginx', targets: ['nginx-exporter:9113'] }] },
+      prometheus: {
+        scrapeInterval: '30s',
+        scrapeTimeout: '20s',
+        evaluationInterval: '1m',
+        extraJobs: [{ name: 'nginx', targets: ['nginx-exporter:9113'] }],
+      },
       targets: { api: ['api-1:8000', 'api-2:8000'] },
     });
     const file = prometheusConfig(stackPrometheusInput(onAppNetwork(config), []));
@@ -140,20 +194,33 @@ describe('renderPrometheusConfig from other inputs', () => {
   });
 
   test('Docker discovery can be turned off in config', () => {
-    const file = prometheusConfig(stackPrometheusInput(parseMonitoringConfig({ dockerDiscovery: { enabled: false } }), []));
+    const file = prometheusConfig(
+      stackPrometheusInput(parseMonitoringConfig({ dockerDiscovery: { enabled: false } }), []),
+    );
     expect(file.scrape_configs.some((job) => job.docker_sd_configs)).toBe(false);
   });
 
   test('two jobs with one name are refused', () => {
     const input = stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), []);
-    expect(() => prometheusConfig({ ...input, extraJobs: [{ name: 'api', targets: ['x:1'], metricsPath: '/metrics' }] })).toThrow(
-      'scrape job name "api" is used twice',
-    );
+    expect(() =>
+      prometheusConfig({ ...input, extraJobs: [{ name: 'api', targets: ['x:1'], metricsPath: '/metrics' }] }),
+    ).toThrow('scrape job name "api" is used twice');
   });
 
   test('durations render in Prometheus notation', () => {
-    const input = { ...stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), []), timing: { scrapeInterval: Duration.seconds(90), scrapeTimeout: Duration.millis(1500), evaluationInterval: Duration.minutes(1) } };
-    expect(parse(renderPrometheusConfig(input).content).global).toEqual({ scrape_interval: '1m30s', scrape_timeout: '1s500ms', evaluation_interval: '1m' });
+    const input = {
+      ...stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), []),
+      timing: {
+        scrapeInterval: Duration.seconds(90),
+        scrapeTimeout: Duration.millis(1500),
+        evaluationInterval: Duration.minutes(1),
+      },
+    };
+    expect(parse(renderPrometheusConfig(input).content).global).toEqual({
+      scrape_interval: '1m30s',
+      scrape_timeout: '1s500ms',
+      evaluation_interval: '1m',
+    });
   });
 });
 
@@ -174,7 +241,10 @@ describeWithBinaries('promtool check config (real binary)', ['promtool'], () => 
   test('accepts the stack config and the loopback config, with their rule files', () => {
     const ruleFiles = [...SAMPLE_RULES, ...renderRuleFiles(RULE_GROUPS)];
     const paths = ruleFiles.map((f) => f.path);
-    const stack = writeConfigDir([renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), paths)), ...ruleFiles]);
+    const stack = writeConfigDir([
+      renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), paths)),
+      ...ruleFiles,
+    ]);
     const loopback = writeConfigDir([renderPrometheusConfig(loopbackInput(DEFAULT_CONFIG, paths)), ...ruleFiles]);
     const result = spawnSync('promtool', ['check', 'config', stack, loopback], { encoding: 'utf8' });
     const output = result.stdout + result.stderr;
@@ -184,7 +254,9 @@ describeWithBinaries('promtool check config (real binary)', ['promtool'], () => 
   });
 
   test('rejects a config whose rule file is missing (the check is real)', () => {
-    const config = writeConfigDir([renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), ['rules/missing.yml']))]);
+    const config = writeConfigDir([
+      renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), ['rules/missing.yml'])),
+    ]);
     const result = spawnSync('promtool', ['check', 'config', config], { encoding: 'utf8' });
     expect(result.status).not.toBe(0);
   });

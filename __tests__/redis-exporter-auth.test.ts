@@ -19,40 +19,64 @@ function synthesizedExporterEnv(): Record<string, string> {
   return Object.fromEntries(env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 }
 
-describeWithBinaries('redis-exporter against a Redis with requirepass', ['redis-server', 'prometheus-redis-exporter'], () => {
-  const processes = new ProcessGroup();
-  let redis: string;
+describeWithBinaries(
+  'redis-exporter against a Redis with requirepass',
+  ['redis-server', 'prometheus-redis-exporter'],
+  () => {
+    const processes = new ProcessGroup();
+    let redis: string;
 
-  beforeAll(async () => {
-    const port = await freePort();
-    redis = `127.0.0.1:${port}`;
-    processes.start('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--requirepass', PASSWORD]);
-  });
-  afterAll(() => processes.stopAll());
+    beforeAll(async () => {
+      const port = await freePort();
+      redis = `127.0.0.1:${port}`;
+      processes.start('redis', 'redis-server', [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--requirepass',
+        PASSWORD,
+      ]);
+    });
+    afterAll(() => processes.stopAll());
 
-  /** `redis_up` as an exporter started with `env` reports it. */
-  async function redisUp(env: Record<string, string>): Promise<string> {
-    const port = await freePort();
-    const exporter = processes.start(`redis-exporter-${port}`, 'prometheus-redis-exporter', [`-web.listen-address=127.0.0.1:${port}`], { env });
-    try {
-      await waitForHttpOk(`http://127.0.0.1:${port}/health`);
-      return await waitFor('redis_up in the exposition', async () => /^redis_up (\d)$/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1]);
-    } finally {
-      exporter.kill();
+    /** `redis_up` as an exporter started with `env` reports it. */
+    async function redisUp(env: Record<string, string>): Promise<string> {
+      const port = await freePort();
+      const exporter = processes.start(
+        `redis-exporter-${port}`,
+        'prometheus-redis-exporter',
+        [`-web.listen-address=127.0.0.1:${port}`],
+        { env },
+      );
+      try {
+        await waitForHttpOk(`http://127.0.0.1:${port}/health`);
+        return await waitFor(
+          'redis_up in the exposition',
+          async () => /^redis_up (\d)$/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1],
+        );
+      } finally {
+        exporter.kill();
+      }
     }
-  }
 
-  test('with the synthesized environment, the variable filled in as Terraform would, the exporter logs in: redis_up 1', async () => {
-    const variable = `\${var.${REDIS_PASSWORD_SECRET.variable}}`;
-    const synthesized = synthesizedExporterEnv();
-    expect(Object.values(synthesized)).toContain(variable);
-    const env = Object.fromEntries(
-      Object.entries(synthesized).map(([name, value]) => [name, value === variable ? PASSWORD : name === 'REDIS_ADDR' ? redisAddress(redis) : value]),
-    );
-    expect(await redisUp(env)).toBe('1');
-  });
+    test('with the synthesized environment, the variable filled in as Terraform would, the exporter logs in: redis_up 1', async () => {
+      const variable = `\${var.${REDIS_PASSWORD_SECRET.variable}}`;
+      const synthesized = synthesizedExporterEnv();
+      expect(Object.values(synthesized)).toContain(variable);
+      const env = Object.fromEntries(
+        Object.entries(synthesized).map(([name, value]) => [
+          name,
+          value === variable ? PASSWORD : name === 'REDIS_ADDR' ? redisAddress(redis) : value,
+        ]),
+      );
+      expect(await redisUp(env)).toBe('1');
+    });
 
-  test('without a password the exporter cannot: redis_up 0', async () => {
-    expect(await redisUp({ REDIS_ADDR: redisAddress(redis) })).toBe('0');
-  });
-});
+    test('without a password the exporter cannot: redis_up 0', async () => {
+      expect(await redisUp({ REDIS_ADDR: redisAddress(redis) })).toBe('0');
+    });
+  },
+);

@@ -9,7 +9,14 @@ import { ALERTS, AlertName } from '../domain/rules';
 import { SYNC_TASK } from '../domain/metrics/recordings';
 import { METRICS } from '../domain/metrics';
 import { AlertRule } from '../domain/rules/model';
-import { AlertTestSuite, InputSeries, casesFor, histogramSeries, observationCountSeries, series } from '../domain/rules/unit-tests';
+import {
+  AlertTestSuite,
+  InputSeries,
+  casesFor,
+  histogramSeries,
+  observationCountSeries,
+  series,
+} from '../domain/rules/unit-tests';
 
 const { app, celery, node, postgres, redis, cadvisor, prometheus, alertmanager, scrape } = METRICS;
 const minutes = Duration.minutes;
@@ -42,7 +49,12 @@ function apiRequests(perMinute: Record<string, number>): InputSeries[] {
 
 /** Request durations of GET /api/v1/products/, as the Python client writes its bounds (`1.0`). */
 function requestDurations(perMinute: Readonly<Record<string, number>>): InputSeries[] {
-  return histogramSeries(app.httpRequestDuration, { ...API, method: 'GET', endpoint: '/api/v1/products/' }, perMinute, SPAN);
+  return histogramSeries(
+    app.httpRequestDuration,
+    { ...API, method: 'GET', endpoint: '/api/v1/products/' },
+    perMinute,
+    SPAN,
+  );
 }
 
 /**
@@ -50,12 +62,17 @@ function requestDurations(perMinute: Readonly<Record<string, number>>): InputSer
  * sees only the new level from minute 15.
  */
 function cpu(idle: number): InputSeries[] {
-  return [series(node.cpuSeconds, { ...NODE, cpu: '0', mode: 'idle' }, `0+30x10 300+${Math.round(idle * 600) / 10}x${SPAN}`)];
+  return [
+    series(node.cpuSeconds, { ...NODE, cpu: '0', mode: 'idle' }, `0+30x10 300+${Math.round(idle * 600) / 10}x${SPAN}`),
+  ];
 }
 
 /** Host memory of 1000 bytes, half available for 2 minutes, then `available`. */
 function memory(available: number): InputSeries[] {
-  return [series(node.memoryTotal, NODE, `1000x${SPAN}`), series(node.memoryAvailable, NODE, `500 500 ${available}x${SPAN}`)];
+  return [
+    series(node.memoryTotal, NODE, `1000x${SPAN}`),
+    series(node.memoryAvailable, NODE, `500 500 ${available}x${SPAN}`),
+  ];
 }
 
 const ROOT_FS = { ...NODE, device: '/dev/sda1', fstype: 'ext4', mountpoint: '/' } as const;
@@ -82,7 +99,11 @@ function hostCases<P extends string>(
   });
 }
 
-function diskCases(alert: AlertRule<'job' | 'instance' | 'device' | 'fstype' | 'mountpoint'>, firingFree: number, quietFree: number) {
+function diskCases(
+  alert: AlertRule<'job' | 'instance' | 'device' | 'fstype' | 'mountpoint'>,
+  firingFree: number,
+  quietFree: number,
+) {
   return casesFor(alert, {
     fires: [
       {
@@ -108,7 +129,11 @@ function diskCases(alert: AlertRule<'job' | 'instance' | 'device' | 'fstype' | '
 }
 
 /** A backend behind an exporter: down by `*_up`, by the exporter's own target, and healthy. */
-function backendDownCases(alert: AlertRule<'job', 'job' | 'instance'>, backendUp: typeof postgres.up | typeof redis.up, exporter: typeof PG_EXPORTER | typeof REDIS_EXPORTER) {
+function backendDownCases(
+  alert: AlertRule<'job', 'job' | 'instance'>,
+  backendUp: typeof postgres.up | typeof redis.up,
+  exporter: typeof PG_EXPORTER | typeof REDIS_EXPORTER,
+) {
   return casesFor(alert, {
     fires: [
       {
@@ -140,10 +165,27 @@ function backendDownCases(alert: AlertRule<'job', 'job' | 'instance'>, backendUp
   });
 }
 
-function reloadCases(alert: AlertRule<'job' | 'instance'>, metric: typeof prometheus.configReloadSuccessful | typeof alertmanager.configReloadSuccessful, target: typeof PROMETHEUS | typeof ALERTMANAGER) {
+function reloadCases(
+  alert: AlertRule<'job' | 'instance'>,
+  metric: typeof prometheus.configReloadSuccessful | typeof alertmanager.configReloadSuccessful,
+  target: typeof PROMETHEUS | typeof ALERTMANAGER,
+) {
   return casesFor(alert, {
-    fires: [{ name: 'the last reload failed', input: [series(metric, target, `1 1 0x${SPAN}`)], activeFrom: minutes(2), labels: target }],
-    quiet: [{ name: 'a failed reload fixed within 9 minutes', input: [series(metric, target, `1 0x8 1x${SPAN}`)], at: minutes(12) }],
+    fires: [
+      {
+        name: 'the last reload failed',
+        input: [series(metric, target, `1 1 0x${SPAN}`)],
+        activeFrom: minutes(2),
+        labels: target,
+      },
+    ],
+    quiet: [
+      {
+        name: 'a failed reload fixed within 9 minutes',
+        input: [series(metric, target, `1 0x8 1x${SPAN}`)],
+        at: minutes(12),
+      },
+    ],
   });
 }
 
@@ -154,8 +196,18 @@ const PG_CONNECTIONS = (idle: number) => [
 
 function connectionCases(alert: AlertRule<'instance'>, firing: number, quiet: number) {
   return casesFor(alert, {
-    fires: [{ name: `${firing} connections`, input: PG_CONNECTIONS(firing - 50), activeFrom: minutes(2), labels: { instance: PG_EXPORTER.instance }, value: String(firing) }],
-    quiet: [{ name: `${quiet} connections is not above the threshold`, input: PG_CONNECTIONS(quiet - 50), at: minutes(20) }],
+    fires: [
+      {
+        name: `${firing} connections`,
+        input: PG_CONNECTIONS(firing - 50),
+        activeFrom: minutes(2),
+        labels: { instance: PG_EXPORTER.instance },
+        value: String(firing),
+      },
+    ],
+    quiet: [
+      { name: `${quiet} connections is not above the threshold`, input: PG_CONNECTIONS(quiet - 50), at: minutes(20) },
+    ],
   });
 }
 
@@ -165,7 +217,12 @@ const WORKER_HOST = 'stock-tracker-worker';
  * The celery-exporter's task counters for one task, as it exposes them: per run that ended well,
  * failed for good, or was retried, `perMinute` of each, every counter present from the start.
  */
-function taskEvents(name: string, queue: string, perMinute: { succeeded: number; failed: number; retried?: number }, values?: (count: number) => string): InputSeries[] {
+function taskEvents(
+  name: string,
+  queue: string,
+  perMinute: { succeeded: number; failed: number; retried?: number },
+  values?: (count: number) => string,
+): InputSeries[] {
   const labels = { ...CELERY, name, hostname: WORKER_HOST, queue_name: queue };
   const rise = values ?? ((count: number) => `0+${count}x${SPAN}`);
   return [
@@ -178,13 +235,18 @@ function taskEvents(name: string, queue: string, perMinute: { succeeded: number;
 }
 
 /** Runs of the sync task. */
-function syncTask(perMinute: { succeeded: number; failed: number; retried?: number }, values?: (count: number) => string): InputSeries[] {
+function syncTask(
+  perMinute: { succeeded: number; failed: number; retried?: number },
+  values?: (count: number) => string,
+): InputSeries[] {
   return taskEvents(SYNC_TASK, 'sync', perMinute, values);
 }
 
 /** Syncs the application counts, per minute, of one marketplace. */
 function syncs(platform: 'wildberries' | 'ozon', perMinute: { success: number; failure: number }): InputSeries[] {
-  return (['success', 'failure'] as const).map((status) => series(app.syncOperations, { ...API, platform, status, tenant_id: TENANT }, `0+${perMinute[status]}x${SPAN}`));
+  return (['success', 'failure'] as const).map((status) =>
+    series(app.syncOperations, { ...API, platform, status, tenant_id: TENANT }, `0+${perMinute[status]}x${SPAN}`),
+  );
 }
 
 function sheetsErrors(values: string): InputSeries[] {
@@ -193,7 +255,9 @@ function sheetsErrors(values: string): InputSeries[] {
 
 /** The celery-exporter's view of the workers: how many consume each queue (the compose worker takes sync and default). */
 function consumers(values: { sync: string; default: string; maintenance: string }): InputSeries[] {
-  return (['sync', 'default', 'maintenance'] as const).map((queue) => series(celery.activeWorkers, { ...CELERY, queue_name: queue }, values[queue]));
+  return (['sync', 'default', 'maintenance'] as const).map((queue) =>
+    series(celery.activeWorkers, { ...CELERY, queue_name: queue }, values[queue]),
+  );
 }
 
 function tsdb(metric: typeof prometheus.tsdbCompactionsFailed, values: string): InputSeries[] {
@@ -202,12 +266,22 @@ function tsdb(metric: typeof prometheus.tsdbCompactionsFailed, values: string): 
 
 function notifications(failedPerMinute: number, totalPerMinute: number): InputSeries[] {
   return [
-    series(alertmanager.notificationsFailed, { ...ALERTMANAGER, integration: 'telegram' }, `0+${failedPerMinute}x${SPAN}`),
+    series(
+      alertmanager.notificationsFailed,
+      { ...ALERTMANAGER, integration: 'telegram' },
+      `0+${failedPerMinute}x${SPAN}`,
+    ),
     series(alertmanager.notifications, { ...ALERTMANAGER, integration: 'telegram' }, `0+${totalPerMinute}x${SPAN}`),
   ];
 }
 
-const API_CONTAINER = { job: 'cadvisor', instance: 'cadvisor:8080', name: 'stock-tracker-api', image: 'stock-tracker/api:1.4.2', id: '/docker/abc123' } as const;
+const API_CONTAINER = {
+  job: 'cadvisor',
+  instance: 'cadvisor:8080',
+  name: 'stock-tracker-api',
+  image: 'stock-tracker/api:1.4.2',
+  id: '/docker/abc123',
+} as const;
 
 /** The API answers its scrape every minute. */
 const apiUp = series(scrape.up, API, `1x${SPAN}`);
@@ -215,7 +289,14 @@ const apiUp = series(scrape.up, API, `1x${SPAN}`);
 /** A contract's warning: fires for a target that is up without any of the group (`besides` are there), quiet once one is. */
 function contractCases(alert: AlertRule<'job' | 'instance'>, present: InputSeries, besides: InputSeries[] = []) {
   return casesFor(alert, {
-    fires: [{ name: `the target answers without any of them${besides.length > 0 ? ', only with other series' : ''}`, input: [apiUp, ...besides], activeFrom: minutes(0), labels: API }],
+    fires: [
+      {
+        name: `the target answers without any of them${besides.length > 0 ? ', only with other series' : ''}`,
+        input: [apiUp, ...besides],
+        activeFrom: minutes(0),
+        labels: API,
+      },
+    ],
     quiet: [
       { name: 'one of them is there', input: [apiUp, present], at: minutes(20) },
       { name: 'the target is down: APIDown says so', input: [series(scrape.up, API, `0x${SPAN}`)], at: minutes(20) },
@@ -231,10 +312,26 @@ function tasksActive(values: string): InputSeries {
 export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
   APIDown: casesFor(ALERTS.APIDown, {
     fires: [
-      { name: 'the API target stops answering', input: [series(scrape.up, API, `1 1 0x${SPAN}`)], activeFrom: minutes(2), labels: API },
-      { name: 'no API target is scraped at all', input: [series(scrape.up, CELERY, `1x${SPAN}`)], activeFrom: minutes(0), labels: { job: 'api' } },
+      {
+        name: 'the API target stops answering',
+        input: [series(scrape.up, API, `1 1 0x${SPAN}`)],
+        activeFrom: minutes(2),
+        labels: API,
+      },
+      {
+        name: 'no API target is scraped at all',
+        input: [series(scrape.up, CELERY, `1x${SPAN}`)],
+        activeFrom: minutes(0),
+        labels: { job: 'api' },
+      },
     ],
-    quiet: [{ name: 'one failed scrape is shorter than the 1m `for`', input: [series(scrape.up, API, `1 1 0 1x${SPAN}`)], at: minutes(3) }],
+    quiet: [
+      {
+        name: 'one failed scrape is shorter than the 1m `for`',
+        input: [series(scrape.up, API, `1 1 0 1x${SPAN}`)],
+        at: minutes(3),
+      },
+    ],
   }),
   PostgreSQLDown: backendDownCases(ALERTS.PostgreSQLDown, postgres.up, PG_EXPORTER),
   RedisDown: backendDownCases(ALERTS.RedisDown, redis.up, REDIS_EXPORTER),
@@ -242,7 +339,10 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     fires: [
       {
         name: 'no worker answers on any queue',
-        input: [...consumers({ sync: `1 1 0x${SPAN}`, default: `1 1 0x${SPAN}`, maintenance: `0x${SPAN}` }), series(scrape.up, CELERY, `1x${SPAN}`)],
+        input: [
+          ...consumers({ sync: `1 1 0x${SPAN}`, default: `1 1 0x${SPAN}`, maintenance: `0x${SPAN}` }),
+          series(scrape.up, CELERY, `1x${SPAN}`),
+        ],
         activeFrom: minutes(2),
         labels: CELERY,
       },
@@ -254,35 +354,70 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       },
       {
         name: 'the celery-exporter cannot be scraped',
-        input: [...consumers({ sync: '1 1 stale', default: '1 1 stale', maintenance: '0 0 stale' }), series(scrape.up, CELERY, `1 1 0x${SPAN}`)],
+        input: [
+          ...consumers({ sync: '1 1 stale', default: '1 1 stale', maintenance: '0 0 stale' }),
+          series(scrape.up, CELERY, `1 1 0x${SPAN}`),
+        ],
         activeFrom: minutes(2),
         labels: CELERY,
       },
-      { name: 'no celery-exporter is scraped at all', input: [series(scrape.up, API, `1x${SPAN}`)], activeFrom: minutes(0), labels: { job: 'celery' } },
+      {
+        name: 'no celery-exporter is scraped at all',
+        input: [series(scrape.up, API, `1x${SPAN}`)],
+        activeFrom: minutes(0),
+        labels: { job: 'celery' },
+      },
     ],
     quiet: [
       {
         name: 'nobody consumes maintenance, but a worker takes sync and default',
-        input: [...consumers({ sync: `1x${SPAN}`, default: `1x${SPAN}`, maintenance: `0x${SPAN}` }), series(scrape.up, CELERY, `1x${SPAN}`)],
+        input: [
+          ...consumers({ sync: `1x${SPAN}`, default: `1x${SPAN}`, maintenance: `0x${SPAN}` }),
+          series(scrape.up, CELERY, `1x${SPAN}`),
+        ],
         at: minutes(20),
       },
       {
         name: 'the worker restarts within the 2m `for`',
-        input: [...consumers({ sync: `1 1 0 0 1x${SPAN}`, default: `1 1 0 0 1x${SPAN}`, maintenance: `0x${SPAN}` }), series(scrape.up, CELERY, `1x${SPAN}`)],
+        input: [
+          ...consumers({ sync: `1 1 0 0 1x${SPAN}`, default: `1 1 0 0 1x${SPAN}`, maintenance: `0x${SPAN}` }),
+          series(scrape.up, CELERY, `1x${SPAN}`),
+        ],
         at: minutes(4),
       },
     ],
   }),
   HighErrorRate: casesFor(ALERTS.HighErrorRate, {
-    fires: [{ name: '10% of 1 request/s fail', input: apiRequests({ 200: 54, 500: 6 }), activeFrom: minutes(1), labels: { job: 'api' }, value: '10%' }],
+    fires: [
+      {
+        name: '10% of 1 request/s fail',
+        input: apiRequests({ 200: 54, 500: 6 }),
+        activeFrom: minutes(1),
+        labels: { job: 'api' },
+        value: '10%',
+      },
+    ],
     quiet: [
       { name: '4% errors is below 5%', input: apiRequests({ 200: 96, 503: 4 }), at: minutes(20) },
-      { name: '50% errors at 0.05 requests/s is too little traffic to judge', input: apiRequests({ 200: 1.5, 500: 1.5 }), at: minutes(20) },
+      {
+        name: '50% errors at 0.05 requests/s is too little traffic to judge',
+        input: apiRequests({ 200: 1.5, 500: 1.5 }),
+        at: minutes(20),
+      },
     ],
   }),
   DatabaseConnectionPoolExhausted: connectionCases(ALERTS.DatabaseConnectionPoolExhausted, 96, 95),
-  CriticalCPUUsage: hostCases(ALERTS.CriticalCPUUsage, (used) => cpu(1 - used), 0.96, 0.94, minutes(15), { instance: NODE.instance }),
-  CriticalMemoryUsage: hostCases(ALERTS.CriticalMemoryUsage, (used) => memory(1000 - used * 1000), 0.96, 0.94, minutes(2), NODE),
+  CriticalCPUUsage: hostCases(ALERTS.CriticalCPUUsage, (used) => cpu(1 - used), 0.96, 0.94, minutes(15), {
+    instance: NODE.instance,
+  }),
+  CriticalMemoryUsage: hostCases(
+    ALERTS.CriticalMemoryUsage,
+    (used) => memory(1000 - used * 1000),
+    0.96,
+    0.94,
+    minutes(2),
+    NODE,
+  ),
   CriticalDiskUsage: diskCases(ALERTS.CriticalDiskUsage, 40, 60),
   HighLatency: casesFor(ALERTS.HighLatency, {
     fires: [
@@ -302,7 +437,15 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       },
       {
         name: '4% of requests slower than 2.5 s (p95 below it)',
-        input: [...apiRequests({ 200: 100 }), ...histogramSeries(app.httpRequestDuration, { ...API, method: 'GET', endpoint: '/api/v1/products/' }, { '2.5': 96, '+Inf': 100 }, SPAN)],
+        input: [
+          ...apiRequests({ 200: 100 }),
+          ...histogramSeries(
+            app.httpRequestDuration,
+            { ...API, method: 'GET', endpoint: '/api/v1/products/' },
+            { '2.5': 96, '+Inf': 100 },
+            SPAN,
+          ),
+        ],
         at: minutes(20),
       },
     ],
@@ -311,7 +454,12 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     fires: [
       {
         name: '10% of queries take longer than 1 s, the highest bucket (histogram_quantile would stop at 1 s)',
-        input: histogramSeries(app.dbQueryDuration, { ...API, operation: 'select' }, { '0.5': 40, '1.0': 54, '+Inf': 60 }, SPAN),
+        input: histogramSeries(
+          app.dbQueryDuration,
+          { ...API, operation: 'select' },
+          { '0.5': 40, '1.0': 54, '+Inf': 60 },
+          SPAN,
+        ),
         activeFrom: minutes(1),
         labels: { job: 'api' },
         value: '10%',
@@ -327,27 +475,64 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
   }),
   HighDatabaseConnections: connectionCases(ALERTS.HighDatabaseConnections, 81, 80),
   RedisEvictingKeys: casesFor(ALERTS.RedisEvictingKeys, {
-    fires: [{ name: 'Redis evicts keys', input: [series(redis.evictedKeys, REDIS_EXPORTER, `0 0 0 10+10x${SPAN}`)], activeFrom: minutes(3), labels: REDIS_EXPORTER, value: '10' }],
-    quiet: [{ name: 'no eviction in 5 minutes', input: [series(redis.evictedKeys, REDIS_EXPORTER, `0 0 10x${SPAN}`)], at: minutes(10) }],
+    fires: [
+      {
+        name: 'Redis evicts keys',
+        input: [series(redis.evictedKeys, REDIS_EXPORTER, `0 0 0 10+10x${SPAN}`)],
+        activeFrom: minutes(3),
+        labels: REDIS_EXPORTER,
+        value: '10',
+      },
+    ],
+    quiet: [
+      {
+        name: 'no eviction in 5 minutes',
+        input: [series(redis.evictedKeys, REDIS_EXPORTER, `0 0 10x${SPAN}`)],
+        at: minutes(10),
+      },
+    ],
   }),
   RedisHighMemoryUsage: casesFor(ALERTS.RedisHighMemoryUsage, {
     fires: [
       {
         name: '95% of maxmemory used',
-        input: [series(redis.memoryMax, REDIS_EXPORTER, `1000x${SPAN}`), series(redis.memoryUsed, REDIS_EXPORTER, `500 500 950x${SPAN}`)],
+        input: [
+          series(redis.memoryMax, REDIS_EXPORTER, `1000x${SPAN}`),
+          series(redis.memoryUsed, REDIS_EXPORTER, `500 500 950x${SPAN}`),
+        ],
         activeFrom: minutes(2),
         labels: REDIS_EXPORTER,
         value: '95%',
       },
     ],
     quiet: [
-      { name: '89% is below 90%', input: [series(redis.memoryMax, REDIS_EXPORTER, `1000x${SPAN}`), series(redis.memoryUsed, REDIS_EXPORTER, `890x${SPAN}`)], at: minutes(20) },
-      { name: 'no maxmemory set (0): no ratio, no division by zero', input: [series(redis.memoryMax, REDIS_EXPORTER, `0x${SPAN}`), series(redis.memoryUsed, REDIS_EXPORTER, `950x${SPAN}`)], at: minutes(20) },
+      {
+        name: '89% is below 90%',
+        input: [
+          series(redis.memoryMax, REDIS_EXPORTER, `1000x${SPAN}`),
+          series(redis.memoryUsed, REDIS_EXPORTER, `890x${SPAN}`),
+        ],
+        at: minutes(20),
+      },
+      {
+        name: 'no maxmemory set (0): no ratio, no division by zero',
+        input: [
+          series(redis.memoryMax, REDIS_EXPORTER, `0x${SPAN}`),
+          series(redis.memoryUsed, REDIS_EXPORTER, `950x${SPAN}`),
+        ],
+        at: minutes(20),
+      },
     ],
   }),
   CeleryQueueBacklog: casesFor(ALERTS.CeleryQueueBacklog, {
     fires: [
-      { name: '150 tasks waiting', input: [series(celery.queueLength, { ...CELERY, queue_name: 'sync' }, `50 50 150x${SPAN}`)], activeFrom: minutes(2), labels: { queue_name: 'sync' }, value: '150' },
+      {
+        name: '150 tasks waiting',
+        input: [series(celery.queueLength, { ...CELERY, queue_name: 'sync' }, `50 50 150x${SPAN}`)],
+        activeFrom: minutes(2),
+        labels: { queue_name: 'sync' },
+        value: '150',
+      },
       {
         name: 'health checks pile up in maintenance, which no worker consumes',
         input: [series(celery.queueLength, { ...CELERY, queue_name: 'maintenance' }, `90+1x${SPAN}`)],
@@ -357,9 +542,13 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       },
     ],
     quiet: [
-      { name: '100 tasks is not above the threshold', input: [series(celery.queueLength, { ...CELERY, queue_name: 'sync' }, `100x${SPAN}`)], at: minutes(20) },
       {
-        name: 'the application\'s own gauge of the same name (job api) is not the exporter\'s',
+        name: '100 tasks is not above the threshold',
+        input: [series(celery.queueLength, { ...CELERY, queue_name: 'sync' }, `100x${SPAN}`)],
+        at: minutes(20),
+      },
+      {
+        name: "the application's own gauge of the same name (job api) is not the exporter's",
         input: [series(app.celeryQueueLength, { ...API, queue_name: 'sync' }, `500x${SPAN}`)],
         at: minutes(20),
       },
@@ -377,16 +566,22 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     ],
     quiet: [
       { name: '8% is below 10%', input: syncTask({ succeeded: 46, failed: 4 }), at: minutes(20) },
-      { name: '50% failures at 0.01 tasks/s is too little traffic to judge', input: syncTask({ succeeded: 0.3, failed: 0.3 }), at: minutes(20) },
+      {
+        name: '50% failures at 0.01 tasks/s is too little traffic to judge',
+        input: syncTask({ succeeded: 0.3, failed: 0.3 }),
+        at: minutes(20),
+      },
     ],
   }),
-  HighCPUUsage: hostCases(ALERTS.HighCPUUsage, (used) => cpu(1 - used), 0.9, 0.79, minutes(14), { instance: NODE.instance }),
+  HighCPUUsage: hostCases(ALERTS.HighCPUUsage, (used) => cpu(1 - used), 0.9, 0.79, minutes(14), {
+    instance: NODE.instance,
+  }),
   HighMemoryUsage: hostCases(ALERTS.HighMemoryUsage, (used) => memory(1000 - used * 1000), 0.9, 0.84, minutes(2), NODE),
   HighDiskUsage: diskCases(ALERTS.HighDiskUsage, 100, 160),
   SyncOperationFailures: casesFor(ALERTS.SyncOperationFailures, {
     fires: [
       {
-        name: '40% of Wildberries syncs fail (the application\'s counters)',
+        name: "40% of Wildberries syncs fail (the application's counters)",
         input: [...syncs('wildberries', { success: 6, failure: 4 }), ...syncs('ozon', { success: 10, failure: 0 })],
         activeFrom: minutes(1),
         labels: { platform: 'wildberries' },
@@ -403,7 +598,7 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     quiet: [
       { name: '28% is below 30%', input: syncs('wildberries', { success: 7.2, failure: 2.8 }), at: minutes(30) },
       {
-        name: 'the sync task fails 40%, but the application\'s counters exist and say 0%: they are preferred',
+        name: "the sync task fails 40%, but the application's counters exist and say 0%: they are preferred",
         input: [...syncTask({ succeeded: 6, failed: 4 }), ...syncs('ozon', { success: 10, failure: 0 })],
         at: minutes(30),
       },
@@ -411,43 +606,96 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
   }),
   NoSyncActivity: casesFor(ALERTS.NoSyncActivity, {
     fires: [
-      { name: 'the application\'s last sync ended 30 minutes ago', input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped], activeFrom: minutes(40), labels: {} },
       {
-        name: 'the sync task\'s last run ended 30 minutes ago',
-        input: [...syncTask({ succeeded: 1, failed: 0 }, (count) => `0+${count}x10 ${count * 10}x${SPAN + 20}`), celeryScraped],
+        name: "the application's last sync ended 30 minutes ago",
+        input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped],
+        activeFrom: minutes(40),
+        labels: {},
+      },
+      {
+        name: "the sync task's last run ended 30 minutes ago",
+        input: [
+          ...syncTask({ succeeded: 1, failed: 0 }, (count) => `0+${count}x10 ${count * 10}x${SPAN + 20}`),
+          celeryScraped,
+        ],
         activeFrom: minutes(40),
         labels: {},
       },
       {
         name: 'other tasks send events, the sync task never ran',
-        input: [...taskEvents('stock_tracker.workers.tasks.schedule_tenant_syncs', 'default', { succeeded: 1, failed: 0 }, (count) => `0+${count}x${SPAN + 20}`), celeryScraped],
+        input: [
+          ...taskEvents(
+            'stock_tracker.workers.tasks.schedule_tenant_syncs',
+            'default',
+            { succeeded: 1, failed: 0 },
+            (count) => `0+${count}x${SPAN + 20}`,
+          ),
+          celeryScraped,
+        ],
         activeFrom: minutes(30),
         labels: { name: SYNC_TASK },
       },
     ],
     quiet: [
       { name: 'a sync 29 minutes ago', input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped], at: minutes(39) },
-      { name: 'a fresh Prometheus: no sync in its first 29 minutes', input: [ozonSyncs(`5x${SPAN}`), celeryScraped], at: minutes(29) },
-      { name: 'no task events at all: blind, not silent (CeleryTaskEventsMissing says so)', input: [celeryScraped], at: minutes(50) },
+      {
+        name: 'a fresh Prometheus: no sync in its first 29 minutes',
+        input: [ozonSyncs(`5x${SPAN}`), celeryScraped],
+        at: minutes(29),
+      },
+      {
+        name: 'no task events at all: blind, not silent (CeleryTaskEventsMissing says so)',
+        input: [celeryScraped],
+        at: minutes(50),
+      },
     ],
   }),
   GoogleSheetsAPIErrors: casesFor(ALERTS.GoogleSheetsAPIErrors, {
-    fires: [{ name: '30 failed updates', input: sheetsErrors(`0x5 30x${SPAN}`), activeFrom: minutes(6), labels: { operation: 'update' }, value: '30' }],
-    quiet: [{ name: '5 failed updates is not above the threshold', input: sheetsErrors(`0x5 5x${SPAN}`), at: minutes(12) }],
+    fires: [
+      {
+        name: '30 failed updates',
+        input: sheetsErrors(`0x5 30x${SPAN}`),
+        activeFrom: minutes(6),
+        labels: { operation: 'update' },
+        value: '30',
+      },
+    ],
+    quiet: [
+      { name: '5 failed updates is not above the threshold', input: sheetsErrors(`0x5 5x${SPAN}`), at: minutes(12) },
+    ],
   }),
   Watchdog: casesFor(ALERTS.Watchdog, {
     fires: [{ name: 'always, from the first evaluation', input: [], activeFrom: minutes(0), labels: {} }],
     quiet: { alwaysFires: "a dead man's switch: its silence is the alarm" },
   }),
   TargetDown: casesFor(ALERTS.TargetDown, {
-    fires: [{ name: 'node-exporter stops answering', input: [series(scrape.up, NODE, `1 0x${SPAN}`)], activeFrom: minutes(1), labels: NODE }],
-    quiet: [{ name: 'down for 4 minutes, less than the 5m `for`', input: [series(scrape.up, NODE, `1 0 0 0 0 1x${SPAN}`)], at: minutes(6) }],
+    fires: [
+      {
+        name: 'node-exporter stops answering',
+        input: [series(scrape.up, NODE, `1 0x${SPAN}`)],
+        activeFrom: minutes(1),
+        labels: NODE,
+      },
+    ],
+    quiet: [
+      {
+        name: 'down for 4 minutes, less than the 5m `for`',
+        input: [series(scrape.up, NODE, `1 0 0 0 0 1x${SPAN}`)],
+        at: minutes(6),
+      },
+    ],
   }),
   PrometheusRuleEvaluationFailures: casesFor(ALERTS.PrometheusRuleEvaluationFailures, {
     fires: [
       {
         name: 'one failure a minute',
-        input: [series(prometheus.ruleEvaluationFailures, { ...PROMETHEUS, rule_group: '/etc/prometheus/rules/host.yml;host' }, `0 0 1+1x${SPAN}`)],
+        input: [
+          series(
+            prometheus.ruleEvaluationFailures,
+            { ...PROMETHEUS, rule_group: '/etc/prometheus/rules/host.yml;host' },
+            `0 0 1+1x${SPAN}`,
+          ),
+        ],
         activeFrom: minutes(2),
         labels: { ...PROMETHEUS, rule_group: '/etc/prometheus/rules/host.yml;host' },
         value: '5',
@@ -456,36 +704,79 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     quiet: [
       {
         name: 'a single failure more than 5 minutes ago',
-        input: [series(prometheus.ruleEvaluationFailures, { ...PROMETHEUS, rule_group: '/etc/prometheus/rules/host.yml;host' }, `0 1x${SPAN}`)],
+        input: [
+          series(
+            prometheus.ruleEvaluationFailures,
+            { ...PROMETHEUS, rule_group: '/etc/prometheus/rules/host.yml;host' },
+            `0 1x${SPAN}`,
+          ),
+        ],
         at: minutes(10),
       },
     ],
   }),
-  PrometheusConfigReloadFailed: reloadCases(ALERTS.PrometheusConfigReloadFailed, prometheus.configReloadSuccessful, PROMETHEUS),
+  PrometheusConfigReloadFailed: reloadCases(
+    ALERTS.PrometheusConfigReloadFailed,
+    prometheus.configReloadSuccessful,
+    PROMETHEUS,
+  ),
   PrometheusTSDBFailures: casesFor(ALERTS.PrometheusTSDBFailures, {
     fires: [
-      { name: 'a compaction failed', input: tsdb(prometheus.tsdbCompactionsFailed, `0 0 1x${SPAN}`), activeFrom: minutes(2), labels: PROMETHEUS },
-      { name: 'the WAL is corrupted', input: tsdb(prometheus.tsdbWalCorruptions, `0 0 0 1x${SPAN}`), activeFrom: minutes(3), labels: PROMETHEUS },
+      {
+        name: 'a compaction failed',
+        input: tsdb(prometheus.tsdbCompactionsFailed, `0 0 1x${SPAN}`),
+        activeFrom: minutes(2),
+        labels: PROMETHEUS,
+      },
+      {
+        name: 'the WAL is corrupted',
+        input: tsdb(prometheus.tsdbWalCorruptions, `0 0 0 1x${SPAN}`),
+        activeFrom: minutes(3),
+        labels: PROMETHEUS,
+      },
     ],
     quiet: [
       {
         name: 'no failure in any TSDB counter',
-        input: [prometheus.tsdbCompactionsFailed, prometheus.tsdbHeadTruncationsFailed, prometheus.tsdbReloadsFailed, prometheus.tsdbWalCorruptions].flatMap((metric) => tsdb(metric, `0x${SPAN}`)),
+        input: [
+          prometheus.tsdbCompactionsFailed,
+          prometheus.tsdbHeadTruncationsFailed,
+          prometheus.tsdbReloadsFailed,
+          prometheus.tsdbWalCorruptions,
+        ].flatMap((metric) => tsdb(metric, `0x${SPAN}`)),
         at: minutes(20),
       },
     ],
   }),
   AlertmanagerNotificationsFailing: casesFor(ALERTS.AlertmanagerNotificationsFailing, {
-    fires: [{ name: 'one Telegram notification in four fails', input: notifications(1, 4), activeFrom: minutes(1), labels: { ...ALERTMANAGER, integration: 'telegram' }, value: '25%' }],
+    fires: [
+      {
+        name: 'one Telegram notification in four fails',
+        input: notifications(1, 4),
+        activeFrom: minutes(1),
+        labels: { ...ALERTMANAGER, integration: 'telegram' },
+        value: '25%',
+      },
+    ],
     quiet: [{ name: '5% is below 10%', input: notifications(1, 20), at: minutes(20) }],
   }),
-  AlertmanagerConfigReloadFailed: reloadCases(ALERTS.AlertmanagerConfigReloadFailed, alertmanager.configReloadSuccessful, ALERTMANAGER),
-  RequestMetricsMissing: contractCases(ALERTS.RequestMetricsMissing, series(app.httpRequests, { ...API, method: 'GET', endpoint: '/api/v1/health/', status: '200' }, `0+2x${SPAN}`)),
+  AlertmanagerConfigReloadFailed: reloadCases(
+    ALERTS.AlertmanagerConfigReloadFailed,
+    alertmanager.configReloadSuccessful,
+    ALERTMANAGER,
+  ),
+  RequestMetricsMissing: contractCases(
+    ALERTS.RequestMetricsMissing,
+    series(app.httpRequests, { ...API, method: 'GET', endpoint: '/api/v1/health/', status: '200' }, `0+2x${SPAN}`),
+  ),
   DatabaseMetricsMissing: contractCases(
     ALERTS.DatabaseMetricsMissing,
     observationCountSeries(app.dbQueryDuration, { ...API, operation: 'select' }, `0+10x${SPAN}`),
     // Request metrics, and the unlabelled connection gauge at the 0 it shows before anything sets it.
-    [series(app.httpRequests, { ...API, method: 'GET', endpoint: '/api/v1/health/', status: '200' }, `0+2x${SPAN}`), series(app.dbConnectionsActive, API, `0x${SPAN}`)],
+    [
+      series(app.httpRequests, { ...API, method: 'GET', endpoint: '/api/v1/health/', status: '200' }, `0+2x${SPAN}`),
+      series(app.dbConnectionsActive, API, `0x${SPAN}`),
+    ],
   ),
   BusinessMetricsMissing: contractCases(ALERTS.BusinessMetricsMissing, ozonSyncs(`0+1x${SPAN}`)),
   CeleryTaskEventsMissing: casesFor(ALERTS.CeleryTaskEventsMissing, {
@@ -498,18 +789,39 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       },
       {
         name: 'task events stopped: the counters the exporter keeps stay flat while tasks run again',
-        input: [tasksActive(`1x5 0x33 1x${SPAN}`), ...syncTask({ succeeded: 1, failed: 0 }, (count) => `0+${count}x5 ${count * 5}x${SPAN + 20}`)],
+        input: [
+          tasksActive(`1x5 0x33 1x${SPAN}`),
+          ...syncTask({ succeeded: 1, failed: 0 }, (count) => `0+${count}x5 ${count * 5}x${SPAN + 20}`),
+        ],
         activeFrom: minutes(40),
         labels: CELERY,
       },
     ],
     quiet: [
-      { name: 'task events arrive', input: [tasksActive(`1x${SPAN}`), ...syncTask({ succeeded: 1, failed: 0 })], at: minutes(20) },
+      {
+        name: 'task events arrive',
+        input: [tasksActive(`1x${SPAN}`), ...syncTask({ succeeded: 1, failed: 0 })],
+        at: minutes(20),
+      },
       { name: 'no task ran: nothing to see, nothing missed', input: [tasksActive(`0x${SPAN}`)], at: minutes(20) },
     ],
   }),
   ContainerRestarting: casesFor(ALERTS.ContainerRestarting, {
-    fires: [{ name: 'restarted 3 times in 15 minutes', input: [series(cadvisor.startTime, API_CONTAINER, `100 100 200 300 400x${SPAN}`)], activeFrom: minutes(4), labels: API_CONTAINER, value: '3' }],
-    quiet: [{ name: 'restarted twice (a deploy and a retry)', input: [series(cadvisor.startTime, API_CONTAINER, `100 100 200 300x${SPAN}`)], at: minutes(10) }],
+    fires: [
+      {
+        name: 'restarted 3 times in 15 minutes',
+        input: [series(cadvisor.startTime, API_CONTAINER, `100 100 200 300 400x${SPAN}`)],
+        activeFrom: minutes(4),
+        labels: API_CONTAINER,
+        value: '3',
+      },
+    ],
+    quiet: [
+      {
+        name: 'restarted twice (a deploy and a retry)',
+        input: [series(cadvisor.startTime, API_CONTAINER, `100 100 200 300x${SPAN}`)],
+        at: minutes(10),
+      },
+    ],
   }),
 };

@@ -49,12 +49,18 @@ describe('selectors and matchers', () => {
     expect(select(app.httpRequests, { method: 'GET', status: matches('5..'), endpoint: not('/health') }).text).toBe(
       'http_requests_total{method="GET", status=~"5..", endpoint!="/health"}',
     );
-    expect(select(app.httpRequests, { endpoint: 'say "hi"' }).text).toBe('http_requests_total{endpoint="say \\"hi\\""}');
+    expect(select(app.httpRequests, { endpoint: 'say "hi"' }).text).toBe(
+      'http_requests_total{endpoint="say \\"hi\\""}',
+    );
   });
 
   test('oneOf and noneOf escape regex characters', () => {
-    expect(select(node.filesystemSize, { fstype: noneOf('tmpfs', 'fuse.lxcfs') }).text).toBe('node_filesystem_size_bytes{fstype!~"tmpfs|fuse\\\\.lxcfs"}');
-    expect(select(app.syncOperations, { status: oneOf('success', 'failure') }).text).toContain('status=~"success|failure"');
+    expect(select(node.filesystemSize, { fstype: noneOf('tmpfs', 'fuse.lxcfs') }).text).toBe(
+      'node_filesystem_size_bytes{fstype!~"tmpfs|fuse\\\\.lxcfs"}',
+    );
+    expect(select(app.syncOperations, { status: oneOf('success', 'failure') }).text).toContain(
+      'status=~"success|failure"',
+    );
   });
 });
 
@@ -75,14 +81,23 @@ function typosThatMustNotCompile(): void {
   sumBy(['queue_name'], rate(app.httpRequests, fiveMinutes));
   // @ts-expect-error the recorded p95 keeps only `job`
   select(RECORDINGS.httpLatencyP95, { instance: 'api:8000' });
-  // @ts-expect-error an annotation printing a label the expression does not keep
-  alert({ name: 'X', group: 'celery', expr: sum(select(celery.activeWorkers)), for: fiveMinutes, severity: 'info', summary: t`${$label('instance')}`, description: t`x` });
+  alert({
+    name: 'X',
+    expr: sum(select(celery.activeWorkers)),
+    for: fiveMinutes,
+    severity: 'info',
+    // @ts-expect-error an annotation printing a label the expression does not keep
+    summary: t`${$label('instance')}`,
+    description: t`x`,
+  });
 }
 void typosThatMustNotCompile;
 
 describe('functions and operators', () => {
   test('histogram_quantile sums buckets by the requested labels and le', () => {
-    expect(histogramQuantile(0.99, app.syncDuration, Duration.minutes(15), ['platform'], { platform: 'ozon' }).text).toBe(
+    expect(
+      histogramQuantile(0.99, app.syncDuration, Duration.minutes(15), ['platform'], { platform: 'ozon' }).text,
+    ).toBe(
       'histogram_quantile(0.99, sum by (platform, le) (rate(sync_duration_seconds_bucket{platform="ozon"}[15m])))',
     );
     expect(() => histogramQuantile(95, app.syncDuration, fiveMinutes, [])).toThrow('quantile must be between 0 and 1');
@@ -92,8 +107,12 @@ describe('functions and operators', () => {
     const a = select(node.memoryAvailable);
     const b = select(node.memoryTotal);
     expect(subtractFrom(1, div(a, b)).text).toBe('1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes');
-    expect(div(sub(b, a), b).text).toBe('(node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes) / node_memory_MemTotal_bytes');
-    expect(sub(b, sub(b, a)).text).toBe('node_memory_MemTotal_bytes - (node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes)');
+    expect(div(sub(b, a), b).text).toBe(
+      '(node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes) / node_memory_MemTotal_bytes',
+    );
+    expect(sub(b, sub(b, a)).text).toBe(
+      'node_memory_MemTotal_bytes - (node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes)',
+    );
     expect(mul(add(a, 1), 2).text).toBe('(node_memory_MemAvailable_bytes + 1) * 2');
     expect(and(gt(a, 1), or(eq(b, 0), eq(a, 0))).text).toBe(
       'node_memory_MemAvailable_bytes > 1 and (node_memory_MemTotal_bytes == 0 or node_memory_MemAvailable_bytes == 0)',
@@ -101,7 +120,9 @@ describe('functions and operators', () => {
   });
 
   test('aggregations without grouping, increase and absent', () => {
-    expect(sum(increase(app.syncOperations, Duration.minutes(30))).text).toBe('sum (increase(sync_operations_total[30m]))');
+    expect(sum(increase(app.syncOperations, Duration.minutes(30))).text).toBe(
+      'sum (increase(sync_operations_total[30m]))',
+    );
     expect(absent(scrape.up, { job: 'celery' }).text).toBe('absent(up{job="celery"})');
   });
 
@@ -112,7 +133,11 @@ describe('functions and operators', () => {
     expect(andAny(silence, wholeWindow).text).toBe(
       '(sum (increase(sync_operations_total[30m])) == 0 or absent(sync_operations_total)) and on () up{job="celery"} offset 30m',
     );
-    expect(andAny(silence, wholeWindow).metrics.map((metric) => metric.name)).toEqual(['sync_operations_total', 'sync_operations_total', 'up']);
+    expect(andAny(silence, wholeWindow).metrics.map((metric) => metric.name)).toEqual([
+      'sync_operations_total',
+      'sync_operations_total',
+      'up',
+    ]);
   });
 
   test('numbers must be finite', () => {
@@ -120,18 +145,24 @@ describe('functions and operators', () => {
   });
 
   test('expressions remember the metrics they read', () => {
-    expect(RECORDINGS.httpErrorRatio.expr.metrics.map((metric) => metric.name)).toEqual(expect.arrayContaining([app.httpRequests.name]));
+    expect(RECORDINGS.httpErrorRatio.expr.metrics.map((metric) => metric.name)).toEqual(
+      expect.arrayContaining([app.httpRequests.name]),
+    );
   });
 });
 
 describe('histogram buckets', () => {
-  test('a whole bound matches the Python client\'s `1.0` and the normalised `1`; others match as written', () => {
+  test("a whole bound matches the Python client's `1.0` and the normalised `1`; others match as written", () => {
     expect(bucketAt(app.dbQueryDuration, 1).text).toBe('db_query_duration_seconds_bucket{le=~"1(\\\\.0)?"}');
-    expect(bucketAt(app.httpRequestDuration, 2.5, { method: 'GET' }).text).toBe('http_request_duration_seconds_bucket{method="GET", le="2.5"}');
+    expect(bucketAt(app.httpRequestDuration, 2.5, { method: 'GET' }).text).toBe(
+      'http_request_duration_seconds_bucket{method="GET", le="2.5"}',
+    );
   });
 
   test('a bound that is not a bucket of the histogram is refused, naming its buckets', () => {
-    expect(() => bucketAt(app.httpRequestDuration, 2)).toThrow('http_request_duration_seconds has no bucket 2 (its buckets: 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)');
+    expect(() => bucketAt(app.httpRequestDuration, 2)).toThrow(
+      'http_request_duration_seconds has no bucket 2 (its buckets: 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)',
+    );
   });
 
   test('the share above a bound is one minus the share within it, guarded against no traffic', () => {
@@ -145,11 +176,15 @@ describe('set operators matched on nothing or on some labels, and constant label
   const up = select(scrape.up, { job: 'api' });
   test('unless on () drops everything while the right side has any series; unless on (labels) matches on those', () => {
     expect(unlessAny(up, select(app.syncOperations)).text).toBe('up{job="api"} unless on () sync_operations_total');
-    expect(unless(up, select(app.dbConnectionsActive), ['job', 'instance']).text).toBe('up{job="api"} unless on (job, instance) db_connections_active');
+    expect(unless(up, select(app.dbConnectionsActive), ['job', 'instance']).text).toBe(
+      'up{job="api"} unless on (job, instance) db_connections_active',
+    );
   });
 
   test('withLabel sets one label on every series', () => {
-    expect(withLabel(select(celery.queueLength), 'platform', 'all marketplaces').text).toBe('label_replace(celery_queue_length, "platform", "all marketplaces", "", "")');
+    expect(withLabel(select(celery.queueLength), 'platform', 'all marketplaces').text).toBe(
+      'label_replace(celery_queue_length, "platform", "all marketplaces", "", "")',
+    );
   });
 });
 
@@ -167,7 +202,9 @@ describe('ratio guards', () => {
   });
 
   test('counted events read 0 where no failure was ever counted', () => {
-    expect(ratio(errors, all, { absentNumeratorIsZero: true }).text).toBe(`(${errors.text} or ${all.text} * 0) / (${all.text} > 0)`);
+    expect(ratio(errors, all, { absentNumeratorIsZero: true }).text).toBe(
+      `(${errors.text} or ${all.text} * 0) / (${all.text} > 0)`,
+    );
   });
 });
 
@@ -190,19 +227,27 @@ describe('annotation templates', () => {
 
 describe('recordings and thresholds', () => {
   test('recording names follow level:metric:operations and carry catalog label docs', () => {
-    expect(() => record('no_colons', 'x', ['job'], sumBy(['job'], rate(app.httpRequests, fiveMinutes)))).toThrow('must follow level:metric:operations');
+    expect(() => record('no_colons', 'x', ['job'], sumBy(['job'], rate(app.httpRequests, fiveMinutes)))).toThrow(
+      'must follow level:metric:operations',
+    );
     expect(RECORDINGS.syncFailureRatio.labels.platform).toBe(app.syncOperations.labels.platform);
   });
 
   test('a recording cannot claim a label its metrics lack', () => {
-    const expr = sum(rate(app.httpRequests, fiveMinutes)) as unknown as ReturnType<typeof sumBy<'job' | 'tenant', 'tenant'>>;
-    expect(() => record('job:x:sum', 'x', ['tenant'], expr)).toThrow('keeps label "tenant" that none of its metrics has');
+    const expr = sum(rate(app.httpRequests, fiveMinutes)) as unknown as ReturnType<
+      typeof sumBy<'job' | 'tenant', 'tenant'>
+    >;
+    expect(() => record('job:x:sum', 'x', ['tenant'], expr)).toThrow(
+      'keeps label "tenant" that none of its metrics has',
+    );
   });
 
   test('thresholds read as operators write them', () => {
     expect(formatThreshold(THRESHOLDS.cpuUsage.levels.critical, THRESHOLDS.cpuUsage.unit)).toBe('95%');
     expect(formatThreshold(THRESHOLDS.httpLatencyP95.levels.warning, 'seconds')).toBe('2.5s');
     expect(formatThreshold(THRESHOLDS.syncSilence.levels.info, 'seconds')).toBe('30 min');
-    expect(formatThreshold(THRESHOLDS.celeryQueueLength.levels.warning, THRESHOLDS.celeryQueueLength.unit)).toBe('100 tasks');
+    expect(formatThreshold(THRESHOLDS.celeryQueueLength.levels.warning, THRESHOLDS.celeryQueueLength.unit)).toBe(
+      '100 tasks',
+    );
   });
 });

@@ -23,11 +23,17 @@ const run = promisify(execFile);
  */
 async function promtool(args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run('sh', ['-c', 'exec promtool "$@" 2>&1', 'promtool', ...args], { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run('sh', ['-c', 'exec promtool "$@" 2>&1', 'promtool', ...args], {
+      timeout: 30_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`,
+    };
   }
 }
 
@@ -57,7 +63,9 @@ describe('alert test coverage', () => {
   });
 
   test('only the Watchdog may lack a quiet case', () => {
-    const alwaysFiring = Object.values(ALERT_CASES).filter((suite) => 'alwaysFires' in suite.cases.quiet).map((suite) => suite.alert.name);
+    const alwaysFiring = Object.values(ALERT_CASES)
+      .filter((suite) => 'alwaysFires' in suite.cases.quiet)
+      .map((suite) => suite.alert.name);
     expect(alwaysFiring).toEqual(['Watchdog']);
   });
 });
@@ -98,11 +106,16 @@ describeWithBinaries('rule files with the real promtool', ['promtool'], () => {
   });
 
   test('promtool ran every alert test file', () => {
-    expect([...resultsByFile(unitTests.output).keys()].sort()).toEqual(alerts.map((alert) => testFileOf(alert.name)).sort());
+    expect([...resultsByFile(unitTests.output).keys()].sort()).toEqual(
+      alerts.map((alert) => testFileOf(alert.name)).sort(),
+    );
   });
 
-  test.each(alerts.map((alert) => [alert.name]))('%s: fires after exactly its `for` with its labels and annotations, quiet below its threshold', (name) => {
-    const result = resultsByFile(unitTests.output).get(testFileOf(name));
-    expect(result ?? unitTests.output).toBe('SUCCESS');
-  });
+  test.each(alerts.map((alert) => [alert.name]))(
+    '%s: fires after exactly its `for` with its labels and annotations, quiet below its threshold',
+    (name) => {
+      const result = resultsByFile(unitTests.output).get(testFileOf(name));
+      expect(result ?? unitTests.output).toBe('SUCCESS');
+    },
+  );
 });

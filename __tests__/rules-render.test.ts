@@ -77,25 +77,40 @@ describe('rendered rule files', () => {
     expect(groups.map((group) => group.name)).toEqual(RULE_GROUPS.map((group) => group.name));
   });
 
-  test.each(Object.entries(SPEC))('%s has the severity, `for` and threshold of the requirements', (name, [severity, forDuration, condition]) => {
-    const rule = alerts.find((candidate) => candidate.alert === name);
-    expect(rule).toBeDefined();
-    expect(rule?.labels).toEqual({ severity });
-    expect(rule?.for).toBe(forDuration);
-    expect(rule?.expr).toContain(condition);
-  });
+  test.each(Object.entries(SPEC))(
+    '%s has the severity, `for` and threshold of the requirements',
+    (name, [severity, forDuration, condition]) => {
+      const rule = alerts.find((candidate) => candidate.alert === name);
+      expect(rule).toBeDefined();
+      expect(rule?.labels).toEqual({ severity });
+      expect(rule?.for).toBe(forDuration);
+      expect(rule?.expr).toContain(condition);
+    },
+  );
 
   test('the spec alerts plus self-monitoring: at least 24 alerts, names unique', () => {
     const names = alerts.map((rule) => rule.alert);
     expect(names).toEqual(expect.arrayContaining(Object.keys(SPEC)));
-    expect(names).toEqual(expect.arrayContaining(['Watchdog', 'TargetDown', 'PrometheusRuleEvaluationFailures', 'PrometheusConfigReloadFailed', 'PrometheusTSDBFailures', 'AlertmanagerNotificationsFailing', 'ContainerRestarting']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Watchdog',
+        'TargetDown',
+        'PrometheusRuleEvaluationFailures',
+        'PrometheusConfigReloadFailed',
+        'PrometheusTSDBFailures',
+        'AlertmanagerNotificationsFailing',
+        'ContainerRestarting',
+      ]),
+    );
     expect(names.length).toBeGreaterThanOrEqual(24);
     expect(new Set(names).size).toBe(names.length);
   });
 
   test('every alert says what and where, and links a runbook that exists', () => {
     for (const rule of alerts) {
-      expect(Object.keys(rule.annotations ?? {}).sort()).toEqual(expect.arrayContaining(['description', 'runbook_url', 'summary']));
+      expect(Object.keys(rule.annotations ?? {}).sort()).toEqual(
+        expect.arrayContaining(['description', 'runbook_url', 'summary']),
+      );
       expect(rule.annotations?.summary.length).toBeGreaterThan(10);
       expect(rule.annotations?.runbook_url).toBe(`${DEFAULT_RUNBOOK_BASE_URL}/${rule.alert}.md`);
       expect(existsSync(join(__dirname, '..', 'docs', 'runbooks', `${rule.alert}.md`))).toBe(true);
@@ -109,7 +124,12 @@ describe('rendered rule files', () => {
     for (const page of pages) {
       const text = readFileSync(join(dir, page), 'utf8');
       const headings = [...text.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
-      expect({ page, sections: ['What it means', 'Impact', 'Diagnose', 'Fix', 'Escalate'].every((section) => headings.some((heading) => heading.startsWith(section))) }).toEqual({ page, sections: true });
+      expect({
+        page,
+        sections: ['What it means', 'Impact', 'Diagnose', 'Fix', 'Escalate'].every((section) =>
+          headings.some((heading) => heading.startsWith(section)),
+        ),
+      }).toEqual({ page, sections: true });
       expect(text.startsWith(`# ${page.replace(/\.md$/, '')}\n`)).toBe(true);
     }
   });
@@ -125,13 +145,19 @@ describe('rendered rule files', () => {
 
   test('down alerts also fire when the exporter or the series is gone', () => {
     const expr = (name: string) => alerts.find((rule) => rule.alert === name)?.expr;
-    expect(expr('PostgreSQLDown')).toBe('pg_up == 0 or up{job="postgres-exporter"} == 0 or absent(up{job="postgres-exporter"})');
-    expect(expr('RedisDown')).toBe('redis_up == 0 or up{job="redis-exporter"} == 0 or absent(up{job="redis-exporter"})');
+    expect(expr('PostgreSQLDown')).toBe(
+      'pg_up == 0 or up{job="postgres-exporter"} == 0 or absent(up{job="postgres-exporter"})',
+    );
+    expect(expr('RedisDown')).toBe(
+      'redis_up == 0 or up{job="redis-exporter"} == 0 or absent(up{job="redis-exporter"})',
+    );
     expect(expr('CeleryWorkerDown')).toContain('up{job="celery"} == 0 or absent(up{job="celery"})');
   });
 
   test('disk usage ignores tmpfs and overlay filesystems', () => {
-    const recording = groups.flatMap((group) => group.rules).find((rule) => rule.record === 'instance_mountpoint:node_filesystem_utilisation:ratio');
+    const recording = groups
+      .flatMap((group) => group.rules)
+      .find((rule) => rule.record === 'instance_mountpoint:node_filesystem_utilisation:ratio');
     expect(recording?.expr).toMatch(/fstype!~"[^"]*tmpfs[^"]*overlay/);
   });
 
@@ -141,7 +167,11 @@ describe('rendered rule files', () => {
         if (!isAlert(rule)) return;
         for (const read of rule.expr.metrics.filter((metric) => metric.source === 'recording')) {
           const at = group.rules.findIndex((candidate) => candidate.name === read.name);
-          expect({ alert: rule.name, recording: read.name, before: at >= 0 && at < position }).toEqual({ alert: rule.name, recording: read.name, before: true });
+          expect({ alert: rule.name, recording: read.name, before: at >= 0 && at < position }).toEqual({
+            alert: rule.name,
+            recording: read.name,
+            before: true,
+          });
         }
       });
     }
@@ -170,8 +200,16 @@ describe('render options', () => {
   });
 
   test('runbook links follow a configured base URL', () => {
-    const rules = alertsOf(groupsOf(renderRuleFiles(RULE_GROUPS, { runbookBaseUrl: 'https://git.example.com/ops/monitoring/-/blob/main/docs/runbooks/' })));
-    expect(rules.find((rule) => rule.alert === 'RedisDown')?.annotations?.runbook_url).toBe('https://git.example.com/ops/monitoring/-/blob/main/docs/runbooks/RedisDown.md');
+    const rules = alertsOf(
+      groupsOf(
+        renderRuleFiles(RULE_GROUPS, {
+          runbookBaseUrl: 'https://git.example.com/ops/monitoring/-/blob/main/docs/runbooks/',
+        }),
+      ),
+    );
+    expect(rules.find((rule) => rule.alert === 'RedisDown')?.annotations?.runbook_url).toBe(
+      'https://git.example.com/ops/monitoring/-/blob/main/docs/runbooks/RedisDown.md',
+    );
   });
 });
 
@@ -200,19 +238,25 @@ describe('validation', () => {
 
   test('a histogram test input uses the catalog buckets and a +Inf total', () => {
     const labels = { job: 'api', instance: 'api:8000', method: 'GET', endpoint: '/' } as const;
-    expect(histogramSeries(METRICS.app.httpRequestDuration, labels, { '2.5': 1, '+Inf': 1 }, 3).map((input) => input.series)).toEqual([
+    expect(
+      histogramSeries(METRICS.app.httpRequestDuration, labels, { '2.5': 1, '+Inf': 1 }, 3).map((input) => input.series),
+    ).toEqual([
       'http_request_duration_seconds_bucket{job="api", instance="api:8000", method="GET", endpoint="/", le="2.5"}',
       'http_request_duration_seconds_bucket{job="api", instance="api:8000", method="GET", endpoint="/", le="+Inf"}',
     ]);
     expect(() => histogramSeries(METRICS.app.httpRequestDuration, labels, { '2': 1, '+Inf': 1 }, 3)).toThrow(
       'histogram http_request_duration_seconds has no bucket 2 (its buckets: 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)',
     );
-    expect(() => histogramSeries(METRICS.app.httpRequestDuration, labels, { '2.5': 1 }, 3)).toThrow('needs a "+Inf" bucket');
+    expect(() => histogramSeries(METRICS.app.httpRequestDuration, labels, { '2.5': 1 }, 3)).toThrow(
+      'needs a "+Inf" bucket',
+    );
   });
 
   test('malformed alert and group names are refused', () => {
     expect(() => alert({ ...probe, name: 'probe-down' })).toThrow('alert name "probe-down" must be PascalCase');
-    expect(() => validateGroups([{ name: 'Bad Group', rules: [probe] }])).toThrow('group "Bad Group": name must be lowercase letters, digits and -');
+    expect(() => validateGroups([{ name: 'Bad Group', rules: [probe] }])).toThrow(
+      'group "Bad Group": name must be lowercase letters, digits and -',
+    );
   });
 
   test('a malformed rule file is never produced: the error comes before any file', () => {

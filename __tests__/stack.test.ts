@@ -12,23 +12,42 @@ import { PROMETHEUS_DATASOURCE_UID, RenderedDashboard, renderDashboards } from '
 import { renderPrometheusConfig, stackPrometheusInput } from '../domain/prometheus';
 import { GRAFANA_PROVIDER_VERSION, configDigest } from '../targets/docker';
 import { METRICS } from '../domain/metrics';
-import { APP_NETWORK, APP_NETWORK_ENV, SAMPLE_RULE_GROUPS, TerraformJson, containerNamed, imageOf, onAppNetwork, resourcesOf, synthFromEnvironment, synthStack } from '../testing/synth';
+import {
+  APP_NETWORK,
+  APP_NETWORK_ENV,
+  SAMPLE_RULE_GROUPS,
+  TerraformJson,
+  containerNamed,
+  imageOf,
+  onAppNetwork,
+  resourcesOf,
+  synthFromEnvironment,
+  synthStack,
+} from '../testing/synth';
 import { MonitoringStackProps } from '../targets/shared/stack-props';
 
 /** Fixed content for the seams, so the snapshot does not move when rules/alerting/dashboards change. */
 const SAMPLE: Omit<MonitoringStackProps, 'config'> = {
   ruleGroups: SAMPLE_RULE_GROUPS,
   alertmanagerFiles: (_config, secrets) => [
-    { path: 'alertmanager.yml', content: `token: ${secrets.telegramBotToken}\nchats: ${JSON.stringify(secrets.telegramChatIds)}\n` },
+    {
+      path: 'alertmanager.yml',
+      content: `token: ${secrets.telegramBotToken}\nchats: ${JSON.stringify(secrets.telegramChatIds)}\n`,
+    },
     { path: 'templates/telegram.tmpl', content: '{{ define "telegram.message" }}x{{ end }}\n' },
   ],
   dashboards: [{ uid: 'overview', title: 'Overview', json: '{"uid":"overview","title":"Overview"}' }],
 };
 
-const names = Object.fromEntries(COMPONENTS.map((c) => [c, containerName(DEFAULT_CONFIG, c)])) as Record<(typeof COMPONENTS)[number], string>;
+const names = Object.fromEntries(COMPONENTS.map((c) => [c, containerName(DEFAULT_CONFIG, c)])) as Record<
+  (typeof COMPONENTS)[number],
+  string
+>;
 
 function uploads(container: Record<string, any>): Record<string, string> {
-  return Object.fromEntries((container.upload ?? []).map((u: { file: string; content: string }) => [u.file, u.content]));
+  return Object.fromEntries(
+    (container.upload ?? []).map((u: { file: string; content: string }) => [u.file, u.content]),
+  );
 }
 
 function label(container: Record<string, any>, key: string): string | undefined {
@@ -37,7 +56,12 @@ function label(container: Record<string, any>, key: string): string | undefined 
 
 /** cdktf writes the local backend's absolute path: mask it so the snapshot holds on any clone. */
 function withoutMachinePaths(json: TerraformJson): TerraformJson {
-  return JSON.parse(JSON.stringify(json).replace(/"path":"\/[^"]*terraform\.([^"]+)\.tfstate"/g, '"path":"<project>/terraform.$1.tfstate"'));
+  return JSON.parse(
+    JSON.stringify(json).replace(
+      /"path":"\/[^"]*terraform\.([^"]+)\.tfstate"/g,
+      '"path":"<project>/terraform.$1.tfstate"',
+    ),
+  );
 }
 
 describe('the stack with sample rules, Alertmanager files and a dashboard', () => {
@@ -51,7 +75,11 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
   });
 
   test('declares the eight containers, each with its pinned image, kept on destroy', () => {
-    expect(resourcesOf(json, 'docker_container').map((c) => c.name).sort()).toEqual(Object.values(names).sort());
+    expect(
+      resourcesOf(json, 'docker_container')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(Object.values(names).sort());
     for (const component of COMPONENTS) {
       const image = imageOf(json, containerNamed(json, names[component]));
       expect(image.name).toBe(DEFAULT_CONFIG.components[component].image);
@@ -60,22 +88,27 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     }
   });
 
-  test.each(COMPONENTS)('%s: restart policy, HTTP healthcheck on its port, memory limit, log rotation, app network, loopback port', (component) => {
-    const container = containerNamed(json, names[component]);
-    const { port, memoryLimitMb } = DEFAULT_CONFIG.components[component];
-    expect(container.restart).toBe('unless-stopped');
-    const url = expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${port}/`));
-    // The celery-exporter's image is Python without wget or curl: its probe is Python's urllib.
-    expect(container.healthcheck.test).toEqual(
-      component === 'celeryExporter' ? ['CMD', 'python', '-c', expect.stringContaining(`urllib.request.urlopen("http://127.0.0.1:${port}/health"`)] : ['CMD', 'wget', '-q', '--spider', url],
-    );
-    expect(container.healthcheck).toMatchObject({ interval: '15s', timeout: '5s', retries: 5 });
-    expect(container.memory).toBe(memoryLimitMb);
-    expect(container.log_driver).toBe('json-file');
-    expect(container.log_opts).toEqual({ 'max-size': '10m', 'max-file': '3' });
-    expect(container.networks_advanced).toEqual([{ name: '${data.docker_network.app-network.name}' }]);
-    expect(container.ports).toEqual([{ internal: port, external: port, ip: '127.0.0.1' }]);
-  });
+  test.each(COMPONENTS)(
+    '%s: restart policy, HTTP healthcheck on its port, memory limit, log rotation, app network, loopback port',
+    (component) => {
+      const container = containerNamed(json, names[component]);
+      const { port, memoryLimitMb } = DEFAULT_CONFIG.components[component];
+      expect(container.restart).toBe('unless-stopped');
+      const url = expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${port}/`));
+      // The celery-exporter's image is Python without wget or curl: its probe is Python's urllib.
+      expect(container.healthcheck.test).toEqual(
+        component === 'celeryExporter'
+          ? ['CMD', 'python', '-c', expect.stringContaining(`urllib.request.urlopen("http://127.0.0.1:${port}/health"`)]
+          : ['CMD', 'wget', '-q', '--spider', url],
+      );
+      expect(container.healthcheck).toMatchObject({ interval: '15s', timeout: '5s', retries: 5 });
+      expect(container.memory).toBe(memoryLimitMb);
+      expect(container.log_driver).toBe('json-file');
+      expect(container.log_opts).toEqual({ 'max-size': '10m', 'max-file': '3' });
+      expect(container.networks_advanced).toEqual([{ name: '${data.docker_network.app-network.name}' }]);
+      expect(container.ports).toEqual([{ internal: port, external: port, ip: '127.0.0.1' }]);
+    },
+  );
 
   test('joins the existing application network by name, without managing it', () => {
     expect(json.data.docker_network['app-network'].name).toBe(APP_NETWORK);
@@ -101,21 +134,32 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     const expected = renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), ['rules/api.yml']));
     expect(files['/etc/prometheus/prometheus.yml']).toBe(expected.content);
     expect(files['/etc/prometheus/rules/api.yml']).toBe(renderRuleFiles(SAMPLE_RULE_GROUPS)[0].content);
-    expect(prometheus.command).toEqual(expect.arrayContaining(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.retention.time=30d']));
-    expect(prometheus.mounts).toEqual([expect.objectContaining({ source: '/var/run/docker.sock', target: '/var/run/docker.sock', read_only: true })]);
+    expect(prometheus.command).toEqual(
+      expect.arrayContaining(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.retention.time=30d']),
+    );
+    expect(prometheus.mounts).toEqual([
+      expect.objectContaining({ source: '/var/run/docker.sock', target: '/var/run/docker.sock', read_only: true }),
+    ]);
     expect(prometheus.group_add).toEqual(['999']);
   });
 
   test('Alertmanager gets its files rendered with secret expressions, never values', () => {
     const files = uploads(containerNamed(json, names.alertmanager));
-    expect(Object.keys(files).sort()).toEqual(['/etc/alertmanager/alertmanager.yml', '/etc/alertmanager/templates/telegram.tmpl']);
+    expect(Object.keys(files).sort()).toEqual([
+      '/etc/alertmanager/alertmanager.yml',
+      '/etc/alertmanager/templates/telegram.tmpl',
+    ]);
     expect(files['/etc/alertmanager/alertmanager.yml']).toContain('token: ${var.telegram_bot_token}');
     expect(files['/etc/alertmanager/alertmanager.yml']).toContain('"critical":"${var.telegram_alert_chat_id}"');
   });
 
   test('Alertmanager runs one instance with the external URL of config, its routes at /', () => {
     expect(containerNamed(json, names.alertmanager).command).toEqual(
-      expect.arrayContaining(['--cluster.listen-address=', `--web.external-url=${DEFAULT_CONFIG.alerting.externalUrl}`, '--web.route-prefix=/']),
+      expect.arrayContaining([
+        '--cluster.listen-address=',
+        `--web.external-url=${DEFAULT_CONFIG.alerting.externalUrl}`,
+        '--web.route-prefix=/',
+      ]),
     );
   });
 
@@ -127,20 +171,42 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     const celery = containerNamed(json, names.celeryExporter);
     expect(celery.env).toEqual(['CE_BROKER_URL=redis://redis:6379/0']);
     // Every queue of the application from the first scrape, runtime buckets of the catalog, and it survives a broker restart.
-    expect(celery.command).toEqual(['--port=9808', '--queues=sync,default,maintenance', `--buckets=${METRICS.celery.taskRuntime.buckets?.join(',')}`, '--retry-interval=5']);
+    expect(celery.command).toEqual([
+      '--port=9808',
+      '--queues=sync,default,maintenance',
+      `--buckets=${METRICS.celery.taskRuntime.buckets?.join(',')}`,
+      '--retry-interval=5',
+    ]);
   });
 
   test('an application that runs its own celery-exporter gets none from the stack; Prometheus scrapes its', () => {
-    const own = synthStack(onAppNetwork(parseMonitoringConfig({ targets: { celeryExporter: 'celery-exporter:9808' } })), SAMPLE).json;
+    const own = synthStack(
+      onAppNetwork(parseMonitoringConfig({ targets: { celeryExporter: 'celery-exporter:9808' } })),
+      SAMPLE,
+    ).json;
     expect(resourcesOf(own, 'docker_container').map((c) => c.name)).not.toContain(names.celeryExporter);
-    expect(uploads(containerNamed(own, names.prometheus))['/etc/prometheus/prometheus.yml']).toContain('- celery-exporter:9808');
+    expect(uploads(containerNamed(own, names.prometheus))['/etc/prometheus/prometheus.yml']).toContain(
+      '- celery-exporter:9808',
+    );
   });
 
   test('a Redis that asks for a password gets the redis_password variable, never a value', () => {
-    const withPassword = synthStack(onAppNetwork(parseMonitoringConfig({ targets: { redisRequiresPassword: true } })), SAMPLE).json;
-    expect(containerNamed(withPassword, names.redisExporter).env).toEqual(['REDIS_ADDR=redis://redis:6379', 'REDIS_PASSWORD=${var.redis_password}']);
-    expect(containerNamed(withPassword, names.celeryExporter).env).toEqual(['CE_BROKER_URL=redis://:${urlencode(var.redis_password)}@redis:6379/0']);
-    expect(withPassword.variable[REDIS_PASSWORD_SECRET.variable]).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+    const withPassword = synthStack(
+      onAppNetwork(parseMonitoringConfig({ targets: { redisRequiresPassword: true } })),
+      SAMPLE,
+    ).json;
+    expect(containerNamed(withPassword, names.redisExporter).env).toEqual([
+      'REDIS_ADDR=redis://redis:6379',
+      'REDIS_PASSWORD=${var.redis_password}',
+    ]);
+    expect(containerNamed(withPassword, names.celeryExporter).env).toEqual([
+      'CE_BROKER_URL=redis://:${urlencode(var.redis_password)}@redis:6379/0',
+    ]);
+    expect(withPassword.variable[REDIS_PASSWORD_SECRET.variable]).toMatchObject({
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+    });
   });
 
   test('node-exporter and cAdvisor see the host read-only', () => {
@@ -149,7 +215,11 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
       expect(mounts.length).toBeGreaterThanOrEqual(3);
       for (const mount of mounts) expect(mount).toMatchObject({ type: 'bind', read_only: true });
     }
-    expect(containerNamed(json, names.nodeExporter).mounts.map((m: { source: string }) => m.source).sort()).toEqual(['/', '/proc', '/sys']);
+    expect(
+      containerNamed(json, names.nodeExporter)
+        .mounts.map((m: { source: string }) => m.source)
+        .sort(),
+    ).toEqual(['/', '/proc', '/sys']);
   });
 
   test('Grafana resources wait for a healthy Grafana container (no race on first deploy)', () => {
@@ -165,13 +235,21 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
   });
 
   test('the Grafana provider is pinned to the release the bindings were generated from, and logs in with the variable', () => {
-    expect(json.terraform.required_providers.grafana).toEqual({ source: 'registry.terraform.io/grafana/grafana', version: GRAFANA_PROVIDER_VERSION });
+    expect(json.terraform.required_providers.grafana).toEqual({
+      source: 'registry.terraform.io/grafana/grafana',
+      version: GRAFANA_PROVIDER_VERSION,
+    });
     expect(json.provider.grafana).toEqual([{ url: 'http://127.0.0.1:3000', auth: 'admin:${var.grafana_password}' }]);
   });
 
   test('Prometheus data source has the fixed uid the dashboards use; dashboards go into the folder', () => {
     const [dataSource] = resourcesOf(json, 'grafana_data_source');
-    expect(dataSource).toMatchObject({ uid: PROMETHEUS_DATASOURCE_UID, type: 'prometheus', url: 'http://stock-tracker-prometheus:9090', is_default: true });
+    expect(dataSource).toMatchObject({
+      uid: PROMETHEUS_DATASOURCE_UID,
+      type: 'prometheus',
+      url: 'http://stock-tracker-prometheus:9090',
+      is_default: true,
+    });
     const [folder] = resourcesOf(json, 'grafana_folder');
     expect(folder).toMatchObject({ title: 'Stock Tracker', uid: 'stock-tracker' });
     const [dashboard] = resourcesOf(json, 'grafana_dashboard');
@@ -180,13 +258,18 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
   });
 
   test('secrets are sensitive variables with validation; per-severity chats and the Redis password are declared only when asked for', () => {
-    const secretNames = Object.values(SECRETS).map((s) => s.variable).sort();
+    const secretNames = Object.values(SECRETS)
+      .map((s) => s.variable)
+      .sort();
     expect(Object.keys(json.variable).sort()).toEqual(secretNames);
     for (const variable of Object.values(json.variable)) {
       expect(variable).toMatchObject({ type: 'string', sensitive: true, nullable: false });
       expect((variable.validation as unknown[]).length).toBe(1);
     }
-    const separate = synthStack(onAppNetwork(parseMonitoringConfig({ telegramSeparateChats: ['critical'] })), SAMPLE).json;
+    const separate = synthStack(
+      onAppNetwork(parseMonitoringConfig({ telegramSeparateChats: ['critical'] })),
+      SAMPLE,
+    ).json;
     expect(Object.keys(separate.variable)).toContain(severityChatIdSecret('critical').variable);
     expect(Object.keys(separate.variable)).not.toContain(severityChatIdSecret('warning').variable);
     const alertmanagerYml = uploads(containerNamed(separate, names.alertmanager))['/etc/alertmanager/alertmanager.yml'];
@@ -195,8 +278,12 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
   });
 
   test('a configuration change replaces the changed container only; volume names stay the same', () => {
-    const changed = synthStack(onAppNetwork(parseMonitoringConfig({ prometheus: { scrapeInterval: '30s' } })), SAMPLE).json;
-    const digest = (j: TerraformJson, name: string) => label(containerNamed(j, name), 'stock-tracker.monitoring.config-sha256');
+    const changed = synthStack(
+      onAppNetwork(parseMonitoringConfig({ prometheus: { scrapeInterval: '30s' } })),
+      SAMPLE,
+    ).json;
+    const digest = (j: TerraformJson, name: string) =>
+      label(containerNamed(j, name), 'stock-tracker.monitoring.config-sha256');
     expect(digest(changed, names.prometheus)).toMatch(/^[0-9a-f]{64}$/);
     expect(digest(changed, names.prometheus)).not.toBe(digest(json, names.prometheus));
     expect(digest(changed, names.alertmanager)).toBe(digest(json, names.alertmanager));
@@ -205,13 +292,19 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
 
   test('the config digest label is the digest of the uploaded files as Terraform sees them', () => {
     const alertmanager = containerNamed(json, names.alertmanager);
-    const uploaded = Object.entries(uploads(alertmanager)).map(([file, content]) => ({ path: file.replace('/etc/alertmanager/', ''), content }));
+    const uploaded = Object.entries(uploads(alertmanager)).map(([file, content]) => ({
+      path: file.replace('/etc/alertmanager/', ''),
+      content,
+    }));
     expect(uploaded.some((file) => file.content.includes('${var.telegram_bot_token}'))).toBe(true);
     expect(label(alertmanager, 'stock-tracker.monitoring.config-sha256')).toBe(configDigest(uploaded));
   });
 
   test('Grafana can be exposed; everything else stays on loopback', () => {
-    const exposed = synthStack(onAppNetwork(parseMonitoringConfig({ grafana: { bindAddress: '0.0.0.0' } })), SAMPLE).json;
+    const exposed = synthStack(
+      onAppNetwork(parseMonitoringConfig({ grafana: { bindAddress: '0.0.0.0' } })),
+      SAMPLE,
+    ).json;
     expect(containerNamed(exposed, names.grafana).ports[0].ip).toBe('0.0.0.0');
     expect(exposed.provider.grafana[0].url).toBe('http://127.0.0.1:3000');
     expect(containerNamed(exposed, names.prometheus).ports[0].ip).toBe('127.0.0.1');
@@ -230,14 +323,25 @@ describe('the stack with what rules/, alerting/ and dashboards/ render today', (
     const ruleFiles = renderRuleFiles(RULE_GROUPS);
     for (const file of ruleFiles) expect(files[`/etc/prometheus/${file.path}`]).toBe(file.content);
     expect(Object.keys(files)).toHaveLength(ruleFiles.length + 1);
-    expect(files['/etc/prometheus/prometheus.yml']).toBe(renderPrometheusConfig(stackPrometheusInput(config, ruleFiles.map((f) => f.path))).content);
+    expect(files['/etc/prometheus/prometheus.yml']).toBe(
+      renderPrometheusConfig(
+        stackPrometheusInput(
+          config,
+          ruleFiles.map((f) => f.path),
+        ),
+      ).content,
+    );
   });
 
   test('every rendered Alertmanager file is uploaded under /etc/alertmanager/', () => {
     const files = uploads(containerNamed(json, names.alertmanager));
     const rendered = renderAlertmanagerFiles(config.alerting, {
       telegramBotToken: '${var.telegram_bot_token}',
-      telegramChatIds: { critical: '${var.telegram_alert_chat_id}', warning: '${var.telegram_alert_chat_id}', info: '${var.telegram_alert_chat_id}' },
+      telegramChatIds: {
+        critical: '${var.telegram_alert_chat_id}',
+        warning: '${var.telegram_alert_chat_id}',
+        info: '${var.telegram_alert_chat_id}',
+      },
     });
     expect(Object.keys(files).sort()).toEqual(rendered.map((f) => `/etc/alertmanager/${f.path}`).sort());
     for (const file of rendered) expect(files[`/etc/alertmanager/${file.path}`]).toBe(file.content);
@@ -245,7 +349,9 @@ describe('the stack with what rules/, alerting/ and dashboards/ render today', (
 
   test('one grafana_dashboard per rendered dashboard, with its JSON', () => {
     const dashboards: RenderedDashboard[] = renderDashboards({ alertmanager: config.alerting.externalUrl });
-    const configJsons = resourcesOf(json, 'grafana_dashboard').map((d) => d.config_json).sort();
+    const configJsons = resourcesOf(json, 'grafana_dashboard')
+      .map((d) => d.config_json)
+      .sort();
     expect(configJsons).toEqual(dashboards.map((d) => d.json).sort());
   });
 
@@ -271,9 +377,7 @@ describe('secrets', () => {
   };
   const env = {
     ...fakeSecrets,
-    ...Object.fromEntries(
-      Object.entries(fakeSecrets).map(([name, value]) => [`TF_VAR_${name.toLowerCase()}`, value]),
-    ),
+    ...Object.fromEntries(Object.entries(fakeSecrets).map(([name, value]) => [`TF_VAR_${name.toLowerCase()}`, value])),
   };
 
   test('no secret value from the environment appears anywhere in the synthesized output', async () => {
@@ -281,7 +385,11 @@ describe('secrets', () => {
     // Also in process.env, so code that reads it directly instead of the env it is given is caught too.
     Object.assign(process.env, env);
     try {
-      const { allOutput } = await synthFromEnvironment({ ...env, ...APP_NETWORK_ENV, TELEGRAM_SEPARATE_CHATS: 'critical' });
+      const { allOutput } = await synthFromEnvironment({
+        ...env,
+        ...APP_NETWORK_ENV,
+        TELEGRAM_SEPARATE_CHATS: 'critical',
+      });
       expect(allOutput).toContain('${var.grafana_password}');
       expect(allOutput).toContain('var.telegram_critical_chat_id');
       for (const value of Object.values(fakeSecrets)) expect(allOutput).not.toContain(value);

@@ -63,7 +63,9 @@ export class AlertmanagerApi {
 
   /** Names of the configured receivers. */
   async receivers(): Promise<string[]> {
-    return (await this.http.getJson<{ name: string }[]>(`${this.baseUrl}/api/v2/receivers`)).map((receiver) => receiver.name);
+    return (await this.http.getJson<{ name: string }[]>(`${this.baseUrl}/api/v2/receivers`)).map(
+      (receiver) => receiver.name,
+    );
   }
 
   async silences(): Promise<Silence[]> {

@@ -17,9 +17,14 @@ export interface HttpAnswer {
 export class HttpClient {
   constructor(readonly timeoutMs: number) {}
 
-  async request(method: 'GET' | 'POST', url: string, options: { auth?: BasicAuth; json?: unknown } = {}): Promise<HttpAnswer> {
+  async request(
+    method: 'GET' | 'POST',
+    url: string,
+    options: { auth?: BasicAuth; json?: unknown } = {},
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = {};
-    if (options.auth) headers.authorization = `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}`;
+    if (options.auth)
+      headers.authorization = `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}`;
     if (options.json !== undefined) headers['content-type'] = 'application/json';
     try {
       const response = await fetch(url, {
@@ -50,7 +55,11 @@ export class HttpClient {
 
   private reason(error: unknown): string {
     // fetch's errors may come from another realm (test runners): judged by shape, not instanceof.
-    const { name, message, cause } = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; hostname?: string; message?: string } };
+    const { name, message, cause } = (error ?? {}) as {
+      name?: string;
+      message?: string;
+      cause?: { code?: string; hostname?: string; message?: string };
+    };
     if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${this.timeoutMs} ms`;
     switch (cause?.code) {
       case 'ECONNREFUSED':
@@ -73,7 +82,8 @@ export function excerpt(body: string, limit = 120): string {
 }
 
 function expectOk(method: string, url: string, answer: HttpAnswer): HttpAnswer {
-  if (answer.status < 200 || answer.status > 299) throw new Error(`${method} ${withoutQuery(url)} answered ${answer.status}: ${excerpt(answer.body)}`);
+  if (answer.status < 200 || answer.status > 299)
+    throw new Error(`${method} ${withoutQuery(url)} answered ${answer.status}: ${excerpt(answer.body)}`);
   return answer;
 }
 

@@ -93,7 +93,9 @@ export class PrometheusApi {
 
   /** An instant query at the current time; the samples of its vector result (none for a scalar or string). */
   async query(expr: string): Promise<Sample[]> {
-    const result = await this.data<{ resultType: string; result: Sample[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`);
+    const result = await this.data<{ resultType: string; result: Sample[] }>(
+      `/api/v1/query?query=${encodeURIComponent(expr)}`,
+    );
     return result.resultType === 'vector' ? result.result : [];
   }
 
@@ -128,6 +130,8 @@ export class PrometheusApi {
 
   /** URLs of the Alertmanagers Prometheus sends to. */
   async alertmanagers(): Promise<string[]> {
-    return (await this.data<{ activeAlertmanagers: { url: string }[] }>('/api/v1/alertmanagers')).activeAlertmanagers.map((am) => am.url);
+    return (
+      await this.data<{ activeAlertmanagers: { url: string }[] }>('/api/v1/alertmanagers')
+    ).activeAlertmanagers.map((am) => am.url);
   }
 }

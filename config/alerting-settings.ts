@@ -38,12 +38,17 @@ export interface AlertingSettings {
 }
 
 /** Where runbook links point by default: the repository's docs/runbooks/ folder. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/stock-tracker/stock-tracker-monitoring/blob/main/docs/runbooks';
+export const DEFAULT_RUNBOOK_BASE_URL =
+  'https://github.com/stock-tracker/stock-tracker-monitoring/blob/main/docs/runbooks';
 
 export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
   externalUrl: 'http://localhost:9093',
   timings: {
-    critical: { groupWait: Duration.seconds(10), groupInterval: Duration.minutes(1), repeatInterval: Duration.hours(1) },
+    critical: {
+      groupWait: Duration.seconds(10),
+      groupInterval: Duration.minutes(1),
+      repeatInterval: Duration.hours(1),
+    },
     warning: { groupWait: Duration.seconds(30), groupInterval: Duration.minutes(5), repeatInterval: Duration.hours(4) },
     info: { groupWait: Duration.minutes(1), groupInterval: Duration.minutes(10), repeatInterval: Duration.hours(12) },
   },
@@ -63,11 +68,25 @@ function parseTimings(field: string, raw: unknown, fields: Fields, defaults: Not
   fields.onlyKnownKeys(field, given, TIMING_KEYS);
   const timings: NotificationTimings = {
     groupWait: fields.duration(`${field}.groupWait`, given.groupWait, defaults.groupWait, Duration.millis(0)),
-    groupInterval: fields.duration(`${field}.groupInterval`, given.groupInterval, defaults.groupInterval, Duration.seconds(1)),
-    repeatInterval: fields.duration(`${field}.repeatInterval`, given.repeatInterval, defaults.repeatInterval, Duration.seconds(1)),
+    groupInterval: fields.duration(
+      `${field}.groupInterval`,
+      given.groupInterval,
+      defaults.groupInterval,
+      Duration.seconds(1),
+    ),
+    repeatInterval: fields.duration(
+      `${field}.repeatInterval`,
+      given.repeatInterval,
+      defaults.repeatInterval,
+      Duration.seconds(1),
+    ),
   };
   if (timings.repeatInterval.compare(timings.groupInterval) < 0) {
-    fields.reader.problem(`${field}.repeatInterval`, timings.repeatInterval.toString(), `must not be shorter than ${field}.groupInterval (${timings.groupInterval})`);
+    fields.reader.problem(
+      `${field}.repeatInterval`,
+      timings.repeatInterval.toString(),
+      `must not be shorter than ${field}.groupInterval (${timings.groupInterval})`,
+    );
   }
   return timings;
 }
@@ -79,14 +98,35 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
   const timings = fields.section('alerting.timings', given.timings);
   fields.onlyKnownKeys('alerting.timings', timings, SEVERITIES);
   return {
-    externalUrl: fields.string('alerting.externalUrl', given.externalUrl, d.externalUrl, EXTERNAL_URL, 'an http(s) URL of at most 100 characters without a trailing slash, such as http://localhost:9093'),
+    externalUrl: fields.string(
+      'alerting.externalUrl',
+      given.externalUrl,
+      d.externalUrl,
+      EXTERNAL_URL,
+      'an http(s) URL of at most 100 characters without a trailing slash, such as http://localhost:9093',
+    ),
     timings: Object.fromEntries(
-      SEVERITIES.map((severity) => [severity, parseTimings(`alerting.timings.${severity}`, timings[severity], fields, d.timings[severity])]),
+      SEVERITIES.map((severity) => [
+        severity,
+        parseTimings(`alerting.timings.${severity}`, timings[severity], fields, d.timings[severity]),
+      ]),
     ) as Record<Severity, NotificationTimings>,
     watchdogHeartbeatUrl:
       given.watchdogHeartbeatUrl === undefined
         ? undefined
-        : fields.string('alerting.watchdogHeartbeatUrl', given.watchdogHeartbeatUrl, '', HEARTBEAT_URL, 'an http(s) URL'),
-    runbookBaseUrl: fields.string('alerting.runbookBaseUrl', given.runbookBaseUrl, d.runbookBaseUrl, HEARTBEAT_URL, 'an http(s) URL'),
+        : fields.string(
+            'alerting.watchdogHeartbeatUrl',
+            given.watchdogHeartbeatUrl,
+            '',
+            HEARTBEAT_URL,
+            'an http(s) URL',
+          ),
+    runbookBaseUrl: fields.string(
+      'alerting.runbookBaseUrl',
+      given.runbookBaseUrl,
+      d.runbookBaseUrl,
+      HEARTBEAT_URL,
+      'an http(s) URL',
+    ),
   };
 }

@@ -28,7 +28,8 @@ export class Fields {
     if (Duration.isDuration(value)) return value;
     const parsed = this.reader.attempt(field, value, undefined, () => {
       if (typeof value !== 'string') throw new Error('is not a duration (expected a string such as 15s, 5m, 30d)');
-      if (value.trim().startsWith('-')) throw new Error('is negative: expected a duration of zero or more, such as 15s, 5m, 30d');
+      if (value.trim().startsWith('-'))
+        throw new Error('is negative: expected a duration of zero or more, such as 15s, 5m, 30d');
       return Duration.parse(value);
     });
     if (parsed && parsed.compare(min) < 0) {
@@ -59,7 +60,13 @@ export class Fields {
   /** A list given as an array or a comma-separated string; items must match and be unique. */
   list(field: string, value: unknown, fallback: string[], pattern: RegExp, expected: string): string[] {
     if (value === undefined) return fallback;
-    const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+    const items =
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : value;
     if (!Array.isArray(items) || items.some((item) => typeof item !== 'string' || !pattern.test(item))) {
       this.reader.problem(field, value, `is not valid: expected a list of ${expected}`);
       return fallback;
@@ -104,7 +111,11 @@ export class Fields {
   onlyKnownKeys(prefix: string, raw: RawSection, known: readonly string[]): void {
     for (const key of Object.keys(raw)) {
       if (!known.includes(key)) {
-        this.reader.problem(prefix ? `${prefix}.${key}` : key, raw[key], `is not a setting (expected one of ${known.join(', ')})`);
+        this.reader.problem(
+          prefix ? `${prefix}.${key}` : key,
+          raw[key],
+          `is not a setting (expected one of ${known.join(', ')})`,
+        );
       }
     }
   }

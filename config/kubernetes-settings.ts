@@ -50,7 +50,8 @@ const byName = (name: string): Record<string, string> => ({ 'app.kubernetes.io/n
 /** The default ServiceMonitor target of a component deployed next to the application (its descriptor's). */
 function exporterService(component: ComponentName): KubernetesScrapeTarget {
   const counterpart = COMPONENT_DESCRIPTORS[component].kubernetes;
-  if (counterpart.kind !== 'serviceMonitor') throw new Error(`${component} is not scraped through a Service of its own on Kubernetes`);
+  if (counterpart.kind !== 'serviceMonitor')
+    throw new Error(`${component} is not scraped through a Service of its own on Kubernetes`);
   return { selector: { ...counterpart.selector }, port: counterpart.port, path: '/metrics' };
 }
 
@@ -65,7 +66,12 @@ export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = {
   scrape: Object.fromEntries(
     KUBERNETES_SCRAPED_JOBS.map((job) => {
       const component = componentOfJob(job);
-      return [job, component === undefined ? { selector: byName('stock-tracker-api'), port: 'http', path: '/metrics' } : exporterService(component)];
+      return [
+        job,
+        component === undefined
+          ? { selector: byName('stock-tracker-api'), port: 'http', path: '/metrics' }
+          : exporterService(component),
+      ];
     }),
   ),
 };
@@ -86,12 +92,30 @@ function labelPair(pair: string): [string, unknown] {
 }
 
 /** Labels given as an object or as `key=value,key=value`; at least one, each key and value valid. */
-function parseSelector(field: string, raw: unknown, fields: Fields, fallback: Record<string, string>): Record<string, string> {
+function parseSelector(
+  field: string,
+  raw: unknown,
+  fields: Fields,
+  fallback: Record<string, string>,
+): Record<string, string> {
   if (raw === undefined) return fallback;
-  const entries = typeof raw === 'string' ? raw.split(',').map((pair) => pair.trim()).filter(Boolean).map(labelPair) : Object.entries(fields.section(field, raw));
-  const valid = entries.length > 0 && entries.every(([key, value]) => typeof value === 'string' && LABEL_KEY.test(key) && LABEL_VALUE.test(value));
+  const entries =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((pair) => pair.trim())
+          .filter(Boolean)
+          .map(labelPair)
+      : Object.entries(fields.section(field, raw));
+  const valid =
+    entries.length > 0 &&
+    entries.every(([key, value]) => typeof value === 'string' && LABEL_KEY.test(key) && LABEL_VALUE.test(value));
   if (!valid) {
-    fields.reader.problem(field, raw, 'is not valid: expected Kubernetes labels such as {"app.kubernetes.io/name": "api"} or app.kubernetes.io/name=api, at least one');
+    fields.reader.problem(
+      field,
+      raw,
+      'is not valid: expected Kubernetes labels such as {"app.kubernetes.io/name": "api"} or app.kubernetes.io/name=api, at least one',
+    );
     return fallback;
   }
   return Object.fromEntries(entries) as Record<string, string>;
@@ -104,7 +128,13 @@ function parseScrapeTarget(job: ScrapeJobKey, raw: unknown, fields: Fields): Kub
   fields.onlyKnownKeys(field, given, Object.keys(d));
   return {
     selector: parseSelector(`${field}.selector`, given.selector, fields, d.selector),
-    port: fields.string(`${field}.port`, given.port, d.port, PORT_NAME, 'a port name (lower-case letters, digits and -, at most 15)'),
+    port: fields.string(
+      `${field}.port`,
+      given.port,
+      d.port,
+      PORT_NAME,
+      'a port name (lower-case letters, digits and -, at most 15)',
+    ),
     path: fields.string(`${field}.path`, given.path, d.path, /^\/\S*$/, 'a path starting with /'),
   };
 }
@@ -116,17 +146,57 @@ export function parseKubernetesSettings(raw: unknown, fields: Fields): Kubernete
   const scrape = fields.section('kubernetes.scrape', given.scrape);
   fields.onlyKnownKeys('kubernetes.scrape', scrape, KUBERNETES_SCRAPED_JOBS);
   const namespace = (key: 'namespace' | 'appNamespace') =>
-    fields.string(`kubernetes.${key}`, given[key], d[key], DNS_LABEL, 'a namespace name (lower-case letters, digits and -)');
+    fields.string(
+      `kubernetes.${key}`,
+      given[key],
+      d[key],
+      DNS_LABEL,
+      'a namespace name (lower-case letters, digits and -)',
+    );
   return {
     namespace: namespace('namespace'),
-    kubeconfigPath: fields.string('kubernetes.kubeconfigPath', given.kubeconfigPath, d.kubeconfigPath, ONE_LINE, 'a file path'),
+    kubeconfigPath: fields.string(
+      'kubernetes.kubeconfigPath',
+      given.kubeconfigPath,
+      d.kubeconfigPath,
+      ONE_LINE,
+      'a file path',
+    ),
     ...(given.kubeconfigContext === undefined
       ? {}
-      : { kubeconfigContext: fields.string('kubernetes.kubeconfigContext', given.kubeconfigContext, '', ONE_LINE, 'a context name') }),
-    chartVersion: fields.string('kubernetes.chartVersion', given.chartVersion, d.chartVersion, EXACT_VERSION, 'an exact chart version such as 81.4.5'),
-    releaseName: fields.string('kubernetes.releaseName', given.releaseName, d.releaseName, RELEASE_NAME, 'a Helm release name (lower-case letters, digits and -, at most 53)'),
-    prometheusVolumeSize: fields.string('kubernetes.prometheusVolumeSize', given.prometheusVolumeSize, d.prometheusVolumeSize, QUANTITY, 'a size such as 50Gi'),
+      : {
+          kubeconfigContext: fields.string(
+            'kubernetes.kubeconfigContext',
+            given.kubeconfigContext,
+            '',
+            ONE_LINE,
+            'a context name',
+          ),
+        }),
+    chartVersion: fields.string(
+      'kubernetes.chartVersion',
+      given.chartVersion,
+      d.chartVersion,
+      EXACT_VERSION,
+      'an exact chart version such as 81.4.5',
+    ),
+    releaseName: fields.string(
+      'kubernetes.releaseName',
+      given.releaseName,
+      d.releaseName,
+      RELEASE_NAME,
+      'a Helm release name (lower-case letters, digits and -, at most 53)',
+    ),
+    prometheusVolumeSize: fields.string(
+      'kubernetes.prometheusVolumeSize',
+      given.prometheusVolumeSize,
+      d.prometheusVolumeSize,
+      QUANTITY,
+      'a size such as 50Gi',
+    ),
     appNamespace: namespace('appNamespace'),
-    scrape: Object.fromEntries(KUBERNETES_SCRAPED_JOBS.map((job) => [job, parseScrapeTarget(job, scrape[job], fields)])),
+    scrape: Object.fromEntries(
+      KUBERNETES_SCRAPED_JOBS.map((job) => [job, parseScrapeTarget(job, scrape[job], fields)]),
+    ),
   };
 }

@@ -71,8 +71,7 @@ function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
-    out[key] =
-      isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : value;
+    out[key] = isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : value;
   }
   return out;
 }
@@ -94,7 +93,11 @@ export function secretProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
       return [
         value === ''
           ? { field: name, value: '', reason: 'is empty' }
-          : { field: name, value: `<secret of ${value.length} characters>`, reason: `is not valid: expected ${secret.expected}` },
+          : {
+              field: name,
+              value: `<secret of ${value.length} characters>`,
+              reason: `is not valid: expected ${secret.expected}`,
+            },
       ];
     }),
   );
@@ -109,8 +112,11 @@ export function loadMonitoringConfig(env: NodeJS.ProcessEnv, context?: unknown):
     else raw = mergeDeep(raw, context);
   }
   if (env.MONITORING_CONFIG !== undefined) {
-    const parsed = reader.attempt('MONITORING_CONFIG', env.MONITORING_CONFIG, undefined, () => JSON.parse(env.MONITORING_CONFIG as string));
-    if (parsed !== undefined && !isPlainObject(parsed)) reader.problem('MONITORING_CONFIG', env.MONITORING_CONFIG, 'is not a JSON object');
+    const parsed = reader.attempt('MONITORING_CONFIG', env.MONITORING_CONFIG, undefined, () =>
+      JSON.parse(env.MONITORING_CONFIG as string),
+    );
+    if (parsed !== undefined && !isPlainObject(parsed))
+      reader.problem('MONITORING_CONFIG', env.MONITORING_CONFIG, 'is not a JSON object');
     else if (parsed !== undefined) raw = mergeDeep(raw, parsed);
   }
   reader.done();

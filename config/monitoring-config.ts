@@ -32,7 +32,6 @@ export interface ComponentSettings {
   memoryLimitMb: number;
 }
 
-
 export interface TargetsConfig {
   /** FastAPI instances exposing `/metrics` (compose service `api`, uvicorn on 8000). Default `['api:8000']`. */
   api: HostPort[];
@@ -52,7 +51,13 @@ export interface TargetsConfig {
    */
   celeryQueues: string[];
   /** The PostgreSQL the postgres-exporter connects to. */
-  postgres: { host: string; port: number; database: string; user: string; sslMode: 'disable' | 'require' | 'verify-full' };
+  postgres: {
+    host: string;
+    port: number;
+    database: string;
+    user: string;
+    sslMode: 'disable' | 'require' | 'verify-full';
+  };
   /** The Redis the redis-exporter connects to. */
   redis: HostPort;
   /**
@@ -204,9 +209,21 @@ function parseComponents(raw: unknown, fields: Fields): Record<ComponentName, Co
       const value = fields.section(`components.${name}`, given[name]);
       fields.onlyKnownKeys(`components.${name}`, value, Object.keys(defaults));
       const settings: ComponentSettings = {
-        image: fields.string(`components.${name}.image`, value.image, defaults.image, IMAGE, 'an image reference such as prom/prometheus:v2.48.0'),
+        image: fields.string(
+          `components.${name}.image`,
+          value.image,
+          defaults.image,
+          IMAGE,
+          'an image reference such as prom/prometheus:v2.48.0',
+        ),
         port: fields.integer(`components.${name}.port`, value.port, defaults.port, 1, 65_535),
-        memoryLimitMb: fields.integer(`components.${name}.memoryLimitMb`, value.memoryLimitMb, defaults.memoryLimitMb, 16, 65_536),
+        memoryLimitMb: fields.integer(
+          `components.${name}.memoryLimitMb`,
+          value.memoryLimitMb,
+          defaults.memoryLimitMb,
+          16,
+          65_536,
+        ),
       };
       return [name, settings];
     }),
@@ -237,7 +254,13 @@ function parseExtraJobs(raw: unknown, fields: Fields): ExtraScrapeJob[] {
     return {
       name,
       targets: fields.list(`${field}.targets`, job.targets ?? '', [], HOST_PORT, 'host:port'),
-      metricsPath: fields.string(`${field}.metricsPath`, job.metricsPath, '/metrics', /^\/\S*$/, 'a path starting with /'),
+      metricsPath: fields.string(
+        `${field}.metricsPath`,
+        job.metricsPath,
+        '/metrics',
+        /^\/\S*$/,
+        'a path starting with /',
+      ),
     };
   });
 }
@@ -248,13 +271,21 @@ function parsePrometheus(raw: unknown, fields: Fields): PrometheusSettings {
   fields.onlyKnownKeys('prometheus', given, Object.keys(d));
   const settings: PrometheusSettings = {
     scrapeInterval: fields.duration('prometheus.scrapeInterval', given.scrapeInterval, d.scrapeInterval),
-    evaluationInterval: fields.duration('prometheus.evaluationInterval', given.evaluationInterval, d.evaluationInterval),
+    evaluationInterval: fields.duration(
+      'prometheus.evaluationInterval',
+      given.evaluationInterval,
+      d.evaluationInterval,
+    ),
     scrapeTimeout: fields.duration('prometheus.scrapeTimeout', given.scrapeTimeout, d.scrapeTimeout),
     retention: fields.duration('prometheus.retention', given.retention, d.retention, Duration.hours(2)),
     extraJobs: parseExtraJobs(given.extraJobs, fields),
   };
   if (settings.scrapeTimeout.compare(settings.scrapeInterval) > 0) {
-    fields.reader.problem('prometheus.scrapeTimeout', settings.scrapeTimeout.toString(), `must not exceed prometheus.scrapeInterval (${settings.scrapeInterval})`);
+    fields.reader.problem(
+      'prometheus.scrapeTimeout',
+      settings.scrapeTimeout.toString(),
+      `must not exceed prometheus.scrapeInterval (${settings.scrapeInterval})`,
+    );
   }
   return settings;
 }
@@ -265,9 +296,26 @@ function parseDockerDiscovery(raw: unknown, fields: Fields): DockerDiscoverySett
   fields.onlyKnownKeys('dockerDiscovery', given, Object.keys(d));
   return {
     enabled: fields.boolean('dockerDiscovery.enabled', given.enabled, d.enabled),
-    socketPath: fields.string('dockerDiscovery.socketPath', given.socketPath, d.socketPath, /^\/\S+$/, 'an absolute path'),
-    socketGroupId: fields.integer('dockerDiscovery.socketGroupId', given.socketGroupId, d.socketGroupId, 0, 2_147_483_647),
-    refreshInterval: fields.duration('dockerDiscovery.refreshInterval', given.refreshInterval, d.refreshInterval, Duration.seconds(1)),
+    socketPath: fields.string(
+      'dockerDiscovery.socketPath',
+      given.socketPath,
+      d.socketPath,
+      /^\/\S+$/,
+      'an absolute path',
+    ),
+    socketGroupId: fields.integer(
+      'dockerDiscovery.socketGroupId',
+      given.socketGroupId,
+      d.socketGroupId,
+      0,
+      2_147_483_647,
+    ),
+    refreshInterval: fields.duration(
+      'dockerDiscovery.refreshInterval',
+      given.refreshInterval,
+      d.refreshInterval,
+      Duration.seconds(1),
+    ),
   };
 }
 
@@ -279,7 +327,10 @@ function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
     bindAddress: fields.address('grafana.bindAddress', given.bindAddress, d.bindAddress),
     adminUser: fields.string('grafana.adminUser', given.adminUser, d.adminUser, NAME, 'a user name'),
     folderTitle: fields.string('grafana.folderTitle', given.folderTitle, d.folderTitle),
-    url: given.url === undefined ? undefined : fields.string('grafana.url', given.url, '', /^https?:\/\/\S+$/, 'an http:// or https:// URL'),
+    url:
+      given.url === undefined
+        ? undefined
+        : fields.string('grafana.url', given.url, '', /^https?:\/\/\S+$/, 'an http:// or https:// URL'),
   };
 }
 
@@ -291,26 +342,59 @@ function parseTargets(raw: unknown, fields: Fields): TargetsConfig {
   fields.onlyKnownKeys('targets.postgres', postgres, Object.keys(d.postgres));
   return {
     api: fields.list('targets.api', given.api, d.api, HOST_PORT, 'host:port'),
-    celeryExporter: given.celeryExporter === undefined ? undefined : fields.string('targets.celeryExporter', given.celeryExporter, '', HOST_PORT, 'host:port'),
-    celeryBrokerDatabase: fields.integer('targets.celeryBrokerDatabase', given.celeryBrokerDatabase, d.celeryBrokerDatabase, 0, 15),
+    celeryExporter:
+      given.celeryExporter === undefined
+        ? undefined
+        : fields.string('targets.celeryExporter', given.celeryExporter, '', HOST_PORT, 'host:port'),
+    celeryBrokerDatabase: fields.integer(
+      'targets.celeryBrokerDatabase',
+      given.celeryBrokerDatabase,
+      d.celeryBrokerDatabase,
+      0,
+      15,
+    ),
     celeryQueues: fields.list('targets.celeryQueues', given.celeryQueues, d.celeryQueues, NAME, 'queue names'),
     postgres: {
       host: fields.string('targets.postgres.host', postgres.host, d.postgres.host, NAME, 'a host name'),
       port: fields.integer('targets.postgres.port', postgres.port, d.postgres.port, 1, 65_535),
-      database: fields.string('targets.postgres.database', postgres.database, d.postgres.database, NAME, 'a database name'),
+      database: fields.string(
+        'targets.postgres.database',
+        postgres.database,
+        d.postgres.database,
+        NAME,
+        'a database name',
+      ),
       user: fields.string('targets.postgres.user', postgres.user, d.postgres.user, NAME, 'a user name'),
-      sslMode: fields.oneOf('targets.postgres.sslMode', postgres.sslMode, d.postgres.sslMode, ['disable', 'require', 'verify-full']),
+      sslMode: fields.oneOf('targets.postgres.sslMode', postgres.sslMode, d.postgres.sslMode, [
+        'disable',
+        'require',
+        'verify-full',
+      ]),
     },
     redis: fields.string('targets.redis', given.redis, d.redis, HOST_PORT, 'host:port'),
-    redisRequiresPassword: fields.boolean('targets.redisRequiresPassword', given.redisRequiresPassword, d.redisRequiresPassword),
+    redisRequiresPassword: fields.boolean(
+      'targets.redisRequiresPassword',
+      given.redisRequiresPassword,
+      d.redisRequiresPassword,
+    ),
   };
 }
 
 function parseSeverities(raw: unknown, fields: Fields): Severity[] {
-  const names = fields.list('telegramSeparateChats', raw, DEFAULT_CONFIG.telegramSeparateChats, /./, SEVERITIES.join('|'));
+  const names = fields.list(
+    'telegramSeparateChats',
+    raw,
+    DEFAULT_CONFIG.telegramSeparateChats,
+    /./,
+    SEVERITIES.join('|'),
+  );
   const unknown = names.filter((name) => !isSeverity(name));
   for (const name of unknown) {
-    fields.reader.problem('telegramSeparateChats', name, `is not a severity (expected one of ${SEVERITIES.join(', ')})`);
+    fields.reader.problem(
+      'telegramSeparateChats',
+      name,
+      `is not a severity (expected one of ${SEVERITIES.join(', ')})`,
+    );
   }
   return names.filter(isSeverity);
 }
@@ -322,9 +406,12 @@ function parseSeverities(raw: unknown, fields: Fields): Severity[] {
 const SECTIONS: { [K in keyof MonitoringConfig]-?: SectionParser<K> } = {
   stackName: (raw, f) => f.string('stackName', raw, DEFAULT_CONFIG.stackName, NAME, 'letters, digits, . _ -'),
   target: (raw, f) => f.oneOf('target', raw, DEFAULT_CONFIG.target, TARGETS),
-  dockerHost: (raw, f) => f.string('dockerHost', raw, DEFAULT_CONFIG.dockerHost, /^(unix|tcp|ssh):\/\/\S+$/, 'unix://, tcp:// or ssh:// URL'),
-  dockerNetwork: (raw, f) => (raw === undefined ? undefined : f.string('dockerNetwork', raw, '', NAME, 'a Docker network name')),
-  applicationContainer: (raw, f) => f.string('applicationContainer', raw, DEFAULT_CONFIG.applicationContainer, NAME, 'a container name'),
+  dockerHost: (raw, f) =>
+    f.string('dockerHost', raw, DEFAULT_CONFIG.dockerHost, /^(unix|tcp|ssh):\/\/\S+$/, 'unix://, tcp:// or ssh:// URL'),
+  dockerNetwork: (raw, f) =>
+    raw === undefined ? undefined : f.string('dockerNetwork', raw, '', NAME, 'a Docker network name'),
+  applicationContainer: (raw, f) =>
+    f.string('applicationContainer', raw, DEFAULT_CONFIG.applicationContainer, NAME, 'a container name'),
   namePrefix: (raw, f) => f.string('namePrefix', raw, DEFAULT_CONFIG.namePrefix, NAME, 'letters, digits, . _ -'),
   bindAddress: (raw, f) => f.address('bindAddress', raw, DEFAULT_CONFIG.bindAddress),
   components: parseComponents,
@@ -344,15 +431,30 @@ const SECTIONS: { [K in keyof MonitoringConfig]-?: SectionParser<K> } = {
  * Redis password only by the Docker target's redis-exporter, and on Kubernetes `namePrefix` starts
  * object names.
  */
-export function checkTarget(config: Pick<MonitoringConfig, 'target' | 'namePrefix' | 'remoteWrite' | 'targets'>, reader: ConfigReader): void {
+export function checkTarget(
+  config: Pick<MonitoringConfig, 'target' | 'namePrefix' | 'remoteWrite' | 'targets'>,
+  reader: ConfigReader,
+): void {
   if (config.remoteWrite && config.target !== 'kubernetes') {
-    reader.problem('remoteWrite.url', config.remoteWrite.url, `applies only when target is kubernetes (it is ${config.target})`);
+    reader.problem(
+      'remoteWrite.url',
+      config.remoteWrite.url,
+      `applies only when target is kubernetes (it is ${config.target})`,
+    );
   }
   if (config.targets.redisRequiresPassword && config.target === 'kubernetes') {
-    reader.problem('targets.redisRequiresPassword', true, "applies only when target is docker: on kubernetes the application's own redis-exporter talks to Redis");
+    reader.problem(
+      'targets.redisRequiresPassword',
+      true,
+      "applies only when target is docker: on kubernetes the application's own redis-exporter talks to Redis",
+    );
   }
   if (config.target === 'kubernetes' && !/^[a-z0-9]([-a-z0-9]{0,28}[a-z0-9])?$/.test(config.namePrefix)) {
-    reader.problem('namePrefix', config.namePrefix, 'is not valid when target is kubernetes: it starts object names, so lower-case letters, digits and - (at most 30)');
+    reader.problem(
+      'namePrefix',
+      config.namePrefix,
+      'is not valid when target is kubernetes: it starts object names, so lower-case letters, digits and - (at most 30)',
+    );
   }
 }
 
@@ -361,7 +463,10 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   const reader = new ConfigReader();
   const fields = new Fields(reader);
   fields.onlyKnownKeys('', raw, Object.keys(SECTIONS));
-  const entries = (Object.keys(SECTIONS) as (keyof MonitoringConfig)[]).map((key) => [key, SECTIONS[key](raw[key], fields)]);
+  const entries = (Object.keys(SECTIONS) as (keyof MonitoringConfig)[]).map((key) => [
+    key,
+    SECTIONS[key](raw[key], fields),
+  ]);
   const config = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as MonitoringConfig;
   checkTarget(config, reader);
   reader.done();
@@ -373,7 +478,10 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
  * (`withApplicationNetwork`) before the Docker stack is built. Throws while it is not.
  */
 export function applicationNetwork(config: Pick<MonitoringConfig, 'dockerNetwork'>): string {
-  if (config.dockerNetwork === undefined) throw new Error('dockerNetwork is not known yet: main.ts finds it (withApplicationNetwork) before building the Docker stack');
+  if (config.dockerNetwork === undefined)
+    throw new Error(
+      'dockerNetwork is not known yet: main.ts finds it (withApplicationNetwork) before building the Docker stack',
+    );
   return config.dockerNetwork;
 }
 
@@ -386,7 +494,10 @@ export function containerName(config: Pick<MonitoringConfig, 'namePrefix'>, comp
  * Where the Docker host reaches a component: its published port on the bind address (loopback when
  * published on 0.0.0.0), or for Grafana the configured `grafana.url`.
  */
-export function publishedUrl(config: Pick<MonitoringConfig, 'bindAddress' | 'components' | 'grafana'>, component: ComponentName): string {
+export function publishedUrl(
+  config: Pick<MonitoringConfig, 'bindAddress' | 'components' | 'grafana'>,
+  component: ComponentName,
+): string {
   if (component === 'grafana' && config.grafana.url) return config.grafana.url;
   const bindAddress = component === 'grafana' ? config.grafana.bindAddress : config.bindAddress;
   const host = bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;

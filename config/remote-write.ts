@@ -45,7 +45,9 @@ function storeOf(url: string): RemoteWriteStore | undefined {
   return REMOTE_WRITE_STORES.find((store) => path.endsWith(REMOTE_WRITE_PROTOCOL[store].pushPath));
 }
 
-const PUSH_PATHS = REMOTE_WRITE_STORES.map((s) => `${REMOTE_WRITE_PROTOCOL[s].pushPath} (${REMOTE_WRITE_PROTOCOL[s].title})`).join(', ');
+const PUSH_PATHS = REMOTE_WRITE_STORES.map(
+  (s) => `${REMOTE_WRITE_PROTOCOL[s].pushPath} (${REMOTE_WRITE_PROTOCOL[s].title})`,
+).join(', ');
 
 /** Undefined when not given (no remote write) or when the URL is bad (then a problem is recorded). */
 export function parseRemoteWriteSettings(raw: unknown, fields: Fields): RemoteWriteSettings | undefined {
@@ -60,13 +62,23 @@ export function parseRemoteWriteSettings(raw: unknown, fields: Fields): RemoteWr
   }
   const url = fields.string('remoteWrite.url', given.url, '', PUSH_URL, 'an http(s) URL of a push endpoint');
   const store = url ? storeOf(url) : undefined;
-  if (url && !store) fields.reader.problem('remoteWrite.url', url, `is not a push endpoint: its path must end with ${PUSH_PATHS}`);
-  const tenant = given.tenant === undefined ? undefined : fields.string('remoteWrite.tenant', given.tenant, '', TENANT, 'a tenant id (letters, digits, _ . -)');
+  if (url && !store)
+    fields.reader.problem('remoteWrite.url', url, `is not a push endpoint: its path must end with ${PUSH_PATHS}`);
+  const tenant =
+    given.tenant === undefined
+      ? undefined
+      : fields.string('remoteWrite.tenant', given.tenant, '', TENANT, 'a tenant id (letters, digits, _ . -)');
   if (store && tenant && !REMOTE_WRITE_PROTOCOL[store].tenantHeader) {
-    fields.reader.problem('remoteWrite.tenant', tenant, `does not apply to ${REMOTE_WRITE_PROTOCOL[store].title}: its tenant is part of the URL (/insert/<accountID>/prometheus/api/v1/write)`);
+    fields.reader.problem(
+      'remoteWrite.tenant',
+      tenant,
+      `does not apply to ${REMOTE_WRITE_PROTOCOL[store].title}: its tenant is part of the URL (/insert/<accountID>/prometheus/api/v1/write)`,
+    );
   }
   const basicAuthSecret =
-    given.basicAuthSecret === undefined ? undefined : fields.string('remoteWrite.basicAuthSecret', given.basicAuthSecret, '', SECRET_NAME, 'a Secret name');
+    given.basicAuthSecret === undefined
+      ? undefined
+      : fields.string('remoteWrite.basicAuthSecret', given.basicAuthSecret, '', SECRET_NAME, 'a Secret name');
   if (!store) return undefined;
   return { url, store, ...(tenant ? { tenant } : {}), ...(basicAuthSecret ? { basicAuthSecret } : {}) };
 }

@@ -37,7 +37,7 @@ export const SECRETS = {
   grafanaPassword: {
     env: 'GRAFANA_PASSWORD',
     variable: 'grafana_password',
-    description: 'Password of the Grafana admin user (used on Grafana\'s first start and by the Grafana provider)',
+    description: "Password of the Grafana admin user (used on Grafana's first start and by the Grafana provider)",
     pattern: /^.{8,}$/,
     expected: 'at least 8 characters',
   },
@@ -71,7 +71,11 @@ export function severityChatIdSecret(severity: Severity): SecretSpec {
 }
 
 /** Every secret the stack may declare, for checks that do not depend on the configuration. */
-export const ALL_SECRETS: SecretSpec[] = [...Object.values(SECRETS), REDIS_PASSWORD_SECRET, ...SEVERITIES.map(severityChatIdSecret)];
+export const ALL_SECRETS: SecretSpec[] = [
+  ...Object.values(SECRETS),
+  REDIS_PASSWORD_SECRET,
+  ...SEVERITIES.map(severityChatIdSecret),
+];
 
 /** Environment variable Terraform reads the secret from. */
 export function terraformEnvName(secret: SecretSpec): string {

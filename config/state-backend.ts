@@ -60,7 +60,11 @@ export function parseBackendSettings(raw: unknown, fields: Fields): BackendSetti
     for (const [owner, keys] of Object.entries(SETTINGS_OF)) {
       if (owner === type) continue;
       for (const key of keys.filter((k) => given[k] !== undefined)) {
-        fields.reader.problem(`backend.${key}`, given[key], `applies only when backend.type is ${owner} (it is ${type})`);
+        fields.reader.problem(
+          `backend.${key}`,
+          given[key],
+          `applies only when backend.type is ${owner} (it is ${type})`,
+        );
       }
     }
   }
@@ -70,10 +74,17 @@ export function parseBackendSettings(raw: unknown, fields: Fields): BackendSetti
     case 'local':
       return { type, ...defined({ path: optional('path', PATH, 'a file path without spaces') }) };
     case 's3': {
-      if (given.bucket === undefined) fields.reader.problem('backend.bucket', undefined, 'is required when backend.type is s3');
+      if (given.bucket === undefined)
+        fields.reader.problem('backend.bucket', undefined, 'is required when backend.type is s3');
       return {
         type,
-        bucket: fields.string('backend.bucket', given.bucket, '', BUCKET, 'an S3 bucket name (lower-case letters, digits, . and -)'),
+        bucket: fields.string(
+          'backend.bucket',
+          given.bucket,
+          '',
+          BUCKET,
+          'an S3 bucket name (lower-case letters, digits, . and -)',
+        ),
         ...defined({
           key: optional('key', S3_KEY, 'an object key without spaces, not starting with /'),
           region: optional('region', REGION, 'an AWS region such as eu-central-1'),
@@ -82,7 +93,16 @@ export function parseBackendSettings(raw: unknown, fields: Fields): BackendSetti
       };
     }
     case 'pg':
-      return { type, ...defined({ schemaName: optional('schemaName', /^[a-z_][a-z0-9_]*$/, 'a PostgreSQL schema name (lower-case letters, digits, _)') }) };
+      return {
+        type,
+        ...defined({
+          schemaName: optional(
+            'schemaName',
+            /^[a-z_][a-z0-9_]*$/,
+            'a PostgreSQL schema name (lower-case letters, digits, _)',
+          ),
+        }),
+      };
   }
 }
 

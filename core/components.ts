@@ -105,7 +105,12 @@ export type KubernetesCounterpart =
   /** Deployed by the chart itself (its sub-chart or component named here). */
   | { readonly kind: 'chart'; readonly part: string }
   /** Deployed by its own chart next to the application, scraped through its Service by a ServiceMonitor. */
-  | { readonly kind: 'serviceMonitor'; readonly chart: string; readonly selector: Readonly<Record<string, string>>; readonly port: string };
+  | {
+      readonly kind: 'serviceMonitor';
+      readonly chart: string;
+      readonly selector: Readonly<Record<string, string>>;
+      readonly port: string;
+    };
 
 export interface ComponentDescriptor {
   /** What the check table and the docs call it. */
@@ -201,7 +206,12 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     checkPath: '/metrics',
     listenFlag: '--web.listen-address',
     debian: { package: 'prometheus-postgres-exporter', binary: 'prometheus-postgres-exporter' },
-    kubernetes: { kind: 'serviceMonitor', chart: 'prometheus-postgres-exporter', selector: byName('prometheus-postgres-exporter'), port: 'http' },
+    kubernetes: {
+      kind: 'serviceMonitor',
+      chart: 'prometheus-postgres-exporter',
+      selector: byName('prometheus-postgres-exporter'),
+      port: 'http',
+    },
   },
   redisExporter: {
     title: 'redis-exporter',
@@ -217,7 +227,12 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     checkPath: '/metrics',
     listenFlag: '-web.listen-address',
     debian: { package: 'prometheus-redis-exporter', binary: 'prometheus-redis-exporter' },
-    kubernetes: { kind: 'serviceMonitor', chart: 'prometheus-redis-exporter', selector: byName('prometheus-redis-exporter'), port: 'redis-exporter' },
+    kubernetes: {
+      kind: 'serviceMonitor',
+      chart: 'prometheus-redis-exporter',
+      selector: byName('prometheus-redis-exporter'),
+      port: 'redis-exporter',
+    },
   },
   nodeExporter: {
     title: 'node-exporter',

@@ -71,7 +71,10 @@ async function main(): Promise<void> {
   const { checklist, timings } = await runEndToEnd(BENCH_PROFILE, () => undefined);
   console.log(`\n${timingTable(timings)}`);
   const missed = timings.filter(
-    ({ notifiedMs, timing }) => notifiedMs === undefined || notifiedMs > timing.bound.millis || notifiedMs > timing.floor.millis * TARGET_FLOOR_RATIO,
+    ({ notifiedMs, timing }) =>
+      notifiedMs === undefined ||
+      notifiedMs > timing.bound.millis ||
+      notifiedMs > timing.floor.millis * TARGET_FLOOR_RATIO,
   );
   console.log(
     missed.length === 0
@@ -99,8 +102,11 @@ async function main(): Promise<void> {
     `${reduction >= TARGET_SERIES_REDUCTION && answered ? 'target met' : 'target missed'}: ${(reduction * 100).toFixed(0)}% fewer series (target ${TARGET_SERIES_REDUCTION * 100}%); ` +
       `alert metrics and panels on the relabelled stack: ${relabelChecks.summary()}`,
   );
-  for (const failed of relabelChecks.results.filter((result) => !result.ok)) console.log(`  FAIL ${failed.name}: ${failed.detail}`);
-  console.log(`\nPrometheus resident memory once settled: ${mib(catalogOnly.rssBytes)} with the relabelling, ${mib(everything.rssBytes)} without`);
+  for (const failed of relabelChecks.results.filter((result) => !result.ok))
+    console.log(`  FAIL ${failed.name}: ${failed.detail}`);
+  console.log(
+    `\nPrometheus resident memory once settled: ${mib(catalogOnly.rssBytes)} with the relabelling, ${mib(everything.rssBytes)} without`,
+  );
   process.exitCode = checklist.failed + relabelChecks.failed > 0 ? 1 : 0;
 }
 

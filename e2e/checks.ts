@@ -39,29 +39,42 @@ export async function checkStack(stack: LoopbackStack, checklist: Checklist): Pr
         .map((group) => `${group.name}:${group.rules.length}`)
         .sort()
         .join(' ');
-    expectThat(summary(loaded) === summary([...RULE_GROUPS]), `Prometheus loaded ${summary(loaded)}, rules/ has ${summary([...RULE_GROUPS])}`);
+    expectThat(
+      summary(loaded) === summary([...RULE_GROUPS]),
+      `Prometheus loaded ${summary(loaded)}, rules/ has ${summary([...RULE_GROUPS])}`,
+    );
     return summary(loaded);
   });
 
   await checkRuleEvaluations(prometheus, checklist, 'every rule evaluates without failure');
 
   await checklist.check('every alert and recording expression runs against the real Prometheus', async () => {
-    const expressions = [...Object.values(ALERTS), ...allRecordings()].map((rule) => ({ name: rule.name, expr: rule.expr.text }));
+    const expressions = [...Object.values(ALERTS), ...allRecordings()].map((rule) => ({
+      name: rule.name,
+      expr: rule.expr.text,
+    }));
     const failures: string[] = [];
-    for (const { name, expr } of expressions) await prometheus.query(expr).catch((error: Error) => failures.push(`${name}: ${error.message}`));
+    for (const { name, expr } of expressions)
+      await prometheus.query(expr).catch((error: Error) => failures.push(`${name}: ${error.message}`));
     expectThat(failures.length === 0, failures.join('\n'));
     return `${expressions.length} expressions, as deployed (production windows)`;
   });
 
   await checklist.check('every metric an alert reads has series (the relabelling kept them)', async () => {
-    const read = new Map(Object.values(ALERTS).flatMap((rule) => rule.expr.metrics.map((metric) => [metric.name, metric])));
+    const read = new Map(
+      Object.values(ALERTS).flatMap((rule) => rule.expr.metrics.map((metric) => [metric.name, metric])),
+    );
     const unscraped: string[] = Object.keys(NOT_ON_LOOPBACK).map((key) => JOB[key as ScrapeJobKey]);
     const checked = [...read.values()].filter((metric) => !unscraped.includes(metric.source) && !metric.newerOnly);
     let missing: string[] = [];
     await waitFor(
       'series of every metric alerts read',
       async () => {
-        const counts = await Promise.all(checked.map(async (metric) => (await prometheus.query(`count({__name__=~"${seriesNames(metric).join('|')}"})`)).length));
+        const counts = await Promise.all(
+          checked.map(
+            async (metric) => (await prometheus.query(`count({__name__=~"${seriesNames(metric).join('|')}"})`)).length,
+          ),
+        );
         missing = checked.filter((_, i) => counts[i] === 0).map((metric) => metric.name);
         return missing.length === 0;
       },
@@ -70,41 +83,59 @@ export async function checkStack(stack: LoopbackStack, checklist: Checklist): Pr
     ).catch(() => {
       throw new Error(`no series: ${missing.join(', ')}`);
     });
-    const skipped = [...read.values()].filter((metric) => !checked.includes(metric)).map((metric) => `${metric.name} (${metric.newerOnly ? `exporter ${metric.newerOnly.since}+` : metric.source})`);
+    const skipped = [...read.values()]
+      .filter((metric) => !checked.includes(metric))
+      .map((metric) => `${metric.name} (${metric.newerOnly ? `exporter ${metric.newerOnly.since}+` : metric.source})`);
     return `${checked.length} metrics; not on loopback: ${skipped.join(', ') || 'none'}`;
   });
 
-  await checklist.check('every dashboard panel query runs; every panel with a source on loopback has data', async () => {
-    const queries = panelQueries();
-    const checked = queries.filter((query) => !query.needsCadvisor);
-    const label = (query: (typeof queries)[number]) => `${query.dashboardUid} / ${query.panelTitle} (${query.refId})`;
-    let empty: string[] = [];
-    await waitFor(
-      'every panel query to return data',
-      async () => {
-        const answers = await Promise.all(checked.map(async (query) => ({ query, series: await prometheus.query(query.expr) })));
-        empty = answers.filter((answer) => answer.series.length === 0).map((answer) => label(answer.query));
-        return empty.length === 0;
-      },
-      DATA_TIMEOUT_MS,
-      1_000,
-    ).catch((error: Error) => {
-      throw new Error(empty.length > 0 ? `no data: ${empty.join('; ')}` : error.message);
-    });
-    const cadvisor = queries.filter((query) => query.needsCadvisor);
-    for (const query of cadvisor) await prometheus.query(query.expr);
-    return `${checked.length} queries with data; ${cadvisor.length} cAdvisor queries run but not checked for data (cAdvisor needs Docker): ${[...new Set(cadvisor.map((query) => query.panelTitle))].join(', ')}`;
-  });
+  await checklist.check(
+    'every dashboard panel query runs; every panel with a source on loopback has data',
+    async () => {
+      const queries = panelQueries();
+      const checked = queries.filter((query) => !query.needsCadvisor);
+      const label = (query: (typeof queries)[number]) => `${query.dashboardUid} / ${query.panelTitle} (${query.refId})`;
+      let empty: string[] = [];
+      await waitFor(
+        'every panel query to return data',
+        async () => {
+          const answers = await Promise.all(
+            checked.map(async (query) => ({ query, series: await prometheus.query(query.expr) })),
+          );
+          empty = answers.filter((answer) => answer.series.length === 0).map((answer) => label(answer.query));
+          return empty.length === 0;
+        },
+        DATA_TIMEOUT_MS,
+        1_000,
+      ).catch((error: Error) => {
+        throw new Error(empty.length > 0 ? `no data: ${empty.join('; ')}` : error.message);
+      });
+      const cadvisor = queries.filter((query) => query.needsCadvisor);
+      for (const query of cadvisor) await prometheus.query(query.expr);
+      return `${checked.length} queries with data; ${cadvisor.length} cAdvisor queries run but not checked for data (cAdvisor needs Docker): ${[...new Set(cadvisor.map((query) => query.panelTitle))].join(', ')}`;
+    },
+  );
 
   await checklist.check('the Watchdog heartbeat reaches its URL', async () => {
-    const beat = await waitFor('a Watchdog heartbeat', async () => stack.telegram.otherRequests.find((request) => request.path === '/heartbeat'), 15_000);
-    expectThat(beat.body.includes('"alertname":"Watchdog"'), `the heartbeat is not the Watchdog's: ${beat.body.slice(0, 200)}`);
+    const beat = await waitFor(
+      'a Watchdog heartbeat',
+      async () => stack.telegram.otherRequests.find((request) => request.path === '/heartbeat'),
+      15_000,
+    );
+    expectThat(
+      beat.body.includes('"alertname":"Watchdog"'),
+      `the heartbeat is not the Watchdog's: ${beat.body.slice(0, 200)}`,
+    );
     return `POST ${beat.path}`;
   });
 }
 
 /** Every rule healthy, and Prometheus' own failure counter at zero. */
-export async function checkRuleEvaluations(prometheus: PrometheusApi, checklist: Checklist, name: string): Promise<void> {
+export async function checkRuleEvaluations(
+  prometheus: PrometheusApi,
+  checklist: Checklist,
+  name: string,
+): Promise<void> {
   await checklist.check(name, async () => {
     const groups = await waitFor(
       'every rule to be evaluated',
@@ -115,7 +146,9 @@ export async function checkRuleEvaluations(prometheus: PrometheusApi, checklist:
       10_000,
       250,
     );
-    const broken = groups.flatMap((group: RuleGroupStatus) => group.rules.filter((rule) => rule.health !== 'ok').map((rule) => `${group.name}/${rule.name}: ${rule.lastError}`));
+    const broken = groups.flatMap((group: RuleGroupStatus) =>
+      group.rules.filter((rule) => rule.health !== 'ok').map((rule) => `${group.name}/${rule.name}: ${rule.lastError}`),
+    );
     expectThat(broken.length === 0, broken.join('\n'));
     const failures = await prometheus.value('sum(prometheus_rule_evaluation_failures_total)');
     expectThat(failures === 0, `prometheus_rule_evaluation_failures_total is ${failures}`);

@@ -17,7 +17,13 @@ import { AlertmanagerApi } from '../clients/alertmanager';
 import { PrometheusApi } from '../clients/prometheus';
 import { Checklist, expectThat, seconds } from './report';
 import { HEALTHY, SimulatorFaults } from '../testing/simulator';
-import { NotifyTiming, TimingProfile, notifyTiming, profiledNotificationTimings, scaledWindow } from '../testing/timing-profile';
+import {
+  NotifyTiming,
+  TimingProfile,
+  notifyTiming,
+  profiledNotificationTimings,
+  scaledWindow,
+} from '../testing/timing-profile';
 import { escapeRegex } from '../core/regex';
 
 export interface DrillStacks {
@@ -75,7 +81,6 @@ function unescapeHtml(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-
 /** What an annotation template prints for these labels, any `$value` matching any number. */
 function templatePattern(template: Template, labels: Readonly<Record<string, string>>): RegExp {
   const parts = template.parts.map((part) => {
@@ -97,11 +102,22 @@ export function messageGroup(message: SentMessage): { status?: Status; alert?: s
 function isAbout(episode: Episode, status: Status, since: number): (message: SentMessage) => boolean {
   return (message) => {
     const group = messageGroup(message);
-    return message.receivedAt >= since && group.status === status && group.alert === episode.alert && group.instance === episode.instance;
+    return (
+      message.receivedAt >= since &&
+      group.status === status &&
+      group.alert === episode.alert &&
+      group.instance === episode.instance
+    );
   };
 }
 
-async function nextMessage(telegram: FakeTelegram, episode: Episode, status: Status, since: number, timeoutMs: number): Promise<SentMessage> {
+async function nextMessage(
+  telegram: FakeTelegram,
+  episode: Episode,
+  status: Status,
+  since: number,
+  timeoutMs: number,
+): Promise<SentMessage> {
   const what = `${status} ${episode.alert}${episode.instance ? ` on ${episode.instance}` : ''}`;
   const [message] = await telegram.waitForDelivered(what, isAbout(episode, status, since), 1, timeoutMs);
   return message;
@@ -115,30 +131,55 @@ function severityOf(alert: AlertName): Severity {
  * Chat, severity line, sound, and the rule's own summary and runbook, as Prometheus filled them in;
  * returns what was seen and when Prometheus saw the condition first.
  */
-async function checkFiringMessage(message: SentMessage, episode: Episode, stack: LoopbackStack): Promise<{ seen: string; activeAt: number }> {
+async function checkFiringMessage(
+  message: SentMessage,
+  episode: Episode,
+  stack: LoopbackStack,
+): Promise<{ seen: string; activeAt: number }> {
   const rule = alertRule(episode.alert);
   const severity = severityOf(episode.alert);
   const chat = stack.secrets.telegramChatIds[severity];
   expectThat(message.chatId === chat, `sent to chat ${message.chatId}, the ${severity} chat is ${chat}`);
   const title = `${SEVERITY_STYLE[severity].emoji} <b>FIRING</b> · ${severity.toUpperCase()}`;
   expectThat(message.text.startsWith(title), `the message does not start with "${title}":\n${message.text}`);
-  expectThat(message.disableNotification === SEVERITY_STYLE[severity].silent, `disable_notification is ${message.disableNotification} for ${severity}`);
+  expectThat(
+    message.disableNotification === SEVERITY_STYLE[severity].silent,
+    `disable_notification is ${message.disableNotification} for ${severity}`,
+  );
   const prometheus = new PrometheusApi(stack.url('prometheus'));
   const firing = (await prometheus.firing(episode.alert)).find((alert) => alert.labels.instance === episode.instance);
   expectThat(firing !== undefined, `Prometheus does not show ${episode.alert} firing`);
   const expected = templatePattern(rule.summary, firing!.labels);
   const summary = /^▸ <b>(.*)<\/b>$/m.exec(message.text)?.[1];
-  expectThat(summary !== undefined && expected.test(unescapeHtml(summary)), `the message's summary is not the rule's ${expected}:\n${message.text}`);
-  expectThat(expected.test(firing!.annotations.summary), `Prometheus' summary "${firing!.annotations.summary}" is not the rule's ${expected}`);
+  expectThat(
+    summary !== undefined && expected.test(unescapeHtml(summary)),
+    `the message's summary is not the rule's ${expected}:\n${message.text}`,
+  );
+  expectThat(
+    expected.test(firing!.annotations.summary),
+    `Prometheus' summary "${firing!.annotations.summary}" is not the rule's ${expected}`,
+  );
   const runbook = runbookUrl(episode.alert, stack.config.alerting.runbookBaseUrl);
-  expectThat(message.text.includes(`<a href="${runbook}">Runbook</a>`), `the message lacks the runbook link ${runbook}`);
-  return { seen: `${severity}, chat ${chat}${message.disableNotification ? ' (silent)' : ''}: "${summary}"`, activeAt: Date.parse(firing!.activeAt) };
+  expectThat(
+    message.text.includes(`<a href="${runbook}">Runbook</a>`),
+    `the message lacks the runbook link ${runbook}`,
+  );
+  return {
+    seen: `${severity}, chat ${chat}${message.disableNotification ? ' (silent)' : ''}: "${summary}"`,
+    activeAt: Date.parse(firing!.activeAt),
+  };
 }
 
 function checkResolvedMessage(message: SentMessage, episode: Episode, stack: LoopbackStack): string {
   const severity = severityOf(episode.alert);
-  expectThat(message.chatId === stack.secrets.telegramChatIds[severity], `resolved message sent to chat ${message.chatId}`);
-  expectThat(message.text.split('\n')[0].endsWith(`<b>RESOLVED</b> · ${severity.toUpperCase()}`), `unexpected title: ${message.text.split('\n')[0]}`);
+  expectThat(
+    message.chatId === stack.secrets.telegramChatIds[severity],
+    `resolved message sent to chat ${message.chatId}`,
+  );
+  expectThat(
+    message.text.split('\n')[0].endsWith(`<b>RESOLVED</b> · ${severity.toUpperCase()}`),
+    `unexpected title: ${message.text.split('\n')[0]}`,
+  );
   return `chat ${message.chatId}`;
 }
 
@@ -148,7 +189,12 @@ function resolveTimeoutMs(episode: Episode, stack: LoopbackStack, timing: Notify
   return groupInterval.millis + timing.bound.millis - timing.for.millis - timing.groupWait.millis + LATE_GRACE_MS;
 }
 
-export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Checklist, episodes: Episode[]): Promise<DrillTiming> {
+export async function runDrill(
+  drill: Drill,
+  stacks: DrillStacks,
+  checklist: Checklist,
+  episodes: Episode[],
+): Promise<DrillTiming> {
   const stack = drill.stack?.(stacks) ?? stacks.main;
   const telegram = stacks.main.telegram;
   const episode: Episode = { alert: drill.alert, instance: drill.instance?.(stacks) };
@@ -171,20 +217,39 @@ export async function runDrill(drill: Drill, stacks: DrillStacks, checklist: Che
     if (row.notifiedMs === undefined) return row;
     if (others.length > 0) {
       await checklist.check(`${drill.name}: told of ${others.map((other) => other.alert).join(', ')} too`, async () => {
-        const timeouts = others.map((other) => notifyTiming(other.alert, stack.config, stack.profile).bound.millis + LATE_GRACE_MS);
+        const timeouts = others.map(
+          (other) => notifyTiming(other.alert, stack.config, stack.profile).bound.millis + LATE_GRACE_MS,
+        );
         await Promise.all(others.map((other, i) => nextMessage(telegram, other, 'FIRING', faultAt, timeouts[i])));
         return `${others.length} more messages, one per alert`;
       });
     }
-    if (drill.whileFiring) await checklist.check(`${drill.name}: while firing`, () => drill.whileFiring!(stacks, faultAt));
+    if (drill.whileFiring)
+      await checklist.check(`${drill.name}: while firing`, () => drill.whileFiring!(stacks, faultAt));
   } finally {
     await drill.recover(stacks);
   }
   const repairedAt = Date.now();
   await checklist.check(`${drill.name}: resolved message after the repair`, async () => {
-    const message = await nextMessage(telegram, episode, 'RESOLVED', repairedAt, resolveTimeoutMs(episode, stack, timing));
+    const message = await nextMessage(
+      telegram,
+      episode,
+      'RESOLVED',
+      repairedAt,
+      resolveTimeoutMs(episode, stack, timing),
+    );
     row.resolvedMs = message.receivedAt - repairedAt;
-    await Promise.all(others.map((other) => nextMessage(telegram, other, 'RESOLVED', repairedAt, resolveTimeoutMs(other, stack, notifyTiming(other.alert, stack.config, stack.profile)))));
+    await Promise.all(
+      others.map((other) =>
+        nextMessage(
+          telegram,
+          other,
+          'RESOLVED',
+          repairedAt,
+          resolveTimeoutMs(other, stack, notifyTiming(other.alert, stack.config, stack.profile)),
+        ),
+      ),
+    );
     return `${seconds(row.resolvedMs)} after the repair; ${checkResolvedMessage(message, episode, stack)}`;
   });
   return row;
@@ -233,13 +298,31 @@ async function heldByInhibition(
   const prometheus = prometheusOf(main);
   const forDuration = alertRule(alert).for.times(main.profile.timeScale);
   const ofIt = (labels: Record<string, string>) => labels.alertname === alert && matches(labels);
-  await waitFor(`${alert} to fire in Prometheus`, async () => (await prometheus.firing(alert)).some((a) => ofIt(a.labels)), forDuration.millis + LATE_GRACE_MS, 250);
+  await waitFor(
+    `${alert} to fire in Prometheus`,
+    async () => (await prometheus.firing(alert)).some((a) => ofIt(a.labels)),
+    forDuration.millis + LATE_GRACE_MS,
+    250,
+  );
   const alertmanager = new AlertmanagerApi(main.url('alertmanager'));
-  const held = await waitFor(`Alertmanager to hold ${alert} as inhibited`, async () => (await alertmanager.alerts()).find((a) => ofIt(a.labels) && a.status.state === 'suppressed'), 10_000, 250);
+  const held = await waitFor(
+    `Alertmanager to hold ${alert} as inhibited`,
+    async () => (await alertmanager.alerts()).find((a) => ofIt(a.labels) && a.status.state === 'suppressed'),
+    10_000,
+    250,
+  );
   // Past the group_wait of its route: had it not been inhibited, it would have been sent by now.
   await sleep(profiledNotificationTimings(main.config, severityOf(alert), main.profile).groupWait.millis + 2_000);
-  const sent = main.telegram.delivered.filter((message) => message.receivedAt >= faultAt && messageGroup(message).status === 'FIRING' && quiet.includes(messageGroup(message).alert as AlertName));
-  expectThat(sent.length === 0, `inhibited alerts were sent: ${sent.map((message) => message.text.split('\n')[1]).join('; ')}`);
+  const sent = main.telegram.delivered.filter(
+    (message) =>
+      message.receivedAt >= faultAt &&
+      messageGroup(message).status === 'FIRING' &&
+      quiet.includes(messageGroup(message).alert as AlertName),
+  );
+  expectThat(
+    sent.length === 0,
+    `inhibited alerts were sent: ${sent.map((message) => message.text.split('\n')[1]).join('; ')}`,
+  );
   return `${alert} firing in Prometheus, suppressed by Alertmanager (inhibited by ${held.status.inhibitedBy.length} alert); nothing sent for ${quiet.join(', ')}`;
 }
 
@@ -262,7 +345,9 @@ const postgresDownSlowExporter: Drill = {
   async whileFiring({ main }) {
     const prometheus = prometheusOf(main);
     const job = `{job="${JOB.postgresExporter}"}`;
-    const [pgUp, up, took] = await Promise.all(['pg_up', `up${job}`, `scrape_duration_seconds${job}`].map((expr) => prometheus.value(expr)));
+    const [pgUp, up, took] = await Promise.all(
+      ['pg_up', `up${job}`, `scrape_duration_seconds${job}`].map((expr) => prometheus.value(expr)),
+    );
     expectThat(pgUp === 0 && up === 1, `pg_up is ${pgUp} and the exporter's up is ${up}; expected 0 and 1`);
     return `pg_up 0 with the exporter up; its scrape took ${took?.toFixed(2)} s (timeout ${main.profile.prometheus.scrapeTimeout})`;
   },
@@ -276,7 +361,10 @@ const postgresDownTargetDown: Drill = {
     const prometheus = prometheusOf(shortTimeout);
     const up = await prometheus.value(`up{job="${JOB.postgresExporter}"}`);
     const pgUp = await prometheus.query('pg_up');
-    expectThat(up === 0 && pgUp.length === 0, `the exporter's up is ${up} and pg_up has ${pgUp.length} series; expected 0 and none`);
+    expectThat(
+      up === 0 && pgUp.length === 0,
+      `the exporter's up is ${up} and pg_up has ${pgUp.length} series; expected 0 and none`,
+    );
     return `scrape timeout ${shortTimeout.profile.prometheus.scrapeTimeout} < the exporter's answer: target down, pg_up gone`;
   },
 };
@@ -285,11 +373,15 @@ const highErrorRate: Drill = {
   name: 'HighErrorRate',
   alert: 'HighErrorRate',
   // The window's share of 5xx reaches the threshold once that share of the window is past the fault.
-  conditionDelay: (profile) => scaledWindow(RATE_WINDOW, profile).times(THRESHOLDS.httpErrorRatio.levels.critical / INJECTED_ERROR_RATIO),
+  conditionDelay: (profile) =>
+    scaledWindow(RATE_WINDOW, profile).times(THRESHOLDS.httpErrorRatio.levels.critical / INJECTED_ERROR_RATIO),
   ...simulatorFault({ errorRatio: INJECTED_ERROR_RATIO }),
   async whileFiring({ main }) {
     const ratio = await prometheusOf(main).value(`${RECORDINGS.httpErrorRatio.name}{job="${JOB.api}"}`);
-    expectThat(ratio !== undefined && Math.abs(ratio - INJECTED_ERROR_RATIO) < 0.02, `recorded 5xx ratio ${ratio}, injected ${INJECTED_ERROR_RATIO}`);
+    expectThat(
+      ratio !== undefined && Math.abs(ratio - INJECTED_ERROR_RATIO) < 0.02,
+      `recorded 5xx ratio ${ratio}, injected ${INJECTED_ERROR_RATIO}`,
+    );
     return `recorded 5xx ratio ${(ratio! * 100).toFixed(1)}%`;
   },
 };
@@ -316,7 +408,9 @@ const requestMetricsMissing: Drill = {
   alsoTold: ['DatabaseMetricsMissing', 'BusinessMetricsMissing'],
   ...simulatorFault({ apiUninstrumented: true }),
   async whileFiring({ main }) {
-    const [message] = main.telegram.delivered.filter(isAbout({ alert: 'RequestMetricsMissing', instance: main.simulatorAddress('api') }, 'FIRING', 0)).slice(-1);
+    const [message] = main.telegram.delivered
+      .filter(isAbout({ alert: 'RequestMetricsMissing', instance: main.simulatorAddress('api') }, 'FIRING', 0))
+      .slice(-1);
     const blind = 'Blind: HighErrorRate, HighLatency cannot fire; 4 panels are empty.';
     expectThat(message.text.includes(blind), `the message does not say what is blind:\n${message.text}`);
     return `the message says "${blind}"`;
@@ -329,7 +423,10 @@ const celeryQueueBacklog: Drill = {
   ...simulatorFault({ queueBacklog: 250 }),
   async whileFiring({ main }) {
     const [message] = main.telegram.delivered.filter(isAbout({ alert: 'CeleryQueueBacklog' }, 'FIRING', 0)).slice(-1);
-    expectThat(message.text.includes('queue <code>sync</code>'), `the message does not name the queue:\n${message.text}`);
+    expectThat(
+      message.text.includes('queue <code>sync</code>'),
+      `the message does not name the queue:\n${message.text}`,
+    );
     return 'the message names queue sync';
   },
 };
@@ -361,13 +458,18 @@ export const DRILL_LANES: readonly (readonly Drill[])[] = [
  * not told again (its notification log survives), and an alert that started firing while
  * Alertmanager was down is told once it is back (Prometheus re-sends what fires).
  */
-export async function alertmanagerRestartDrill(stacks: DrillStacks, checklist: Checklist, episodes: Episode[]): Promise<void> {
+export async function alertmanagerRestartDrill(
+  stacks: DrillStacks,
+  checklist: Checklist,
+  episodes: Episode[],
+): Promise<void> {
   const { main } = stacks;
   const prometheus = prometheusOf(main);
   const toldBefore: Episode = { alert: 'RedisDown', instance: main.address('redisExporter') };
   const firedDuring: Episode = { alert: 'PostgreSQLDown', instance: main.address('postgresExporter') };
   episodes.push(toldBefore, firedDuring);
-  const bound = (episode: Episode) => notifyTiming(episode.alert, main.config, main.profile).bound.millis + LATE_GRACE_MS;
+  const bound = (episode: Episode) =>
+    notifyTiming(episode.alert, main.config, main.profile).bound.millis + LATE_GRACE_MS;
   const started = Date.now();
   const name = 'Alertmanager restart';
   try {
@@ -379,8 +481,16 @@ export async function alertmanagerRestartDrill(stacks: DrillStacks, checklist: C
     await main.stopComponent('alertmanager');
     await main.stopComponent('postgres');
     const fired = await checklist.check(`${name}: PostgreSQLDown fires while Alertmanager is down`, async () => {
-      const firedAt = await waitFor('PostgreSQLDown to fire', async () => (await prometheus.firing(firedDuring.alert)).length > 0 && Date.now(), bound(firedDuring), 250);
-      expectThat(main.telegram.delivered.filter(isAbout(firedDuring, 'FIRING', started)).length === 0, 'PostgreSQLDown was told with Alertmanager down');
+      const firedAt = await waitFor(
+        'PostgreSQLDown to fire',
+        async () => (await prometheus.firing(firedDuring.alert)).length > 0 && Date.now(),
+        bound(firedDuring),
+        250,
+      );
+      expectThat(
+        main.telegram.delivered.filter(isAbout(firedDuring, 'FIRING', started)).length === 0,
+        'PostgreSQLDown was told with Alertmanager down',
+      );
       return `firing in Prometheus ${seconds(firedAt - started)} into the drill, no Alertmanager to send it to`;
     });
     await main.startComponent('alertmanager');
@@ -396,39 +506,59 @@ export async function alertmanagerRestartDrill(stacks: DrillStacks, checklist: C
       // Prometheus re-sends RedisDown within a resend delay and Alertmanager flushes its rebuilt group
       // after group_wait: a duplicate would go out then (later flushes decide the same way).
       const { groupWait } = profiledNotificationTimings(main.config, 'critical', main.profile);
-      await sleep(Math.max(0, restartedAt + main.profile.resendDelay.millis * 2 + groupWait.millis + 3_000 - Date.now()));
+      await sleep(
+        Math.max(0, restartedAt + main.profile.resendDelay.millis * 2 + groupWait.millis + 3_000 - Date.now()),
+      );
       const firing = main.telegram.delivered.filter(isAbout(toldBefore, 'FIRING', started));
       expectThat(firing.length === 1, `RedisDown was told ${firing.length} times`);
       return `one RedisDown message in ${seconds(Date.now() - restartedAt)} after the restart`;
     });
   } finally {
-    for (const component of ['alertmanager', 'redis', 'postgres'] as const) if (!main.isRunning(component)) await main.startComponent(component);
+    for (const component of ['alertmanager', 'redis', 'postgres'] as const)
+      if (!main.isRunning(component)) await main.startComponent(component);
   }
   const repairedAt = Date.now();
   await checklist.check(`${name}: both resolved once repaired`, async () => {
     const timing = notifyTiming('RedisDown', main.config, main.profile);
     const timeout = resolveTimeoutMs(toldBefore, main, timing);
-    await Promise.all([toldBefore, firedDuring].map((episode) => nextMessage(main.telegram, episode, 'RESOLVED', repairedAt, timeout)));
+    await Promise.all(
+      [toldBefore, firedDuring].map((episode) => nextMessage(main.telegram, episode, 'RESOLVED', repairedAt, timeout)),
+    );
   });
 }
 
 /** Every message: valid Telegram HTML, and exactly as many per group and status as the drills caused. */
-export async function checkToldOnce(telegram: FakeTelegram, episodes: readonly Episode[], checklist: Checklist): Promise<void> {
-  await checklist.check('every alert was told exactly once per drill, firing and resolved; nothing else was sent', async () => {
-    const key = (status: string | undefined, alert: string | undefined, instance: string | undefined) => `${status} ${alert}${instance ? ` on ${instance}` : ''}`;
-    const expected = new Map<string, number>();
-    for (const { alert, instance } of episodes) for (const status of ['FIRING', 'RESOLVED']) expected.set(key(status, alert, instance), (expected.get(key(status, alert, instance)) ?? 0) + 1);
-    const actual = new Map<string, number>();
-    for (const message of telegram.delivered) {
-      const group = messageGroup(message);
-      const k = key(group.status, group.alert, group.instance);
-      actual.set(k, (actual.get(k) ?? 0) + 1);
-    }
-    const wrong = [...new Set([...expected.keys(), ...actual.keys()])]
-      .filter((k) => expected.get(k) !== actual.get(k))
-      .map((k) => `${k}: sent ${actual.get(k) ?? 0}, expected ${expected.get(k) ?? 0}`);
-    const refused = telegram.attempts.filter((attempt) => attempt.problems.length > 0).map((attempt) => attempt.problems.join(', '));
-    expectThat(wrong.length === 0 && refused.length === 0, [...wrong, ...refused.map((problem) => `Telegram would refuse: ${problem}`)].join('\n'));
-    return `${telegram.delivered.length} messages, all valid Telegram HTML`;
-  });
+export async function checkToldOnce(
+  telegram: FakeTelegram,
+  episodes: readonly Episode[],
+  checklist: Checklist,
+): Promise<void> {
+  await checklist.check(
+    'every alert was told exactly once per drill, firing and resolved; nothing else was sent',
+    async () => {
+      const key = (status: string | undefined, alert: string | undefined, instance: string | undefined) =>
+        `${status} ${alert}${instance ? ` on ${instance}` : ''}`;
+      const expected = new Map<string, number>();
+      for (const { alert, instance } of episodes)
+        for (const status of ['FIRING', 'RESOLVED'])
+          expected.set(key(status, alert, instance), (expected.get(key(status, alert, instance)) ?? 0) + 1);
+      const actual = new Map<string, number>();
+      for (const message of telegram.delivered) {
+        const group = messageGroup(message);
+        const k = key(group.status, group.alert, group.instance);
+        actual.set(k, (actual.get(k) ?? 0) + 1);
+      }
+      const wrong = [...new Set([...expected.keys(), ...actual.keys()])]
+        .filter((k) => expected.get(k) !== actual.get(k))
+        .map((k) => `${k}: sent ${actual.get(k) ?? 0}, expected ${expected.get(k) ?? 0}`);
+      const refused = telegram.attempts
+        .filter((attempt) => attempt.problems.length > 0)
+        .map((attempt) => attempt.problems.join(', '));
+      expectThat(
+        wrong.length === 0 && refused.length === 0,
+        [...wrong, ...refused.map((problem) => `Telegram would refuse: ${problem}`)].join('\n'),
+      );
+      return `${telegram.delivered.length} messages, all valid Telegram HTML`;
+    },
+  );
 }

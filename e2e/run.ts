@@ -9,7 +9,15 @@ import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
 import { installHint, missingBinaries } from '../testing/processes';
 import { PrometheusApi } from '../clients/prometheus';
 import { checkRuleEvaluations, checkStack } from './checks';
-import { DRILL_LANES, DrillStacks, DrillTiming, Episode, alertmanagerRestartDrill, checkToldOnce, runDrill } from './drills';
+import {
+  DRILL_LANES,
+  DrillStacks,
+  DrillTiming,
+  Episode,
+  alertmanagerRestartDrill,
+  checkToldOnce,
+  runDrill,
+} from './drills';
 import { Checklist, expectThat, formatTable, seconds } from './report';
 import { DRILL_PROFILE, TimingProfile } from '../testing/timing-profile';
 
@@ -22,7 +30,11 @@ export interface EndToEndResult {
 }
 
 /** Starts both stacks, runs `body` on them, and stops them whatever happens. */
-async function withDrillStacks<T>(profile: TimingProfile, checklist: Checklist, body: (stacks: DrillStacks) => Promise<T>): Promise<T | undefined> {
+async function withDrillStacks<T>(
+  profile: TimingProfile,
+  checklist: Checklist,
+  body: (stacks: DrillStacks) => Promise<T>,
+): Promise<T | undefined> {
   const stacks: Partial<DrillStacks> = {};
   const stopAll = async () => {
     await stacks.shortTimeout?.stop();
@@ -54,7 +66,10 @@ async function withDrillStacks<T>(profile: TimingProfile, checklist: Checklist, 
   }
 }
 
-export async function runEndToEnd(profile = DRILL_PROFILE, print: (line: string) => void = console.log): Promise<EndToEndResult> {
+export async function runEndToEnd(
+  profile = DRILL_PROFILE,
+  print: (line: string) => void = console.log,
+): Promise<EndToEndResult> {
   const checklist = new Checklist(print);
   const timings = await withDrillStacks(profile, checklist, async (stacks) => {
     await checkStack(stacks.main, checklist);
@@ -68,7 +83,11 @@ export async function runEndToEnd(profile = DRILL_PROFILE, print: (line: string)
     );
     await alertmanagerRestartDrill(stacks, checklist, episodes);
     await checkToldOnce(stacks.main.telegram, episodes, checklist);
-    await checkRuleEvaluations(new PrometheusApi(stacks.main.url('prometheus')), checklist, 'no rule evaluation failed during the drills');
+    await checkRuleEvaluations(
+      new PrometheusApi(stacks.main.url('prometheus')),
+      checklist,
+      'no rule evaluation failed during the drills',
+    );
     return lanes.flat();
   });
   return { checklist, timings: timings ?? [] };
@@ -81,7 +100,19 @@ export function timingTable(rows: readonly DrillTiming[]): string {
     'Time-to-notify (bound = floor + scrape interval + evaluation interval + scrape timeout;\n' +
     'seen after = from the fault to the evaluation that first saw the condition)';
   return `${title}\n${formatTable(
-    ['drill', 'for', 'group_wait', 'window', 'floor', 'bound', 'measured', 'inside bound', 'measured/floor', 'seen after', 'resolved after'],
+    [
+      'drill',
+      'for',
+      'group_wait',
+      'window',
+      'floor',
+      'bound',
+      'measured',
+      'inside bound',
+      'measured/floor',
+      'seen after',
+      'resolved after',
+    ],
     rows.map(({ drill, timing, notifiedMs, detectedMs, resolvedMs }) => [
       drill,
       s(timing.for),
@@ -90,7 +121,11 @@ export function timingTable(rows: readonly DrillTiming[]): string {
       s(timing.floor),
       s(timing.bound),
       notifiedMs === undefined ? 'not told' : seconds(notifiedMs),
-      notifiedMs === undefined ? '-' : notifiedMs <= timing.bound.millis ? 'yes' : `no, +${seconds(notifiedMs - timing.bound.millis)}`,
+      notifiedMs === undefined
+        ? '-'
+        : notifiedMs <= timing.bound.millis
+          ? 'yes'
+          : `no, +${seconds(notifiedMs - timing.bound.millis)}`,
       notifiedMs === undefined ? '-' : `${(notifiedMs / timing.floor.millis).toFixed(2)}x`,
       detectedMs === undefined ? '-' : seconds(detectedMs),
       resolvedMs === undefined ? '-' : seconds(resolvedMs),

@@ -75,7 +75,12 @@ export class FakeTelegram {
   }
 
   /** Waits until `count` delivered messages match `predicate`; returns them. */
-  async waitForDelivered(what: string, predicate: (message: SentMessage) => boolean, count = 1, timeoutMs = 15_000): Promise<SentMessage[]> {
+  async waitForDelivered(
+    what: string,
+    predicate: (message: SentMessage) => boolean,
+    count = 1,
+    timeoutMs = 15_000,
+  ): Promise<SentMessage[]> {
     return waitFor(
       `${count} Telegram message(s): ${what}`,
       async () => {
@@ -123,16 +128,29 @@ export class FakeTelegram {
     const failure = this.failures.findIndex((f) => f.when(message));
     if (failure >= 0) {
       message.status = this.failures.splice(failure, 1)[0].status;
-      return reply(response, message.status, { ok: false, error_code: message.status, description: 'Internal Server Error' });
+      return reply(response, message.status, {
+        ok: false,
+        error_code: message.status,
+        description: 'Internal Server Error',
+      });
     }
     if (message.problems.length > 0) {
       message.status = 400;
-      return reply(response, 400, { ok: false, error_code: 400, description: `Bad Request: can't parse entities: ${message.problems[0]}` });
+      return reply(response, 400, {
+        ok: false,
+        error_code: 400,
+        description: `Bad Request: can't parse entities: ${message.problems[0]}`,
+      });
     }
     this.messageId += 1;
     reply(response, 200, {
       ok: true,
-      result: { message_id: this.messageId, date: Math.floor(message.receivedAt / 1000), chat: { id: Number(message.chatId), type: 'group' }, text: message.text },
+      result: {
+        message_id: this.messageId,
+        date: Math.floor(message.receivedAt / 1000),
+        chat: { id: Number(message.chatId), type: 'group' },
+        text: message.text,
+      },
     });
   }
 }
@@ -180,7 +198,7 @@ export function telegramHtmlProblems(html: string): string[] {
   const problems: string[] = [];
   const open: string[] = [];
   let visible = '';
-  for (let i = 0; i < html.length; ) {
+  for (let i = 0; i < html.length;) {
     const rest = html.slice(i);
     const char = html[i];
     if (char === '<') {
@@ -193,7 +211,8 @@ export function telegramHtmlProblems(html: string): string[] {
       const [whole, closing, name, attributes] = tag;
       if (!(name in ALLOWED_TAGS)) problems.push(`tag <${name}> is not supported`);
       else if (closing) {
-        if (open[open.length - 1] !== name) problems.push(`</${name}> at ${i} closes ${open[open.length - 1] ?? 'nothing'}`);
+        if (open[open.length - 1] !== name)
+          problems.push(`</${name}> at ${i} closes ${open[open.length - 1] ?? 'nothing'}`);
         else open.pop();
       } else {
         const allowed = ALLOWED_TAGS[name];
@@ -201,7 +220,8 @@ export function telegramHtmlProblems(html: string): string[] {
         if (given !== '' && !allowed?.test(given)) problems.push(`<${name}> has attributes ${JSON.stringify(given)}`);
         if (name === 'a' && !given) problems.push('<a> without href');
         const parent = open[open.length - 1];
-        if (parent && VERBATIM.has(parent) && !(parent === 'pre' && name === 'code')) problems.push(`<${name}> inside <${parent}>`);
+        if (parent && VERBATIM.has(parent) && !(parent === 'pre' && name === 'code'))
+          problems.push(`<${name}> inside <${parent}>`);
         open.push(name);
       }
       i += whole.length;
@@ -217,6 +237,7 @@ export function telegramHtmlProblems(html: string): string[] {
     }
   }
   if (open.length > 0) problems.push(`unclosed ${open.map((name) => `<${name}>`).join(', ')}`);
-  if (visible.length > TELEGRAM_MAX_MESSAGE_LENGTH) problems.push(`${visible.length} characters after parsing, more than ${TELEGRAM_MAX_MESSAGE_LENGTH}`);
+  if (visible.length > TELEGRAM_MAX_MESSAGE_LENGTH)
+    problems.push(`${visible.length} characters after parsing, more than ${TELEGRAM_MAX_MESSAGE_LENGTH}`);
   return problems;
 }

@@ -16,27 +16,56 @@ import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ALERTMANAGER_CONFIG_FILE, AlertmanagerSecrets, renderAlertmanagerFiles } from '../domain/alerting';
-import { DEFAULT_CONFIG, MonitoringConfig, RawMonitoringConfig, TargetsConfig, parseMonitoringConfig } from '../config/monitoring-config';
+import {
+  DEFAULT_CONFIG,
+  MonitoringConfig,
+  RawMonitoringConfig,
+  TargetsConfig,
+  parseMonitoringConfig,
+} from '../config/monitoring-config';
 import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName, ScrapeTargets } from '../core/components';
 import { HostPort } from '../core/host-port';
 import { RenderedFile } from '../core/rendered-file';
 import { PrometheusApi } from '../clients/prometheus';
 import { DRILL_PROFILE, TimingProfile, renderProfiledRuleFiles } from './timing-profile';
 import { StockTrackerSimulator } from './simulator';
-import { PROMETHEUS_CONFIG_FILE, postgresDataSourceName, redisAddress, renderPrometheusConfig } from '../domain/prometheus';
+import {
+  PROMETHEUS_CONFIG_FILE,
+  postgresDataSourceName,
+  redisAddress,
+  renderPrometheusConfig,
+} from '../domain/prometheus';
 import { RuleGroupName } from '../domain/rules';
 import { FakeTelegram } from './fake-telegram';
-import { ManagedProcess, POSTGRES_BIN, ProcessGroup, freePort, portAnswers, redisAnswers, waitFor, waitForHttpOk } from './processes';
+import {
+  ManagedProcess,
+  POSTGRES_BIN,
+  ProcessGroup,
+  freePort,
+  portAnswers,
+  redisAnswers,
+  waitFor,
+  waitForHttpOk,
+} from './processes';
 
 const run = promisify(execFile);
 
 /** Components of the monitoring stack the loopback stack runs from their Debian program, besides Prometheus and Alertmanager: the exporters. */
 const LOOPBACK_EXPORTERS: readonly ComponentName[] = COMPONENTS.filter(
-  (component) => COMPONENT_DESCRIPTORS[component].debian !== undefined && component !== 'prometheus' && component !== 'alertmanager',
+  (component) =>
+    COMPONENT_DESCRIPTORS[component].debian !== undefined && component !== 'prometheus' && component !== 'alertmanager',
 );
 
 /** What the loopback stack can run: the backends, every component with a Debian program, the simulator and the fake Telegram. */
-export const LOOPBACK_COMPONENTS: readonly LoopbackComponent[] = ['redis', 'postgres', ...LOOPBACK_EXPORTERS, 'simulator', 'telegram', 'alertmanager', 'prometheus'];
+export const LOOPBACK_COMPONENTS: readonly LoopbackComponent[] = [
+  'redis',
+  'postgres',
+  ...LOOPBACK_EXPORTERS,
+  'simulator',
+  'telegram',
+  'alertmanager',
+  'prometheus',
+];
 export type LoopbackComponent = 'redis' | 'postgres' | 'simulator' | 'telegram' | ComponentName;
 
 /** Real programs each component runs (for `describeWithBinaries` / `missingBinaries`). */
@@ -51,7 +80,8 @@ function binariesOf(component: LoopbackComponent): string[] {
       return [];
     default: {
       const program = COMPONENT_DESCRIPTORS[component].debian;
-      if (program === undefined) throw new Error(`${component} has no Debian program: the loopback stack cannot run it`);
+      if (program === undefined)
+        throw new Error(`${component} has no Debian program: the loopback stack cannot run it`);
       return [program.binary];
     }
   }
@@ -125,7 +155,9 @@ export class LoopbackStack {
     const stack = new LoopbackStack(components, options);
     try {
       for (const component of components) stack.ports.set(component, await freePort());
-      if (stack.has('simulator')) for (const endpoint of ['api', 'celeryExporter', 'control'] as const) stack.simulatorPorts[endpoint] = await freePort();
+      if (stack.has('simulator'))
+        for (const endpoint of ['api', 'celeryExporter', 'control'] as const)
+          stack.simulatorPorts[endpoint] = await freePort();
       await Promise.all((['telegram', 'redis', 'postgres', 'simulator'] as const).map((c) => stack.startIfSelected(c)));
       stack.renderedConfig = stack.renderConfig();
       await Promise.all(LOOPBACK_EXPORTERS.map((c) => stack.startIfSelected(c)));
@@ -157,7 +189,8 @@ export class LoopbackStack {
     if (component === 'telegram') return new URL(this.telegram.url).host;
     if (component === 'simulator') return this.simulatorAddress('api');
     const port = this.ports.get(component);
-    if (port === undefined) throw new Error(`${component} is not part of this loopback stack (components: ${this.components.join(', ')})`);
+    if (port === undefined)
+      throw new Error(`${component} is not part of this loopback stack (components: ${this.components.join(', ')})`);
     return `127.0.0.1:${port}`;
   }
 
@@ -187,7 +220,9 @@ export class LoopbackStack {
   /** What Prometheus scrapes: this stack's components, nothing for those it does not run. */
   scrapeTargets(): ScrapeTargets {
     const at = (component: LoopbackComponent): HostPort[] => (this.has(component) ? [this.address(component)] : []);
-    const components = Object.fromEntries(COMPONENTS.map((component) => [COMPONENT_DESCRIPTORS[component].job, at(component)]));
+    const components = Object.fromEntries(
+      COMPONENTS.map((component) => [COMPONENT_DESCRIPTORS[component].job, at(component)]),
+    );
     return {
       ...(components as Omit<ScrapeTargets, 'api'>),
       api: this.has('simulator') ? [this.simulatorAddress('api')] : [],
@@ -205,7 +240,11 @@ export class LoopbackStack {
       'every Prometheus target to be up',
       async () => {
         const targets = await prometheus.targets();
-        return targets.length > 0 && targets.every((target) => target.health === 'up') && targets.map((target) => target.labels.job);
+        return (
+          targets.length > 0 &&
+          targets.every((target) => target.health === 'up') &&
+          targets.map((target) => target.labels.job)
+        );
       },
       timeoutMs,
       250,
@@ -259,7 +298,13 @@ export class LoopbackStack {
   }
 
   private postgresTarget(): TargetsConfig['postgres'] {
-    return { ...this.config.targets.postgres, host: '127.0.0.1', port: this.ports.get('postgres') ?? 0, database: DATABASE, user: DATABASE_USER };
+    return {
+      ...this.config.targets.postgres,
+      host: '127.0.0.1',
+      port: this.ports.get('postgres') ?? 0,
+      database: DATABASE,
+      user: DATABASE_USER,
+    };
   }
 
   private renderConfig(): MonitoringConfig {
@@ -298,7 +343,10 @@ export class LoopbackStack {
       case 'telegram':
         return FakeTelegram.start(port);
       case 'simulator':
-        return StockTrackerSimulator.start({ ...this.simulatorPorts, redis: this.has('redis') ? this.address('redis') : undefined });
+        return StockTrackerSimulator.start({
+          ...this.simulatorPorts,
+          redis: this.has('redis') ? this.address('redis') : undefined,
+        });
       case 'redis': {
         // A cache-sized maxmemory, as deployed (the memory panels and alert read used/max).
         const redis = this.processes.start('redis', 'redis-server', [
@@ -311,18 +359,27 @@ export class LoopbackStack {
       case 'postgres':
         return this.launchPostgres(port);
       case 'alertmanager': {
-        const dir = this.writeFiles(component, renderAlertmanagerFiles(this.config.alerting, this.secrets, {
-          configDir: this.dir(component),
-          timeScale: this.profile.timeScale,
-          telegramApiUrl: this.telegram.url,
-        }));
-        return this.launchHttp(component, binariesOf('alertmanager')[0], [
-          `--config.file=${join(dir, ALERTMANAGER_CONFIG_FILE)}`,
-          `--storage.path=${join(dir, 'data')}`,
-          `--web.listen-address=${listen}`,
-          `--web.external-url=${this.config.alerting.externalUrl}`,
-          '--cluster.listen-address=',
-        ], {}, '/-/ready');
+        const dir = this.writeFiles(
+          component,
+          renderAlertmanagerFiles(this.config.alerting, this.secrets, {
+            configDir: this.dir(component),
+            timeScale: this.profile.timeScale,
+            telegramApiUrl: this.telegram.url,
+          }),
+        );
+        return this.launchHttp(
+          component,
+          binariesOf('alertmanager')[0],
+          [
+            `--config.file=${join(dir, ALERTMANAGER_CONFIG_FILE)}`,
+            `--storage.path=${join(dir, 'data')}`,
+            `--web.listen-address=${listen}`,
+            `--web.external-url=${this.config.alerting.externalUrl}`,
+            '--cluster.listen-address=',
+          ],
+          {},
+          '/-/ready',
+        );
       }
       case 'prometheus':
         return this.launchPrometheus(listen);
@@ -334,12 +391,19 @@ export class LoopbackStack {
   /** An exporter from its Debian program, listening on loopback, pointed at this stack's Redis or PostgreSQL. */
   private launchExporter(component: ComponentName, listen: HostPort): Promise<ManagedProcess> {
     const { debian, listenFlag, checkPath } = COMPONENT_DESCRIPTORS[component];
-    if (debian === undefined || listenFlag === undefined) throw new Error(`${component}: its descriptor names no Debian program or listen flag`);
+    if (debian === undefined || listenFlag === undefined)
+      throw new Error(`${component}: its descriptor names no Debian program or listen flag`);
     const env: NodeJS.ProcessEnv = {
       ...(component === 'redisExporter' ? { REDIS_ADDR: redisAddress(this.address('redis')) } : {}),
       ...(component === 'postgresExporter' ? { DATA_SOURCE_NAME: this.url('postgres') } : {}),
     };
-    return this.launchHttp(component, debian.binary, [`${listenFlag}=${listen}`, ...(debian.args ?? [])], env, checkPath);
+    return this.launchHttp(
+      component,
+      debian.binary,
+      [`${listenFlag}=${listen}`, ...(debian.args ?? [])],
+      env,
+      checkPath,
+    );
   }
 
   /**
@@ -348,7 +412,10 @@ export class LoopbackStack {
    * Callers find every target scraped once.
    */
   private async launchPrometheus(listen: HostPort): Promise<ManagedProcess> {
-    const rules = renderProfiledRuleFiles(this.profile, { groups: this.options.ruleGroups, runbookBaseUrl: this.config.alerting.runbookBaseUrl });
+    const rules = renderProfiledRuleFiles(this.profile, {
+      groups: this.options.ruleGroups,
+      runbookBaseUrl: this.config.alerting.runbookBaseUrl,
+    });
     const alertmanager = this.has('alertmanager') ? this.address('alertmanager') : this.options.externalAlertmanager;
     const prometheusYml = renderPrometheusConfig({
       timing: this.profile.prometheus,
@@ -359,14 +426,25 @@ export class LoopbackStack {
       keepOnlyCatalogSeries: !this.options.keepAllExporterSeries,
     });
     const dir = this.writeFiles('prometheus', [prometheusYml, ...rules]);
-    const prometheus = await this.launchHttp('prometheus', binariesOf('prometheus')[0], [
-      `--config.file=${join(dir, PROMETHEUS_CONFIG_FILE)}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=${listen}`,
-      `--rules.alert.resend-delay=${this.profile.resendDelay}`,
-    ], {}, '/-/ready');
+    const prometheus = await this.launchHttp(
+      'prometheus',
+      binariesOf('prometheus')[0],
+      [
+        `--config.file=${join(dir, PROMETHEUS_CONFIG_FILE)}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=${listen}`,
+        `--rules.alert.resend-delay=${this.profile.resendDelay}`,
+      ],
+      {},
+      '/-/ready',
+    );
     const api = new PrometheusApi(`http://${listen}`);
-    await waitFor('every target to be scraped once', async () => (await api.targets()).every((target) => target.health !== 'unknown'), this.readyTimeoutMs, 250);
+    await waitFor(
+      'every target to be scraped once',
+      async () => (await api.targets()).every((target) => target.health !== 'unknown'),
+      this.readyTimeoutMs,
+      250,
+    );
     return prometheus;
   }
 
@@ -379,22 +457,52 @@ export class LoopbackStack {
       const uid = Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim());
       const gid = Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim());
       chownSync(dir, uid, gid);
-      await run('runuser', ['-u', 'postgres', '--', `${POSTGRES_BIN}/initdb`, '-D', data, '-A', 'trust', '-U', DATABASE_USER, '--no-sync'], { timeout: this.readyTimeoutMs });
+      await run(
+        'runuser',
+        ['-u', 'postgres', '--', `${POSTGRES_BIN}/initdb`, '-D', data, '-A', 'trust', '-U', DATABASE_USER, '--no-sync'],
+        { timeout: this.readyTimeoutMs },
+      );
       this.postgresInitialised = true;
     }
     const postgres = this.processes.start(
       'postgres',
       `${POSTGRES_BIN}/postgres`,
-      ['-D', data, '-k', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+      [
+        '-D',
+        data,
+        '-k',
+        dir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+      ],
       { user: 'postgres' },
     );
     const client = ['-h', '127.0.0.1', '-p', String(port), '-U', DATABASE_USER];
-    await this.ready(postgres, async () => (await run(`${POSTGRES_BIN}/pg_isready`, client).then(() => true, () => false)));
+    await this.ready(
+      postgres,
+      async () =>
+        await run(`${POSTGRES_BIN}/pg_isready`, client).then(
+          () => true,
+          () => false,
+        ),
+    );
     if (firstStart) await run(`${POSTGRES_BIN}/createdb`, [...client, DATABASE], { timeout: this.readyTimeoutMs });
     return postgres;
   }
 
-  private async launchHttp(component: LoopbackComponent, command: string, args: string[], env: NodeJS.ProcessEnv, readyPath: string): Promise<ManagedProcess> {
+  private async launchHttp(
+    component: LoopbackComponent,
+    command: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    readyPath: string,
+  ): Promise<ManagedProcess> {
     const started = this.processes.start(component, command, args, { env });
     await this.ready(started, async () => {
       await waitForHttpOk(`http://${this.address(component)}${readyPath}`, 1_000);
@@ -410,7 +518,8 @@ export class LoopbackStack {
       async () => (started.running ? (await check().catch(() => false)) && 'ready' : 'exited'),
       this.readyTimeoutMs,
     ).catch((error: Error) => error.message);
-    if (outcome !== 'ready') throw new Error(`${started.name} did not start (${outcome}):\n${started.log.slice(-2_000)}`);
+    if (outcome !== 'ready')
+      throw new Error(`${started.name} did not start (${outcome}):\n${started.log.slice(-2_000)}`);
   }
 
   private writeFiles(component: LoopbackComponent, files: RenderedFile[]): string {

@@ -11,10 +11,12 @@ import { COMPONENTS, COMPONENT_DESCRIPTORS } from '../core/components';
 
 /** How to get each binary the suite uses (Debian packages): every component's program, and the tools beside them. */
 export const BINARY_PACKAGES: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(COMPONENTS.flatMap((component) => {
-    const program = COMPONENT_DESCRIPTORS[component].debian;
-    return program ? [[program.binary, program.package]] : [];
-  })),
+  ...Object.fromEntries(
+    COMPONENTS.flatMap((component) => {
+      const program = COMPONENT_DESCRIPTORS[component].debian;
+      return program ? [[program.binary, program.package]] : [];
+    }),
+  ),
   promtool: 'prometheus',
   amtool: 'prometheus-alertmanager',
   'redis-server': 'redis-server',
@@ -130,7 +132,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -170,7 +177,10 @@ export interface StartOptions {
 export class ManagedProcess {
   private output = '';
 
-  constructor(readonly name: string, readonly child: ChildProcess) {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
     };

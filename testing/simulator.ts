@@ -61,7 +61,12 @@ const APP_METRIC_EXPOSED_BY: Record<keyof typeof app, 'api' | 'nobody'> = {
  * What the real API serves while its metrics class is not the one imported (Stock Tracker as
  * published): prometheus_client's default collectors only (the fixture's `defaultRegistry`).
  */
-const PROCESS_ONLY = ['process_start_time_seconds', 'process_resident_memory_bytes', 'process_open_fds', 'python_gc_objects_uncollectable'] as const;
+const PROCESS_ONLY = [
+  'process_start_time_seconds',
+  'process_resident_memory_bytes',
+  'process_open_fds',
+  'python_gc_objects_uncollectable',
+] as const;
 
 export interface SimulatorFaults {
   /** Share of API responses that are 5xx. */
@@ -99,14 +104,20 @@ export const HEALTHY: Readonly<SimulatorFaults> = {
 
 /** Refuses what is not a fault or not of its type, naming the field and the value. */
 export function parseFaults(raw: unknown): Partial<SimulatorFaults> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`faults must be a JSON object, got ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error(`faults must be a JSON object, got ${JSON.stringify(raw)}`);
   const faults: Partial<Record<keyof SimulatorFaults, unknown>> = {};
   for (const [field, value] of Object.entries(raw)) {
     if (!(field in HEALTHY)) throw new Error(`unknown fault "${field}" (known: ${Object.keys(HEALTHY).join(', ')})`);
     const expected = typeof HEALTHY[field as keyof SimulatorFaults];
     const ratio = field.endsWith('Ratio');
-    const valid = typeof value === expected && (expected !== 'number' || ((value as number) >= 0 && (!ratio || (value as number) <= 1)));
-    if (!valid) throw new Error(`fault ${field}: ${JSON.stringify(value)} is not ${ratio ? 'a ratio in [0, 1]' : expected === 'number' ? 'a number >= 0' : 'a boolean'}`);
+    const valid =
+      typeof value === expected &&
+      (expected !== 'number' || ((value as number) >= 0 && (!ratio || (value as number) <= 1)));
+    if (!valid)
+      throw new Error(
+        `fault ${field}: ${JSON.stringify(value)} is not ${ratio ? 'a ratio in [0, 1]' : expected === 'number' ? 'a number >= 0' : 'a boolean'}`,
+      );
     faults[field as keyof SimulatorFaults] = value;
   }
   return faults as Partial<SimulatorFaults>;
@@ -151,13 +162,27 @@ const ROUTES = [
   { method: 'GET', endpoint: '/api/v1/analytics/summary', weight: 0.15, medianSeconds: 0.08, queries: 3 },
   { method: 'POST', endpoint: '/api/v1/products/sync', weight: 0.05, medianSeconds: 0.12, queries: 2 },
   { method: 'GET', endpoint: '/api/v1/health/', weight: 0.15, medianSeconds: 0.003, queries: 0 },
-] as const satisfies readonly { method: Labels<typeof app.httpRequests>['method']; endpoint: string; weight: number; medianSeconds: number; queries: number }[];
+] as const satisfies readonly {
+  method: Labels<typeof app.httpRequests>['method'];
+  endpoint: string;
+  weight: number;
+  medianSeconds: number;
+  queries: number;
+}[];
 type Route = (typeof ROUTES)[number];
 
-const TENANTS = ['7d1c3f0e-1a2b-4c5d-8e9f-000000001001', '7d1c3f0e-1a2b-4c5d-8e9f-000000001002', '7d1c3f0e-1a2b-4c5d-8e9f-000000001003'] as const;
+const TENANTS = [
+  '7d1c3f0e-1a2b-4c5d-8e9f-000000001001',
+  '7d1c3f0e-1a2b-4c5d-8e9f-000000001002',
+  '7d1c3f0e-1a2b-4c5d-8e9f-000000001003',
+] as const;
 type Tenant = (typeof TENANTS)[number];
 /** Each tenant sells on one marketplace (`Tenant.marketplace_type`). */
-const MARKETPLACE: Record<Tenant, Platform> = { [TENANTS[0]]: 'wildberries', [TENANTS[1]]: 'ozon', [TENANTS[2]]: 'wildberries' };
+const MARKETPLACE: Record<Tenant, Platform> = {
+  [TENANTS[0]]: 'wildberries',
+  [TENANTS[1]]: 'ozon',
+  [TENANTS[2]]: 'wildberries',
+};
 const PRODUCTS: Record<Tenant, number> = { [TENANTS[0]]: 1240, [TENANTS[1]]: 310, [TENANTS[2]]: 2875 };
 /** The tasks and queues of Stock Tracker's Celery app (src/stock_tracker/workers/celery_app.py, tasks.py). */
 const SCHEDULE_TASK = 'stock_tracker.workers.tasks.schedule_tenant_syncs';
@@ -192,7 +217,8 @@ class Exposition {
       if (APP_METRIC_EXPOSED_BY[key] === 'api') this.make(app[key], this.registries.api);
     }
     for (const metric of Object.values(celery)) this.make(metric, this.registries.celeryExporter);
-    for (const name of PROCESS_ONLY) new Gauge({ name, help: 'Python process collector', registers: [this.processOnly] }).set(1);
+    for (const name of PROCESS_ONLY)
+      new Gauge({ name, help: 'Python process collector', registers: [this.processOnly] }).set(1);
   }
 
   private make(metric: ExposedMetric, registry: Registry): void {
@@ -204,7 +230,11 @@ class Exposition {
       registers: [registry],
     };
     const made =
-      metric.type === 'counter' ? new Counter(options) : metric.type === 'gauge' ? new Gauge(options) : new Histogram({ ...options, buckets: [...(metric.buckets ?? [])] });
+      metric.type === 'counter'
+        ? new Counter(options)
+        : metric.type === 'gauge'
+          ? new Gauge(options)
+          : new Histogram({ ...options, buckets: [...(metric.buckets ?? [])] });
     this.metrics.set(metric, made);
   }
 
@@ -227,32 +257,53 @@ type TaskOutcome = 'succeeded' | 'failed' | 'retried';
 
 /** The simulated service's behaviour: what happens in `seconds` of its life. */
 class StockTrackerModel {
-  private readonly pace = { requests: new Pace(), syncs: new Pace(), schedules: new Pace(), healthChecks: new Pace(), rateLimited: new Pace() };
-  private readonly share = { errors: new Share(), notFound: new Share(), syncFailures: new Share(), sheetsFailures: new Share(), retries: new Share() };
+  private readonly pace = {
+    requests: new Pace(),
+    syncs: new Pace(),
+    schedules: new Pace(),
+    healthChecks: new Pace(),
+    rateLimited: new Pace(),
+  };
+  private readonly share = {
+    errors: new Share(),
+    notFound: new Share(),
+    syncFailures: new Share(),
+    sheetsFailures: new Share(),
+    retries: new Share(),
+  };
   private serverErrors = 0;
   /** Health checks (`health_check`) beat sent to `maintenance`, which no worker consumes. */
   private maintenanceBacklog = 0;
 
-  constructor(private readonly out: Exposition, private readonly faults: () => SimulatorFaults) {
+  constructor(
+    private readonly out: Exposition,
+    private readonly faults: () => SimulatorFaults,
+  ) {
     // Every outcome the app can report exists from the start at 0, as instrumentation guides advise:
     // a counter born with its first error loses that error to rate(), and a 5xx burst reads late.
     for (const route of ROUTES) {
-      for (const status of [this.successStatus(route), ...SERVER_ERRORS]) this.out.inc(app.httpRequests, { method: route.method, endpoint: route.endpoint, status }, 0);
+      for (const status of [this.successStatus(route), ...SERVER_ERRORS])
+        this.out.inc(app.httpRequests, { method: route.method, endpoint: route.endpoint, status }, 0);
     }
-    for (const tenant of TENANTS) this.out.inc(app.syncOperations, { tenant_id: tenant, platform: MARKETPLACE[tenant], status: 'failure' }, 0);
+    for (const tenant of TENANTS)
+      this.out.inc(app.syncOperations, { tenant_id: tenant, platform: MARKETPLACE[tenant], status: 'failure' }, 0);
     this.out.inc(app.dbErrors, { error_type: DB_ERROR }, 0);
     for (const name of [SYNC_TASK, SCHEDULE_TASK]) this.taskEvent(name, 'succeeded', 0);
     this.out.set(app.appInfo, { version: '2.0.0', python_version: '3.11.2 (main)', environment: 'production' }, 1);
     // monitoring.py never calls update_system_metrics(): these stay at their initial 0.
-    for (const gauge of [app.systemCpuUsage, app.systemMemoryUsage, app.systemMemoryAvailable, app.systemDiskUsage]) this.out.set(gauge, {}, 0);
+    for (const gauge of [app.systemCpuUsage, app.systemMemoryUsage, app.systemMemoryAvailable, app.systemDiskUsage])
+      this.out.set(gauge, {}, 0);
   }
 
   advance(seconds: number): void {
     const faults = this.faults();
     this.serveRequests(this.pace.requests.due(RATES.requests, seconds), faults);
     const working = !faults.workersDown;
-    if (!faults.syncStopped && working) for (let i = this.pace.syncs.due(RATES.syncs, seconds); i > 0; i -= 1) this.sync(faults);
-    if (working) for (let i = this.pace.schedules.due(RATES.schedules, seconds); i > 0; i -= 1) this.task(SCHEDULE_TASK, 'succeeded', duration(0.2), faults);
+    if (!faults.syncStopped && working)
+      for (let i = this.pace.syncs.due(RATES.syncs, seconds); i > 0; i -= 1) this.sync(faults);
+    if (working)
+      for (let i = this.pace.schedules.due(RATES.schedules, seconds); i > 0; i -= 1)
+        this.task(SCHEDULE_TASK, 'succeeded', duration(0.2), faults);
     this.maintenanceBacklog += this.pace.healthChecks.due(RATES.healthChecks, seconds);
     for (let i = this.pace.rateLimited.due(RATES.rateLimited, seconds); i > 0; i -= 1) {
       this.out.inc(app.externalApiErrors, { platform: 'wildberries', error_type: 'RateLimitError' });
@@ -270,7 +321,11 @@ class StockTrackerModel {
       if (status === '500') this.out.inc(app.dbErrors, { error_type: DB_ERROR });
       this.out.observe(app.httpRequestDuration, labels, duration(route.medianSeconds) + faults.addedLatencySeconds);
       for (let q = 0; q < route.queries; q += 1) {
-        this.out.observe(app.dbQueryDuration, { operation: route.method === 'POST' && q > 0 ? 'insert' : 'select' }, duration(0.004));
+        this.out.observe(
+          app.dbQueryDuration,
+          { operation: route.method === 'POST' && q > 0 ? 'insert' : 'select' },
+          duration(0.004),
+        );
       }
       this.out.inc(app.redisOperations, { operation: 'get', status: 'success' });
       this.out.observe(app.redisOperationDuration, { operation: 'get' }, duration(0.0005));
@@ -314,7 +369,11 @@ class StockTrackerModel {
     }
     this.task(SYNC_TASK, this.share.retries.take(0.05) ? 'retried' : 'succeeded', seconds, faults);
     const sheetsFailed = this.share.sheetsFailures.take(0.005);
-    this.out.inc(app.sheetsOperations, { tenant_id: tenant, operation: 'update', status: sheetsFailed ? 'error' : 'success' });
+    this.out.inc(app.sheetsOperations, {
+      tenant_id: tenant,
+      operation: 'update',
+      status: sheetsFailed ? 'error' : 'success',
+    });
   }
 
   /** A task run as the celery-exporter sees it: its events, when the workers send them. */
@@ -342,13 +401,21 @@ class StockTrackerModel {
 
   private setGauges(faults: SimulatorFaults): void {
     const meanLatency = 0.05 + faults.addedLatencySeconds;
-    this.out.set(app.httpRequestsInProgress, { method: 'GET', endpoint: '/api/v1/products/' }, Math.round(RATES.requests * meanLatency + Math.random() * 2));
+    this.out.set(
+      app.httpRequestsInProgress,
+      { method: 'GET', endpoint: '/api/v1/products/' },
+      Math.round(RATES.requests * meanLatency + Math.random() * 2),
+    );
     this.out.set(app.dbConnectionsActive, {}, 5 + Math.floor(Math.random() * 3));
     for (const tenant of TENANTS) this.out.set(app.products, { tenant_id: tenant }, PRODUCTS[tenant]);
     const workers = faults.workersDown ? 0 : 1;
     this.out.set(celery.workerUp, { hostname: WORKER_HOST }, workers);
     this.out.set(celery.workerTasksActive, { hostname: WORKER_HOST }, workers * (1 + Math.floor(Math.random() * 3)));
-    const lengths = { [QUEUES.sync]: Math.floor(Math.random() * 7) + faults.queueBacklog, [QUEUES.default]: Math.floor(Math.random() * 3), [QUEUES.maintenance]: this.maintenanceBacklog };
+    const lengths = {
+      [QUEUES.sync]: Math.floor(Math.random() * 7) + faults.queueBacklog,
+      [QUEUES.default]: Math.floor(Math.random() * 3),
+      [QUEUES.maintenance]: this.maintenanceBacklog,
+    };
     for (const queue of Object.values(QUEUES)) {
       this.out.set(celery.queueLength, { queue_name: queue }, lengths[queue]);
       const consumers = CONSUMED_QUEUES.includes(queue) ? workers : 0;
@@ -499,25 +566,38 @@ export class StockTrackerSimulator {
     this.lastTick = now;
   }
 
-  private async serveMetrics(process: SimulatedProcess, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async serveMetrics(
+    process: SimulatedProcess,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
     // The celery-exporter's own health endpoint: 200 while the process serves (even without its broker).
-    if (process === 'celeryExporter' && request.url === '/health') return reply(response, 200, 'Connected to the broker redis://redis:6379/0\n', 'text/plain');
+    if (process === 'celeryExporter' && request.url === '/health')
+      return reply(response, 200, 'Connected to the broker redis://redis:6379/0\n', 'text/plain');
     // The API's basic health check (routes/health.py; the compose healthcheck asks it): 200 while it serves.
     if (process === 'api' && request.url === '/api/v1/health/') {
-      return reply(response, 200, JSON.stringify({ status: 'healthy', timestamp: new Date().toISOString(), service: 'stock-tracker' }));
+      return reply(
+        response,
+        200,
+        JSON.stringify({ status: 'healthy', timestamp: new Date().toISOString(), service: 'stock-tracker' }),
+      );
     }
     if (request.url !== '/metrics') return reply(response, 404, 'not found\n', 'text/plain');
     // Each of its scrapes asks the broker for queue lengths: without it, the scrape fails (measured: 500).
     if (process === 'celeryExporter' && this.broker && !(await redisAnswers(this.broker))) {
       return reply(response, 500, 'kombu.exceptions.OperationalError: Error connecting to the broker\n', 'text/plain');
     }
-    const registry = process === 'api' && this.faults.apiUninstrumented ? this.exposition.processOnly : this.exposition.registries[process];
+    const registry =
+      process === 'api' && this.faults.apiUninstrumented
+        ? this.exposition.processOnly
+        : this.exposition.registries[process];
     reply(response, 200, await registry.metrics(), registry.contentType);
   }
 
   private async control(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
-      if (request.method === 'GET' && request.url === '/faults') return reply(response, 200, JSON.stringify(this.faults));
+      if (request.method === 'GET' && request.url === '/faults')
+        return reply(response, 200, JSON.stringify(this.faults));
       if (request.method === 'POST' && request.url === '/faults/reset') {
         await this.reset();
         return reply(response, 200, JSON.stringify(this.faults));
@@ -539,7 +619,8 @@ function portArgument(args: string[], name: string): number | undefined {
   const at = args.indexOf(`--${name}`);
   if (at < 0) return undefined;
   const port = Number(args[at + 1]);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--${name}: ${JSON.stringify(args[at + 1])} is not a port`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--${name}: ${JSON.stringify(args[at + 1])} is not a port`);
   return port;
 }
 

@@ -38,7 +38,9 @@ function filesUnder(dir: string): string[] {
 
 function readSynthesized(outdir: string, stackName: string): Synthesized {
   const json = JSON.parse(readFileSync(join(outdir, 'stacks', stackName, 'cdk.tf.json'), 'utf8')) as TerraformJson;
-  const allOutput = filesUnder(outdir).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const allOutput = filesUnder(outdir)
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
   return { json, allOutput };
 }
 

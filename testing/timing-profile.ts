@@ -66,11 +66,14 @@ export function scaledWindow(window: Duration, profile: TimingProfile): Duration
 /** `expr` with every range window (`[5m]`) and offset (`offset 30m`), outside quoted strings, scaled by the profile. */
 export function scaleWindows(expr: string, profile: TimingProfile): string {
   // Quoted label values first, so a `[` inside a matcher's regex is left alone.
-  return expr.replace(/"(?:[^"\\]|\\.)*"|\[([0-9a-z]+)\]|offset ([0-9a-z]+)/g, (whole, window: string | undefined, offset: string | undefined) => {
-    if (window !== undefined) return `[${scaledWindow(Duration.parse(window), profile)}]`;
-    if (offset !== undefined) return `offset ${scaledWindow(Duration.parse(offset), profile)}`;
-    return whole;
-  });
+  return expr.replace(
+    /"(?:[^"\\]|\\.)*"|\[([0-9a-z]+)\]|offset ([0-9a-z]+)/g,
+    (whole, window: string | undefined, offset: string | undefined) => {
+      if (window !== undefined) return `[${scaledWindow(Duration.parse(window), profile)}]`;
+      if (offset !== undefined) return `offset ${scaledWindow(Duration.parse(offset), profile)}`;
+      return whole;
+    },
+  );
 }
 
 function withScaledWindows<R extends { expr: Expr<string, string> }>(rule: R, profile: TimingProfile): R {
@@ -86,12 +89,22 @@ export function profiledRuleGroups(profile: TimingProfile, names?: readonly Rule
 }
 
 /** The rule files Prometheus loads under the profile (paths `rules/<group>.yml`): all groups, or those named. */
-export function renderProfiledRuleFiles(profile: TimingProfile, options: { groups?: readonly RuleGroupName[]; runbookBaseUrl?: string } = {}): RenderedFile[] {
-  return renderRuleFiles(profiledRuleGroups(profile, options.groups), { timeScale: profile.timeScale, runbookBaseUrl: options.runbookBaseUrl });
+export function renderProfiledRuleFiles(
+  profile: TimingProfile,
+  options: { groups?: readonly RuleGroupName[]; runbookBaseUrl?: string } = {},
+): RenderedFile[] {
+  return renderRuleFiles(profiledRuleGroups(profile, options.groups), {
+    timeScale: profile.timeScale,
+    runbookBaseUrl: options.runbookBaseUrl,
+  });
 }
 
 /** Alertmanager's timings of a severity's route under the profile. */
-export function profiledNotificationTimings(config: MonitoringConfig, severity: Severity, profile: TimingProfile): NotificationTimings {
+export function profiledNotificationTimings(
+  config: MonitoringConfig,
+  severity: Severity,
+  profile: TimingProfile,
+): NotificationTimings {
   const timings = config.alerting.timings[severity];
   return {
     groupWait: timings.groupWait.times(profile.timeScale),
@@ -113,12 +126,23 @@ export interface NotifyTiming {
   bound: Duration;
 }
 
-export function notifyTiming(name: AlertName, config: MonitoringConfig, profile: TimingProfile, conditionDelay = Duration.millis(0)): NotifyTiming {
+export function notifyTiming(
+  name: AlertName,
+  config: MonitoringConfig,
+  profile: TimingProfile,
+  conditionDelay = Duration.millis(0),
+): NotifyTiming {
   const rule = alertRule(name);
   if (rule.severity === 'none') throw new Error(`${name} is not told to anyone`);
   const forDuration = rule.for.times(profile.timeScale);
   const { groupWait } = profiledNotificationTimings(config, rule.severity, profile);
   const floor = forDuration.plus(groupWait).plus(conditionDelay);
   const { scrapeInterval, evaluationInterval, scrapeTimeout } = profile.prometheus;
-  return { for: forDuration, groupWait, conditionDelay, floor, bound: floor.plus(scrapeInterval).plus(evaluationInterval).plus(scrapeTimeout) };
+  return {
+    for: forDuration,
+    groupWait,
+    conditionDelay,
+    floor,
+    bound: floor.plus(scrapeInterval).plus(evaluationInterval).plus(scrapeTimeout),
+  };
 }

@@ -28,7 +28,10 @@ type Way = 'cdktf synth' | 'app process';
 function command(way: Way, variant: Variant, outdir: string): [string, string[]] {
   const entry = APPS[variant].entry;
   return way === 'cdktf synth'
-    ? [join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--app', `npx ts-node --transpile-only ${entry}`, '--output', outdir]]
+    ? [
+        join(ROOT, 'node_modules', '.bin', 'cdktf'),
+        ['synth', '--app', `npx ts-node --transpile-only ${entry}`, '--output', outdir],
+      ]
     : [process.execPath, ['-r', 'ts-node/register/transpile-only', entry]];
 }
 
@@ -38,10 +41,15 @@ function timeOnce(way: Way, variant: Variant): number {
   try {
     const [file, args] = command(way, variant, outdir);
     const started = process.hrtime.bigint();
-    const result = spawnSync(file, args, { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+    const result = spawnSync(file, args, {
+      cwd: ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
     const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
     const written = join(outdir, 'stacks', APPS[variant].stack, 'cdk.tf.json');
-    if (result.status !== 0 || !existsSync(written)) throw new Error(`${way} of ${variant} failed:\n${result.stdout}\n${result.stderr}`);
+    if (result.status !== 0 || !existsSync(written))
+      throw new Error(`${way} of ${variant} failed:\n${result.stdout}\n${result.stderr}`);
     return elapsed;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -71,4 +79,6 @@ function bench(way: Way): number {
 
 const appRatio = bench('app process');
 const cliRatio = bench('cdktf synth');
-console.log(`\nfull/one-container synth ratio: ${cliRatio.toFixed(2)}x through cdktf synth (target < ${TARGET_RATIO}x: ${cliRatio < TARGET_RATIO ? 'met' : 'NOT met'}); app process alone ${appRatio.toFixed(2)}x`);
+console.log(
+  `\nfull/one-container synth ratio: ${cliRatio.toFixed(2)}x through cdktf synth (target < ${TARGET_RATIO}x: ${cliRatio < TARGET_RATIO ? 'met' : 'NOT met'}); app process alone ${appRatio.toFixed(2)}x`,
+);

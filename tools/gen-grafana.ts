@@ -51,7 +51,10 @@ function compileToJavaScript(dir: string): void {
 
 async function main(): Promise<void> {
   const given = process.argv[2];
-  if (given === undefined) throw new Error('usage: npm run gen:grafana -- path/to/schema.json (terraform providers schema -json of grafana/grafana 4.45.1)');
+  if (given === undefined)
+    throw new Error(
+      'usage: npm run gen:grafana -- path/to/schema.json (terraform providers schema -json of grafana/grafana 4.45.1)',
+    );
   const schemaPath = resolve(given);
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
   const grafana = schema.provider_schemas?.[PROVIDER_SOURCE];

@@ -89,7 +89,10 @@ export function renderMetricsDoc(): string {
     '| series | labels | meaning | expression |',
     '| --- | --- | --- | --- |',
     ...allRecordings().map(
-      (recording) => `| \`${recording.name}\` | ${Object.keys(recording.labels).map((name) => `\`${name}\``).join(', ')} | ${cell(recording.help)} | \`${cell(recording.expr.text)}\` |`,
+      (recording) =>
+        `| \`${recording.name}\` | ${Object.keys(recording.labels)
+          .map((name) => `\`${name}\``)
+          .join(', ')} | ${cell(recording.help)} | \`${cell(recording.expr.text)}\` |`,
     ),
     '',
     '## Thresholds',

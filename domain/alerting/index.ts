@@ -16,7 +16,14 @@ export { ALERT_NAMES, ANNOTATIONS, WATCHDOG, alertRule } from './alert-names';
 export type { AlertLabel, AlertName } from './alert-names';
 export { INHIBITIONS, inhibitedBy } from './inhibitions';
 export type { Inhibition } from './inhibitions';
-export { FALLBACK_SEVERITY, GROUP_BY, SEVERITY_STYLE, WATCHDOG_RECEIVER, WATCHDOG_TIMINGS, telegramReceiver } from './routing';
+export {
+  FALLBACK_SEVERITY,
+  GROUP_BY,
+  SEVERITY_STYLE,
+  WATCHDOG_RECEIVER,
+  WATCHDOG_TIMINGS,
+  telegramReceiver,
+} from './routing';
 export { IDENTITY_LABELS, MESSAGE_LIMITS, TELEGRAM_MESSAGE_TEMPLATE } from './telegram-template';
 
 /**
@@ -48,8 +55,18 @@ const TERRAFORM_EXPRESSION = /^\$\{[^{}]+\}$/;
 function secretProblems(secrets: AlertmanagerSecrets): ConfigProblem[] {
   const checks: [string, string, RegExp, string][] = [
     // The shapes the Terraform variables are checked against.
-    ['telegramBotToken', secrets.telegramBotToken, SECRETS.telegramBotToken.pattern, 'a bot token (<digits>:<letters>)'],
-    ...SEVERITIES.map((s): [string, string, RegExp, string] => [`telegramChatIds.${s}`, secrets.telegramChatIds[s], SECRETS.telegramAlertChatId.pattern, 'an integer chat id']),
+    [
+      'telegramBotToken',
+      secrets.telegramBotToken,
+      SECRETS.telegramBotToken.pattern,
+      'a bot token (<digits>:<letters>)',
+    ],
+    ...SEVERITIES.map((s): [string, string, RegExp, string] => [
+      `telegramChatIds.${s}`,
+      secrets.telegramChatIds[s],
+      SECRETS.telegramAlertChatId.pattern,
+      'an integer chat id',
+    ]),
   ];
   return checks
     .filter(([, value, shape]) => typeof value !== 'string' || !(shape.test(value) || TERRAFORM_EXPRESSION.test(value)))
@@ -64,7 +81,10 @@ function secretProblems(secrets: AlertmanagerSecrets): ConfigProblem[] {
  * The configuration as a typed object. Secrets are placeholders here, so the object can be
  * inspected and logged; `renderAlertmanagerFiles` writes the real expressions.
  */
-export function buildAlertmanagerConfig(settings: AlertingSettings, options: AlertmanagerRenderOptions = {}): AlertmanagerConfigFile {
+export function buildAlertmanagerConfig(
+  settings: AlertingSettings,
+  options: AlertmanagerRenderOptions = {},
+): AlertmanagerConfigFile {
   const telegram = (severity: Severity): Receiver => ({
     name: telegramReceiver(severity),
     telegram_configs: [
@@ -86,7 +106,10 @@ export function buildAlertmanagerConfig(settings: AlertingSettings, options: Ale
     receivers: [
       ...SEVERITIES.map(telegram),
       // No configs: a null receiver, the Watchdog is dropped.
-      { name: WATCHDOG_RECEIVER, ...(heartbeat ? { webhook_configs: [{ url: heartbeat, send_resolved: false }] } : {}) },
+      {
+        name: WATCHDOG_RECEIVER,
+        ...(heartbeat ? { webhook_configs: [{ url: heartbeat, send_resolved: false }] } : {}),
+      },
     ],
     templates: [`${options.configDir ?? DEFAULT_ALERTMANAGER_CONFIG_DIR}/templates/*.tmpl`],
   };

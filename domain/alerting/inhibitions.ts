@@ -35,7 +35,12 @@ function inhibit<const S extends AlertRule, const T extends readonly AlertRule[]
   sameThing: readonly SharedLabels<[S, ...T]>[],
   because: string,
 ): Inhibition {
-  return { source: source.name as AlertName, targets: targets.map((target) => target.name as AlertName), sameThing, because };
+  return {
+    source: source.name as AlertName,
+    targets: targets.map((target) => target.name as AlertName),
+    sameThing,
+    because,
+  };
 }
 
 const {
@@ -63,7 +68,12 @@ const {
 const SAME_LEVEL_HIGHER = 'the same thing above the critical threshold is also above the warning one';
 
 export const INHIBITIONS: readonly Inhibition[] = [
-  inhibit(APIDown, [HighErrorRate, HighLatency, TargetDown], ['job'], 'an unreachable API explains its error rate and latency, and its targets being down'),
+  inhibit(
+    APIDown,
+    [HighErrorRate, HighLatency, TargetDown],
+    ['job'],
+    'an unreachable API explains its error rate and latency, and its targets being down',
+  ),
   inhibit(CriticalCPUUsage, [HighCPUUsage], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(CriticalMemoryUsage, [HighMemoryUsage], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(CriticalDiskUsage, [HighDiskUsage], ['instance', 'mountpoint'], SAME_LEVEL_HIGHER),
@@ -73,7 +83,12 @@ export const INHIBITIONS: readonly Inhibition[] = [
     [],
     'connection counts and query times of a database that is down are meaningless',
   ),
-  inhibit(PostgreSQLDown, [TargetDown], ['job'], 'an unscrapeable postgres-exporter is one of the ways PostgreSQLDown fires'),
+  inhibit(
+    PostgreSQLDown,
+    [TargetDown],
+    ['job'],
+    'an unscrapeable postgres-exporter is one of the ways PostgreSQLDown fires',
+  ),
   inhibit(DatabaseConnectionPoolExhausted, [HighDatabaseConnections], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(RedisDown, [RedisHighMemoryUsage], [], 'the memory of a Redis that is down is meaningless'),
   inhibit(RedisDown, [TargetDown], ['job'], 'an unscrapeable redis-exporter is one of the ways RedisDown fires'),
@@ -83,7 +98,12 @@ export const INHIBITIONS: readonly Inhibition[] = [
     [],
     'with no worker running the queues grow and no sync runs; the missing workers are the cause',
   ),
-  inhibit(CeleryWorkerDown, [TargetDown], ['job'], 'an unscrapeable celery-exporter is one of the ways CeleryWorkerDown fires'),
+  inhibit(
+    CeleryWorkerDown,
+    [TargetDown],
+    ['job'],
+    'an unscrapeable celery-exporter is one of the ways CeleryWorkerDown fires',
+  ),
   inhibit(
     RedisDown,
     [CeleryWorkerDown, CeleryQueueBacklog, NoSyncActivity],

@@ -41,7 +41,10 @@ export function telegramReceiver(severity: Severity): string {
   return `telegram-${severity}`;
 }
 
-function timed(timings: NotificationTimings, scale: number): Pick<Route, 'group_wait' | 'group_interval' | 'repeat_interval'> {
+function timed(
+  timings: NotificationTimings,
+  scale: number,
+): Pick<Route, 'group_wait' | 'group_interval' | 'repeat_interval'> {
   return {
     group_wait: timings.groupWait.times(scale),
     group_interval: timings.groupInterval.times(scale),

@@ -35,7 +35,8 @@ export function businessDashboard(): DashboardDefinition {
   return {
     uid: BUSINESS_UID,
     title: 'Stock Tracker - Business Metrics',
-    description: "Sellers' view: products tracked, stock syncs with Wildberries and Ozon, marketplace API errors and Google Sheets calls, by tenant and marketplace.",
+    description:
+      "Sellers' view: products tracked, stock syncs with Wildberries and Ozon, marketplace API errors and Google Sheets calls, by tenant and marketplace.",
     refresh: Duration.seconds(30),
     timeRange: Duration.hours(24),
     variables: [tenant, platform],
@@ -44,17 +45,23 @@ export function businessDashboard(): DashboardDefinition {
       section('Stock syncs', [
         statPanel({
           title: 'Products tracked',
-          description: 'Products whose stock is tracked, summed over the selected tenants (the application\'s products_total).',
+          description:
+            "Products whose stock is tracked, summed over the selected tenants (the application's products_total).",
           unit: 'count',
           queries: [query(sum(select(app.products, { tenant_id: tenant.matcher })), 'products')],
         }),
         gaugePanel({
           title: 'Sync failure rate',
           description:
-            'Share of stock syncs that failed over 15 minutes: per marketplace from the application\'s counters, or for all marketplaces from the sync task\'s events. SyncOperationFailures tells the team above the mark: sellers see stale stock.',
+            "Share of stock syncs that failed over 15 minutes: per marketplace from the application's counters, or for all marketplaces from the sync task's events. SyncOperationFailures tells the team above the mark: sellers see stale stock.",
           unit: 'ratio',
           queries: [
-            query(ratio(sumBy(['platform'], failedSyncRate), sumBy(['platform'], syncRate), { absentNumeratorIsZero: true }), ['platform']),
+            query(
+              ratio(sumBy(['platform'], failedSyncRate), sumBy(['platform'], syncRate), {
+                absentNumeratorIsZero: true,
+              }),
+              ['platform'],
+            ),
             query(select(RECORDINGS.syncTaskFailureRatio), ALL_MARKETPLACES),
           ],
           thresholds: THRESHOLDS.syncFailureRatio,
@@ -62,7 +69,7 @@ export function businessDashboard(): DashboardDefinition {
         timeSeriesPanel({
           title: 'Sync operations rate',
           description:
-            'Stock syncs per second (15-minute rate): by marketplace and status from the application\'s counters, and the sync task\'s runs by how they ended. A flat zero for 30 minutes fires NoSyncActivity: check what schedules syncs and the workers.',
+            "Stock syncs per second (15-minute rate): by marketplace and status from the application's counters, and the sync task's runs by how they ended. A flat zero for 30 minutes fires NoSyncActivity: check what schedules syncs and the workers.",
           unit: 'operationsPerSecond',
           queries: [
             query(sumBy(['platform', 'status'], syncRate), ['platform', 'status']),
@@ -74,7 +81,7 @@ export function businessDashboard(): DashboardDefinition {
         timeSeriesPanel({
           title: 'Sync duration p95',
           description:
-            '95th percentile of stock sync run time over 15 minutes, per marketplace (the application\'s histogram) and of the sync task (celery-exporter). Growth usually means a slow or rate-limiting marketplace API.',
+            "95th percentile of stock sync run time over 15 minutes, per marketplace (the application's histogram) and of the sync task (celery-exporter). Growth usually means a slow or rate-limiting marketplace API.",
           unit: 'seconds',
           queries: [
             query(histogramQuantile(0.95, app.syncDuration, SYNC_WINDOW, ['platform'], syncs), ['platform']),
@@ -85,15 +92,33 @@ export function businessDashboard(): DashboardDefinition {
       section('Marketplace APIs and Google Sheets', [
         timeSeriesPanel({
           title: 'External API errors',
-          description: 'Failed marketplace API calls per second by marketplace and exception class (5-minute rate): timeouts, rate limiting, rejected credentials.',
+          description:
+            'Failed marketplace API calls per second by marketplace and exception class (5-minute rate): timeouts, rate limiting, rejected credentials.',
           unit: 'operationsPerSecond',
-          queries: [query(sumBy(['platform', 'error_type'], rate(select(app.externalApiErrors, { platform: platform.matcher }), RATE_WINDOW)), ['platform', 'error_type'])],
+          queries: [
+            query(
+              sumBy(
+                ['platform', 'error_type'],
+                rate(select(app.externalApiErrors, { platform: platform.matcher }), RATE_WINDOW),
+              ),
+              ['platform', 'error_type'],
+            ),
+          ],
         }).bars(),
         timeSeriesPanel({
           title: 'Google Sheets operations',
-          description: 'Google Sheets API calls per second by operation and status (5-minute rate). More than a few errors in 15 minutes fire GoogleSheetsAPIErrors.',
+          description:
+            'Google Sheets API calls per second by operation and status (5-minute rate). More than a few errors in 15 minutes fire GoogleSheetsAPIErrors.',
           unit: 'operationsPerSecond',
-          queries: [query(sumBy(['operation', 'status'], rate(select(app.sheetsOperations, { tenant_id: tenant.matcher }), RATE_WINDOW)), ['operation', 'status'])],
+          queries: [
+            query(
+              sumBy(
+                ['operation', 'status'],
+                rate(select(app.sheetsOperations, { tenant_id: tenant.matcher }), RATE_WINDOW),
+              ),
+              ['operation', 'status'],
+            ),
+          ],
         }),
       ]),
     ],

@@ -64,7 +64,13 @@ export function panelQueries(): PanelQuery[] {
         const needsCadvisor = panel.metrics.some((metric) => metric.source === 'cadvisor');
         return (panel.build().targets ?? []).map((target) => {
           const { refId, expr } = target as prometheus.dataquery;
-          return { dashboardUid: definition.uid, panelTitle: panel.title, refId, expr: withAllValues(expr, variableNames), needsCadvisor };
+          return {
+            dashboardUid: definition.uid,
+            panelTitle: panel.title,
+            refId,
+            expr: withAllValues(expr, variableNames),
+            needsCadvisor,
+          };
         });
       }),
     );
@@ -81,6 +87,8 @@ export interface PanelReading {
 /** Every panel of every dashboard and what it reads. */
 export function panelReadings(): PanelReading[] {
   return dashboardDefinitions().flatMap(({ title, sections }) =>
-    sections.flatMap((section) => section.panels.map((panel) => ({ name: `${title} › ${panel.title}`, metrics: panel.metrics }))),
+    sections.flatMap((section) =>
+      section.panels.map((panel) => ({ name: `${title} › ${panel.title}`, metrics: panel.metrics })),
+    ),
   );
 }

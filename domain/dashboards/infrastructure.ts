@@ -46,14 +46,19 @@ export function infrastructureDashboard(): DashboardDefinition {
       section('PostgreSQL', [
         timeSeriesPanel({
           title: 'PostgreSQL connections',
-          description: 'Server connections by state, and their total per server. The dashed lines are where HighDatabaseConnections and DatabaseConnectionPoolExhausted fire.',
+          description:
+            'Server connections by state, and their total per server. The dashed lines are where HighDatabaseConnections and DatabaseConnectionPoolExhausted fire.',
           unit: 'count',
-          queries: [query(sumBy(['state'], select(postgres.activityCount)), ['state']), query(select(RECORDINGS.postgresConnections), 'total {{instance}}')],
+          queries: [
+            query(sumBy(['state'], select(postgres.activityCount)), ['state']),
+            query(select(RECORDINGS.postgresConnections), 'total {{instance}}'),
+          ],
           thresholds: THRESHOLDS.postgresConnections,
         }),
         timeSeriesPanel({
           title: 'PostgreSQL transactions',
-          description: 'Transactions committed and rolled back per second, per database (5-minute rate). Rollbacks rising with API errors point at the application.',
+          description:
+            'Transactions committed and rolled back per second, per database (5-minute rate). Rollbacks rising with API errors point at the application.',
           unit: 'operationsPerSecond',
           queries: [
             query(sumBy(['datname'], rate(postgres.transactionsCommitted, RATE_WINDOW)), '{{datname}} committed'),
@@ -62,7 +67,8 @@ export function infrastructureDashboard(): DashboardDefinition {
         }),
         timeSeriesPanel({
           title: 'PostgreSQL locks and deadlocks',
-          description: 'Locks held by mode, and deadlocks detected per database in the last 5 minutes. Exclusive locks piling up make queries wait.',
+          description:
+            'Locks held by mode, and deadlocks detected per database in the last 5 minutes. Exclusive locks piling up make queries wait.',
           unit: 'count',
           queries: [
             query(sumBy(['mode'], select(postgres.locks)), '{{mode}}'),
@@ -77,7 +83,8 @@ export function infrastructureDashboard(): DashboardDefinition {
         }),
         timeSeriesPanel({
           title: 'Database query time p95',
-          description: '95th percentile of query time as the application measures it (5 minutes). SlowDatabaseQueries fires above the dashed line for 5 minutes.',
+          description:
+            '95th percentile of query time as the application measures it (5 minutes). SlowDatabaseQueries fires above the dashed line for 5 minutes.',
           unit: 'seconds',
           queries: [query(select(RECORDINGS.dbQueryLatencyP95), ['job'])],
           thresholds: THRESHOLDS.dbQueryLatencyP95,
@@ -88,11 +95,15 @@ export function infrastructureDashboard(): DashboardDefinition {
           title: 'Redis memory',
           description: 'Memory Redis has allocated, and its maxmemory limit when one is set.',
           unit: 'bytes',
-          queries: [query(select(redis.memoryUsed), 'used {{instance}}'), query(gt(select(redis.memoryMax), 0), 'maxmemory {{instance}}')],
+          queries: [
+            query(select(redis.memoryUsed), 'used {{instance}}'),
+            query(gt(select(redis.memoryMax), 0), 'maxmemory {{instance}}'),
+          ],
         }),
         gaugePanel({
           title: 'Redis memory of maxmemory',
-          description: 'Memory used as a share of maxmemory (no value when unlimited). RedisHighMemoryUsage fires above the mark: Redis then evicts keys or refuses writes.',
+          description:
+            'Memory used as a share of maxmemory (no value when unlimited). RedisHighMemoryUsage fires above the mark: Redis then evicts keys or refuses writes.',
           unit: 'ratio',
           queries: [query(select(RECORDINGS.redisMemoryUtilisation), ['instance'])],
           thresholds: THRESHOLDS.redisMemoryUsage,
@@ -105,13 +116,15 @@ export function infrastructureDashboard(): DashboardDefinition {
         }),
         timeSeriesPanel({
           title: 'Redis hit ratio',
-          description: 'Share of key lookups that found their key (5 minutes). A drop means cold caches or evicted keys.',
+          description:
+            'Share of key lookups that found their key (5 minutes). A drop means cold caches or evicted keys.',
           unit: 'ratio',
           queries: [query(ratio(hits, add(hits, misses)), 'hits')],
         }),
         timeSeriesPanel({
           title: 'Redis evictions',
-          description: 'Keys evicted per second because of maxmemory (5-minute rate). Any eviction can drop Celery tasks.',
+          description:
+            'Keys evicted per second because of maxmemory (5-minute rate). Any eviction can drop Celery tasks.',
           unit: 'operationsPerSecond',
           queries: [query(rate(redis.evictedKeys, RATE_WINDOW), ['instance'])],
         }).bars(),
@@ -155,30 +168,42 @@ export function infrastructureDashboard(): DashboardDefinition {
         }),
         timeSeriesPanel({
           title: 'Container restarts',
-          description: 'Restarts per container in the last 15 minutes. ContainerRestarting fires above the dashed line: the container is crash-looping.',
+          description:
+            'Restarts per container in the last 15 minutes. ContainerRestarting fires above the dashed line: the container is crash-looping.',
           unit: 'count',
-          queries: [query(maxBy(['name'], overTime('changes', select(cadvisor.startTime, containers), windowOf(THRESHOLDS.containerRestarts))), ['name'])],
+          queries: [
+            query(
+              maxBy(
+                ['name'],
+                overTime('changes', select(cadvisor.startTime, containers), windowOf(THRESHOLDS.containerRestarts)),
+              ),
+              ['name'],
+            ),
+          ],
           thresholds: THRESHOLDS.containerRestarts,
         }).bars(),
       ]),
       section('Host', [
         timeSeriesPanel({
           title: 'Host CPU usage',
-          description: 'Share of CPU time not idle, over all cores (5-minute rate). HighCPUUsage and CriticalCPUUsage fire above the dashed lines.',
+          description:
+            'Share of CPU time not idle, over all cores (5-minute rate). HighCPUUsage and CriticalCPUUsage fire above the dashed lines.',
           unit: 'ratio',
           queries: [query(select(RECORDINGS.cpuUtilisation), ['instance'])],
           thresholds: THRESHOLDS.cpuUsage,
         }),
         timeSeriesPanel({
           title: 'Host memory usage',
-          description: 'Share of memory not available for new work. HighMemoryUsage and CriticalMemoryUsage fire above the dashed lines.',
+          description:
+            'Share of memory not available for new work. HighMemoryUsage and CriticalMemoryUsage fire above the dashed lines.',
           unit: 'ratio',
           queries: [query(select(RECORDINGS.memoryUtilisation), ['instance'])],
           thresholds: THRESHOLDS.memoryUsage,
         }),
         timeSeriesPanel({
           title: 'Host disk usage',
-          description: 'Share of each real filesystem in use (tmpfs and overlay excluded). HighDiskUsage and CriticalDiskUsage fire above the dashed lines.',
+          description:
+            'Share of each real filesystem in use (tmpfs and overlay excluded). HighDiskUsage and CriticalDiskUsage fire above the dashed lines.',
           unit: 'ratio',
           queries: [query(select(RECORDINGS.filesystemUtilisation), ['instance', 'mountpoint'])],
           thresholds: THRESHOLDS.diskUsage,
@@ -188,15 +213,26 @@ export function infrastructureDashboard(): DashboardDefinition {
           description: 'Bytes per second received and sent per interface, loopback excluded (5-minute rate).',
           unit: 'bytesPerSecond',
           queries: [
-            query(sumBy(['instance', 'device'], rate(select(node.networkReceiveBytes, realInterfaces), RATE_WINDOW)), '{{device}} received'),
-            query(sumBy(['instance', 'device'], rate(select(node.networkTransmitBytes, realInterfaces), RATE_WINDOW)), '{{device}} sent'),
+            query(
+              sumBy(['instance', 'device'], rate(select(node.networkReceiveBytes, realInterfaces), RATE_WINDOW)),
+              '{{device}} received',
+            ),
+            query(
+              sumBy(['instance', 'device'], rate(select(node.networkTransmitBytes, realInterfaces), RATE_WINDOW)),
+              '{{device}} sent',
+            ),
           ],
         }),
         timeSeriesPanel({
           title: 'Host load average',
-          description: 'Runnable and waiting processes averaged over 1, 5 and 15 minutes; above the number of cores, work queues up.',
+          description:
+            'Runnable and waiting processes averaged over 1, 5 and 15 minutes; above the number of cores, work queues up.',
           unit: 'count',
-          queries: [query(select(node.load1), '{{instance}} 1m'), query(select(node.load5), '{{instance}} 5m'), query(select(node.load15), '{{instance}} 15m')],
+          queries: [
+            query(select(node.load1), '{{instance}} 1m'),
+            query(select(node.load5), '{{instance}} 5m'),
+            query(select(node.load15), '{{instance}} 15m'),
+          ],
         }),
       ]),
     ],

@@ -126,7 +126,12 @@ export function buildDashboard(definition: DashboardDefinition, urls: DashboardU
     .annotation(alertAnnotations())
     .variables(definition.variables.map((variable) => variable.builder))
     .links([
-      new dashboard.DashboardLinkBuilder('Stock Tracker').type(dashboard.DashboardLinkType.Dashboards).tags([DASHBOARD_TAG]).asDropdown(true).keepTime(true).includeVars(true),
+      new dashboard.DashboardLinkBuilder('Stock Tracker')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags([DASHBOARD_TAG])
+        .asDropdown(true)
+        .keepTime(true)
+        .includeVars(true),
       ...definition.links(urls),
     ]);
   let id = 1;

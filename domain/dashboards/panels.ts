@@ -70,9 +70,16 @@ const UNJUDGED = 'blue';
 
 function thresholdSteps(colouring: Colouring | undefined): dashboard.Threshold[] {
   if (colouring === undefined) return [{ value: null, color: UNJUDGED }];
-  if (colouring === 'up') return [{ value: null, color: SEVERITY_COLOURS.critical }, { value: UP, color: HEALTHY }];
+  if (colouring === 'up')
+    return [
+      { value: null, color: SEVERITY_COLOURS.critical },
+      { value: UP, color: HEALTHY },
+    ];
   const levels = (Object.entries(colouring.levels) as [Severity, number][]).sort(([, a], [, b]) => a - b);
-  return [{ value: null, color: HEALTHY }, ...levels.map(([severity, value]) => ({ value, color: SEVERITY_COLOURS[severity] }))];
+  return [
+    { value: null, color: HEALTHY },
+    ...levels.map(([severity, value]) => ({ value, color: SEVERITY_COLOURS[severity] })),
+  ];
 }
 
 const UP_DOWN_MAPPINGS: dashboard.ValueMapping[] = [
@@ -96,7 +103,10 @@ export interface Query {
  * A query whose series are named by labels the expression keeps (`['status']` -> `{{status}}`,
  * checked by the compiler), or by a fixed name (`'p95'`, `'{{datname}} committed'`).
  */
-export function query<L extends string, P extends string>(expr: Expr<L, P>, legend: readonly NoInfer<L>[] | string): Query {
+export function query<L extends string, P extends string>(
+  expr: Expr<L, P>,
+  legend: readonly NoInfer<L>[] | string,
+): Query {
   return { expr, legend: typeof legend === 'string' ? legend : legend.map((label) => `{{${label}}}`).join(' ') };
 }
 
@@ -150,7 +160,9 @@ export class Panel<B extends VisualisationBuilder = VisualisationBuilder> implem
 export class TimeSeriesPanel extends Panel<timeseries.PanelBuilder> {
   /** Series stacked on each other (parts of a whole, e.g. requests by status). */
   stacked(): this {
-    return this.with((v) => v.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)).fillOpacity(35));
+    return this.with((v) =>
+      v.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)).fillOpacity(35),
+    );
   }
 
   /** Bars instead of lines (counts of discrete events, e.g. errors). */
@@ -166,7 +178,9 @@ function checked(spec: PanelSpec): PanelSpec {
   if (spec.queries.length === 0) problems.push('queries is empty: a panel must show something');
   const colouring = spec.thresholds;
   if (colouring !== undefined && colouring !== 'up' && UNIT_OF_THRESHOLD[colouring.unit] !== spec.unit) {
-    problems.push(`unit "${spec.unit}" does not match its threshold, measured in ${colouring.unit} (unit "${UNIT_OF_THRESHOLD[colouring.unit]}")`);
+    problems.push(
+      `unit "${spec.unit}" does not match its threshold, measured in ${colouring.unit} (unit "${UNIT_OF_THRESHOLD[colouring.unit]}")`,
+    );
   }
   if (problems.length > 0) throw new Error(`panel "${spec.title}": ${problems.join('; ')}`);
   return spec;
@@ -190,7 +204,9 @@ function withCommonOptions<B extends VisualisationBuilder>(builder: B, spec: Pan
     .description(description)
     .datasource(PROMETHEUS_DATASOURCE)
     .unit(PANEL_UNITS[unit])
-    .thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(thresholdSteps(thresholds)))
+    .thresholds(
+      new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(thresholdSteps(thresholds)),
+    )
     .targets(queries.map((source, index) => target(source, index, instant)));
   // A ratio is a share of a whole: its scale is 0-100 %, whatever the current values.
   if (unit === 'ratio') builder.min(0).max(1);
@@ -207,11 +223,20 @@ export function timeSeriesPanel(spec: PanelSpec): TimeSeriesPanel {
     .lineWidth(1)
     .fillOpacity(10)
     .showPoints(common.VisibilityMode.Never)
-    .legend(new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).showLegend(true))
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom)
+        .showLegend(true),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+    )
     .thresholdsStyle(
       new common.GraphThresholdsStyleConfigBuilder().mode(
-        spec.thresholds === undefined || spec.thresholds === 'up' ? common.GraphTresholdsStyleMode.Off : common.GraphTresholdsStyleMode.Dashed,
+        spec.thresholds === undefined || spec.thresholds === 'up'
+          ? common.GraphTresholdsStyleMode.Off
+          : common.GraphTresholdsStyleMode.Dashed,
       ),
     );
   return new TimeSeriesPanel(spec.title, spec.queries, 'chart', visualisation);
@@ -219,7 +244,9 @@ export function timeSeriesPanel(spec: PanelSpec): TimeSeriesPanel {
 
 /** A dial of the latest value of each series, coloured by the threshold. */
 export function gaugePanel(spec: PanelSpec): Panel<gauge.PanelBuilder> {
-  const visualisation = withCommonOptions(new gauge.PanelBuilder(), spec, true).reduceOptions(lastValue()).showThresholdMarkers(true);
+  const visualisation = withCommonOptions(new gauge.PanelBuilder(), spec, true)
+    .reduceOptions(lastValue())
+    .showThresholdMarkers(true);
   return new Panel(spec.title, spec.queries, 'compact', visualisation);
 }
 

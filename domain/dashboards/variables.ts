@@ -18,7 +18,11 @@ export interface LabelVariable {
 }
 
 /** A multi-value variable listing the values of `label` on `metric`, "All" by default. */
-export function labelValuesVariable<M extends Metric<'counter' | 'gauge'>, K extends LabelName<M>>(metric: M, label: K, title: string): LabelVariable {
+export function labelValuesVariable<M extends Metric<'counter' | 'gauge'>, K extends LabelName<M>>(
+  metric: M,
+  label: K,
+  title: string,
+): LabelVariable {
   const builder = new dashboard.QueryVariableBuilder(label)
     .label(title)
     .description(metric.labels[label].help)

@@ -51,7 +51,8 @@ export type Histogram<D extends LabelDocs = LabelDocs> = Metric<'histogram', D>;
 /** The label names of a metric handle, as a literal union. */
 export type LabelName<M extends Metric> = Extract<keyof M['labels'], string>;
 /** The values a label of a metric may take: its closed set, or any string. */
-export type LabelValue<M extends Metric, K extends LabelName<M>> = M['labels'][K] extends LabelDoc<infer V> ? V : string;
+export type LabelValue<M extends Metric, K extends LabelName<M>> =
+  M['labels'][K] extends LabelDoc<infer V> ? V : string;
 
 /** Labels Prometheus adds to every scraped series. */
 export const TARGET_LABELS = {
@@ -91,7 +92,11 @@ function scraped<T extends MetricType>(type: T, source: MetricSource) {
 }
 
 function sourceKinds(source: MetricSource) {
-  return { counter: scraped('counter', source), gauge: scraped('gauge', source), histogram: scraped('histogram', source) };
+  return {
+    counter: scraped('counter', source),
+    gauge: scraped('gauge', source),
+    histogram: scraped('histogram', source),
+  };
 }
 
 /**
@@ -106,7 +111,9 @@ export const SYNC_STATUSES = ['success', 'failure'] as const;
 export const SHEETS_STATUSES = ['success', 'error'] as const;
 
 const app = sourceKinds('stock-tracker');
-const endpoint = label('Request path with numeric ids and UUIDs replaced by `/:id` (monitoring.py\'s middleware), e.g. `/api/v1/products/:id`');
+const endpoint = label(
+  "Request path with numeric ids and UUIDs replaced by `/:id` (monitoring.py's middleware), e.g. `/api/v1/products/:id`",
+);
 const method = label('HTTP method', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const taskName = label('Celery task name, e.g. `stock_tracker.workers.tasks.sync_tenant_products`');
 const platform = label('Marketplace', PLATFORMS);
@@ -158,19 +165,25 @@ const APP_METRICS = {
     labels: { task_name: taskName },
   }),
   celeryQueueLength: app.gauge('celery_queue_length', {
-    help: 'Tasks waiting in a Celery queue, as the application reports it (same name as the celery-exporter\'s, which the rules read)',
+    help: "Tasks waiting in a Celery queue, as the application reports it (same name as the celery-exporter's, which the rules read)",
     labels: { queue_name: label('Celery queue: `sync`, `default` or `maintenance`') },
   }),
   redisOperations: app.counter('redis_operations_total', {
     help: 'Redis calls the application made, by operation and outcome',
-    labels: { operation: label('Redis command, e.g. `get`'), status: label('How the call ended, e.g. `success`, `error`') },
+    labels: {
+      operation: label('Redis command, e.g. `get`'),
+      status: label('How the call ended, e.g. `success`, `error`'),
+    },
   }),
   redisOperationDuration: app.histogram('redis_operation_duration_seconds', {
     help: 'Time the application waited for a Redis call',
     labels: { operation: label('Redis command, e.g. `get`') },
     buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1],
   }),
-  products: app.gauge('products_total', { help: 'Products whose stock is tracked, per tenant', labels: { tenant_id: tenantId } }),
+  products: app.gauge('products_total', {
+    help: 'Products whose stock is tracked, per tenant',
+    labels: { tenant_id: tenantId },
+  }),
   syncOperations: app.counter('sync_operations_total', {
     help: 'Stock sync runs against a marketplace, by outcome',
     labels: { platform, status: label('How the sync ended', SYNC_STATUSES), tenant_id: tenantId },
@@ -186,25 +199,41 @@ const APP_METRICS = {
   }),
   sheetsOperations: app.counter('sheets_operations_total', {
     help: 'Google Sheets API calls, by operation and outcome',
-    labels: { operation: label('Sheets call, e.g. `update`'), status: label('How the call ended', SHEETS_STATUSES), tenant_id: tenantId },
+    labels: {
+      operation: label('Sheets call, e.g. `update`'),
+      status: label('How the call ended', SHEETS_STATUSES),
+      tenant_id: tenantId,
+    },
   }),
   systemCpuUsage: app.gauge('system_cpu_usage_percent', {
     help: 'Host CPU use as the API process sees it (psutil); never updated by the service (the host alerts read node-exporter)',
   }),
-  systemMemoryUsage: app.gauge('system_memory_usage_bytes', { help: 'Memory in use as the API process sees it (psutil); never updated by the service' }),
-  systemMemoryAvailable: app.gauge('system_memory_available_bytes', { help: 'Memory available as the API process sees it (psutil); never updated by the service' }),
-  systemDiskUsage: app.gauge('system_disk_usage_percent', { help: 'Use of the API container\'s own `/` (psutil); never updated by the service' }),
+  systemMemoryUsage: app.gauge('system_memory_usage_bytes', {
+    help: 'Memory in use as the API process sees it (psutil); never updated by the service',
+  }),
+  systemMemoryAvailable: app.gauge('system_memory_available_bytes', {
+    help: 'Memory available as the API process sees it (psutil); never updated by the service',
+  }),
+  systemDiskUsage: app.gauge('system_disk_usage_percent', {
+    help: "Use of the API container's own `/` (psutil); never updated by the service",
+  }),
   appInfo: app.gauge('stock_tracker_app_info', {
     help: 'Always 1; the labels say which release runs',
-    labels: { version: label('Application version'), python_version: label('Python version string'), environment: label('`ENVIRONMENT` of the process') },
+    labels: {
+      version: label('Application version'),
+      python_version: label('Python version string'),
+      environment: label('`ENVIRONMENT` of the process'),
+    },
   }),
 };
 
 const celery = sourceKinds('celery-exporter');
 const celeryTask = {
   name: label('Celery task name, e.g. `stock_tracker.workers.tasks.sync_tenant_products`'),
-  hostname: label('Host part of the worker\'s node name (`celery@<hostname>`): the worker container'),
-  queue_name: label('Queue of the task, known to the exporter only from `task-sent` events (`task_send_sent_event`); without them, as in Stock Tracker, `celery`'),
+  hostname: label("Host part of the worker's node name (`celery@<hostname>`): the worker container"),
+  queue_name: label(
+    'Queue of the task, known to the exporter only from `task-sent` events (`task_send_sent_event`); without them, as in Stock Tracker, `celery`',
+  ),
 };
 const celeryQueue = { queue_name: label('Celery queue, e.g. `sync`') };
 const celeryWorker = { hostname: celeryTask.hostname };
@@ -217,23 +246,56 @@ const celeryWorker = { hostname: celeryTask.hostname };
  * release, held to the fixtures captured from it (__tests__/fixtures/celery-exporter/).
  */
 const CELERY_EXPORTER_METRICS = {
-  workerUp: celery.gauge('celery_worker_up', { help: '1 while a worker sends heartbeats, 0 once it went offline or stopped sending them', labels: celeryWorker }),
-  workerTasksActive: celery.gauge('celery_worker_tasks_active', { help: 'Tasks a worker is running now (from its heartbeats)', labels: celeryWorker }),
-  queueLength: celery.gauge('celery_queue_length', { help: 'Messages waiting in a queue of the broker (Redis list length)', labels: celeryQueue }),
-  activeWorkers: celery.gauge('celery_active_worker_count', { help: 'Workers consuming a queue, as they answer Celery\'s remote control at each scrape', labels: celeryQueue }),
-  activeProcesses: celery.gauge('celery_active_process_count', { help: 'Pool processes of the workers consuming a queue', labels: celeryQueue }),
-  tasksReceived: celery.counter('celery_task_received_total', { help: 'Tasks a worker received (task events)', labels: celeryTask }),
-  tasksStarted: celery.counter('celery_task_started_total', { help: 'Tasks a worker started (task events)', labels: celeryTask }),
-  tasksSucceeded: celery.counter('celery_task_succeeded_total', { help: 'Tasks that finished successfully (task events)', labels: celeryTask }),
+  workerUp: celery.gauge('celery_worker_up', {
+    help: '1 while a worker sends heartbeats, 0 once it went offline or stopped sending them',
+    labels: celeryWorker,
+  }),
+  workerTasksActive: celery.gauge('celery_worker_tasks_active', {
+    help: 'Tasks a worker is running now (from its heartbeats)',
+    labels: celeryWorker,
+  }),
+  queueLength: celery.gauge('celery_queue_length', {
+    help: 'Messages waiting in a queue of the broker (Redis list length)',
+    labels: celeryQueue,
+  }),
+  activeWorkers: celery.gauge('celery_active_worker_count', {
+    help: "Workers consuming a queue, as they answer Celery's remote control at each scrape",
+    labels: celeryQueue,
+  }),
+  activeProcesses: celery.gauge('celery_active_process_count', {
+    help: 'Pool processes of the workers consuming a queue',
+    labels: celeryQueue,
+  }),
+  tasksReceived: celery.counter('celery_task_received_total', {
+    help: 'Tasks a worker received (task events)',
+    labels: celeryTask,
+  }),
+  tasksStarted: celery.counter('celery_task_started_total', {
+    help: 'Tasks a worker started (task events)',
+    labels: celeryTask,
+  }),
+  tasksSucceeded: celery.counter('celery_task_succeeded_total', {
+    help: 'Tasks that finished successfully (task events)',
+    labels: celeryTask,
+  }),
   tasksFailed: celery.counter('celery_task_failed_total', {
     help: 'Tasks that failed for good, retries exhausted (task events)',
     labels: { ...celeryTask, exception: label('Exception class the task raised') },
   }),
-  tasksRetried: celery.counter('celery_task_retried_total', { help: 'Task runs that failed and were scheduled again (task events)', labels: celeryTask }),
-  tasksRejected: celery.counter('celery_task_rejected_total', { help: 'Tasks a worker rejected (task events)', labels: celeryTask }),
-  tasksRevoked: celery.counter('celery_task_revoked_total', { help: 'Tasks revoked before they ran (task events)', labels: celeryTask }),
+  tasksRetried: celery.counter('celery_task_retried_total', {
+    help: 'Task runs that failed and were scheduled again (task events)',
+    labels: celeryTask,
+  }),
+  tasksRejected: celery.counter('celery_task_rejected_total', {
+    help: 'Tasks a worker rejected (task events)',
+    labels: celeryTask,
+  }),
+  tasksRevoked: celery.counter('celery_task_revoked_total', {
+    help: 'Tasks revoked before they ran (task events)',
+    labels: celeryTask,
+  }),
   taskRuntime: celery.histogram('celery_task_runtime', {
-    help: 'Run time of successful tasks (task events); buckets set by the stack\'s `--buckets`',
+    help: "Run time of successful tasks (task events); buckets set by the stack's `--buckets`",
     labels: celeryTask,
     buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600],
   }),
@@ -248,19 +310,39 @@ const filesystem = {
 const NODE_METRICS = {
   cpuSeconds: node.counter('node_cpu_seconds_total', {
     help: 'Seconds each CPU spent in each mode',
-    labels: { cpu: label('CPU index'), mode: label('CPU mode', ['idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'user']) },
+    labels: {
+      cpu: label('CPU index'),
+      mode: label('CPU mode', ['idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'user']),
+    },
   }),
-  memoryAvailable: node.gauge('node_memory_MemAvailable_bytes', { help: 'Memory available for new work without swapping' }),
+  memoryAvailable: node.gauge('node_memory_MemAvailable_bytes', {
+    help: 'Memory available for new work without swapping',
+  }),
   memoryTotal: node.gauge('node_memory_MemTotal_bytes', { help: 'Total usable memory' }),
-  filesystemAvailable: node.gauge('node_filesystem_avail_bytes', { help: 'Filesystem space available to non-root users', labels: filesystem }),
+  filesystemAvailable: node.gauge('node_filesystem_avail_bytes', {
+    help: 'Filesystem space available to non-root users',
+    labels: filesystem,
+  }),
   filesystemSize: node.gauge('node_filesystem_size_bytes', { help: 'Filesystem size', labels: filesystem }),
   load1: node.gauge('node_load1', { help: '1-minute load average' }),
   load5: node.gauge('node_load5', { help: '5-minute load average' }),
   load15: node.gauge('node_load15', { help: '15-minute load average' }),
-  networkReceiveBytes: node.counter('node_network_receive_bytes_total', { help: 'Bytes received per interface', labels: { device: label('Network interface') } }),
-  networkTransmitBytes: node.counter('node_network_transmit_bytes_total', { help: 'Bytes sent per interface', labels: { device: label('Network interface') } }),
-  diskReadBytes: node.counter('node_disk_read_bytes_total', { help: 'Bytes read per block device', labels: { device: label('Block device') } }),
-  diskWrittenBytes: node.counter('node_disk_written_bytes_total', { help: 'Bytes written per block device', labels: { device: label('Block device') } }),
+  networkReceiveBytes: node.counter('node_network_receive_bytes_total', {
+    help: 'Bytes received per interface',
+    labels: { device: label('Network interface') },
+  }),
+  networkTransmitBytes: node.counter('node_network_transmit_bytes_total', {
+    help: 'Bytes sent per interface',
+    labels: { device: label('Network interface') },
+  }),
+  diskReadBytes: node.counter('node_disk_read_bytes_total', {
+    help: 'Bytes read per block device',
+    labels: { device: label('Block device') },
+  }),
+  diskWrittenBytes: node.counter('node_disk_written_bytes_total', {
+    help: 'Bytes written per block device',
+    labels: { device: label('Block device') },
+  }),
 };
 
 const pg = sourceKinds('postgres-exporter');
@@ -269,14 +351,36 @@ const POSTGRES_METRICS = {
   up: pg.gauge('pg_up', { help: '1 when the exporter could query PostgreSQL at the last scrape, else 0' }),
   activityCount: pg.gauge('pg_stat_activity_count', {
     help: 'Server connections by database and state (pg_stat_activity)',
-    labels: { datname, state: label('Backend state', ['active', 'idle', 'idle in transaction', 'idle in transaction (aborted)', 'fastpath function call', 'disabled']) },
+    labels: {
+      datname,
+      state: label('Backend state', [
+        'active',
+        'idle',
+        'idle in transaction',
+        'idle in transaction (aborted)',
+        'fastpath function call',
+        'disabled',
+      ]),
+    },
   }),
   maxConnections: pg.gauge('pg_settings_max_connections', { help: 'The max_connections setting' }),
   databaseSize: pg.gauge('pg_database_size_bytes', { help: 'Disk space used by a database', labels: { datname } }),
-  transactionsCommitted: pg.counter('pg_stat_database_xact_commit', { help: 'Transactions committed', labels: { datid: label('Database OID'), datname } }),
-  transactionsRolledBack: pg.counter('pg_stat_database_xact_rollback', { help: 'Transactions rolled back', labels: { datid: label('Database OID'), datname } }),
-  deadlocks: pg.counter('pg_stat_database_deadlocks', { help: 'Deadlocks detected', labels: { datid: label('Database OID'), datname } }),
-  locks: pg.gauge('pg_locks_count', { help: 'Locks held, by database and mode', labels: { datname, mode: label('Lock mode, e.g. `accessexclusivelock`') } }),
+  transactionsCommitted: pg.counter('pg_stat_database_xact_commit', {
+    help: 'Transactions committed',
+    labels: { datid: label('Database OID'), datname },
+  }),
+  transactionsRolledBack: pg.counter('pg_stat_database_xact_rollback', {
+    help: 'Transactions rolled back',
+    labels: { datid: label('Database OID'), datname },
+  }),
+  deadlocks: pg.counter('pg_stat_database_deadlocks', {
+    help: 'Deadlocks detected',
+    labels: { datid: label('Database OID'), datname },
+  }),
+  locks: pg.gauge('pg_locks_count', {
+    help: 'Locks held, by database and mode',
+    labels: { datname, mode: label('Lock mode, e.g. `accessexclusivelock`') },
+  }),
 };
 
 const redis = sourceKinds('redis-exporter');
@@ -298,38 +402,93 @@ const container = {
   id: label('cgroup path'),
 };
 const CADVISOR_METRICS = {
-  cpuUsageSeconds: cadvisor.counter('container_cpu_usage_seconds_total', { help: 'CPU time consumed by a container', labels: { ...container, cpu: label('CPU (`total` when not per-CPU)') } }),
-  memoryWorkingSet: cadvisor.gauge('container_memory_working_set_bytes', { help: 'Memory a container actively uses', labels: container }),
-  specMemoryLimit: cadvisor.gauge('container_spec_memory_limit_bytes', { help: 'Memory limit of a container (0 when unlimited)', labels: container }),
-  networkReceiveBytes: cadvisor.counter('container_network_receive_bytes_total', { help: 'Bytes received by a container', labels: { ...container, interface: label('Network interface') } }),
-  networkTransmitBytes: cadvisor.counter('container_network_transmit_bytes_total', { help: 'Bytes sent by a container', labels: { ...container, interface: label('Network interface') } }),
-  fsReadBytes: cadvisor.counter('container_fs_reads_bytes_total', { help: 'Bytes a container read from disk', labels: { ...container, device: label('Block device') } }),
-  fsWriteBytes: cadvisor.counter('container_fs_writes_bytes_total', { help: 'Bytes a container wrote to disk', labels: { ...container, device: label('Block device') } }),
-  startTime: cadvisor.gauge('container_start_time_seconds', { help: 'Start time of a container (Unix seconds); it changes when the container restarts', labels: container }),
-  lastSeen: cadvisor.gauge('container_last_seen', { help: 'Last time cAdvisor saw a container (Unix seconds)', labels: container }),
+  cpuUsageSeconds: cadvisor.counter('container_cpu_usage_seconds_total', {
+    help: 'CPU time consumed by a container',
+    labels: { ...container, cpu: label('CPU (`total` when not per-CPU)') },
+  }),
+  memoryWorkingSet: cadvisor.gauge('container_memory_working_set_bytes', {
+    help: 'Memory a container actively uses',
+    labels: container,
+  }),
+  specMemoryLimit: cadvisor.gauge('container_spec_memory_limit_bytes', {
+    help: 'Memory limit of a container (0 when unlimited)',
+    labels: container,
+  }),
+  networkReceiveBytes: cadvisor.counter('container_network_receive_bytes_total', {
+    help: 'Bytes received by a container',
+    labels: { ...container, interface: label('Network interface') },
+  }),
+  networkTransmitBytes: cadvisor.counter('container_network_transmit_bytes_total', {
+    help: 'Bytes sent by a container',
+    labels: { ...container, interface: label('Network interface') },
+  }),
+  fsReadBytes: cadvisor.counter('container_fs_reads_bytes_total', {
+    help: 'Bytes a container read from disk',
+    labels: { ...container, device: label('Block device') },
+  }),
+  fsWriteBytes: cadvisor.counter('container_fs_writes_bytes_total', {
+    help: 'Bytes a container wrote to disk',
+    labels: { ...container, device: label('Block device') },
+  }),
+  startTime: cadvisor.gauge('container_start_time_seconds', {
+    help: 'Start time of a container (Unix seconds); it changes when the container restarts',
+    labels: container,
+  }),
+  lastSeen: cadvisor.gauge('container_last_seen', {
+    help: 'Last time cAdvisor saw a container (Unix seconds)',
+    labels: container,
+  }),
 };
 
 const prom = sourceKinds('prometheus');
 const ruleGroup = label('Rule group, `<file>;<group>`');
 const PROMETHEUS_METRICS = {
-  configReloadSuccessful: prom.gauge('prometheus_config_last_reload_successful', { help: '1 when the last configuration reload succeeded' }),
-  ruleEvaluationFailures: prom.counter('prometheus_rule_evaluation_failures_total', { help: 'Rule evaluations that failed', labels: { rule_group: ruleGroup } }),
-  ruleGroupIterationsMissed: prom.counter('prometheus_rule_group_iterations_missed_total', { help: 'Rule group evaluations skipped because the previous one ran late', labels: { rule_group: ruleGroup } }),
-  tsdbCompactionsFailed: prom.counter('prometheus_tsdb_compactions_failed_total', { help: 'TSDB compactions that failed' }),
-  tsdbHeadTruncationsFailed: prom.counter('prometheus_tsdb_head_truncations_failed_total', { help: 'TSDB head truncations that failed' }),
+  configReloadSuccessful: prom.gauge('prometheus_config_last_reload_successful', {
+    help: '1 when the last configuration reload succeeded',
+  }),
+  ruleEvaluationFailures: prom.counter('prometheus_rule_evaluation_failures_total', {
+    help: 'Rule evaluations that failed',
+    labels: { rule_group: ruleGroup },
+  }),
+  ruleGroupIterationsMissed: prom.counter('prometheus_rule_group_iterations_missed_total', {
+    help: 'Rule group evaluations skipped because the previous one ran late',
+    labels: { rule_group: ruleGroup },
+  }),
+  tsdbCompactionsFailed: prom.counter('prometheus_tsdb_compactions_failed_total', {
+    help: 'TSDB compactions that failed',
+  }),
+  tsdbHeadTruncationsFailed: prom.counter('prometheus_tsdb_head_truncations_failed_total', {
+    help: 'TSDB head truncations that failed',
+  }),
   tsdbReloadsFailed: prom.counter('prometheus_tsdb_reloads_failures_total', { help: 'TSDB block reloads that failed' }),
-  tsdbWalCorruptions: prom.counter('prometheus_tsdb_wal_corruptions_total', { help: 'Write-ahead log corruptions found' }),
+  tsdbWalCorruptions: prom.counter('prometheus_tsdb_wal_corruptions_total', {
+    help: 'Write-ahead log corruptions found',
+  }),
   tsdbHeadSeries: prom.gauge('prometheus_tsdb_head_series', { help: 'Series held in memory' }),
-  notificationsErrors: prom.counter('prometheus_notifications_errors_total', { help: 'Errors sending alerts to an Alertmanager', labels: { alertmanager: label('Alertmanager URL') } }),
-  notificationsSent: prom.counter('prometheus_notifications_sent_total', { help: 'Alerts sent to an Alertmanager', labels: { alertmanager: label('Alertmanager URL') } }),
+  notificationsErrors: prom.counter('prometheus_notifications_errors_total', {
+    help: 'Errors sending alerts to an Alertmanager',
+    labels: { alertmanager: label('Alertmanager URL') },
+  }),
+  notificationsSent: prom.counter('prometheus_notifications_sent_total', {
+    help: 'Alerts sent to an Alertmanager',
+    labels: { alertmanager: label('Alertmanager URL') },
+  }),
 };
 
 const am = sourceKinds('alertmanager');
 const integration = label('Receiver integration, e.g. `telegram`, `webhook`');
 const ALERTMANAGER_METRICS = {
-  notifications: am.counter('alertmanager_notifications_total', { help: 'Notifications attempted, by integration', labels: { integration } }),
-  notificationsFailed: am.counter('alertmanager_notifications_failed_total', { help: 'Notifications that failed, by integration', labels: { integration } }),
-  configReloadSuccessful: am.gauge('alertmanager_config_last_reload_successful', { help: '1 when the last configuration reload succeeded' }),
+  notifications: am.counter('alertmanager_notifications_total', {
+    help: 'Notifications attempted, by integration',
+    labels: { integration },
+  }),
+  notificationsFailed: am.counter('alertmanager_notifications_failed_total', {
+    help: 'Notifications that failed, by integration',
+    labels: { integration },
+  }),
+  configReloadSuccessful: am.gauge('alertmanager_config_last_reload_successful', {
+    help: '1 when the last configuration reload succeeded',
+  }),
 };
 
 const SCRAPE_METRICS = {
@@ -358,5 +517,7 @@ export function allMetrics(): Metric[] {
 
 /** The series names a metric produces: a histogram's `_bucket`, `_sum` and `_count`, else its name. */
 export function seriesNames(metric: Metric): string[] {
-  return metric.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix) : [metric.name];
+  return metric.type === 'histogram'
+    ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix)
+    : [metric.name];
 }

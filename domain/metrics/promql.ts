@@ -42,7 +42,10 @@ export class Expr<L extends string = string, P extends string = L> {
 export class Selector<L extends string = string, T extends MetricType = MetricType> extends Expr<L> {
   declare readonly metricType?: T;
 
-  constructor(text: string, readonly metric: Metric) {
+  constructor(
+    text: string,
+    readonly metric: Metric,
+  ) {
     super(text, [metric]);
   }
 }
@@ -78,7 +81,6 @@ export function noneOf<V extends string>(...values: V[]): Matcher {
   return notMatches(values.map(escapeRegex).join('|'));
 }
 
-
 function quote(text: string): string {
   return JSON.stringify(text);
 }
@@ -93,17 +95,30 @@ function renderMatchers(matchers: Readonly<Record<string, MatcherValue | undefin
   return parts.length > 0 ? `{${parts.join(', ')}}` : '';
 }
 
-function selectSeries<L extends string, T extends MetricType>(metric: Metric, suffix: string, matchers: object | undefined): Selector<L, T> {
-  return new Selector<L, T>(`${metric.name}${suffix}${renderMatchers((matchers ?? {}) as Record<string, MatcherValue>)}`, metric);
+function selectSeries<L extends string, T extends MetricType>(
+  metric: Metric,
+  suffix: string,
+  matchers: object | undefined,
+): Selector<L, T> {
+  return new Selector<L, T>(
+    `${metric.name}${suffix}${renderMatchers((matchers ?? {}) as Record<string, MatcherValue>)}`,
+    metric,
+  );
 }
 
 /** The series of a counter or gauge: `name{matchers}`. */
-export function select<M extends Metric<'counter' | 'gauge'>>(metric: M, matchers?: Matchers<M>): Selector<LabelName<M>, M['type']> {
+export function select<M extends Metric<'counter' | 'gauge'>>(
+  metric: M,
+  matchers?: Matchers<M>,
+): Selector<LabelName<M>, M['type']> {
   return selectSeries(metric, '', matchers);
 }
 
 /** A histogram's bucket counters (`_bucket`, with the `le` label). */
-export function buckets<M extends Histogram>(metric: M, matchers?: Matchers<M>): Selector<LabelName<M> | 'le', 'counter'> {
+export function buckets<M extends Histogram>(
+  metric: M,
+  matchers?: Matchers<M>,
+): Selector<LabelName<M> | 'le', 'counter'> {
   return selectSeries(metric, '_bucket', matchers);
 }
 /**
@@ -115,15 +130,24 @@ function leMatcher(bound: number): MatcherValue {
 }
 
 /** The bucket counter of `bound` (`_bucket{le="<bound>"}`); `bound` must be one of the metric's buckets. */
-export function bucketAt<M extends Histogram>(metric: M, bound: number, matchers?: Matchers<M>): Selector<LabelName<M>, 'counter'> {
+export function bucketAt<M extends Histogram>(
+  metric: M,
+  bound: number,
+  matchers?: Matchers<M>,
+): Selector<LabelName<M>, 'counter'> {
   if (!metric.buckets?.includes(bound)) {
-    throw new RangeError(`${metric.name} has no bucket ${bound} (its buckets: ${metric.buckets?.join(', ') ?? 'none declared'})`);
+    throw new RangeError(
+      `${metric.name} has no bucket ${bound} (its buckets: ${metric.buckets?.join(', ') ?? 'none declared'})`,
+    );
   }
   return selectSeries(metric, '_bucket', { ...matchers, le: leMatcher(bound) });
 }
 
 /** A histogram's observation counter (`_count`). */
-export function observations<M extends Histogram>(metric: M, matchers?: Matchers<M>): Selector<LabelName<M>, 'counter'> {
+export function observations<M extends Histogram>(
+  metric: M,
+  matchers?: Matchers<M>,
+): Selector<LabelName<M>, 'counter'> {
   return selectSeries(metric, '_count', matchers);
 }
 
@@ -156,14 +180,22 @@ export function increase<S extends CounterSource<string>>(source: S, window: Dur
 type GaugeSource = Metric<'gauge'> | Selector<string, 'gauge'>;
 export type OverTimeFunction = 'max_over_time' | 'min_over_time' | 'avg_over_time' | 'changes' | 'deriv';
 /** A `<fn>_over_time`-style function of a gauge over `window`. */
-export function overTime<S extends GaugeSource>(fn: OverTimeFunction, source: S, window: Duration): Expr<SourceLabels<S>> {
+export function overTime<S extends GaugeSource>(
+  fn: OverTimeFunction,
+  source: S,
+  window: Duration,
+): Expr<SourceLabels<S>> {
   return rangeFunction(fn, source, window) as Expr<SourceLabels<S>>;
 }
 
 export type AggregationOperator = 'sum' | 'avg' | 'max' | 'min' | 'count';
 
 /** `op by (labels) (expr)`: the result keeps exactly `by`. */
-export function aggregateBy<L extends string, K extends L>(op: AggregationOperator, by: readonly K[], expr: Expr<L>): Expr<K> {
+export function aggregateBy<L extends string, K extends L>(
+  op: AggregationOperator,
+  by: readonly K[],
+  expr: Expr<L>,
+): Expr<K> {
   const grouping = by.length > 0 ? ` by (${by.join(', ')})` : '';
   return new Expr(`${op}${grouping} (${expr.text})`, expr.metrics);
 }
@@ -191,7 +223,8 @@ export function histogramQuantile<M extends Histogram, K extends LabelName<M>>(
   by: readonly K[],
   matchers?: Matchers<M>,
 ): Expr<K> {
-  if (!(quantile > 0 && quantile < 1)) throw new RangeError(`quantile must be between 0 and 1 (exclusive), got ${quantile}`);
+  if (!(quantile > 0 && quantile < 1))
+    throw new RangeError(`quantile must be between 0 and 1 (exclusive), got ${quantile}`);
   const perBucket = sumBy([...by, 'le'] as (K | 'le')[], rate(buckets(metric, matchers), window));
   return new Expr(`histogram_quantile(${quantile}, ${perBucket.text})`, perBucket.metrics);
 }
@@ -264,7 +297,11 @@ export function subtractFrom<L extends string>(value: number, expr: Expr<L>): Ex
 }
 
 /** A filtering comparison: keeps the series of `left` for which it holds. */
-export function compare<L extends string>(left: Expr<L>, op: ComparisonOperator, right: Expr<string> | number): Expr<L> {
+export function compare<L extends string>(
+  left: Expr<L>,
+  op: ComparisonOperator,
+  right: Expr<string> | number,
+): Expr<L> {
   return binary(left, op, right) as Expr<L>;
 }
 export function gt<L extends string>(left: Expr<L>, right: Expr<string> | number): Expr<L> {
@@ -299,11 +336,14 @@ export function or<A extends string, PA extends string, B extends string, PB ext
   first: Expr<A, PA>,
   second: Expr<B, PB>,
 ): Expr<Extract<A, B>, PA | PB>;
-export function or<A extends string, PA extends string, B extends string, PB extends string, C extends string, PC extends string>(
-  first: Expr<A, PA>,
-  second: Expr<B, PB>,
-  third: Expr<C, PC>,
-): Expr<Extract<A, Extract<B, C>>, PA | PB | PC>;
+export function or<
+  A extends string,
+  PA extends string,
+  B extends string,
+  PB extends string,
+  C extends string,
+  PC extends string,
+>(first: Expr<A, PA>, second: Expr<B, PB>, third: Expr<C, PC>): Expr<Extract<A, Extract<B, C>>, PA | PB | PC>;
 export function or<
   A extends string,
   PA extends string,
@@ -313,7 +353,12 @@ export function or<
   PC extends string,
   D extends string,
   PD extends string,
->(first: Expr<A, PA>, second: Expr<B, PB>, third: Expr<C, PC>, fourth: Expr<D, PD>): Expr<Extract<A, Extract<B, Extract<C, D>>>, PA | PB | PC | PD>;
+>(
+  first: Expr<A, PA>,
+  second: Expr<B, PB>,
+  third: Expr<C, PC>,
+  fourth: Expr<D, PD>,
+): Expr<Extract<A, Extract<B, Extract<C, D>>>, PA | PB | PC | PD>;
 export function or(...branches: Expr<string>[]): Expr<string> {
   return branches.reduce((left, right) => binary(left, 'or', right));
 }
@@ -387,12 +432,19 @@ export function shareAbove<M extends Histogram, K extends LabelName<M>>(
 }
 
 /** `label_replace(expr, "name", "value", "", "")`: every series of `expr` with the label `name` set to `value`. */
-export function withLabel<L extends string, P extends string, N extends string>(expr: Expr<L, P>, name: N, value: string): Expr<L | N, P | N> {
+export function withLabel<L extends string, P extends string, N extends string>(
+  expr: Expr<L, P>,
+  name: N,
+  value: string,
+): Expr<L | N, P | N> {
   return new Expr(`label_replace(${expr.text}, ${quote(name)}, ${quote(value)}, "", "")`, expr.metrics);
 }
 
 /** `left unless on() right`: every series of `left` while `right` has no series at all. */
-export function unlessAny<L extends string, P extends string>(left: Expr<L, P>, right: Expr<string, string>): Expr<L, P> {
+export function unlessAny<L extends string, P extends string>(
+  left: Expr<L, P>,
+  right: Expr<string, string>,
+): Expr<L, P> {
   const precedence = Precedence.AndUnless;
   const text = `${operand(left, precedence, false)} unless on () ${operand(right, precedence, true)}`;
   return new Expr(text, [...left.metrics, ...right.metrics], precedence);

@@ -33,9 +33,16 @@ export interface Recording<L extends string = string> extends Metric<'gauge', { 
  * Declares a recorded series. `labels` must list what `expr` keeps (the type checks it is a subset);
  * each label borrows its documentation from the catalog metric it comes from.
  */
-export function record<L extends string>(name: string, help: string, labels: readonly L[], expr: Expr<L>): Recording<L> {
+export function record<L extends string>(
+  name: string,
+  help: string,
+  labels: readonly L[],
+  expr: Expr<L>,
+): Recording<L> {
   if (!/^[a-zA-Z_]*:[a-zA-Z0-9_:]*$/.test(name)) {
-    throw new Error(`recording rule name "${name}" must follow level:metric:operations (letters, digits, _ and at least one :)`);
+    throw new Error(
+      `recording rule name "${name}" must follow level:metric:operations (letters, digits, _ and at least one :)`,
+    );
   }
   const docs = Object.fromEntries(
     labels.map((label) => {
@@ -53,7 +60,15 @@ export const RATE_WINDOW = Duration.minutes(5);
 export const SYNC_WINDOW = Duration.minutes(15);
 
 /** Filesystems whose fullness says nothing about the host's disks: memory-backed and container layers. */
-export const EPHEMERAL_FILESYSTEM_TYPES = ['tmpfs', 'ramfs', 'devtmpfs', 'overlay', 'squashfs', 'nsfs', 'fuse.lxcfs'] as const;
+export const EPHEMERAL_FILESYSTEM_TYPES = [
+  'tmpfs',
+  'ramfs',
+  'devtmpfs',
+  'overlay',
+  'squashfs',
+  'nsfs',
+  'fuse.lxcfs',
+] as const;
 
 const { app, celery, node, postgres, redis } = METRICS;
 
@@ -75,15 +90,28 @@ function latencyQuantile(quantile: number) {
 }
 
 /** Share of a latency histogram's observations above its threshold's level (what its alert reads). */
-function slowShare<M extends Histogram>(name: string, help: string, threshold: { levels: { warning: number } }, metric: M) {
-  return record(name, help, ['job'], shareAbove(metric, threshold.levels.warning, RATE_WINDOW, ['job'] as LabelName<M>[]) as Expr<'job'>);
+function slowShare<M extends Histogram>(
+  name: string,
+  help: string,
+  threshold: { levels: { warning: number } },
+  metric: M,
+) {
+  return record(
+    name,
+    help,
+    ['job'],
+    shareAbove(metric, threshold.levels.warning, RATE_WINDOW, ['job'] as LabelName<M>[]) as Expr<'job'>,
+  );
 }
 
 const httpRequestRate = sumBy(['job'], rate(app.httpRequests, RATE_WINDOW));
 const appSyncRate = sumBy(['platform'], rate(app.syncOperations, SYNC_WINDOW));
 /** Runs of a task that ended, well or for good (a retried run ends neither way). */
 function finishedTaskRate(window: Duration, matchers?: { name: string }) {
-  return add(sumBy(['name'], rate(select(celery.tasksSucceeded, matchers), window)), sumBy(['name'], rate(select(celery.tasksFailed, matchers), window)));
+  return add(
+    sumBy(['name'], rate(select(celery.tasksSucceeded, matchers), window)),
+    sumBy(['name'], rate(select(celery.tasksFailed, matchers), window)),
+  );
 }
 const activeFilesystems = { fstype: noneOf(...EPHEMERAL_FILESYSTEM_TYPES) };
 
@@ -134,14 +162,23 @@ export const RECORDINGS = {
     'name:celery_tasks_failures:ratio_rate5m',
     'Share of ended Celery task runs that failed for good, per task (task events; retries are not failures)',
     ['name'],
-    ratio(sumBy(['name'], rate(celery.tasksFailed, RATE_WINDOW)), finishedTaskRate(RATE_WINDOW), { absentNumeratorIsZero: true }),
+    ratio(sumBy(['name'], rate(celery.tasksFailed, RATE_WINDOW)), finishedTaskRate(RATE_WINDOW), {
+      absentNumeratorIsZero: true,
+    }),
   ),
-  syncRate: record('platform:sync_operations:rate15m', 'Stock syncs per second, per marketplace (the application\'s counters)', ['platform'], appSyncRate),
+  syncRate: record(
+    'platform:sync_operations:rate15m',
+    "Stock syncs per second, per marketplace (the application's counters)",
+    ['platform'],
+    appSyncRate,
+  ),
   syncFailureRatio: record(
     'platform:sync_operations_failures:ratio_rate15m',
-    'Share of stock syncs that failed, per marketplace (the application\'s counters)',
+    "Share of stock syncs that failed, per marketplace (the application's counters)",
     ['platform'],
-    ratio(sumBy(['platform'], rate(select(app.syncOperations, { status: 'failure' }), SYNC_WINDOW)), appSyncRate, { absentNumeratorIsZero: true }),
+    ratio(sumBy(['platform'], rate(select(app.syncOperations, { status: 'failure' }), SYNC_WINDOW)), appSyncRate, {
+      absentNumeratorIsZero: true,
+    }),
   ),
   syncTaskFailureRatio: record(
     'name:celery_tasks_failures:ratio_rate15m',
@@ -175,7 +212,10 @@ export const RECORDINGS = {
     'instance_mountpoint:node_filesystem_utilisation:ratio',
     'Share of each real (not tmpfs/overlay) filesystem in use, as non-root users see it',
     ['job', 'instance', 'device', 'fstype', 'mountpoint'],
-    subtractFrom(1, ratio(select(node.filesystemAvailable, activeFilesystems), select(node.filesystemSize, activeFilesystems))),
+    subtractFrom(
+      1,
+      ratio(select(node.filesystemAvailable, activeFilesystems), select(node.filesystemSize, activeFilesystems)),
+    ),
   ),
   postgresConnections: record(
     'instance:pg_stat_activity_count:sum',
@@ -190,7 +230,6 @@ export const RECORDINGS = {
     ratio(select(redis.memoryUsed), select(redis.memoryMax)),
   ),
 } as const;
-
 
 export function allRecordings(): Recording[] {
   return Object.values(RECORDINGS) as Recording[];

@@ -19,7 +19,10 @@ export function redisAddress(target: TargetsConfig['redis']): string {
  * The celery-exporter's broker URL: the application's Redis and the database Celery uses, with
  * `password` (URL-encoded, or a Terraform expression that encodes the secret) when Redis asks for one.
  */
-export function celeryBrokerUrl(target: Pick<TargetsConfig, 'redis' | 'celeryBrokerDatabase'>, password?: string): string {
+export function celeryBrokerUrl(
+  target: Pick<TargetsConfig, 'redis' | 'celeryBrokerDatabase'>,
+  password?: string,
+): string {
   const credentials = password === undefined ? '' : `:${password}@`;
   return `redis://${credentials}${target.redis}/${target.celeryBrokerDatabase}`;
 }

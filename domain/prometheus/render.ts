@@ -5,7 +5,13 @@
  */
 import { stringify } from 'yaml';
 import { Duration } from '../../core/duration';
-import { ExtraScrapeJob, MonitoringConfig, PrometheusSettings, applicationNetwork, containerName } from '../../config/monitoring-config';
+import {
+  ExtraScrapeJob,
+  MonitoringConfig,
+  PrometheusSettings,
+  applicationNetwork,
+  containerName,
+} from '../../config/monitoring-config';
 import { HostPort } from '../../core/host-port';
 import { RenderedFile } from '../../core/rendered-file';
 import { allMetrics, seriesNames } from '../metrics';
@@ -75,7 +81,9 @@ export const DOCKER_SOCKET_IN_CONTAINER = '/var/run/docker.sock';
  */
 export function stackScrapeTargets(config: MonitoringConfig): ScrapeTargets {
   const at = (component: ComponentName) => [`${containerName(config, component)}:${config.components[component].port}`];
-  const components = Object.fromEntries(COMPONENTS.map((component) => [COMPONENT_DESCRIPTORS[component].job, at(component)]));
+  const components = Object.fromEntries(
+    COMPONENTS.map((component) => [COMPONENT_DESCRIPTORS[component].job, at(component)]),
+  );
   return {
     ...(components as Omit<ScrapeTargets, 'api'>),
     prometheus: [`localhost:${config.components.prometheus.port}`],
@@ -94,11 +102,14 @@ export function stackPrometheusInput(config: MonitoringConfig, ruleFiles: string
     alertmanagers: [`${containerName(config, 'alertmanager')}:${config.components.alertmanager.port}`],
     ruleFiles,
     dockerDiscovery: discovery.enabled
-      ? { host: `unix://${DOCKER_SOCKET_IN_CONTAINER}`, network: applicationNetwork(config), refreshInterval: discovery.refreshInterval }
+      ? {
+          host: `unix://${DOCKER_SOCKET_IN_CONTAINER}`,
+          network: applicationNetwork(config),
+          refreshInterval: discovery.refreshInterval,
+        }
       : undefined,
   };
 }
-
 
 /** `__meta_docker_container_label_<name>` with the name sanitised as Prometheus does. */
 function dockerLabelMeta(label: string): string {
@@ -150,7 +161,8 @@ export function probeJob(name: string, prober: HostPort, probe: Probe, probed: r
     job_name: name,
     metrics_path: '/probe',
     params: { module: [probe.module] },
-    static_configs: probed.length > 0 ? [{ targets: probed.map((target) => `http://${target}${probe.path}`) }] : undefined,
+    static_configs:
+      probed.length > 0 ? [{ targets: probed.map((target) => `http://${target}${probe.path}`) }] : undefined,
     relabel_configs: [
       { source_labels: ['__address__'], target_label: '__param_target' },
       { source_labels: ['__param_target'], target_label: 'instance' },
@@ -164,8 +176,10 @@ function builtInJob(key: ScrapeJobKey, input: PrometheusConfigInput): ScrapeConf
   const component = componentOfJob(key);
   const probe = component && COMPONENT_DESCRIPTORS[component].probe;
   const [prober] = input.targets[key];
-  if (probe) return prober === undefined ? scrapeJob(JOB[key], []) : probeJob(JOB[key], prober, probe, input.targets[probe.job]);
-  if (input.dockerDiscovery && DISCOVERED_JOBS.includes(key)) return discoveredJob(key, input.targets[key], input.dockerDiscovery);
+  if (probe)
+    return prober === undefined ? scrapeJob(JOB[key], []) : probeJob(JOB[key], prober, probe, input.targets[probe.job]);
+  if (input.dockerDiscovery && DISCOVERED_JOBS.includes(key))
+    return discoveredJob(key, input.targets[key], input.dockerDiscovery);
   return scrapeJob(JOB[key], input.targets[key]);
 }
 
@@ -175,7 +189,11 @@ function discoveredJob(key: ScrapeJobKey, targets: HostPort[], discovery: Docker
     refresh_interval: discovery.refreshInterval,
     filters: [{ name: 'label', values: [`${SCRAPE_LABELS.job}=${JOB[key]}`] }],
   };
-  return { ...scrapeJob(JOB[key], targets), docker_sd_configs: [sd], relabel_configs: discoveryRelabelling(discovery.network) };
+  return {
+    ...scrapeJob(JOB[key], targets),
+    docker_sd_configs: [sd],
+    relabel_configs: discoveryRelabelling(discovery.network),
+  };
 }
 
 /** The typed configuration; throws when two jobs share a name (Prometheus would refuse the file). */
@@ -203,5 +221,8 @@ export function prometheusConfig(input: PrometheusConfigInput): PrometheusConfig
 }
 
 export function renderPrometheusConfig(input: PrometheusConfigInput): RenderedFile {
-  return { path: PROMETHEUS_CONFIG_FILE, content: stringify(prometheusConfig(input), { lineWidth: 0, aliasDuplicateObjects: false }) };
+  return {
+    path: PROMETHEUS_CONFIG_FILE,
+    content: stringify(prometheusConfig(input), { lineWidth: 0, aliasDuplicateObjects: false }),
+  };
 }

@@ -11,7 +11,19 @@ import { GROUP_ALERTS } from './groups';
 import { Histogram, METRICS, Metric } from '../metrics';
 import { JOB, ScrapeJobName } from '../../core/components';
 import { AlertRule, RuleGroupName, alert, bySeverity, t, $label } from './model';
-import { Expr, aggregateBy, eq, gt, increase, maxBy, observations, or, overTime, select, unless } from '../metrics/promql';
+import {
+  Expr,
+  aggregateBy,
+  eq,
+  gt,
+  increase,
+  maxBy,
+  observations,
+  or,
+  overTime,
+  select,
+  unless,
+} from '../metrics/promql';
 import { Recording } from '../metrics/recordings';
 
 const { app, celery, scrape } = METRICS;
@@ -52,7 +64,8 @@ export const METRIC_CONTRACTS = [
     what: 'request metrics',
     job: JOB.api,
     metrics: [app.httpRequests, app.httpRequestDuration, app.httpRequestsInProgress],
-    cause: "Its /metrics has only the Python process metrics: in Stock Tracker the package stock_tracker/monitoring/ shadows monitoring.py and registers nothing (README, 'Connecting to Stock Tracker').",
+    cause:
+      "Its /metrics has only the Python process metrics: in Stock Tracker the package stock_tracker/monitoring/ shadows monitoring.py and registers nothing (README, 'Connecting to Stock Tracker').",
   }),
   contract({
     alert: 'DatabaseMetricsMissing',
@@ -61,7 +74,8 @@ export const METRIC_CONTRACTS = [
     job: JOB.api,
     // Not db_connections_active: an unlabelled gauge shows at 0 as soon as the class is used, set or not.
     metrics: [app.dbQueryDuration, app.dbErrors],
-    cause: 'Nothing in the service records db_query_duration_seconds yet: time its queries (an SQLAlchemy event hook) with the PrometheusMetrics class.',
+    cause:
+      'Nothing in the service records db_query_duration_seconds yet: time its queries (an SQLAlchemy event hook) with the PrometheusMetrics class.',
   }),
   contract({
     alert: 'BusinessMetricsMissing',
@@ -69,19 +83,40 @@ export const METRIC_CONTRACTS = [
     what: 'business metrics',
     job: JOB.api,
     metrics: [app.products, app.syncOperations, app.syncDuration, app.externalApiErrors, app.sheetsOperations],
-    cause: 'Syncs and Sheets exports run in the Celery workers, which serve no /metrics: counters incremented there never reach Prometheus. The sync alerts fall back on the task events.',
+    cause:
+      'Syncs and Sheets exports run in the Celery workers, which serve no /metrics: counters incremented there never reach Prometheus. The sync alerts fall back on the task events.',
   }),
   contract({
     alert: 'CeleryTaskEventsMissing',
     group: 'celery',
     what: 'Celery task events',
     job: JOB.celery,
-    metrics: [celery.tasksReceived, celery.tasksStarted, celery.tasksSucceeded, celery.tasksFailed, celery.tasksRetried, celery.tasksRejected, celery.tasksRevoked, celery.taskRuntime],
+    metrics: [
+      celery.tasksReceived,
+      celery.tasksStarted,
+      celery.tasksSucceeded,
+      celery.tasksFailed,
+      celery.tasksRetried,
+      celery.tasksRejected,
+      celery.tasksRevoked,
+      celery.taskRuntime,
+    ],
     // The workers ran tasks (their heartbeats, sent without -E, count the active ones), yet no task
     // event arrived: the exporter keeps the counters it once had, so "arrived" means "increased".
-    atWork: gt(maxBy(['job', 'instance'], overTime('max_over_time', select(celery.workerTasksActive, { job: JOB.celery }), TASKS_RAN_WINDOW)), 0),
-    present: aggregateBy('count', ['job', 'instance'], gt(increase(select(celery.tasksReceived, { job: JOB.celery }), TASKS_RAN_WINDOW), 0)),
-    cause: 'The workers run tasks without sending task events: add -E to the worker command (or `celery -A stock_tracker.workers.celery_app control enable_events` until the next restart).',
+    atWork: gt(
+      maxBy(
+        ['job', 'instance'],
+        overTime('max_over_time', select(celery.workerTasksActive, { job: JOB.celery }), TASKS_RAN_WINDOW),
+      ),
+      0,
+    ),
+    present: aggregateBy(
+      'count',
+      ['job', 'instance'],
+      gt(increase(select(celery.tasksReceived, { job: JOB.celery }), TASKS_RAN_WINDOW), 0),
+    ),
+    cause:
+      'The workers run tasks without sending task events: add -E to the worker command (or `celery -A stock_tracker.workers.celery_app control enable_events` until the next restart).',
   }),
 ] as const;
 
@@ -89,7 +124,13 @@ type ContractName = (typeof METRIC_CONTRACTS)[number]['alert'];
 
 /** The scraped metrics an expression reads, recordings replaced by what they read; `up` aside. */
 export function scrapedMetrics(metrics: readonly Metric[]): Metric[] {
-  return metrics.flatMap((metric) => (metric.source === 'recording' ? scrapedMetrics((metric as Recording).expr.metrics) : metric === scrape.up ? [] : [metric]));
+  return metrics.flatMap((metric) =>
+    metric.source === 'recording'
+      ? scrapedMetrics((metric as Recording).expr.metrics)
+      : metric === scrape.up
+        ? []
+        : [metric],
+  );
 }
 
 /** Blind under the contract: reads something, and nothing outside the contract's metrics. */
@@ -129,7 +170,9 @@ function blindTogether(contract: MetricContract): string {
     const withOther = new Set([...blindAlerts(other), ...blindPanels(other)]);
     const alerts = blindAlerts(contract, other).filter((name) => !alone.has(name) && !withOther.has(name));
     const panels = blindPanels(contract, other).filter((name) => !alone.has(name) && !withOther.has(name));
-    return alerts.length + panels.length === 0 ? [] : [`${other.alert}: ${alerts.length > 0 ? `${listed(alerts)} and ` : ''}${panels.length} panels`];
+    return alerts.length + panels.length === 0
+      ? []
+      : [`${other.alert}: ${alerts.length > 0 ? `${listed(alerts)} and ` : ''}${panels.length} panels`];
   });
   return listed(pairs);
 }
@@ -138,7 +181,13 @@ function blindTogether(contract: MetricContract): string {
 function anyPresent(contract: MetricContract): Expr<'job' | 'instance'> {
   const matchers = { job: contract.job };
   const counts = contract.metrics.map((metric) =>
-    aggregateBy('count', ['job', 'instance'], metric.type === 'histogram' ? observations(metric as Histogram, matchers) : select(metric as Metric<'counter' | 'gauge'>, matchers)),
+    aggregateBy(
+      'count',
+      ['job', 'instance'],
+      metric.type === 'histogram'
+        ? observations(metric as Histogram, matchers)
+        : select(metric as Metric<'counter' | 'gauge'>, matchers),
+    ),
   );
   return counts.reduce((left, right) => or(left, right));
 }
@@ -148,7 +197,9 @@ function listed(names: readonly string[]): string {
 }
 
 /** The warning of one contract. */
-export function contractAlert<N extends string>(contract: MetricContract<N>): AlertRule<'job' | 'instance'> & { readonly name: N } {
+export function contractAlert<N extends string>(
+  contract: MetricContract<N>,
+): AlertRule<'job' | 'instance'> & { readonly name: N } {
   const atWork = contract.atWork ?? eq(maxBy(['job', 'instance'], select(scrape.up, { job: contract.job })), 1);
   const alertNames = blindAlerts(contract);
   const panels = blindPanels(contract);
@@ -159,11 +210,17 @@ export function contractAlert<N extends string>(contract: MetricContract<N>): Al
     severity: 'warning',
     summary: t`${$label('instance')} (job ${$label('job')}) exposes no ${contract.what}`,
     description: t`Blind: ${alertNames.length === 0 ? 'no alert' : listed(alertNames)} cannot fire; ${panels.length === 1 ? '1 panel is' : `${panels.length} panels are`} empty. ${contract.cause}`,
-    annotations: { blind_alerts: listed(alertNames), blind_panels: listed(panels), blind_if_also_firing: blindTogether(contract) },
+    annotations: {
+      blind_alerts: listed(alertNames),
+      blind_panels: listed(panels),
+      blind_if_also_firing: blindTogether(contract),
+    },
   });
 }
 
 /** The blind-spot warnings, one per contract, by name. */
-export const BLIND_SPOT_ALERTS = Object.fromEntries(METRIC_CONTRACTS.map((spec) => [spec.alert, contractAlert(spec)])) as {
+export const BLIND_SPOT_ALERTS = Object.fromEntries(
+  METRIC_CONTRACTS.map((spec) => [spec.alert, contractAlert(spec)]),
+) as {
   readonly [N in ContractName]: AlertRule<'job' | 'instance'> & { readonly name: N };
 };

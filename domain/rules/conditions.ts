@@ -18,7 +18,11 @@ export function level<S extends Severity>(threshold: Threshold<S>, severity: S):
 }
 
 /** `condition`, judged only while `traffic` is above its minimum: a ratio over a handful of events is noise. */
-export function withTraffic<L extends string>(condition: Expr<L>, traffic: Expr<string>, minimum: { value: number }): Expr<L> {
+export function withTraffic<L extends string>(
+  condition: Expr<L>,
+  traffic: Expr<string>,
+  minimum: { value: number },
+): Expr<L> {
   return and(condition, gt(traffic, minimum.value));
 }
 
@@ -31,8 +35,15 @@ export function targetDown(job: ScrapeJobName): Expr<'job', 'job' | 'instance'> 
  * A backend watched through an exporter is down when the exporter says so (`*_up == 0`) and
  * also when the exporter itself cannot be scraped: then nobody knows, which is as bad.
  */
-export function backendDown(backendUp: Gauge<typeof TARGET_LABELS>, exporterJob: ScrapeJobName): Expr<'job', 'job' | 'instance'> {
-  return or(eq(select(backendUp), 0), eq(select(scrape.up, { job: exporterJob }), 0), absent(scrape.up, { job: exporterJob }));
+export function backendDown(
+  backendUp: Gauge<typeof TARGET_LABELS>,
+  exporterJob: ScrapeJobName,
+): Expr<'job', 'job' | 'instance'> {
+  return or(
+    eq(select(backendUp), 0),
+    eq(select(scrape.up, { job: exporterJob }), 0),
+    absent(scrape.up, { job: exporterJob }),
+  );
 }
 
 /**

@@ -17,6 +17,11 @@ export type AlertName = (typeof ALERTS)[keyof typeof ALERTS]['name'];
 
 /** The groups Prometheus evaluates, one file each, in file order: recordings first, then the alerts. */
 export const RULE_GROUPS: readonly RuleGroup[] = GROUP_DEFINITIONS.map((group) => {
-  const blindSpots = METRIC_CONTRACTS.filter((contract) => contract.group === group.name).map((contract) => BLIND_SPOT_ALERTS[contract.alert]);
-  return { name: group.name, rules: [...group.recordings, ...[...(Object.values(group.alerts) as AlertRule[]), ...blindSpots].sort(bySeverity)] };
+  const blindSpots = METRIC_CONTRACTS.filter((contract) => contract.group === group.name).map(
+    (contract) => BLIND_SPOT_ALERTS[contract.alert],
+  );
+  return {
+    name: group.name,
+    rules: [...group.recordings, ...[...(Object.values(group.alerts) as AlertRule[]), ...blindSpots].sort(bySeverity)],
+  };
 });

@@ -64,7 +64,8 @@ export class Template<C extends string = string, O extends string = string> {
       .map((part) => {
         if (typeof part === 'string') return part;
         if (part.kind === 'value') {
-          if (value === undefined) throw new Error(`template "${this}" prints $value: the test case must say how it prints`);
+          if (value === undefined)
+            throw new Error(`template "${this}" prints $value: the test case must say how it prints`);
           return value;
         }
         const labelValue = labels[part.name];
@@ -94,11 +95,22 @@ export function $value(format: ValueFormat): ValueRef {
 }
 
 type Hole = TemplatePart | Template<string, string>;
-type CertainOf<P> = P extends LabelRef<infer K> & { readonly certain: true } ? K : P extends Template<infer C, string> ? C : never;
-type OptionalOf<P> = P extends LabelRef<infer K> & { readonly certain: false } ? K : P extends Template<string, infer O> ? O : never;
+type CertainOf<P> = P extends LabelRef<infer K> & { readonly certain: true }
+  ? K
+  : P extends Template<infer C, string>
+    ? C
+    : never;
+type OptionalOf<P> = P extends LabelRef<infer K> & { readonly certain: false }
+  ? K
+  : P extends Template<string, infer O>
+    ? O
+    : never;
 
 /** Tagged template: t`PostgreSQL on ${$label('instance')} is down`; holes may be other templates. */
-export function t<P extends Hole[]>(strings: TemplateStringsArray, ...holes: P): Template<CertainOf<P[number]>, OptionalOf<P[number]>> {
+export function t<P extends Hole[]>(
+  strings: TemplateStringsArray,
+  ...holes: P
+): Template<CertainOf<P[number]>, OptionalOf<P[number]>> {
   const parts: TemplatePart[] = [];
   strings.forEach((text, i) => {
     parts.push(text);
@@ -118,7 +130,16 @@ export function t<P extends Hole[]>(strings: TemplateStringsArray, ...holes: P):
 }
 
 /** The rule groups, one file each (`rules/<group>.yml`), in file order. */
-export const RULE_GROUP_NAMES = ['stock-tracker-api', 'celery', 'business', 'postgresql', 'redis', 'host', 'containers', 'monitoring'] as const;
+export const RULE_GROUP_NAMES = [
+  'stock-tracker-api',
+  'celery',
+  'business',
+  'postgresql',
+  'redis',
+  'host',
+  'containers',
+  'monitoring',
+] as const;
 export type RuleGroupName = (typeof RULE_GROUP_NAMES)[number];
 
 export interface AlertSpec<L extends string, P extends string> {
@@ -146,8 +167,11 @@ export interface AlertRule<L extends string = string, P extends string = string>
 const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
 /** Declares an alert; its annotations may only print labels its expression keeps. */
-export function alert<const N extends string, L extends string, P extends string>(spec: AlertSpec<L, P> & { name: N }): AlertRule<L, P> & { readonly name: N } {
-  if (!ALERT_NAME.test(spec.name)) throw new Error(`alert name "${spec.name}" must be PascalCase letters and digits (e.g. HighErrorRate)`);
+export function alert<const N extends string, L extends string, P extends string>(
+  spec: AlertSpec<L, P> & { name: N },
+): AlertRule<L, P> & { readonly name: N } {
+  if (!ALERT_NAME.test(spec.name))
+    throw new Error(`alert name "${spec.name}" must be PascalCase letters and digits (e.g. HighErrorRate)`);
   return { kind: 'alert', ...spec };
 }
 
@@ -157,7 +181,9 @@ export type Rule = AlertRule | Recording;
  * A rule group as its file under groups/ declares it: its name, the recordings it evaluates (first:
  * rules of a group run in order, so its alerts see this evaluation's values) and its alerts by name.
  */
-export interface RuleGroupDefinition<A extends Readonly<Record<string, AlertRule>> = Readonly<Record<string, AlertRule>>> {
+export interface RuleGroupDefinition<
+  A extends Readonly<Record<string, AlertRule>> = Readonly<Record<string, AlertRule>>,
+> {
   readonly name: RuleGroupName;
   readonly recordings: readonly Recording[];
   readonly alerts: A;

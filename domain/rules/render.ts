@@ -53,13 +53,15 @@ export function validateGroups(groups: readonly RuleGroup[]): void {
   const seen = new Map<string, string>();
   const groupNames = new Set<string>();
   for (const group of groups) {
-    if (!GROUP_NAME.test(group.name)) problems.push(`group "${group.name}": name must be lowercase letters, digits and -`);
+    if (!GROUP_NAME.test(group.name))
+      problems.push(`group "${group.name}": name must be lowercase letters, digits and -`);
     if (groupNames.has(group.name)) problems.push(`group "${group.name}" is declared twice`);
     groupNames.add(group.name);
     if (group.rules.length === 0) problems.push(`group "${group.name}" has no rules`);
     for (const rule of group.rules) {
       const previous = seen.get(rule.name);
-      if (previous !== undefined) problems.push(`rule "${rule.name}" is declared twice (groups "${previous}" and "${group.name}")`);
+      if (previous !== undefined)
+        problems.push(`rule "${rule.name}" is declared twice (groups "${previous}" and "${group.name}")`);
       seen.set(rule.name, group.name);
     }
   }

@@ -29,7 +29,11 @@ function seriesText(name: string, labels: Readonly<Record<string, string | undef
 }
 
 /** An input series of a counter or gauge, with typed labels. */
-export function series<M extends Metric<'counter' | 'gauge'>>(metric: M, labels: SeriesLabels<M>, values: string): InputSeries {
+export function series<M extends Metric<'counter' | 'gauge'>>(
+  metric: M,
+  labels: SeriesLabels<M>,
+  values: string,
+): InputSeries {
   return { series: seriesText(metric.name, labels), values };
 }
 
@@ -46,7 +50,10 @@ export function histogramSeries<M extends Histogram>(
 ): InputSeries[] {
   if (perInterval['+Inf'] === undefined) throw new Error(`histogram ${metric.name} input needs a "+Inf" bucket`);
   const unknown = Object.keys(perInterval).filter((le) => le !== '+Inf' && !metric.buckets?.includes(Number(le)));
-  if (unknown.length > 0) throw new Error(`histogram ${metric.name} has no bucket ${unknown.join(', ')} (its buckets: ${metric.buckets?.join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(
+      `histogram ${metric.name} has no bucket ${unknown.join(', ')} (its buckets: ${metric.buckets?.join(', ')})`,
+    );
   return Object.entries(perInterval).map(([le, count]) => ({
     series: seriesText(`${metric.name}_bucket`, { ...labels, le }),
     values: `0+${count}x${intervals}`,
@@ -54,7 +61,11 @@ export function histogramSeries<M extends Histogram>(
 }
 
 /** The `_count` series of a histogram (how many observations), with typed labels. */
-export function observationCountSeries<M extends Histogram>(metric: M, labels: SeriesLabels<M>, values: string): InputSeries {
+export function observationCountSeries<M extends Histogram>(
+  metric: M,
+  labels: SeriesLabels<M>,
+  values: string,
+): InputSeries {
   return { series: seriesText(`${metric.name}_count`, labels), values };
 }
 
@@ -90,7 +101,10 @@ export interface AlertTestSuite {
   cases: AlertCases;
 }
 
-export function casesFor<L extends string, P extends string>(alert: AlertRule<L, P>, cases: AlertCases<NoInfer<P>>): AlertTestSuite {
+export function casesFor<L extends string, P extends string>(
+  alert: AlertRule<L, P>,
+  cases: AlertCases<NoInfer<P>>,
+): AlertTestSuite {
   return { alert: alert as AlertRule, cases: cases as AlertCases };
 }
 
@@ -106,7 +120,9 @@ interface RuleCheck {
 }
 
 function expectedAlert(alert: AlertRule, fired: FiringCase<string>, runbookBaseUrl: string | undefined): ExpectedAlert {
-  const labels = Object.fromEntries(Object.entries(fired.labels).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const labels = Object.fromEntries(
+    Object.entries(fired.labels).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   return {
     exp_labels: { ...labels, severity: alert.severity },
     exp_annotations: {
@@ -120,10 +136,16 @@ function expectedAlert(alert: AlertRule, fired: FiringCase<string>, runbookBaseU
 
 function firingChecks(alert: AlertRule, fired: FiringCase<string>, runbookBaseUrl: string | undefined): RuleCheck[] {
   const firesAt = fired.activeFrom.plus(alert.for);
-  const checks: RuleCheck[] = [{ eval_time: firesAt.toString(), alertname: alert.name, exp_alerts: [expectedAlert(alert, fired, runbookBaseUrl)] }];
+  const checks: RuleCheck[] = [
+    { eval_time: firesAt.toString(), alertname: alert.name, exp_alerts: [expectedAlert(alert, fired, runbookBaseUrl)] },
+  ];
   if (firesAt.compare(TEST_INTERVAL) >= 0) {
     // One evaluation earlier it must not fire yet: pending (for > 0) or not yet true (for = 0).
-    checks.unshift({ eval_time: Duration.millis(firesAt.millis - TEST_INTERVAL.millis).toString(), alertname: alert.name, exp_alerts: [] });
+    checks.unshift({
+      eval_time: Duration.millis(firesAt.millis - TEST_INTERVAL.millis).toString(),
+      alertname: alert.name,
+      exp_alerts: [],
+    });
   }
   return checks;
 }
@@ -153,7 +175,9 @@ export function renderPromtoolTests(suite: AlertTestSuite, options: PromtoolTest
       alert_rule_test: [{ eval_time: quiet.at.toString(), alertname: alert.name, exp_alerts: [] }],
     })),
   ];
-  return new Document({ rule_files: options.ruleFiles, evaluation_interval: interval, tests }).toString({ lineWidth: 0 });
+  return new Document({ rule_files: options.ruleFiles, evaluation_interval: interval, tests }).toString({
+    lineWidth: 0,
+  });
 }
 
 /** What is missing for an alert to count as tested: a firing case and a quiet case. */
@@ -162,6 +186,7 @@ export function missingCases(suite: AlertTestSuite | undefined): string[] {
   const missing: string[] = [];
   if (suite.cases.fires.length === 0) missing.push('no case where it fires');
   const quiet = suite.cases.quiet;
-  if (!('alwaysFires' in quiet) && quiet.length === 0) missing.push('no just-below-threshold case where it stays quiet');
+  if (!('alwaysFires' in quiet) && quiet.length === 0)
+    missing.push('no just-below-threshold case where it stays quiet');
   return missing;
 }

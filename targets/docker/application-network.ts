@@ -35,7 +35,11 @@ function problem(value: string, reason: string): ConfigError {
 function dockerGet(dockerHost: string, path: string): Promise<{ status: number; body: string }> {
   const url = new URL(dockerHost);
   const target =
-    url.protocol === 'unix:' ? { socketPath: url.pathname } : url.protocol === 'tcp:' ? { host: url.hostname, port: Number(url.port || 2375) } : undefined;
+    url.protocol === 'unix:'
+      ? { socketPath: url.pathname }
+      : url.protocol === 'tcp:'
+        ? { host: url.hostname, port: Number(url.port || 2375) }
+        : undefined;
   if (!target) {
     return Promise.reject(new Error(`${url.protocol}// daemons are not asked (only unix:// and tcp://)`));
   }
@@ -57,13 +61,25 @@ function dockerGet(dockerHost: string, path: string): Promise<{ status: number; 
  * does not exist, or its networks leave a choice.
  */
 export async function findApplicationNetwork(dockerHost: string, container: string): Promise<string> {
-  const answer = await dockerGet(dockerHost, `/containers/${encodeURIComponent(container)}/json`).catch((error: Error) => {
-    throw problem('(not set)', `is needed: the Docker daemon at ${dockerHost} could not be asked for the networks of ${container} (${error.message})`);
-  });
+  const answer = await dockerGet(dockerHost, `/containers/${encodeURIComponent(container)}/json`).catch(
+    (error: Error) => {
+      throw problem(
+        '(not set)',
+        `is needed: the Docker daemon at ${dockerHost} could not be asked for the networks of ${container} (${error.message})`,
+      );
+    },
+  );
   if (answer.status === 404) {
-    throw problem('(not set)', `is needed: no container ${container} on ${dockerHost}. Start Stock Tracker first, or set applicationContainer (MONITORING_APP_CONTAINER) or the network itself (docker network ls)`);
+    throw problem(
+      '(not set)',
+      `is needed: no container ${container} on ${dockerHost}. Start Stock Tracker first, or set applicationContainer (MONITORING_APP_CONTAINER) or the network itself (docker network ls)`,
+    );
   }
-  if (answer.status !== 200) throw problem('(not set)', `is needed: the Docker daemon at ${dockerHost} answered ${answer.status} for container ${container}`);
+  if (answer.status !== 200)
+    throw problem(
+      '(not set)',
+      `is needed: the Docker daemon at ${dockerHost} answered ${answer.status} for container ${container}`,
+    );
   const networks = Object.keys((JSON.parse(answer.body) as ContainerInspect).NetworkSettings?.Networks ?? {});
   const own = networks.filter((name) => !DOCKER_DEFAULT_NETWORKS.includes(name));
   const compose = own.filter((name) => name.endsWith(`_${COMPOSE_NETWORK_KEY}`) || name === COMPOSE_NETWORK_KEY);

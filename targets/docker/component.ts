@@ -18,7 +18,10 @@ export interface ComponentContainerProps {
 }
 
 /** The `MonitoredContainer` props every component shares: its settings and its descriptor's healthcheck. */
-export type ComponentBase = Pick<MonitoredContainerProps, 'name' | 'network' | 'image' | 'port' | 'memoryLimitMb' | 'bindAddress' | 'healthcheck'>;
+export type ComponentBase = Pick<
+  MonitoredContainerProps,
+  'name' | 'network' | 'image' | 'port' | 'memoryLimitMb' | 'bindAddress' | 'healthcheck'
+>;
 
 export function componentBase(component: ComponentName, props: ComponentContainerProps): ComponentBase {
   return {

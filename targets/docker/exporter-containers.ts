@@ -36,7 +36,10 @@ export class RedisExporterContainer extends MonitoredContainer {
     super(scope, id, {
       ...base,
       command: [listenArgument('redisExporter', base.port)],
-      env: [`REDIS_ADDR=${props.redisAddress}`, ...(props.redisPassword === undefined ? [] : [`REDIS_PASSWORD=${props.redisPassword}`])],
+      env: [
+        `REDIS_ADDR=${props.redisAddress}`,
+        ...(props.redisPassword === undefined ? [] : [`REDIS_PASSWORD=${props.redisPassword}`]),
+      ],
     });
   }
 }
@@ -145,6 +148,9 @@ export interface ExporterContainerProps extends ComponentContainerProps {
 export class ExporterContainer extends MonitoredContainer {
   constructor(scope: Construct, id: string, props: ExporterContainerProps) {
     const base = componentBase(props.component, props);
-    super(scope, id, { ...base, command: [listenArgument(props.component, base.port), ...(COMPONENT_DESCRIPTORS[props.component].args ?? [])] });
+    super(scope, id, {
+      ...base,
+      command: [listenArgument(props.component, base.port), ...(COMPONENT_DESCRIPTORS[props.component].args ?? [])],
+    });
   }
 }

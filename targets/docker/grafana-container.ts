@@ -31,7 +31,9 @@ const HARDENED: GrafanaSettingsIni = {
 
 export function grafanaEnv(ini: GrafanaSettingsIni): string[] {
   const name = (section: string, key: string) => `GF_${section}_${key}`.replace(/[.-]/g, '_').toUpperCase();
-  return Object.entries(ini).flatMap(([section, keys]) => Object.entries(keys).map(([key, value]) => `${name(section, key)}=${value}`));
+  return Object.entries(ini).flatMap(([section, keys]) =>
+    Object.entries(keys).map(([key, value]) => `${name(section, key)}=${value}`),
+  );
 }
 
 /**

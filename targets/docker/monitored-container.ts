@@ -164,7 +164,12 @@ export interface MonitoredContainerProps {
 function healthcheckTest(client: HealthcheckClient, url: string, timeout: Duration): string[] {
   if (client === 'wget') return ['CMD', 'wget', '-q', '--spider', url];
   const seconds = Math.max(1, Math.floor(timeout.millis / 1000) - 1);
-  return ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen(${JSON.stringify(url)}, timeout=${seconds})`];
+  return [
+    'CMD',
+    'python',
+    '-c',
+    `import urllib.request; urllib.request.urlopen(${JSON.stringify(url)}, timeout=${seconds})`,
+  ];
 }
 
 const HEALTHCHECK_DEFAULTS = {
@@ -241,8 +246,13 @@ export class MonitoredContainer extends Construct {
         retries: health.retries,
         startPeriod: health.startPeriod.toString(),
       },
-      upload: files.length > 0 ? files.map((file) => ({ file: `${props.configDir}/${file.path}`, content: file.content })) : undefined,
-      volumes: this.dataVolume ? [{ volumeName: this.dataVolume.name, containerPath: props.dataVolume!.containerPath }] : undefined,
+      upload:
+        files.length > 0
+          ? files.map((file) => ({ file: `${props.configDir}/${file.path}`, content: file.content }))
+          : undefined,
+      volumes: this.dataVolume
+        ? [{ volumeName: this.dataVolume.name, containerPath: props.dataVolume!.containerPath }]
+        : undefined,
       mounts: bindMounts.length > 0 ? bindMounts : undefined,
       groupAdd: props.groupAdd,
       privileged: props.privileged,
@@ -259,7 +269,8 @@ export class MonitoredContainer extends Construct {
    */
   private resolvedDigest(files: RenderedFile[]): string {
     return Lazy.stringValue({
-      produce: (context) => configDigest(files.map((file) => ({ path: file.path, content: String(context.resolve(file.content)) }))),
+      produce: (context) =>
+        configDigest(files.map((file) => ({ path: file.path, content: String(context.resolve(file.content)) }))),
     });
   }
 }

@@ -11,7 +11,13 @@ import { RULE_GROUPS, renderRuleFiles } from '../../domain/rules';
 import { renderAlertmanagerFiles } from '../../domain/alerting';
 import { renderDashboards } from '../../domain/dashboards';
 import { MonitoringStackProps } from '../shared/stack-props';
-import { celeryBrokerUrl, postgresDataSourceName, redisAddress, renderPrometheusConfig, stackPrometheusInput } from '../../domain/prometheus';
+import {
+  celeryBrokerUrl,
+  postgresDataSourceName,
+  redisAddress,
+  renderPrometheusConfig,
+  stackPrometheusInput,
+} from '../../domain/prometheus';
 import { METRICS } from '../../domain/metrics';
 import { PrometheusContainer } from './prometheus-container';
 import { AlertmanagerContainer } from './alertmanager-container';
@@ -28,7 +34,6 @@ import { COMPONENTS, ComponentName, componentSlug } from '../../core/components'
 import { GrafanaProvisioning, GRAFANA_PROVIDER_VERSION } from './grafana-provisioning';
 import { SecretVariables } from '../shared/secret-variables';
 import { configureStateBackend } from '../shared/state-backend';
-
 
 /** Components built above by a construct of their own; any other runs as a plain `ExporterContainer`. */
 const OWN_CONSTRUCT: ReadonlySet<ComponentName> = new Set([
@@ -57,7 +62,10 @@ export class MonitoringStack extends TerraformStack {
     new DockerProvider(this, 'docker', { host: config.dockerHost });
     // The generated Grafana bindings carry no version: pin the release they were generated from.
     this.addOverride('terraform.required_providers.grafana.version', GRAFANA_PROVIDER_VERSION);
-    this.secrets = new SecretVariables(this, 'secrets', { separateChats: config.telegramSeparateChats, redis: config.targets.redisRequiresPassword });
+    this.secrets = new SecretVariables(this, 'secrets', {
+      separateChats: config.telegramSeparateChats,
+      redis: config.targets.redisRequiresPassword,
+    });
 
     // Data source, not resource: the application's network exists already and must not be managed here.
     const network = new DataDockerNetwork(this, 'app-network', { name: applicationNetwork(config) }).name;
@@ -68,14 +76,23 @@ export class MonitoringStack extends TerraformStack {
       bindAddress: config.bindAddress,
     });
 
-    const ruleFiles = renderRuleFiles(props.ruleGroups ?? RULE_GROUPS, { runbookBaseUrl: config.alerting.runbookBaseUrl });
-    const prometheusYml = renderPrometheusConfig(stackPrometheusInput(config, ruleFiles.map((file) => file.path)));
+    const ruleFiles = renderRuleFiles(props.ruleGroups ?? RULE_GROUPS, {
+      runbookBaseUrl: config.alerting.runbookBaseUrl,
+    });
+    const prometheusYml = renderPrometheusConfig(
+      stackPrometheusInput(
+        config,
+        ruleFiles.map((file) => file.path),
+      ),
+    );
     const discovery = config.dockerDiscovery;
     this.prometheus = new PrometheusContainer(this, 'prometheus', {
       ...common('prometheus'),
       files: [prometheusYml, ...ruleFiles],
       retention: config.prometheus.retention,
-      dockerSocket: discovery.enabled ? { hostPath: discovery.socketPath, groupId: discovery.socketGroupId } : undefined,
+      dockerSocket: discovery.enabled
+        ? { hostPath: discovery.socketPath, groupId: discovery.socketGroupId }
+        : undefined,
     });
 
     const renderAlertmanager = props.alertmanagerFiles ?? renderAlertmanagerFiles;
@@ -96,11 +113,18 @@ export class MonitoringStack extends TerraformStack {
       ...common('postgresExporter'),
       dataSourceName: postgresDataSourceName(config.targets.postgres, this.secrets.postgresPasswordForUrl()),
     });
-    new RedisExporterContainer(this, 'redis-exporter', { ...common('redisExporter'), redisAddress: redisAddress(config.targets.redis), redisPassword: this.secrets.redisPassword?.stringValue });
+    new RedisExporterContainer(this, 'redis-exporter', {
+      ...common('redisExporter'),
+      redisAddress: redisAddress(config.targets.redis),
+      redisPassword: this.secrets.redisPassword?.stringValue,
+    });
     if (config.targets.celeryExporter === undefined) {
       new CeleryExporterContainer(this, 'celery-exporter', {
         ...common('celeryExporter'),
-        brokerUrl: celeryBrokerUrl(config.targets, this.secrets.redisPassword && Fn.urlencode(this.secrets.redisPassword.stringValue)),
+        brokerUrl: celeryBrokerUrl(
+          config.targets,
+          this.secrets.redisPassword && Fn.urlencode(this.secrets.redisPassword.stringValue),
+        ),
         queues: config.targets.celeryQueues,
         runtimeBuckets: METRICS.celery.taskRuntime.buckets ?? [],
       });

@@ -37,7 +37,9 @@ export class AlertmanagerConfig extends Construct {
     const templates = props.files.filter((file) => file !== config);
     const misplaced = templates.filter((file) => !new RegExp(`^${TEMPLATES_DIR}/[-._A-Za-z0-9]+$`).test(file.path));
     if (misplaced.length > 0) {
-      throw new Error(`AlertmanagerConfig: files other than ${ALERTMANAGER_CONFIG_FILE} must be ${TEMPLATES_DIR}/<name>, got ${misplaced.map((f) => f.path).join(', ')}`);
+      throw new Error(
+        `AlertmanagerConfig: files other than ${ALERTMANAGER_CONFIG_FILE} must be ${TEMPLATES_DIR}/<name>, got ${misplaced.map((f) => f.path).join(', ')}`,
+      );
     }
     this.secretName = `${props.namePrefix}-alertmanager-config`;
     this.templatesName = `${props.namePrefix}-alertmanager-templates`;

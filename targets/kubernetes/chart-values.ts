@@ -13,7 +13,11 @@ import { PROMETHEUS_DATASOURCE_UID } from '../../domain/dashboards';
 export const KUBE_PROMETHEUS_STACK_CHART = 'kube-prometheus-stack';
 
 /** The label and annotation the chart's Grafana sidecar picks dashboard ConfigMaps up by. */
-export const DASHBOARD_SIDECAR = { label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder' } as const;
+export const DASHBOARD_SIDECAR = {
+  label: 'grafana_dashboard',
+  labelValue: '1',
+  folderAnnotation: 'grafana_folder',
+} as const;
 
 /** Keys of the Grafana admin Secret. */
 export const GRAFANA_ADMIN_KEYS = { user: 'admin-user', password: 'admin-password' } as const;
@@ -56,7 +60,9 @@ export interface PrometheusSpecValues {
   serviceMonitorSelector: LabelSelector;
   podMonitorSelector: LabelSelector;
   /** The chart's name for the Prometheus resource's `storage`. */
-  storageSpec: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce']; resources: { requests: { storage: string } } } } };
+  storageSpec: {
+    volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce']; resources: { requests: { storage: string } } } };
+  };
   remoteWrite?: RemoteWriteSpec[];
 }
 
@@ -110,7 +116,12 @@ function remoteWriteSpec(settings: RemoteWriteSettings): RemoteWriteSpec {
     url: settings.url,
     ...(header && settings.tenant ? { headers: { [header]: settings.tenant } } : {}),
     ...(secret
-      ? { basicAuth: { username: { name: secret, key: REMOTE_WRITE_AUTH_KEYS.username }, password: { name: secret, key: REMOTE_WRITE_AUTH_KEYS.password } } }
+      ? {
+          basicAuth: {
+            username: { name: secret, key: REMOTE_WRITE_AUTH_KEYS.username },
+            password: { name: secret, key: REMOTE_WRITE_AUTH_KEYS.password },
+          },
+        }
       : {}),
   };
 }
@@ -121,7 +132,9 @@ export function chartValues(input: ChartValuesInput): KubePrometheusStackValues 
   const templates = 'alertmanager-templates';
   return {
     defaultRules: {
-      rules: Object.fromEntries(Object.keys(DUPLICATED_DEFAULT_RULE_GROUPS).map((group) => [group, false])) as KubePrometheusStackValues['defaultRules']['rules'],
+      rules: Object.fromEntries(
+        Object.keys(DUPLICATED_DEFAULT_RULE_GROUPS).map((group) => [group, false]),
+      ) as KubePrometheusStackValues['defaultRules']['rules'],
     },
     prometheus: {
       prometheusSpec: {
@@ -133,7 +146,12 @@ export function chartValues(input: ChartValuesInput): KubePrometheusStackValues 
         serviceMonitorSelector: selector,
         podMonitorSelector: selector,
         storageSpec: {
-          volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: kubernetes.prometheusVolumeSize } } } },
+          volumeClaimTemplate: {
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: kubernetes.prometheusVolumeSize } },
+            },
+          },
         },
         ...(remoteWrite ? { remoteWrite: [remoteWriteSpec(remoteWrite)] } : {}),
       },
@@ -148,7 +166,11 @@ export function chartValues(input: ChartValuesInput): KubePrometheusStackValues 
       },
     },
     grafana: {
-      admin: { existingSecret: input.grafanaAdminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
+      admin: {
+        existingSecret: input.grafanaAdminSecret,
+        userKey: GRAFANA_ADMIN_KEYS.user,
+        passwordKey: GRAFANA_ADMIN_KEYS.password,
+      },
       sidecar: {
         dashboards: {
           enabled: true,
@@ -167,6 +189,7 @@ export function chartValues(input: ChartValuesInput): KubePrometheusStackValues 
 export function renderChartValues(values: KubePrometheusStackValues): string {
   // Each selector written out in full: anchors and aliases would be correct YAML, but not readable values.
   const document = new Document(values, { aliasDuplicateObjects: false });
-  document.commentBefore = ' Generated from constructs/kubernetes/chart-values.ts; do not edit: change the typed values and re-deploy.';
+  document.commentBefore =
+    ' Generated from constructs/kubernetes/chart-values.ts; do not edit: change the typed values and re-deploy.';
   return document.toString({ lineWidth: 0 });
 }

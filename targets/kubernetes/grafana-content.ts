@@ -38,7 +38,10 @@ export class GrafanaContent extends Construct {
     });
     const names = props.dashboards.map((dashboard) => dashboardConfigMapName(props.namePrefix, dashboard.uid));
     const clash = names.find((name, i) => names.indexOf(name) !== i);
-    if (clash) throw new Error(`GrafanaContent: two dashboards map to the ConfigMap ${clash}; give them uids that differ in more than case and punctuation`);
+    if (clash)
+      throw new Error(
+        `GrafanaContent: two dashboards map to the ConfigMap ${clash}; give them uids that differ in more than case and punctuation`,
+      );
     this.dashboards = props.dashboards.map(
       (dashboard, i) =>
         new ConfigMapV1(this, `dashboard-${dashboard.uid}`, {

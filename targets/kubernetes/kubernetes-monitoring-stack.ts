@@ -43,10 +43,16 @@ export class KubernetesMonitoringStack extends TerraformStack {
     const kubeconfig = { configPath: cluster.kubeconfigPath, configContext: cluster.kubeconfigContext };
     new KubernetesProvider(this, 'kubernetes', kubeconfig);
     new HelmProvider(this, 'helm', { kubernetes: kubeconfig });
-    this.secrets = new SecretVariables(this, 'secrets', { separateChats: config.telegramSeparateChats, postgres: false });
+    this.secrets = new SecretVariables(this, 'secrets', {
+      separateChats: config.telegramSeparateChats,
+      postgres: false,
+    });
 
     // Holds Prometheus' volume: protected from destroy like the Docker target's volumes.
-    this.namespace = new NamespaceV1(this, 'namespace', { metadata: { name: cluster.namespace }, lifecycle: { preventDestroy: true } });
+    this.namespace = new NamespaceV1(this, 'namespace', {
+      metadata: { name: cluster.namespace },
+      lifecycle: { preventDestroy: true },
+    });
     const common = { namePrefix: config.namePrefix, namespace: this.namespace.metadata.name };
 
     const renderAlertmanager = props.alertmanagerFiles ?? renderAlertmanagerFiles;
@@ -72,25 +78,41 @@ export class KubernetesMonitoringStack extends TerraformStack {
         config,
         selectedBy,
         alertmanagerConfigSecret: this.alertmanagerConfig.secretName,
-        alertmanagerTemplates: { configMap: this.alertmanagerConfig.templatesName, templatesDir: this.alertmanagerConfig.templatesDir },
+        alertmanagerTemplates: {
+          configMap: this.alertmanagerConfig.templatesName,
+          templatesDir: this.alertmanagerConfig.templatesDir,
+        },
         grafanaAdminSecret: this.grafanaContent.adminSecretName,
       }),
       dependsOn: [this.alertmanagerConfig.secret, this.alertmanagerConfig.templates, this.grafanaContent.adminSecret],
     });
 
-    const metadata = (name: string): ObjectMeta => ({ name: `${config.namePrefix}-${name}`, namespace: cluster.namespace, labels: selectedBy });
+    const metadata = (name: string): ObjectMeta => ({
+      name: `${config.namePrefix}-${name}`,
+      namespace: cluster.namespace,
+      labels: selectedBy,
+    });
     this.customResources = new CustomResources(this, 'operator-resources', {
       operator: this.release.release,
       resources: [
-        ...prometheusRules(ruleGroupSpecs(props.ruleGroups ?? RULE_GROUPS, { runbookBaseUrl: config.alerting.runbookBaseUrl }), (group) => metadata(`rules-${group}`)),
-        ...KUBERNETES_SCRAPED_JOBS.map((job) => applicationMonitor(job, cluster.scrape[job], cluster.appNamespace, metadata(JOB[job]))),
+        ...prometheusRules(
+          ruleGroupSpecs(props.ruleGroups ?? RULE_GROUPS, { runbookBaseUrl: config.alerting.runbookBaseUrl }),
+          (group) => metadata(`rules-${group}`),
+        ),
+        ...KUBERNETES_SCRAPED_JOBS.map((job) =>
+          applicationMonitor(job, cluster.scrape[job], cluster.appNamespace, metadata(JOB[job])),
+        ),
       ],
     });
 
-    const portForward = (service: string, ports: string) => `kubectl --namespace ${cluster.namespace} port-forward service/${service} ${ports}`;
+    const portForward = (service: string, ports: string) =>
+      `kubectl --namespace ${cluster.namespace} port-forward service/${service} ${ports}`;
     const outputs = {
       // The Grafana subchart's Service: <release>-grafana, or the release name when it says grafana already.
-      grafana_port_forward: portForward(cluster.releaseName.includes('grafana') ? cluster.releaseName : `${cluster.releaseName}-grafana`, '3000:80'),
+      grafana_port_forward: portForward(
+        cluster.releaseName.includes('grafana') ? cluster.releaseName : `${cluster.releaseName}-grafana`,
+        '3000:80',
+      ),
       // Services the operator itself creates, whatever the release is called.
       prometheus_port_forward: portForward('prometheus-operated', '9090'),
       alertmanager_port_forward: portForward('alertmanager-operated', '9093'),

@@ -54,8 +54,16 @@ export type OperatorResource = PrometheusRule | ServiceMonitor;
  * One PrometheusRule per rule group, holding that group as the Docker target's rule file of the
  * same name holds it (both are rendered by rules/ from the same group objects).
  */
-export function prometheusRules(groups: readonly RuleGroupSpec[], metadata: (name: string) => ObjectMeta): PrometheusRule[] {
-  return groups.map((group) => ({ apiVersion: MONITORING_API_VERSION, kind: 'PrometheusRule', metadata: metadata(group.name), spec: { groups: [group] } }));
+export function prometheusRules(
+  groups: readonly RuleGroupSpec[],
+  metadata: (name: string) => ObjectMeta,
+): PrometheusRule[] {
+  return groups.map((group) => ({
+    apiVersion: MONITORING_API_VERSION,
+    kind: 'PrometheusRule',
+    metadata: metadata(group.name),
+    spec: { groups: [group] },
+  }));
 }
 
 /**
@@ -64,12 +72,25 @@ export function prometheusRules(groups: readonly RuleGroupSpec[], metadata: (nam
  * set to the job's name from prometheus/, whatever the Service is called, so the rules that select
  * by job hold on Kubernetes.
  */
-export function applicationMonitor(job: ScrapeJobKey, target: KubernetesScrapeTarget, appNamespace: string, metadata: ObjectMeta): ServiceMonitor {
+export function applicationMonitor(
+  job: ScrapeJobKey,
+  target: KubernetesScrapeTarget,
+  appNamespace: string,
+  metadata: ObjectMeta,
+): ServiceMonitor {
   const endpoint: MetricsEndpoint = {
     port: target.port,
     path: target.path,
     relabelings: [{ action: 'replace', targetLabel: 'job', replacement: JOB[job] }],
   };
-  const spec: MonitorSpec = { namespaceSelector: { matchNames: [appNamespace] }, selector: { matchLabels: { ...target.selector } } };
-  return { apiVersion: MONITORING_API_VERSION, kind: 'ServiceMonitor', metadata, spec: { ...spec, endpoints: [endpoint] } };
+  const spec: MonitorSpec = {
+    namespaceSelector: { matchNames: [appNamespace] },
+    selector: { matchLabels: { ...target.selector } },
+  };
+  return {
+    apiVersion: MONITORING_API_VERSION,
+    kind: 'ServiceMonitor',
+    metadata,
+    spec: { ...spec, endpoints: [endpoint] },
+  };
 }

@@ -49,7 +49,10 @@ export class SecretVariables extends Construct {
   /** What Alertmanager's configuration is rendered with: expressions Terraform fills in at deploy. */
   alertmanagerSecrets(): AlertmanagerSecrets {
     const chatIds = Object.fromEntries(
-      SEVERITIES.map((severity) => [severity, (this.severityChatIds[severity] ?? this.telegramAlertChatId).stringValue]),
+      SEVERITIES.map((severity) => [
+        severity,
+        (this.severityChatIds[severity] ?? this.telegramAlertChatId).stringValue,
+      ]),
     ) as Record<Severity, string>;
     return { telegramBotToken: this.telegramBotToken.stringValue, telegramChatIds: chatIds };
   }

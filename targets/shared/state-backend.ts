@@ -9,7 +9,11 @@ import { BackendSettings } from '../../config/state-backend';
  * Declares the backend on `stack`. The local backend without a path is left to cdktf, which keeps
  * `terraform.<stack>.tfstate` in the project directory.
  */
-export function configureStateBackend(stack: TerraformStack, stackName: string, settings: BackendSettings): TerraformBackend | undefined {
+export function configureStateBackend(
+  stack: TerraformStack,
+  stackName: string,
+  settings: BackendSettings,
+): TerraformBackend | undefined {
   switch (settings.type) {
     case 'local':
       return settings.path === undefined ? undefined : new LocalBackend(stack, { path: settings.path });

@@ -29,7 +29,9 @@ export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Che
       async run() {
         const status = await api.status();
         if (!status.config?.original?.includes('route:')) return failed('no routing in the loaded configuration');
-        return passed(`version ${status.versionInfo?.version ?? 'unknown'}, up since ${status.uptime}, cluster ${status.cluster.status}`);
+        return passed(
+          `version ${status.versionInfo?.version ?? 'unknown'}, up since ${status.uptime}, cluster ${status.cluster.status}`,
+        );
       },
     },
     {
@@ -48,7 +50,12 @@ export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Che
         const active = (await api.silences()).filter((silence) => silence.status.state === 'active');
         // A silence is a decision someone made, not a fault: listed so none is forgotten.
         if (active.length === 0) return passed('none active');
-        return passed(`${active.length} active: ${listed(active.map((s) => `{${s.matchers.map(matcherText).join(', ')}} until ${s.endsAt} by ${s.createdBy}`), 2)}`);
+        return passed(
+          `${active.length} active: ${listed(
+            active.map((s) => `{${s.matchers.map(matcherText).join(', ')}} until ${s.endsAt} by ${s.createdBy}`),
+            2,
+          )}`,
+        );
       },
     },
     {
@@ -93,7 +100,8 @@ export function telegramTestCheck(targets: CheckTargets, http: HttpClient, sever
       const [stored] = await api.alerts(`test_id="${labels.test_id}"`);
       if (!stored) return failed('Alertmanager answered 200 but does not list the alert');
       const receivers = stored.receivers.map((receiver) => receiver.name);
-      if (stored.status.state === 'suppressed') return failed(`accepted, but silenced or inhibited: it will not be sent (routed to ${listed(receivers)})`);
+      if (stored.status.state === 'suppressed')
+        return failed(`accepted, but silenced or inhibited: it will not be sent (routed to ${listed(receivers)})`);
       const wait = targets.expected.groupWait[severity];
       return passed(`accepted and routed to ${listed(receivers)}: the message follows after the group wait (${wait})`);
     },

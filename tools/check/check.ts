@@ -60,7 +60,9 @@ export function failed(detail: string): CheckOutcome {
 
 /** Up to `limit` items, then "and N more": details stay one line. */
 export function listed(items: readonly string[], limit = 4): string {
-  return items.length <= limit ? items.join(', ') : `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
+  return items.length <= limit
+    ? items.join(', ')
+    : `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`;
 }
 
 /** `load` called at most once; every caller shares its promise. */
@@ -86,7 +88,9 @@ export async function record(name: string, run: () => Promise<CheckOutcome>): Pr
 
 async function runOne(check: Check, requirement: Promise<CheckResult> | undefined): Promise<CheckResult> {
   const required = await requirement;
-  const outcome = await record(check.name, async () => (required && !required.ok ? failed(`not checked: ${required.name} failed`) : check.run()));
+  const outcome = await record(check.name, async () =>
+    required && !required.ok ? failed(`not checked: ${required.name} failed`) : check.run(),
+  );
   const about = check.about === undefined ? {} : { about: check.about };
   return { component: check.component, ...about, ...outcome };
 }

@@ -34,7 +34,11 @@ function probe(metric: Metric): string {
 }
 
 /** Judges the label sets Prometheus holds for one target against the contract's metrics. */
-export function judgeContract(contract: MetricContract, instance: string, series: readonly Record<string, string>[]): ContractReport {
+export function judgeContract(
+  contract: MetricContract,
+  instance: string,
+  series: readonly Record<string, string>[],
+): ContractReport {
   const report: ContractReport = { instance, present: [], missing: [], wrongLabels: [] };
   for (const metric of contract.metrics) {
     const found = series.filter((labels) => labels.__name__ === probe(metric));
@@ -44,8 +48,11 @@ export function judgeContract(contract: MetricContract, instance: string, series
     }
     report.present.push(metric.name);
     const expected = ownLabelNames(metric);
-    const seen = [...new Set(found.flatMap((labels) => Object.keys(labels)))].filter((name) => name !== '__name__' && !(name in TARGET_LABELS)).sort();
-    if (seen.join(',') !== expected.join(',')) report.wrongLabels.push(`${metric.name} has {${seen.join(', ')}}, expected {${expected.join(', ')}}`);
+    const seen = [...new Set(found.flatMap((labels) => Object.keys(labels)))]
+      .filter((name) => name !== '__name__' && !(name in TARGET_LABELS))
+      .sort();
+    if (seen.join(',') !== expected.join(','))
+      report.wrongLabels.push(`${metric.name} has {${seen.join(', ')}}, expected {${expected.join(', ')}}`);
   }
   return report;
 }
@@ -62,9 +69,17 @@ export function contractOutcome(contract: MetricContract, report: ContractReport
     ...(report.wrongLabels.length > 0 ? [`wrong labels: ${listed(report.wrongLabels, 2)}`] : []),
     ...(firing ? [`${contract.alert} is firing`] : []),
   ];
-  if (problems.length === 0) return passed(report.present.length === 0 ? `${count}: none due yet (${contract.alert} tells once they are)` : `${count}${unseen}`);
+  if (problems.length === 0)
+    return passed(
+      report.present.length === 0
+        ? `${count}: none due yet (${contract.alert} tells once they are)`
+        : `${count}${unseen}`,
+    );
   const alerts = blindAlerts(contract);
-  const blind = report.present.length === 0 || firing ? `; blind: ${alerts.length > 0 ? `${listed(alerts, 3)} and ` : ''}${blindPanels(contract).length} panels` : '';
+  const blind =
+    report.present.length === 0 || firing
+      ? `; blind: ${alerts.length > 0 ? `${listed(alerts, 3)} and ` : ''}${blindPanels(contract).length} panels`
+      : '';
   return failed(`${count}; ${problems.join('; ')}${blind}`);
 }
 
@@ -76,7 +91,14 @@ function aboutOf(contract: MetricContract): { about?: CheckComponent } {
 export function contractChecks(targets: CheckTargets, http: HttpClient): Check[] {
   const api = new PrometheusApi(targets.urls.prometheus, http);
   const targetsOnce = once(() => api.targets());
-  const firingOnce = once(async () => new Set((await api.query('ALERTS{alertstate="firing"}')).map((sample) => `${sample.metric.alertname} ${sample.metric.instance}`)));
+  const firingOnce = once(
+    async () =>
+      new Set(
+        (await api.query('ALERTS{alertstate="firing"}')).map(
+          (sample) => `${sample.metric.alertname} ${sample.metric.instance}`,
+        ),
+      ),
+  );
   return METRIC_CONTRACTS.map((contract: MetricContract) => ({
     component: 'prometheus' as const,
     ...aboutOf(contract),
@@ -90,12 +112,25 @@ export function contractChecks(targets: CheckTargets, http: HttpClient): Check[]
         up.map(async (target) => {
           const instance = target.labels.instance;
           // An instant query: the series the target exposes now (the series API would also list those gone stale).
-          const series = (await api.query(`{job="${contract.job}",instance="${instance}",__name__=~"${names}"}`)).map((sample) => sample.metric);
-          const outcome = contractOutcome(contract, judgeContract(contract, instance, series), firing.has(`${contract.alert} ${instance}`));
+          const series = (await api.query(`{job="${contract.job}",instance="${instance}",__name__=~"${names}"}`)).map(
+            (sample) => sample.metric,
+          );
+          const outcome = contractOutcome(
+            contract,
+            judgeContract(contract, instance, series),
+            firing.has(`${contract.alert} ${instance}`),
+          );
           return { ...outcome, detail: `${instance}: ${outcome.detail}` };
         }),
       );
-      return outcomes.every((outcome) => outcome.ok) ? passed(outcomes.map((o) => o.detail).join('; ')) : failed(outcomes.filter((o) => !o.ok).map((o) => o.detail).join('; '));
+      return outcomes.every((outcome) => outcome.ok)
+        ? passed(outcomes.map((o) => o.detail).join('; '))
+        : failed(
+            outcomes
+              .filter((o) => !o.ok)
+              .map((o) => o.detail)
+              .join('; '),
+          );
     },
   }));
 }

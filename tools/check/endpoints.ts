@@ -26,17 +26,24 @@ function reaches(metric: Metric, backend: string): (body: string) => CheckOutcom
   return (body) => {
     const value = sampleValue(body, metric);
     if (value === undefined) return failed(`answers, but without ${metric.name}: is it the right exporter?`);
-    return value === 1 ? passed(`answers; ${metric.name} 1: reaches ${backend}`) : failed(`answers, but ${metric.name} is ${value}: it cannot reach ${backend}`);
+    return value === 1
+      ? passed(`answers; ${metric.name} 1: reaches ${backend}`)
+      : failed(`answers, but ${metric.name} is ${value}: it cannot reach ${backend}`);
   };
 }
 
 function carries(metric: Metric): (body: string) => CheckOutcome {
-  return (body) => (sampleValue(body, metric) === undefined ? failed(`answers, but without ${metric.name}`) : passed(`answers with ${metric.name}`));
+  return (body) =>
+    sampleValue(body, metric) === undefined
+      ? failed(`answers, but without ${metric.name}`)
+      : passed(`answers with ${metric.name}`);
 }
 
 function grafanaDatabaseOk(body: string): CheckOutcome {
   const health = JSON.parse(body) as { database?: string; version?: string };
-  return health.database === 'ok' ? passed(`version ${health.version ?? 'unknown'}, database ok`) : failed(`database ${health.database ?? 'not reported'}`);
+  return health.database === 'ok'
+    ? passed(`version ${health.version ?? 'unknown'}, database ok`)
+    : failed(`database ${health.database ?? 'not reported'}`);
 }
 
 /**
@@ -85,14 +92,24 @@ export function apiChecks(targets: CheckTargets, http: HttpClient): Check[] {
     async run() {
       const answer = await http.get(url).catch((error: Error) => {
         // `api:8000` is a name on the application's Docker network, not on the host.
-        throw new Error(error.message.includes('host not found') ? `${error.message}: pass --api-url with the address the API is published on` : error.message);
+        throw new Error(
+          error.message.includes('host not found')
+            ? `${error.message}: pass --api-url with the address the API is published on`
+            : error.message,
+        );
       });
       if (answer.status !== 200) return failed(`${url} answered ${answer.status}: ${excerpt(answer.body)}`);
-      const exposed = APP_METRIC_NAMES.filter((name) => new RegExp(`^${name}(_bucket|_count|_sum)?[{ ]`, 'm').test(answer.body));
+      const exposed = APP_METRIC_NAMES.filter((name) =>
+        new RegExp(`^${name}(_bucket|_count|_sum)?[{ ]`, 'm').test(answer.body),
+      );
       if (exposed.length === 0) {
-        return failed(`answers, but with none of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics (only process metrics?): see README, Connecting to Stock Tracker`);
+        return failed(
+          `answers, but with none of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics (only process metrics?): see README, Connecting to Stock Tracker`,
+        );
       }
-      return passed(`answers with ${exposed.length} of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics`);
+      return passed(
+        `answers with ${exposed.length} of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics`,
+      );
     },
   }));
 }

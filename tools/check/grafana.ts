@@ -23,10 +23,13 @@ export function grafanaChecks(targets: CheckTargets, http: HttpClient): Check[] 
       name: 'Prometheus data source works',
       run: withLogin(async (login) => {
         const answer = await http.get(`${base}/api/datasources/uid/${expected.datasourceUid}/health`, login);
-        if (answer.status === 404) return failed(`no data source with uid ${expected.datasourceUid}: was the stack deployed?`);
+        if (answer.status === 404)
+          return failed(`no data source with uid ${expected.datasourceUid}: was the stack deployed?`);
         if (answer.status === 401) return failed('the admin login was refused: is the password the one Grafana has?');
         const body = jsonOrEmpty(answer.body);
-        return answer.status === 200 && body.status === 'OK' ? passed(body.message ?? 'OK') : failed(`${answer.status}: ${body.message ?? excerpt(answer.body)}`);
+        return answer.status === 200 && body.status === 'OK'
+          ? passed(body.message ?? 'OK')
+          : failed(`${answer.status}: ${body.message ?? excerpt(answer.body)}`);
       }),
     },
     {
@@ -40,7 +43,9 @@ export function grafanaChecks(targets: CheckTargets, http: HttpClient): Check[] 
           return hit.folderTitle === expected.folderTitle ? [] : [`"${title}" is in "${hit.folderTitle ?? 'General'}"`];
         });
         const count = `${expected.dashboards.length - problems.length}/${expected.dashboards.length}`;
-        return problems.length === 0 ? passed(`${count}: ${listed(expected.dashboards.map((d) => d.title))}`) : failed(`${count}; ${listed(problems)}`);
+        return problems.length === 0
+          ? passed(`${count}: ${listed(expected.dashboards.map((d) => d.title))}`)
+          : failed(`${count}; ${listed(problems)}`);
       }),
     },
   ];

@@ -21,7 +21,10 @@ export * from './targets';
 
 /** Table order, and what the table calls each component: the monitoring components by their descriptors' titles, then the API and Telegram. */
 export const COMPONENT_LABELS: Readonly<Record<CheckComponent, string>> = {
-  ...(Object.fromEntries(COMPONENTS.map((component) => [component, COMPONENT_DESCRIPTORS[component].title])) as Record<ComponentName, string>),
+  ...(Object.fromEntries(COMPONENTS.map((component) => [component, COMPONENT_DESCRIPTORS[component].title])) as Record<
+    ComponentName,
+    string
+  >),
   api: 'API',
   telegram: 'Telegram',
 };
@@ -43,7 +46,8 @@ export function buildChecks(targets: CheckTargets, options: CheckOptions = {}): 
   const endpoints = endpointChecks(targets, http);
   const answering = (component: CheckComponent) => endpoints.find((check) => check.component === component);
   /** The component's endpoint check must pass before the checks of its API run. */
-  const behind = (gate: CheckComponent, checks: Check[]) => checks.map((check) => ({ ...check, requires: answering(gate) }));
+  const behind = (gate: CheckComponent, checks: Check[]) =>
+    checks.map((check) => ({ ...check, requires: answering(gate) }));
   const checks = [
     ...endpoints,
     ...apiChecks(targets, http),

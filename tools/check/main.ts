@@ -67,15 +67,21 @@ export function parseCliArgs(argv: string[]): CliOptions | 'help' {
   if (parsed.help) return 'help';
   const severity = parsed.severity ?? 'info';
   if (!isSeverity(severity)) throw new UsageError(`--severity "${severity}" is not one of ${SEVERITIES.join(', ')}`);
-  if (parsed.severity !== undefined && !parsed['test-telegram']) throw new UsageError('--severity is the severity of --test-telegram: give both');
+  if (parsed.severity !== undefined && !parsed['test-telegram'])
+    throw new UsageError('--severity is the severity of --test-telegram: give both');
   const timeoutMs = parsed.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(parsed.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100) throw new UsageError(`--timeout "${parsed.timeout}" is not a whole number of milliseconds (100 or more)`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100)
+    throw new UsageError(`--timeout "${parsed.timeout}" is not a whole number of milliseconds (100 or more)`);
   for (const url of parsed['api-url'] ?? []) {
     if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError(`--api-url "${url}" is not an http(s) URL`);
   }
-  const skip = (parsed.skip ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  const skip = (parsed.skip ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
   const unknown = skip.filter((name) => !(CHECK_COMPONENTS as string[]).includes(name));
-  if (unknown.length > 0) throw new UsageError(`--skip "${unknown.join(', ')}" is not a component: ${CHECK_COMPONENTS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new UsageError(`--skip "${unknown.join(', ')}" is not a component: ${CHECK_COMPONENTS.join(', ')}`);
   return {
     json: parsed.json ?? false,
     testTelegram: parsed['test-telegram'] ? severity : undefined,
@@ -87,7 +93,9 @@ export function parseCliArgs(argv: string[]): CliOptions | 'help' {
 
 /** The `monitoring` key of cdktf.json's context, as `cdktf synth` sees it. */
 function cdktfContext(): unknown {
-  const cdktf = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdktf.json'), 'utf8')) as { context?: { monitoring?: unknown } };
+  const cdktf = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdktf.json'), 'utf8')) as {
+    context?: { monitoring?: unknown };
+  };
   return cdktf.context?.monitoring;
 }
 
@@ -107,7 +115,12 @@ function progress(io: Io): (check: Check, finished: number, total: number) => vo
 }
 
 /** Runs the CLI; returns the exit code. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, context: unknown = cdktfContext()): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: Io,
+  context: unknown = cdktfContext(),
+): Promise<number> {
   let options: CliOptions | 'help';
   let targets: CheckTargets;
   let config: MonitoringConfig;
@@ -125,12 +138,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, conte
     return 2;
   }
   // An application that runs its own celery-exporter publishes no port of the stack's to check.
-  const skip: CheckComponent[] = [...options.skip, ...(config.targets.celeryExporter ? (['celeryExporter'] as const) : [])];
+  const skip: CheckComponent[] = [
+    ...options.skip,
+    ...(config.targets.celeryExporter ? (['celeryExporter'] as const) : []),
+  ];
   const checks = buildChecks(targets, { timeoutMs: options.timeoutMs, testTelegram: options.testTelegram, skip });
   const started = Date.now();
   const results = await runChecks(checks, { onStart: progress(io) });
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
-  io.stdout.write(`${options.json ? renderJson(results) : renderTable(results, { color: io.color, elapsedMs: Date.now() - started })}\n`);
+  io.stdout.write(
+    `${options.json ? renderJson(results) : renderTable(results, { color: io.color, elapsedMs: Date.now() - started })}\n`,
+  );
   return allPassed(results) ? 0 : 1;
 }
 

@@ -3,7 +3,14 @@
  * rule groups loaded and evaluating without errors, Alertmanager found, firing alerts, and the
  * catalog's metrics arriving from each source.
  */
-import { COMPONENTS, COMPONENT_DESCRIPTORS, JOB, MetricSource, ScrapeJobKey, componentOfJob } from '../../core/components';
+import {
+  COMPONENTS,
+  COMPONENT_DESCRIPTORS,
+  JOB,
+  MetricSource,
+  ScrapeJobKey,
+  componentOfJob,
+} from '../../core/components';
 import { Metric, allMetrics, seriesNames } from '../../domain/metrics';
 import { WATCHDOG } from '../../domain/alerting';
 import { Check, CheckComponent, CheckOutcome, failed, listed, once, passed } from './check';
@@ -19,7 +26,10 @@ function judgeJob(targets: ScrapeTarget[]): CheckOutcome {
   const down = targets.filter((target) => target.health !== 'up');
   const summary = `${targets.length - down.length}/${targets.length} up`;
   if (down.length === 0) return passed(`${summary} (${listed(targets.map((t) => t.labels.instance))})`);
-  const reasons = down.map((t) => `${t.labels.instance} ${t.health === 'unknown' ? 'not scraped yet' : `down: ${t.lastError || 'no error given'}`}`);
+  const reasons = down.map(
+    (t) =>
+      `${t.labels.instance} ${t.health === 'unknown' ? 'not scraped yet' : `down: ${t.lastError || 'no error given'}`}`,
+  );
   return failed(`${summary}; ${listed(reasons, 3)}`);
 }
 
@@ -44,7 +54,9 @@ function scrapedSources(): ScrapedSource[] {
     ...COMPONENTS.flatMap((component) => {
       const { metricSource, keepOnlyCatalogSeries, title } = COMPONENT_DESCRIPTORS[component];
       if (metricSource === undefined || !keepOnlyCatalogSeries) return [];
-      return [{ label: title, metrics: from(metricSource), ...(component === 'celeryExporter' ? {} : { about: component }) }];
+      return [
+        { label: title, metrics: from(metricSource), ...(component === 'celeryExporter' ? {} : { about: component }) },
+      ];
     }),
   ];
 }
@@ -81,7 +93,9 @@ export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check
     ...(about ? { about } : {}),
     async run() {
       const names = metrics.map(probeSeries);
-      const present = new Set((await api.query(`count by (__name__) ({__name__=~"${names.join('|')}"})`)).map((s) => s.metric.__name__));
+      const present = new Set(
+        (await api.query(`count by (__name__) ({__name__=~"${names.join('|')}"})`)).map((s) => s.metric.__name__),
+      );
       const missing = metrics.filter((metric) => !present.has(probeSeries(metric))).map((metric) => metric.name);
       if (present.size === 0) return failed(`none of the ${metrics.length} catalog metrics (is the target up?)`);
       const note = missing.length === 0 ? '' : `; not (yet) exposed: ${listed(missing, 3)}`;
@@ -118,7 +132,13 @@ export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check
       async run() {
         const rules = (await rulesOnce()).flatMap((group) => group.rules);
         const broken = rules.filter((rule) => rule.health === 'err');
-        if (broken.length > 0) return failed(`${broken.length} failing: ${listed(broken.map((rule) => `${rule.name}: ${rule.lastError}`), 2)}`);
+        if (broken.length > 0)
+          return failed(
+            `${broken.length} failing: ${listed(
+              broken.map((rule) => `${rule.name}: ${rule.lastError}`),
+              2,
+            )}`,
+          );
         const waiting = rules.filter((rule) => rule.health === 'unknown').length;
         return passed(`${rules.length} rules without errors${waiting > 0 ? ` (${waiting} not evaluated yet)` : ''}`);
       },

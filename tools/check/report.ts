@@ -7,7 +7,8 @@ const COLOR = { green: '\x1b[32m', red: '\x1b[31m', dim: '\x1b[2m', reset: '\x1b
 
 /** One row per check: mark, component, check, detail; then a summary line. */
 export function renderTable(results: readonly CheckResult[], options: { color: boolean; elapsedMs: number }): string {
-  const paint = (color: keyof typeof COLOR, text: string) => (options.color ? `${COLOR[color]}${text}${COLOR.reset}` : text);
+  const paint = (color: keyof typeof COLOR, text: string) =>
+    options.color ? `${COLOR[color]}${text}${COLOR.reset}` : text;
   const componentWidth = Math.max(...results.map((r) => COMPONENT_LABELS[r.component].length));
   const nameWidth = Math.max(...results.map((r) => r.name.length));
   const rows = results.map((result) => {
@@ -17,7 +18,11 @@ export function renderTable(results: readonly CheckResult[], options: { color: b
   });
   const failures = results.filter((result) => !result.ok).length;
   const summary = `${results.length - failures} passed, ${failures} failed in ${(options.elapsedMs / 1000).toFixed(1)} s`;
-  return [...rows, '', allPassed(results) ? paint('green', `${MARK.ok} ${summary}`) : paint('red', `${MARK.failed} ${summary}`)].join('\n');
+  return [
+    ...rows,
+    '',
+    allPassed(results) ? paint('green', `${MARK.ok} ${summary}`) : paint('red', `${MARK.failed} ${summary}`),
+  ].join('\n');
 }
 
 export interface JsonReport {
@@ -29,6 +34,11 @@ export interface JsonReport {
 
 export function renderJson(results: readonly CheckResult[]): string {
   const failures = results.filter((result) => !result.ok).length;
-  const report: JsonReport = { ok: failures === 0, passed: results.length - failures, failed: failures, checks: [...results] };
+  const report: JsonReport = {
+    ok: failures === 0,
+    passed: results.length - failures,
+    failed: failures,
+    checks: [...results],
+  };
   return JSON.stringify(report, null, 2);
 }

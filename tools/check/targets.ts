@@ -46,7 +46,9 @@ export function expectationsFromConfig(config: MonitoringConfig): Expectations {
     jobs: [...SCRAPE_JOBS, ...config.prometheus.extraJobs.map((job) => job.name)],
     ruleGroups: RULE_GROUPS.map((group) => group.name),
     receivers: buildAlertmanagerConfig(config.alerting).receivers.map((receiver) => receiver.name),
-    groupWait: Object.fromEntries(SEVERITIES.map((severity) => [severity, config.alerting.timings[severity].groupWait.toString()])) as Record<Severity, string>,
+    groupWait: Object.fromEntries(
+      SEVERITIES.map((severity) => [severity, config.alerting.timings[severity].groupWait.toString()]),
+    ) as Record<Severity, string>,
     datasourceUid: PROMETHEUS_DATASOURCE_UID,
     folderTitle: config.grafana.folderTitle,
     dashboards: dashboardDefinitions().map(({ uid, title }) => ({ uid, title })),
@@ -57,10 +59,18 @@ export function expectationsFromConfig(config: MonitoringConfig): Expectations {
  * Targets of the deployed stack. The API's own address (`api:8000` by default) is a name on the
  * application's Docker network: from the host, pass where it is published instead.
  */
-export function targetsFromConfig(config: MonitoringConfig, env: NodeJS.ProcessEnv, apiMetricsUrls?: string[]): CheckTargets {
-  const password = GRAFANA_PASSWORD_VARIABLES.map((name) => env[name]).find((value) => value !== undefined && value !== '');
+export function targetsFromConfig(
+  config: MonitoringConfig,
+  env: NodeJS.ProcessEnv,
+  apiMetricsUrls?: string[],
+): CheckTargets {
+  const password = GRAFANA_PASSWORD_VARIABLES.map((name) => env[name]).find(
+    (value) => value !== undefined && value !== '',
+  );
   return {
-    urls: Object.fromEntries(COMPONENTS.map((component) => [component, publishedUrl(config, component).replace(/\/+$/, '')])) as Record<ComponentName, string>,
+    urls: Object.fromEntries(
+      COMPONENTS.map((component) => [component, publishedUrl(config, component).replace(/\/+$/, '')]),
+    ) as Record<ComponentName, string>,
     apiMetricsUrls: apiMetricsUrls ?? config.targets.api.map((target) => `http://${target}/metrics`),
     grafanaAuth: password === undefined ? undefined : { user: config.grafana.adminUser, password },
     expected: expectationsFromConfig(config),

@@ -5,10 +5,42 @@
  * against the real Prometheus, and the e2e harness can import the same list.
  */
 import { Duration } from '../../core/duration';
-import { EPHEMERAL_FILESYSTEM_TYPES, Expr, METRICS, RECORDINGS, SYNC_TASK, THRESHOLDS, add, div, eq, formatLevel, gt, histogramQuantile, increase, maxBy, noneOf, not, overTime, rate, ratio, select, sum, sumBy } from '../../domain/metrics';
+import {
+  EPHEMERAL_FILESYSTEM_TYPES,
+  Expr,
+  METRICS,
+  RECORDINGS,
+  SYNC_TASK,
+  THRESHOLDS,
+  add,
+  div,
+  eq,
+  formatLevel,
+  gt,
+  histogramQuantile,
+  increase,
+  maxBy,
+  noneOf,
+  not,
+  overTime,
+  rate,
+  ratio,
+  select,
+  sum,
+  sumBy,
+} from '../../domain/metrics';
 import { JOB } from '../../core/components';
 
-export const EXAMPLE_SECTIONS = ['API', 'Celery', 'Business', 'PostgreSQL', 'Redis', 'Host', 'Containers', 'The monitoring itself'] as const;
+export const EXAMPLE_SECTIONS = [
+  'API',
+  'Celery',
+  'Business',
+  'PostgreSQL',
+  'Redis',
+  'Host',
+  'Containers',
+  'The monitoring itself',
+] as const;
 export type ExampleSection = (typeof EXAMPLE_SECTIONS)[number];
 
 export interface PromqlExample {
@@ -26,13 +58,17 @@ const FIVE_MINUTES = minutes(5);
 const HOUR = Duration.hours(1);
 const realFilesystems = { fstype: noneOf(...EPHEMERAL_FILESYSTEM_TYPES) };
 
-
 function example(section: ExampleSection, question: string, expr: Expr<string>, reading: string): PromqlExample {
   return { section, question, expr, reading };
 }
 
 export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
-  example('API', 'Is every API instance scraped?', select(scrape.up, { job: JOB.api }), '1 per instance that answered its last scrape, 0 for one that did not (APIDown).'),
+  example(
+    'API',
+    'Is every API instance scraped?',
+    select(scrape.up, { job: JOB.api }),
+    '1 per instance that answered its last scrape, 0 for one that did not (APIDown).',
+  ),
   example(
     'API',
     'Requests per second, by status',
@@ -57,14 +93,24 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     select(RECORDINGS.httpSlowRatio),
     `Above 5% means the p95 is above ${formatLevel(THRESHOLDS.httpLatencyP95, 'warning')}, read exactly at a bucket bound.`,
   ),
-  example('API', 'Requests being served right now', sum(select(app.httpRequestsInProgress)), 'Climbing while the request rate is flat: requests are stuck (database, external API).'),
+  example(
+    'API',
+    'Requests being served right now',
+    sum(select(app.httpRequestsInProgress)),
+    'Climbing while the request rate is flat: requests are stuck (database, external API).',
+  ),
   example(
     'Celery',
     'How long is each queue?',
     maxBy(['queue_name'], select(celery.queueLength, { job: JOB.celery })),
     `Above ${formatLevel(THRESHOLDS.celeryQueueLength, 'warning')} for 10 minutes fires CeleryQueueBacklog. \`maintenance\` grows when no worker consumes it.`,
   ),
-  example('Celery', 'How many workers consume each queue?', select(celery.activeWorkers, { job: JOB.celery }), 'No queue with a worker for 2 minutes fires CeleryWorkerDown; 0 on one queue only: no worker takes it.'),
+  example(
+    'Celery',
+    'How many workers consume each queue?',
+    select(celery.activeWorkers, { job: JOB.celery }),
+    'No queue with a worker for 2 minutes fires CeleryWorkerDown; 0 on one queue only: no worker takes it.',
+  ),
   example(
     'Celery',
     'Which tasks fail?',
@@ -93,19 +139,22 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'Business',
     'Are stock syncs failing, all marketplaces (the sync task)?',
     select(RECORDINGS.syncTaskFailureRatio),
-    'The same judged from the sync task\'s events, which need no code in the application.',
+    "The same judged from the sync task's events, which need no code in the application.",
   ),
   example(
     'Business',
     'How many syncs ended in the last 30 minutes?',
-    add(sum(increase(select(celery.tasksSucceeded, { name: SYNC_TASK }), minutes(30))), sum(increase(select(celery.tasksFailed, { name: SYNC_TASK }), minutes(30)))),
+    add(
+      sum(increase(select(celery.tasksSucceeded, { name: SYNC_TASK }), minutes(30))),
+      sum(increase(select(celery.tasksFailed, { name: SYNC_TASK }), minutes(30))),
+    ),
     '0 is what NoSyncActivity fires on, once Prometheus has scraped the celery-exporter for 30 minutes.',
   ),
   example(
     'Business',
     'Marketplace API errors in the last hour, by kind',
     sumBy(['platform', 'error_type'], increase(app.externalApiErrors, HOUR)),
-    'A rate-limit class means back off; timeouts or 5xx classes are the marketplace\'s side.',
+    "A rate-limit class means back off; timeouts or 5xx classes are the marketplace's side.",
   ),
   example(
     'Business',
@@ -113,7 +162,12 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     sumBy(['operation', 'status'], increase(app.sheetsOperations, minutes(15))),
     'Errors climbing on one call: quota errors usually show on `update`.',
   ),
-  example('Business', 'Products tracked, per tenant', sumBy(['tenant_id'], select(app.products)), 'A sudden drop means a tenant lost access or a sync wiped data.'),
+  example(
+    'Business',
+    'Products tracked, per tenant',
+    sumBy(['tenant_id'], select(app.products)),
+    'A sudden drop means a tenant lost access or a sync wiped data.',
+  ),
   example(
     'PostgreSQL',
     'How close are connections to max_connections?',
@@ -126,8 +180,18 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     sumBy(['datname', 'state'], select(postgres.activityCount)),
     'Many `idle in transaction`: the application leaks transactions.',
   ),
-  example('PostgreSQL', 'Deadlocks in the last hour', sumBy(['datname'], increase(postgres.deadlocks, HOUR)), 'Anything above 0 is worth the PostgreSQL log.'),
-  example('PostgreSQL', 'Size of each database (bytes)', sumBy(['datname'], select(postgres.databaseSize)), 'Grows with tracked products; compare with the disk it lives on.'),
+  example(
+    'PostgreSQL',
+    'Deadlocks in the last hour',
+    sumBy(['datname'], increase(postgres.deadlocks, HOUR)),
+    'Anything above 0 is worth the PostgreSQL log.',
+  ),
+  example(
+    'PostgreSQL',
+    'Size of each database (bytes)',
+    sumBy(['datname'], select(postgres.databaseSize)),
+    'Grows with tracked products; compare with the disk it lives on.',
+  ),
   example(
     'Redis',
     'Redis memory as a share of maxmemory',
@@ -139,13 +203,31 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'Cache hit ratio',
     ratio(
       sumBy(['instance'], rate(redis.keyspaceHits, FIVE_MINUTES)),
-      add(sumBy(['instance'], rate(redis.keyspaceHits, FIVE_MINUTES)), sumBy(['instance'], rate(redis.keyspaceMisses, FIVE_MINUTES))),
+      add(
+        sumBy(['instance'], rate(redis.keyspaceHits, FIVE_MINUTES)),
+        sumBy(['instance'], rate(redis.keyspaceMisses, FIVE_MINUTES)),
+      ),
     ),
     'Falling while evictions rise: Redis is too small for the working set.',
   ),
-  example('Redis', 'Keys evicted per second', rate(redis.evictedKeys, FIVE_MINUTES), 'Above 0 means maxmemory is reached and Celery messages or cache entries are dropped.'),
-  example('Host', 'CPU busy, per host', select(RECORDINGS.cpuUtilisation), `Above ${formatLevel(THRESHOLDS.cpuUsage, 'warning')} fires HighCPUUsage.`),
-  example('Host', 'Memory in use, per host', select(RECORDINGS.memoryUtilisation), `Above ${formatLevel(THRESHOLDS.memoryUsage, 'warning')} fires HighMemoryUsage.`),
+  example(
+    'Redis',
+    'Keys evicted per second',
+    rate(redis.evictedKeys, FIVE_MINUTES),
+    'Above 0 means maxmemory is reached and Celery messages or cache entries are dropped.',
+  ),
+  example(
+    'Host',
+    'CPU busy, per host',
+    select(RECORDINGS.cpuUtilisation),
+    `Above ${formatLevel(THRESHOLDS.cpuUsage, 'warning')} fires HighCPUUsage.`,
+  ),
+  example(
+    'Host',
+    'Memory in use, per host',
+    select(RECORDINGS.memoryUtilisation),
+    `Above ${formatLevel(THRESHOLDS.memoryUsage, 'warning')} fires HighMemoryUsage.`,
+  ),
   example(
     'Host',
     'How full is each real filesystem?',
@@ -158,21 +240,36 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     overTime('deriv', select(node.filesystemAvailable, realFilesystems), Duration.hours(6)),
     'Divide the free bytes by this to get the seconds left.',
   ),
-  example('Host', 'Load average over 5 minutes', select(node.load5), 'Compare with the number of cores (`count by (instance) (node_cpu_seconds_total{mode="idle"})`).'),
+  example(
+    'Host',
+    'Load average over 5 minutes',
+    select(node.load5),
+    'Compare with the number of cores (`count by (instance) (node_cpu_seconds_total{mode="idle"})`).',
+  ),
   example(
     'Containers',
     'Memory of each container (bytes)',
     sumBy(['name'], select(cadvisor.memoryWorkingSet, { name: not('') })),
     'Near its limit (`container_spec_memory_limit_bytes`) the kernel kills it.',
   ),
-  example('Containers', 'CPU of each container (cores)', sumBy(['name'], rate(select(cadvisor.cpuUsageSeconds, { name: not('') }), FIVE_MINUTES)), 'Which container eats the host\'s CPU.'),
+  example(
+    'Containers',
+    'CPU of each container (cores)',
+    sumBy(['name'], rate(select(cadvisor.cpuUsageSeconds, { name: not('') }), FIVE_MINUTES)),
+    "Which container eats the host's CPU.",
+  ),
   example(
     'Containers',
     'Which containers restarted in the last 15 minutes?',
     gt(overTime('changes', select(cadvisor.startTime, { name: not('') }), minutes(15)), 0),
     `More than ${formatLevel(THRESHOLDS.containerRestarts, 'warning')} fires ContainerRestarting.`,
   ),
-  example('The monitoring itself', 'Which targets are down?', eq(select(scrape.up), 0), 'Every scrape target that failed its last scrape, with its job.'),
+  example(
+    'The monitoring itself',
+    'Which targets are down?',
+    eq(select(scrape.up), 0),
+    'Every scrape target that failed its last scrape, with its job.',
+  ),
   example(
     'The monitoring itself',
     'Rule evaluations that failed in the last hour',
@@ -183,6 +280,6 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'The monitoring itself',
     'Telegram notifications that failed in the last hour',
     sumBy(['integration'], increase(alertmanager.notificationsFailed, HOUR)),
-    'Above 0: check the bot token and chat id, and Alertmanager\'s log.',
+    "Above 0: check the bot token and chat id, and Alertmanager's log.",
   ),
 ];

@@ -27,10 +27,21 @@ function groupTitle(group: MetricGroup): string {
 function componentsTable(): string {
   const rows = COMPONENTS.map((name) => {
     const { image, port } = DEFAULT_CONFIG.components[name];
-    const cells = [COMPONENT_LABELS[name], `\`${containerName(DEFAULT_CONFIG, name)}\``, `\`${image}\``, port, `\`${HEALTH_ENDPOINTS[name].path}\``, COMPONENT_DESCRIPTORS[name].role];
+    const cells = [
+      COMPONENT_LABELS[name],
+      `\`${containerName(DEFAULT_CONFIG, name)}\``,
+      `\`${image}\``,
+      port,
+      `\`${HEALTH_ENDPOINTS[name].path}\``,
+      COMPONENT_DESCRIPTORS[name].role,
+    ];
     return `| ${cells.join(' | ')} |`;
   });
-  return ['| component | container | image | port | health endpoint | role |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| component | container | image | port | health endpoint | role |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 function metricFamilies(): string {
@@ -48,13 +59,17 @@ function alertsTable(): string {
       return `| ${group.name} | ${rule.name} | ${rule.severity} | ${holdsFor} | [runbook](runbooks/${rule.name}.md) |`;
     }),
   );
-  return ['| group | alert | severity | fires after | runbook |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return ['| group | alert | severity | fires after | runbook |', '| --- | --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
 }
 
 function promqlExamples(): string {
   return EXAMPLE_SECTIONS.map((section) => {
     const examples = PROMQL_EXAMPLES.filter((example) => example.section === section);
-    const body = examples.map((example) => `**${example.question}**\n\n\`\`\`promql\n${example.expr.text}\n\`\`\`\n\n${example.reading}`);
+    const body = examples.map(
+      (example) => `**${example.question}**\n\n\`\`\`promql\n${example.expr.text}\n\`\`\`\n\n${example.reading}`,
+    );
     return [`### ${section}`, ...body].join('\n\n');
   }).join('\n\n');
 }
@@ -74,7 +89,8 @@ export function renderGuide(current: string): string {
     const end = `<!-- END generated:${name} -->`;
     const from = text.indexOf(begin);
     const to = text.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`${GUIDE_PATH}: the markers of the generated region "${name}" are missing: ${begin} ... ${end}`);
+    if (from < 0 || to < from)
+      throw new Error(`${GUIDE_PATH}: the markers of the generated region "${name}" are missing: ${begin} ... ${end}`);
     return `${text.slice(0, from + begin.length)}\n${render()}\n${text.slice(to)}`;
   }, current);
 }

@@ -8,7 +8,21 @@ import { JOB } from '../../../core/components';
 import { METRICS } from '../../metrics';
 import { RECORDINGS, SYNC_TASK } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
-import { absentOverTime, add, andAny, eq, gt, increase, maxBy, or, select, sum, sumBy, unlessAny, withLabel } from '../../metrics/promql';
+import {
+  absentOverTime,
+  add,
+  andAny,
+  eq,
+  gt,
+  increase,
+  maxBy,
+  or,
+  select,
+  sum,
+  sumBy,
+  unlessAny,
+  withLabel,
+} from '../../metrics/promql';
 import { level, withWholeWindow } from '../conditions';
 import { $label, $value, alert, ruleGroup, t } from '../model';
 
@@ -22,7 +36,14 @@ const SyncOperationFailures = alert({
   // Per marketplace from the application's counters where it exposes them, else from the sync task's events.
   expr: or(
     gt(select(RECORDINGS.syncFailureRatio), level(THRESHOLDS.syncFailureRatio, 'info')),
-    unlessAny(withLabel(maxBy([], gt(select(RECORDINGS.syncTaskFailureRatio), level(THRESHOLDS.syncFailureRatio, 'info'))), 'platform', ALL_MARKETPLACES), select(RECORDINGS.syncRate)),
+    unlessAny(
+      withLabel(
+        maxBy([], gt(select(RECORDINGS.syncTaskFailureRatio), level(THRESHOLDS.syncFailureRatio, 'info'))),
+        'platform',
+        ALL_MARKETPLACES,
+      ),
+      select(RECORDINGS.syncRate),
+    ),
   ),
   for: Duration.minutes(15),
   severity: 'info',
@@ -35,7 +56,10 @@ const syncSilence = Duration.seconds(level(THRESHOLDS.syncSilence, 'info'));
 /** Syncs that ended in the window: the application's count where it exposes one, else the sync task's runs. */
 const syncsEnded = or(
   sum(increase(app.syncOperations, syncSilence)),
-  add(sum(increase(select(celery.tasksSucceeded, { name: SYNC_TASK }), syncSilence)), sum(increase(select(celery.tasksFailed, { name: SYNC_TASK }), syncSilence))),
+  add(
+    sum(increase(select(celery.tasksSucceeded, { name: SYNC_TASK }), syncSilence)),
+    sum(increase(select(celery.tasksFailed, { name: SYNC_TASK }), syncSilence)),
+  ),
 );
 
 const NoSyncActivity = alert({
@@ -44,7 +68,13 @@ const NoSyncActivity = alert({
     or(
       eq(syncsEnded, 0),
       // Task events arrive, yet not one of them was a sync: the exporter has no sync series to count.
-      unlessAny(andAny(absentOverTime(celery.tasksReceived, syncSilence, { name: SYNC_TASK }), gt(sum(increase(celery.tasksReceived, syncSilence)), 0)), select(app.syncOperations)),
+      unlessAny(
+        andAny(
+          absentOverTime(celery.tasksReceived, syncSilence, { name: SYNC_TASK }),
+          gt(sum(increase(celery.tasksReceived, syncSilence)), 0),
+        ),
+        select(app.syncOperations),
+      ),
     ),
     JOB.celery,
     syncSilence,
@@ -58,7 +88,10 @@ const NoSyncActivity = alert({
 const GoogleSheetsAPIErrors = alert({
   name: 'GoogleSheetsAPIErrors',
   expr: gt(
-    sumBy(['operation'], increase(select(app.sheetsOperations, { status: 'error' }), windowOf(THRESHOLDS.googleSheetsFailures))),
+    sumBy(
+      ['operation'],
+      increase(select(app.sheetsOperations, { status: 'error' }), windowOf(THRESHOLDS.googleSheetsFailures)),
+    ),
     level(THRESHOLDS.googleSheetsFailures, 'info'),
   ),
   for: Duration.minutes(5),

@@ -22,7 +22,11 @@ const CeleryWorkerDown = alert({
   expr: or(
     lt(maxBy(['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)), 1),
     // An exporter that answers without a single queue has never seen a worker (and was not told the queues).
-    unless(eq(maxBy(['job', 'instance'], select(scrape.up, celeryExporterUp)), 1), aggregateBy('count', ['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)), ['job', 'instance']),
+    unless(
+      eq(maxBy(['job', 'instance'], select(scrape.up, celeryExporterUp)), 1),
+      aggregateBy('count', ['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)),
+      ['job', 'instance'],
+    ),
     eq(select(scrape.up, celeryExporterUp), 0),
     absent(scrape.up, celeryExporterUp),
   ),
@@ -34,7 +38,10 @@ const CeleryWorkerDown = alert({
 
 const CeleryQueueBacklog = alert({
   name: 'CeleryQueueBacklog',
-  expr: gt(maxBy(['queue_name'], select(celery.queueLength, celeryExporterUp)), level(THRESHOLDS.celeryQueueLength, 'warning')),
+  expr: gt(
+    maxBy(['queue_name'], select(celery.queueLength, celeryExporterUp)),
+    level(THRESHOLDS.celeryQueueLength, 'warning'),
+  ),
   for: Duration.minutes(10),
   severity: 'warning',
   summary: t`Celery queue ${$label('queue_name')} has ${$value('number')} tasks waiting`,
@@ -54,4 +61,8 @@ const CeleryHighFailureRate = alert({
   description: t`More than ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('name')} have failed for good for 5 minutes (task events; judged only above ${String(MINIMUM_TRAFFIC.celeryTasksPerSecond.value)} tasks/s).`,
 });
 
-export const CELERY = ruleGroup('celery', [RECORDINGS.celeryTaskRate, RECORDINGS.celeryFailureRatio], { CeleryWorkerDown, CeleryQueueBacklog, CeleryHighFailureRate });
+export const CELERY = ruleGroup('celery', [RECORDINGS.celeryTaskRate, RECORDINGS.celeryFailureRatio], {
+  CeleryWorkerDown,
+  CeleryQueueBacklog,
+  CeleryHighFailureRate,
+});

@@ -10,7 +10,10 @@ const { cadvisor } = METRICS;
 
 const ContainerRestarting = alert({
   name: 'ContainerRestarting',
-  expr: gt(overTime('changes', select(cadvisor.startTime, { name: not('') }), windowOf(THRESHOLDS.containerRestarts)), level(THRESHOLDS.containerRestarts, 'warning')),
+  expr: gt(
+    overTime('changes', select(cadvisor.startTime, { name: not('') }), windowOf(THRESHOLDS.containerRestarts)),
+    level(THRESHOLDS.containerRestarts, 'warning'),
+  ),
   for: Duration.seconds(0),
   severity: 'warning',
   summary: t`Container ${$label('name')} restarted ${$value('number')} times in 15 minutes`,

@@ -92,11 +92,15 @@ const HighDiskUsage = usageAlert({
   for: Duration.minutes(5),
 });
 
-export const HOST = ruleGroup('host', [RECORDINGS.cpuUtilisation, RECORDINGS.memoryUtilisation, RECORDINGS.filesystemUtilisation], {
-  CriticalCPUUsage,
-  CriticalMemoryUsage,
-  CriticalDiskUsage,
-  HighCPUUsage,
-  HighMemoryUsage,
-  HighDiskUsage,
-});
+export const HOST = ruleGroup(
+  'host',
+  [RECORDINGS.cpuUtilisation, RECORDINGS.memoryUtilisation, RECORDINGS.filesystemUtilisation],
+  {
+    CriticalCPUUsage,
+    CriticalMemoryUsage,
+    CriticalDiskUsage,
+    HighCPUUsage,
+    HighMemoryUsage,
+    HighDiskUsage,
+  },
+);

@@ -11,7 +11,16 @@ import { POSTGRESQL } from './postgresql';
 import { REDIS } from './redis';
 import { STOCK_TRACKER_API } from './stock-tracker-api';
 
-export const GROUP_DEFINITIONS = [STOCK_TRACKER_API, CELERY, BUSINESS, POSTGRESQL, REDIS, HOST, CONTAINERS, MONITORING] as const;
+export const GROUP_DEFINITIONS = [
+  STOCK_TRACKER_API,
+  CELERY,
+  BUSINESS,
+  POSTGRESQL,
+  REDIS,
+  HOST,
+  CONTAINERS,
+  MONITORING,
+] as const;
 
 /** The alerts the groups declare (the blind-spot warnings, which read them, come on top: rules/index.ts). */
 export const GROUP_ALERTS = {

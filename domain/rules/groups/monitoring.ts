@@ -51,7 +51,10 @@ const tsdbWindow = Duration.hours(3);
 const PrometheusTSDBFailures = alert({
   name: 'PrometheusTSDBFailures',
   expr: or(
-    or(gt(increase(prometheus.tsdbCompactionsFailed, tsdbWindow), 0), gt(increase(prometheus.tsdbHeadTruncationsFailed, tsdbWindow), 0)),
+    or(
+      gt(increase(prometheus.tsdbCompactionsFailed, tsdbWindow), 0),
+      gt(increase(prometheus.tsdbHeadTruncationsFailed, tsdbWindow), 0),
+    ),
     gt(increase(prometheus.tsdbReloadsFailed, tsdbWindow), 0),
     gt(increase(prometheus.tsdbWalCorruptions, tsdbWindow), 0),
   ),

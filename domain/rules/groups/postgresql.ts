@@ -35,4 +35,8 @@ const HighDatabaseConnections = alert({
   description: t`More than ${formatLevel(THRESHOLDS.postgresConnections, 'warning')} (server connections, all databases) on ${$label('instance')} for 5 minutes; at ${formatLevel(THRESHOLDS.postgresConnections, 'critical')} the pool is exhausted.`,
 });
 
-export const POSTGRESQL = ruleGroup('postgresql', [RECORDINGS.postgresConnections], { PostgreSQLDown, DatabaseConnectionPoolExhausted, HighDatabaseConnections });
+export const POSTGRESQL = ruleGroup('postgresql', [RECORDINGS.postgresConnections], {
+  PostgreSQLDown,
+  DatabaseConnectionPoolExhausted,
+  HighDatabaseConnections,
+});

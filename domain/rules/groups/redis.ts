@@ -30,11 +30,18 @@ const RedisHighMemoryUsage = alert({
 
 const RedisEvictingKeys = alert({
   name: 'RedisEvictingKeys',
-  expr: gt(increase(redis.evictedKeys, windowOf(THRESHOLDS.redisEvictions)), level(THRESHOLDS.redisEvictions, 'warning')),
+  expr: gt(
+    increase(redis.evictedKeys, windowOf(THRESHOLDS.redisEvictions)),
+    level(THRESHOLDS.redisEvictions, 'warning'),
+  ),
   for: Duration.seconds(0),
   severity: 'warning',
   summary: t`Redis ${$label('instance')} evicted ${$value('number')} keys in 5 minutes`,
   description: t`Redis is at its maxmemory and evicts keys to make room. It is also the Celery broker: an evicted key can be a whole queue of waiting tasks, lost without any error.`,
 });
 
-export const REDIS = ruleGroup('redis', [RECORDINGS.redisMemoryUtilisation], { RedisDown, RedisHighMemoryUsage, RedisEvictingKeys });
+export const REDIS = ruleGroup('redis', [RECORDINGS.redisMemoryUtilisation], {
+  RedisDown,
+  RedisHighMemoryUsage,
+  RedisEvictingKeys,
+});
