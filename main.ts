@@ -1,12 +1,15 @@
 /**
  * Entry point of `cdktf synth` / `cdktf deploy`: reads the configuration (environment and cdktf
  * context), validates it before any resource exists, and builds the app. A bad value stops here
- * with a message naming the field and the value, and nothing is written.
+ * with a message naming the variable or key the user set and the value (never a secret's), and no
+ * stack is written. Under the cdktf CLI the problems and warnings go through cdktf's annotations,
+ * which it prints once each; run directly, to stderr.
  */
-import { App, AppConfig, CONTEXT_ENV } from 'cdktf';
-import { ConfigError } from './config/errors';
-import { loadMonitoringConfig } from './config/load';
-import { MonitoringConfig } from './config/monitoring-config';
+import { Annotations, App, AppConfig, CONTEXT_ENV, TerraformStack } from 'cdktf';
+import { ConfigError, describeProblem } from './config/errors';
+import { loadMonitoringConfig, unknownVariables } from './config/load';
+import { MonitoringConfig, isLoopback } from './config/monitoring-config';
+import { RULE_GROUPS, scrapeIntervalProblems } from './domain/rules';
 import { MonitoringStack } from './targets/docker/monitoring-stack';
 import { MonitoringStackProps } from './targets/shared/stack-props';
 import { KubernetesMonitoringStack } from './targets/kubernetes';
@@ -22,6 +25,35 @@ export function buildApp(
   const Stack = config.target === 'kubernetes' ? KubernetesMonitoringStack : MonitoringStack;
   new Stack(app, config.stackName, { config, ...stackProps });
   return app;
+}
+
+/** What a deploy should know but that does not stop it: ignored variables, components published without a login. */
+export function configWarnings(env: NodeJS.ProcessEnv, config: MonitoringConfig): string[] {
+  const published =
+    config.target === 'docker' && !isLoopback(config.bindAddress)
+      ? [
+          `Prometheus, Alertmanager and the exporters are published on ${config.bindAddress} without a login (publishWithoutAuth): anyone who reaches it reads every metric and can silence every alert`,
+        ]
+      : [];
+  return [...unknownVariables(env), ...published];
+}
+
+/** The CLI sets CDKTF_OUTDIR for the app it runs: its annotations are printed once each, stderr twice. */
+function underCdktfCli(env: NodeJS.ProcessEnv): boolean {
+  return env.CDKTF_OUTDIR !== undefined;
+}
+
+/**
+ * Hands the problems to the cdktf CLI as error annotations of a stack named `invalid-configuration`:
+ * the CLI prints each once and stops synth, diff and deploy with exit code 1. That stack holds no
+ * resource, and no stack of the configuration is written.
+ */
+function reportThroughCdktf(error: ConfigError, warnings: readonly string[]): void {
+  const app = new App({ stackTraces: false });
+  const stack = new TerraformStack(app, 'invalid-configuration');
+  for (const warning of warnings) Annotations.of(stack).addWarning(warning);
+  for (const problem of error.problems) Annotations.of(stack).addError(describeProblem(problem));
+  app.synth();
 }
 
 /**
@@ -42,10 +74,20 @@ export async function withApplicationNetwork(config: MonitoringConfig): Promise<
   return { ...config, dockerNetwork: await findApplicationNetwork(config.dockerHost, config.applicationContainer) };
 }
 
-/** Loads config from `env` and the app's context, then synthesizes. Throws `ConfigError` before writing anything. */
+/**
+ * Loads config from `env` and the app's context (checked against what the rules need), then
+ * synthesizes, with the warnings as annotations of the stack. Throws `ConfigError` before writing anything.
+ */
 export async function synthesize(env: NodeJS.ProcessEnv, appConfig?: AppConfig): Promise<App> {
-  const config = await withApplicationNetwork(loadMonitoringConfig(env, monitoringContext(env, appConfig)));
+  const loaded = loadMonitoringConfig(env, monitoringContext(env, appConfig), [
+    (config) => scrapeIntervalProblems(config.prometheus, RULE_GROUPS),
+  ]);
+  const config = await withApplicationNetwork(loaded);
   const app = buildApp(config, appConfig);
+  for (const warning of configWarnings(env, config)) {
+    Annotations.of(app.node.findChild(config.stackName)).addWarning(warning);
+    if (!underCdktfCli(env)) console.warn(`warning: ${warning}`);
+  }
   app.synth();
   return app;
 }
@@ -53,7 +95,14 @@ export async function synthesize(env: NodeJS.ProcessEnv, appConfig?: AppConfig):
 if (require.main === module) {
   synthesize(process.env).catch((error: unknown) => {
     if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(1);
+    // A misspelt variable often explains the error: its warning comes along.
+    const warnings = unknownVariables(process.env);
+    if (underCdktfCli(process.env)) {
+      reportThroughCdktf(error, warnings);
+    } else {
+      for (const warning of warnings) console.warn(`warning: ${warning}`);
+      console.error(error.message);
+      process.exitCode = 1;
+    }
   });
 }

@@ -94,7 +94,7 @@ describe('options', () => {
     const { io, stderr } = capture();
     const env = { PROMETHEUS_RETENTION: 'forever', TF_VAR_grafana_password: 'short' };
     expect(await main([], env, io, undefined)).toBe(2);
-    expect(stderr()).toContain('prometheus.retention: "forever"');
+    expect(stderr()).toContain('PROMETHEUS_RETENTION (setting prometheus.retention): "forever"');
     expect(stderr()).toContain('TF_VAR_grafana_password');
     expect(stderr()).not.toContain('"short"');
   });

@@ -3,16 +3,16 @@
  * (naming the field and the value) before anything is written.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../config/errors';
+import { ConfigError, ConfigProblem } from '../config/errors';
 import { ENV_FIELDS, loadMonitoringConfig } from '../config/load';
 import { DEFAULT_CONFIG, RawMonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { ALL_SECRETS, terraformEnvName } from '../config/secrets';
 import { synthesize } from '../main';
 
-function problemsOf(run: () => unknown): { field: string; value: unknown; reason: string }[] {
+function problemsOf(run: () => unknown): ConfigProblem[] {
   try {
     run();
   } catch (error) {
@@ -191,12 +191,36 @@ describe('each bad value stops with an error naming the field and the value', ()
       /already used by prometheus/,
     ],
     [
-      'unpinned image',
-      { components: { prometheus: { image: 'prom/prometheus:latest extra' } } },
+      'malformed image',
+      { components: { prometheus: { image: 'prom/prometheus:v2 extra' } } },
       'raw',
       'components.prometheus.image',
-      'prom/prometheus:latest extra',
+      'prom/prometheus:v2 extra',
       /image reference/,
+    ],
+    [
+      'image on the moving tag latest',
+      { components: { prometheus: { image: 'prom/prometheus:latest' } } },
+      'raw',
+      'components.prometheus.image',
+      'prom/prometheus:latest',
+      /is not pinned/,
+    ],
+    [
+      'image without a tag',
+      { components: { prometheus: { image: 'prom/prometheus' } } },
+      'raw',
+      'components.prometheus.image',
+      'prom/prometheus',
+      /is not pinned.*without a tag/,
+    ],
+    [
+      'image repository in upper case (Docker refuses it)',
+      { components: { prometheus: { image: 'Prom/Prometheus:v2.48.0' } } },
+      'raw',
+      'components.prometheus.image',
+      'Prom/Prometheus:v2.48.0',
+      /repository in lower case/,
     ],
     [
       'bad bind address',
@@ -204,7 +228,7 @@ describe('each bad value stops with an error naming the field and the value', ()
       'env',
       'grafana.bindAddress',
       '256.0.0.1',
-      /IPv4 address/,
+      /IP address/,
     ],
     ['target without a port', { API_TARGETS: 'api' }, 'env', 'targets.api', 'api', /list of host:port/],
     [
@@ -215,16 +239,23 @@ describe('each bad value stops with an error naming the field and the value', ()
       ['api:8000', 'api:8000'],
       /lists "api:8000" twice/,
     ],
-    ['misspelt setting', { promethues: {} }, 'raw', 'promethues', {}, /is not a setting/],
+    [
+      'misspelt setting',
+      { promethues: {} },
+      'raw',
+      'promethues',
+      undefined,
+      /is not a setting \(did you mean prometheus\?/,
+    ],
     [
       'misspelt nested setting',
       { prometheus: { retension: '30d' } },
       'raw',
       'prometheus.retension',
-      '30d',
-      /is not a setting/,
+      undefined,
+      /is not a setting \(did you mean retention\?/,
     ],
-    ['section that is not an object', { grafana: 'admin' }, 'raw', 'grafana', 'admin', /is not an object/],
+    ['section that is not an object', { grafana: 'admin' }, 'raw', 'grafana', undefined, /is a string, not an object/],
     [
       'discovery flag that is not a boolean',
       { DOCKER_DISCOVERY: 'yes' },
@@ -246,8 +277,8 @@ describe('each bad value stops with an error naming the field and the value', ()
       { MONITORING_CONFIG: '{prometheus:' },
       'env',
       'MONITORING_CONFIG',
-      '{prometheus:',
-      /JSON/,
+      undefined,
+      /is not valid JSON at character 2 \(its content is not shown\)/,
     ],
   ];
 
@@ -267,7 +298,7 @@ describe('each bad value stops with an error naming the field and the value', ()
         loadMonitoringConfig({
           PROMETHEUS_RETENTION: '-5d',
           TELEGRAM_SEPARATE_CHATS: 'urgent',
-          GRAFANA_BIND_ADDRESS: 'localhost',
+          GRAFANA_BIND_ADDRESS: 'my-host',
         });
       } catch (e) {
         return e as ConfigError;
@@ -279,8 +310,8 @@ describe('each bad value stops with an error naming the field and the value', ()
       'prometheus.retention',
       'telegramSeparateChats',
     ]);
-    expect(error.message).toContain('prometheus.retention: "-5d" is negative');
-    expect(error.message).toContain('grafana.bindAddress: "localhost"');
+    expect(error.message).toContain('PROMETHEUS_RETENTION (setting prometheus.retention): "-5d" is negative');
+    expect(error.message).toContain('GRAFANA_BIND_ADDRESS (setting grafana.bindAddress): "my-host"');
   });
 
   test('a malformed secret is reported without its content', () => {
@@ -304,22 +335,38 @@ describe('nothing is written when the configuration is bad', () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
-  test('the app the CLI runs exits 1 with the message and writes nothing', () => {
-    const outdir = join(dir, 'cli');
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts'], {
-      cwd: join(__dirname, '..'),
-      env: {
-        ...process.env,
-        CDKTF_OUTDIR: outdir,
-        PROMETHEUS_SCRAPE_INTERVAL: '5 min',
-        TELEGRAM_SEPARATE_CHATS: 'urgent',
+  test('the app run directly exits 1 with the message on stderr and writes nothing', () => {
+    // Run from an empty directory: the app would write cdktf.out/ there.
+    const cwd = mkdtempSync(join(dir, 'direct-'));
+    const root = join(__dirname, '..');
+    const result = spawnSync(
+      process.execPath,
+      ['-r', require.resolve('ts-node/register/transpile-only'), join(root, 'main.ts')],
+      {
+        cwd,
+        env: {
+          ...withoutCdktfCli(process.env),
+          TS_NODE_PROJECT: join(root, 'tsconfig.json'),
+          PROMETHEUS_SCRAPE_INTERVAL: '5 min',
+          TELEGRAM_SEPARATE_CHATS: 'urgent',
+        },
+        encoding: 'utf8',
+        timeout: 30_000,
       },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    );
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('prometheus.scrapeInterval: "5 min" is not a duration');
-    expect(result.stderr).toContain('telegramSeparateChats: "urgent" is not a severity');
-    expect(existsSync(outdir)).toBe(false);
+    expect(result.stderr).toContain(
+      'PROMETHEUS_SCRAPE_INTERVAL (setting prometheus.scrapeInterval): "5 min" is not a duration',
+    );
+    expect(result.stderr).toContain(
+      'TELEGRAM_SEPARATE_CHATS (setting telegramSeparateChats): "urgent" is not a severity',
+    );
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });
+
+/** `env` without what the cdktf CLI sets for the app it runs. */
+function withoutCdktfCli(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { CDKTF_OUTDIR: _outdir, ...rest } = env;
+  return rest;
+}

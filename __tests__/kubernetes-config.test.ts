@@ -124,7 +124,7 @@ describe('each bad value is named with its field and value', () => {
       'job that is not scraped on Kubernetes',
       { kubernetes: { scrape: { grafana: {} } } },
       'kubernetes.scrape.grafana',
-      {},
+      undefined,
       /is not a setting/,
     ],
     [

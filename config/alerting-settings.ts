@@ -98,7 +98,7 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
   const timings = fields.section('alerting.timings', given.timings);
   fields.onlyKnownKeys('alerting.timings', timings, SEVERITIES);
   return {
-    externalUrl: fields.string(
+    externalUrl: fields.url(
       'alerting.externalUrl',
       given.externalUrl,
       d.externalUrl,
@@ -114,14 +114,8 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
     watchdogHeartbeatUrl:
       given.watchdogHeartbeatUrl === undefined
         ? undefined
-        : fields.string(
-            'alerting.watchdogHeartbeatUrl',
-            given.watchdogHeartbeatUrl,
-            '',
-            HEARTBEAT_URL,
-            'an http(s) URL',
-          ),
-    runbookBaseUrl: fields.string(
+        : fields.url('alerting.watchdogHeartbeatUrl', given.watchdogHeartbeatUrl, '', HEARTBEAT_URL, 'an http(s) URL'),
+    runbookBaseUrl: fields.url(
       'alerting.runbookBaseUrl',
       given.runbookBaseUrl,
       d.runbookBaseUrl,

@@ -1,18 +1,49 @@
-/** One bad value: which field, what was given, and what was expected. */
+/**
+ * One bad value: which field, what was given (left out when it may be a secret: an unknown key's
+ * value, a whole JSON document), what was expected, and where the user set it.
+ */
 export interface ConfigProblem {
+  /** The setting's path, e.g. `prometheus.retention` or `prometheus.extraJobs[0].targets`. */
   field: string;
-  value: unknown;
+  /** What was given; `undefined` for "not shown" (never a secret). */
+  value?: unknown;
   reason: string;
+  /** Where the user set it; absent for a default or a check across fields. */
+  source?: ConfigSource;
+}
+
+/**
+ * Where a setting was given: an environment variable (`PROMETHEUS_RETENTION`), or a JSON document
+ * (`MONITORING_CONFIG`, the cdktf context key `monitoring`).
+ */
+export type ConfigSource = { variable: string } | { document: string };
+
+/** What the user set, the way a problem line starts: the variable (and its setting), or the key in its document. */
+function where(problem: ConfigProblem): string {
+  const source = problem.source;
+  if (source === undefined) return problem.field;
+  return 'variable' in source
+    ? `${source.variable} (setting ${problem.field})`
+    : `${problem.field} in ${source.document}`;
+}
+
+/** One line per problem: where, the value when it may be shown, and what was expected. */
+export function describeProblem(problem: ConfigProblem): string {
+  const shown = JSON.stringify(problem.value);
+  // A long value (a pasted file, a runaway prefix) is cut: its start and length say enough.
+  const value =
+    problem.value === undefined
+      ? ''
+      : shown.length > 80
+        ? `${shown.slice(0, 60)}…" (${shown.length - 2} characters) `
+        : `${shown} `;
+  return `${where(problem)}: ${value}${problem.reason}`;
 }
 
 /** Thrown before any resource is created; lists every bad value at once. */
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
-    super(
-      `invalid monitoring configuration:\n${problems
-        .map((p) => `  - ${p.field}: ${JSON.stringify(p.value)} ${p.reason}`)
-        .join('\n')}`,
-    );
+    super(`invalid monitoring configuration:\n${problems.map((p) => `  - ${describeProblem(p)}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -24,6 +55,7 @@ export class ConfigError extends Error {
 export class ConfigReader {
   private readonly problems: ConfigProblem[] = [];
 
+  /** Records a problem; `value` undefined means "do not show it". */
   problem(field: string, value: unknown, reason: string): void {
     this.problems.push({ field, value, reason });
   }

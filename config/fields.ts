@@ -2,12 +2,26 @@
  * Typed readers of raw configuration values. Each records a problem (field + value + what was
  * expected) on the shared `ConfigReader` and returns the fallback, so one run reports every bad value.
  */
+import { isIP } from 'node:net';
 import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
 
-export const HOST_PORT = /^[A-Za-z0-9_.-]+:\d{1,5}$/;
+/** `host:port`: a DNS name, an IPv4 address or a bracketed IPv6 one, and a port (checked 1-65535 by `hostPort`). */
+const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * An image reference as Docker parses it (distribution/reference): an optional registry host with
+ * an optional port, a lower-case repository path, then a tag, a digest or both.
+ */
+const IMAGE_REFERENCE =
+  /^(?:((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d{1,5})?)\/)?([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$/;
+
+/** Whether `port` (text or number) is a TCP port a program can listen on or be reached at. */
+function isPort(port: string | number): boolean {
+  const n = Number(port);
+  return Number.isInteger(n) && n >= 1 && n <= 65_535;
+}
 
 export type RawSection = Record<string, unknown>;
 
@@ -88,20 +102,110 @@ export class Fields {
     return value as T;
   }
 
+  /**
+   * A host address to publish ports on: an IPv4 or IPv6 address, or `localhost` (read as
+   * 127.0.0.1: Docker publishes on addresses, not names).
+   */
   address(field: string, value: unknown, fallback: string): string {
-    const text = this.string(field, value, fallback, IPV4, 'an IPv4 address such as 127.0.0.1');
-    if (text.split('.').some((octet) => Number(octet) > 255)) {
-      this.reader.problem(field, value, 'is not valid: expected an IPv4 address such as 127.0.0.1');
+    if (value === undefined) return fallback;
+    if (value === 'localhost') return '127.0.0.1';
+    if (typeof value !== 'string' || isIP(value) === 0) {
+      this.reader.problem(field, value, 'is not valid: expected an IP address such as 127.0.0.1 or ::1, or localhost');
+      return fallback;
+    }
+    return value;
+  }
+
+  /** `host:port` with a port from 1 to 65535. */
+  hostPort(field: string, value: unknown, fallback: string): string {
+    const text = this.string(field, value, fallback, HOST_PORT, 'host:port');
+    if (text !== fallback && !isPort(HOST_PORT.exec(text)?.[1] ?? '')) {
+      this.reader.problem(field, value, 'is not valid: expected host:port with a port from 1 to 65535');
       return fallback;
     }
     return text;
+  }
+
+  /**
+   * A list of `host:port` (an array or a comma-separated string), each port from 1 to 65535.
+   * @param minimum how many at least; @default 1
+   */
+  hostPorts(field: string, value: unknown, fallback: string[], minimum = 1): string[] {
+    const items = this.list(field, value, fallback, HOST_PORT, 'host:port');
+    const badPort = items.find((item) => !isPort(HOST_PORT.exec(item)?.[1] ?? ''));
+    if (badPort !== undefined) {
+      this.reader.problem(field, value, `is not valid: ${badPort} has no port from 1 to 65535`);
+      return fallback;
+    }
+    if (items.length < minimum) {
+      this.reader.problem(field, value, `is empty: expected at least ${minimum} host:port`);
+      return fallback;
+    }
+    return items;
+  }
+
+  /**
+   * An image reference pinned to a release: `[registry[:port]/]repository:tag` or `...@sha256:<digest>`.
+   * A reference without a tag or digest, or with the moving tag `latest`, is refused: a deploy must
+   * know what it runs.
+   */
+  image(field: string, value: unknown, fallback: string): string {
+    const example = 'such as prom/prometheus:v2.48.0 or registry.local:5000/prom/prometheus:v2.48.0';
+    const text = this.string(field, value, fallback, undefined, `an image reference ${example}`);
+    if (text === fallback) return text;
+    const match = IMAGE_REFERENCE.exec(text);
+    const registry = match?.[1];
+    // Docker reads the first part as a registry only with a dot, a port or as localhost; else it is a (lower-case) path.
+    const isRegistry = registry !== undefined && (/[.:]/.test(registry) || registry === 'localhost');
+    if (
+      !match ||
+      (registry !== undefined && (isRegistry ? !isPort(registry.split(':')[1] ?? '1') : /[A-Z]/.test(registry)))
+    ) {
+      this.reader.problem(
+        field,
+        value,
+        `is not valid: expected an image reference (repository in lower case) ${example}`,
+      );
+      return fallback;
+    }
+    const [, , , tag, digest] = match;
+    if (digest === undefined && (tag === undefined || tag === 'latest')) {
+      this.reader.problem(
+        field,
+        value,
+        `is not pinned: expected an exact release tag or a digest ${example}, not ${tag === undefined ? 'without a tag' : tag}`,
+      );
+      return fallback;
+    }
+    return text;
+  }
+
+  /**
+   * An http(s) URL. Credentials in it are refused (they would be written into the synthesized
+   * files): the value is then shown with them masked.
+   */
+  url(field: string, value: unknown, fallback: string, pattern: RegExp, expected: string): string {
+    if (typeof value === 'string' && /^[a-z]+:\/\/[^/@\s]*@/i.test(value)) {
+      this.reader.problem(
+        field,
+        value.replace(/^([a-z]+:\/\/)[^/@\s]*@/i, '$1***@'),
+        'carries credentials: they would be written into the synthesized files; give the URL without them',
+      );
+      return fallback;
+    }
+    return this.string(field, value, fallback, pattern, expected);
   }
 
   /** A nested object; anything else is a problem and reads as empty (so its fields take defaults). */
   section(field: string, raw: unknown): RawSection {
     if (raw === undefined) return {};
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      this.reader.problem(field, raw, 'is not an object');
+      // Not shown: a value where a section belongs may be anything, a secret included.
+      this.reader.problem(
+        field,
+        undefined,
+        `is ${Array.isArray(raw) ? 'a list' : raw === null ? 'null' : `a ${typeof raw}`}, not an object of settings`,
+      );
       return {};
     }
     return raw as RawSection;
@@ -110,13 +214,40 @@ export class Fields {
   /** Records a problem for each key of `raw` that is not in `known` (a misspelt setting is not ignored). */
   onlyKnownKeys(prefix: string, raw: RawSection, known: readonly string[]): void {
     for (const key of Object.keys(raw)) {
-      if (!known.includes(key)) {
-        this.reader.problem(
-          prefix ? `${prefix}.${key}` : key,
-          raw[key],
-          `is not a setting (expected one of ${known.join(', ')})`,
-        );
-      }
+      if (known.includes(key)) continue;
+      // The value is not shown: a key that is not a setting may well hold a password.
+      const guess = closest(key, known);
+      this.reader.problem(
+        prefix ? `${prefix}.${key}` : key,
+        undefined,
+        `is not a setting (${guess ? `did you mean ${guess}? ` : ''}expected one of ${known.join(', ')})`,
+      );
     }
   }
+}
+
+/** Edits (insert, delete, replace one character) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The candidate `name` most likely misspells (case aside, at most a third of its letters off), or
+ * undefined when none is close.
+ */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  const scored = candidates.map((candidate) => ({
+    candidate,
+    distance: editDistance(name.toLowerCase(), candidate.toLowerCase()),
+  }));
+  const best = scored.sort((a, b) => a.distance - b.distance)[0];
+  return best && best.distance <= Math.max(1, Math.floor(name.length / 3)) ? best.candidate : undefined;
 }

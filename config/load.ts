@@ -1,8 +1,11 @@
 /**
  * Where the raw configuration comes from: defaults < cdktf context key `monitoring` (cdktf.json or
  * `--context`) < the `MONITORING_CONFIG` JSON environment variable < the named variables below.
+ * An empty variable counts as unset (a `.env` line `NAME=` sets nothing). Every problem names the
+ * variable or document the user set the value in; a value that may be a secret is never shown.
  */
-import { ConfigError, ConfigProblem, ConfigReader } from './errors';
+import { ConfigError, ConfigProblem, ConfigReader, ConfigSource } from './errors';
+import { closest } from './fields';
 import { MonitoringConfig, RawMonitoringConfig, parseMonitoringConfig } from './monitoring-config';
 import { ALL_SECRETS, terraformEnvName } from './secrets';
 
@@ -14,6 +17,7 @@ export const ENV_FIELDS: Record<string, string> = {
   MONITORING_APP_CONTAINER: 'applicationContainer',
   MONITORING_NAME_PREFIX: 'namePrefix',
   MONITORING_BIND_ADDRESS: 'bindAddress',
+  MONITORING_PUBLISH_WITHOUT_AUTH: 'publishWithoutAuth',
   PROMETHEUS_SCRAPE_INTERVAL: 'prometheus.scrapeInterval',
   PROMETHEUS_EVALUATION_INTERVAL: 'prometheus.evaluationInterval',
   PROMETHEUS_SCRAPE_TIMEOUT: 'prometheus.scrapeTimeout',
@@ -103,34 +107,190 @@ export function secretProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
   );
 }
 
-/** Builds the raw configuration from context and environment, then validates it. */
-export function loadMonitoringConfig(env: NodeJS.ProcessEnv, context?: unknown): MonitoringConfig {
-  const reader = new ConfigReader();
-  let raw: Record<string, unknown> = {};
-  if (context !== undefined) {
-    if (!isPlainObject(context)) reader.problem('context.monitoring', context, 'is not an object');
-    else raw = mergeDeep(raw, context);
+/** A variable set to the empty string counts as unset: `NAME=` in a `.env` file sets nothing. */
+function given(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Every leaf of a JSON document as `path -> value` (`a.b`, `list[0]`). */
+function leaves(value: unknown, path: string, out: Map<string, unknown>): Map<string, unknown> {
+  if (isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) leaves(item, path ? `${path}.${key}` : key, out);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => leaves(item, `${path}[${i}]`, out));
+  } else {
+    out.set(path, value);
   }
-  if (env.MONITORING_CONFIG !== undefined) {
-    const parsed = reader.attempt('MONITORING_CONFIG', env.MONITORING_CONFIG, undefined, () =>
-      JSON.parse(env.MONITORING_CONFIG as string),
-    );
-    if (parsed !== undefined && !isPlainObject(parsed))
-      reader.problem('MONITORING_CONFIG', env.MONITORING_CONFIG, 'is not a JSON object');
-    else if (parsed !== undefined) raw = mergeDeep(raw, parsed);
+  return out;
+}
+
+/** The values of the secrets present in `env`, under the operator's names and Terraform's, with their names. */
+function secretValues(env: NodeJS.ProcessEnv): { name: string; value: string }[] {
+  return ALL_SECRETS.flatMap((secret) => [secret.env, terraformEnvName(secret)])
+    .map((name) => ({ name, value: given(env, name) }))
+    .filter((entry): entry is { name: string; value: string } => entry.value !== undefined && entry.value.length >= 4);
+}
+
+/** `text` with every secret value in it masked. */
+function masked(text: string, secrets: readonly { value: string }[]): string {
+  return secrets.reduce((out, secret) => out.split(secret.value).join('<secret>'), text);
+}
+
+/** A problem's value with secrets masked, kept only where it cannot be one. */
+function redacted(problem: ConfigProblem, secrets: readonly { value: string }[]): ConfigProblem {
+  if (typeof problem.value !== 'string') return problem;
+  return { ...problem, value: masked(problem.value, secrets) };
+}
+
+/**
+ * Why the JSON in `name` does not parse, without quoting it (Node's message quotes the text, and
+ * the text may hold a secret).
+ */
+function jsonProblem(name: string, text: string): ConfigProblem | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    const at = position === undefined ? '' : ` at character ${Number(position) + 1}`;
+    return { field: name, reason: `is not valid JSON${at} (its content is not shown)` };
+  }
+}
+
+/**
+ * The setting each problem is about, traced to where the user gave it: the named variable, then
+ * `MONITORING_CONFIG`, then the context (the same precedence as the values).
+ */
+class Origins {
+  private readonly origins = new Map<string, ConfigSource>();
+
+  record(path: string, source: ConfigSource): void {
+    this.origins.set(path, source);
+  }
+
+  /** The source of `field` or of the nearest enclosing path given (a list, a section). */
+  of(field: string): ConfigSource | undefined {
+    for (let path = field; ;) {
+      const source = this.origins.get(path);
+      if (source !== undefined) return source;
+      const enclosing = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+      if (enclosing === path) return undefined;
+      path = enclosing;
+    }
+  }
+}
+
+/**
+ * Builds the raw configuration from context and environment, then validates it; `checks` add
+ * problems only the layers above can see (the rules' windows against the scrape interval). Throws
+ * `ConfigError` with every problem, each traced to where the user set it.
+ */
+export function loadMonitoringConfig(
+  env: NodeJS.ProcessEnv,
+  context?: unknown,
+  checks: readonly ((config: MonitoringConfig) => ConfigProblem[])[] = [],
+): MonitoringConfig {
+  const reader = new ConfigReader();
+  const origins = new Origins();
+  const secrets = secretValues(env);
+  let raw: Record<string, unknown> = {};
+  const merge = (document: unknown, source: ConfigSource) => {
+    raw = mergeDeep(raw, document as Record<string, unknown>);
+    // Each leaf and every section above it: a problem may be about a whole list or section.
+    for (const leaf of leaves(document, '', new Map()).keys()) {
+      for (let path = leaf; path !== ''; path = path.replace(/(\.?[^.[\]]+|\[\d+\])$/, ''))
+        origins.record(path, source);
+    }
+  };
+  if (context !== undefined) {
+    if (!isPlainObject(context)) reader.problem('context.monitoring', undefined, 'is not an object of settings');
+    else merge(context, { document: 'the cdktf context "monitoring"' });
+  }
+  const json = given(env, 'MONITORING_CONFIG');
+  if (json !== undefined) {
+    const problem = jsonProblem('MONITORING_CONFIG', json);
+    if (problem) reader.problem(problem.field, undefined, problem.reason);
+    else if (!isPlainObject(JSON.parse(json)))
+      reader.problem('MONITORING_CONFIG', undefined, 'is not a JSON object of settings');
+    else merge(JSON.parse(json), { document: 'MONITORING_CONFIG' });
   }
   reader.done();
   for (const [name, field] of Object.entries(ENV_FIELDS)) {
-    if (env[name] !== undefined) setPath(raw, field, env[name]);
+    const value = given(env, name);
+    if (value === undefined) continue;
+    setPath(raw, field, value);
+    origins.record(field, { variable: name });
   }
-  const problems = secretProblems(env);
+  const problems = [...secretProblems(env), ...secretsAsSettings(raw, secrets)];
   let config: MonitoringConfig | undefined;
   try {
     config = parseMonitoringConfig(raw as RawMonitoringConfig);
+    for (const check of checks) problems.push(...check(config));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
-  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  if (problems.length > 0 || !config) {
+    throw new ConfigError(
+      problems.map((problem) => redacted({ source: origins.of(problem.field), ...problem }, secrets)),
+    );
+  }
   return config;
+}
+
+/**
+ * A setting that holds a secret's value: it would be written into the synthesized files. Refused,
+ * naming the setting and the secret, never the value.
+ */
+function secretsAsSettings(
+  raw: Record<string, unknown>,
+  secrets: readonly { name: string; value: string }[],
+): ConfigProblem[] {
+  return [...leaves(raw, '', new Map())].flatMap(([path, value]) => {
+    const secret = typeof value === 'string' ? secrets.find((s) => value.includes(s.value)) : undefined;
+    return secret
+      ? [
+          {
+            field: path,
+            reason: `holds the value of ${secret.name}: a secret is never a setting (it would be written into the synthesized files)`,
+          },
+        ]
+      : [];
+  });
+}
+
+/** Prefixes of this project's variables: an unknown one with these is a typo, not another program's. */
+const OWN_PREFIXES = [
+  'MONITORING_',
+  'PROMETHEUS_',
+  'ALERTMANAGER_',
+  'GRAFANA_',
+  'TELEGRAM_',
+  'CELERY_',
+  'STATE_',
+  'K8S_',
+  'REMOTE_WRITE_',
+  'RUNBOOK_',
+  'API_',
+];
+/** Prefixes other programs share (Docker's CLI, the application's compose file): warned about only when close to one of ours. */
+const SHARED_PREFIXES = ['DOCKER_', 'POSTGRES_', 'REDIS_'];
+
+/**
+ * Warnings about variables that look like this project's but are not read (a typo deploys the
+ * default silently), each with the closest known name.
+ */
+export function unknownVariables(env: NodeJS.ProcessEnv): string[] {
+  const known = [...Object.keys(ENV_FIELDS), 'MONITORING_CONFIG', ...ALL_SECRETS.map((secret) => secret.env)];
+  return Object.keys(env)
+    .filter((name) => !known.includes(name))
+    .flatMap((name) => {
+      const guess = closest(name, known);
+      const ours = OWN_PREFIXES.some((prefix) => name.startsWith(prefix));
+      const near = SHARED_PREFIXES.some((prefix) => name.startsWith(prefix)) && guess !== undefined;
+      if (!ours && !near) return [];
+      return [`${name} is not a setting of this project and is ignored${guess ? `: did you mean ${guess}?` : ''}`];
+    })
+    .sort();
 }

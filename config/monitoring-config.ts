@@ -12,7 +12,7 @@ import { HostPort } from '../core/host-port';
 import { AlertingSettings, DEFAULT_ALERTING_SETTINGS, parseAlertingSettings } from './alerting-settings';
 import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
-import { Fields, HOST_PORT, NAME } from './fields';
+import { Fields, NAME } from './fields';
 import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
 import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSettings } from './kubernetes-settings';
 import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
@@ -131,6 +131,11 @@ export interface MonitoringConfig {
   namePrefix: string;
   /** Host address Prometheus, Alertmanager and the exporters publish on (they have no auth). */
   bindAddress: string;
+  /**
+   * Allows a `bindAddress` other than loopback: Prometheus, Alertmanager and the exporters have no
+   * login, so anyone who reaches the address reads every metric and can silence every alert.
+   */
+  publishWithoutAuth: boolean;
   components: Record<ComponentName, ComponentSettings>;
   prometheus: PrometheusSettings;
   dockerDiscovery: DockerDiscoverySettings;
@@ -162,6 +167,7 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
   applicationContainer: 'stock-tracker-api',
   namePrefix: 'stock-tracker',
   bindAddress: '127.0.0.1',
+  publishWithoutAuth: false,
   components: Object.fromEntries(
     COMPONENTS.map((name) => {
       const { image, port, memoryLimitMb } = COMPONENT_DESCRIPTORS[name];
@@ -198,8 +204,6 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
 
 type SectionParser<K extends keyof MonitoringConfig> = (raw: unknown, fields: Fields) => MonitoringConfig[K];
 
-const IMAGE = /^[^\s:]+(:[^\s:]+)?$/;
-
 function parseComponents(raw: unknown, fields: Fields): Record<ComponentName, ComponentSettings> {
   const given = fields.section('components', raw);
   fields.onlyKnownKeys('components', given, COMPONENTS);
@@ -209,13 +213,7 @@ function parseComponents(raw: unknown, fields: Fields): Record<ComponentName, Co
       const value = fields.section(`components.${name}`, given[name]);
       fields.onlyKnownKeys(`components.${name}`, value, Object.keys(defaults));
       const settings: ComponentSettings = {
-        image: fields.string(
-          `components.${name}.image`,
-          value.image,
-          defaults.image,
-          IMAGE,
-          'an image reference such as prom/prometheus:v2.48.0',
-        ),
+        image: fields.image(`components.${name}.image`, value.image, defaults.image),
         port: fields.integer(`components.${name}.port`, value.port, defaults.port, 1, 65_535),
         memoryLimitMb: fields.integer(
           `components.${name}.memoryLimitMb`,
@@ -253,7 +251,7 @@ function parseExtraJobs(raw: unknown, fields: Fields): ExtraScrapeJob[] {
     taken.add(name);
     return {
       name,
-      targets: fields.list(`${field}.targets`, job.targets ?? '', [], HOST_PORT, 'host:port'),
+      targets: fields.hostPorts(`${field}.targets`, job.targets ?? '', []),
       metricsPath: fields.string(
         `${field}.metricsPath`,
         job.metricsPath,
@@ -265,18 +263,30 @@ function parseExtraJobs(raw: unknown, fields: Fields): ExtraScrapeJob[] {
   });
 }
 
+/**
+ * The shortest scrape and evaluation interval and scrape timeout: below a second every exporter is
+ * scraped faster than it refreshes, and Prometheus spends its CPU on scraping.
+ */
+const SHORTEST_INTERVAL = Duration.seconds(1);
+
 function parsePrometheus(raw: unknown, fields: Fields): PrometheusSettings {
   const d = DEFAULT_CONFIG.prometheus;
   const given = fields.section('prometheus', raw);
   fields.onlyKnownKeys('prometheus', given, Object.keys(d));
   const settings: PrometheusSettings = {
-    scrapeInterval: fields.duration('prometheus.scrapeInterval', given.scrapeInterval, d.scrapeInterval),
+    scrapeInterval: fields.duration(
+      'prometheus.scrapeInterval',
+      given.scrapeInterval,
+      d.scrapeInterval,
+      SHORTEST_INTERVAL,
+    ),
     evaluationInterval: fields.duration(
       'prometheus.evaluationInterval',
       given.evaluationInterval,
       d.evaluationInterval,
+      SHORTEST_INTERVAL,
     ),
-    scrapeTimeout: fields.duration('prometheus.scrapeTimeout', given.scrapeTimeout, d.scrapeTimeout),
+    scrapeTimeout: fields.duration('prometheus.scrapeTimeout', given.scrapeTimeout, d.scrapeTimeout, SHORTEST_INTERVAL),
     retention: fields.duration('prometheus.retention', given.retention, d.retention, Duration.hours(2)),
     extraJobs: parseExtraJobs(given.extraJobs, fields),
   };
@@ -330,7 +340,7 @@ function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
     url:
       given.url === undefined
         ? undefined
-        : fields.string('grafana.url', given.url, '', /^https?:\/\/\S+$/, 'an http:// or https:// URL'),
+        : fields.url('grafana.url', given.url, '', /^https?:\/\/\S+$/, 'an http:// or https:// URL'),
   };
 }
 
@@ -341,11 +351,12 @@ function parseTargets(raw: unknown, fields: Fields): TargetsConfig {
   const postgres = fields.section('targets.postgres', given.postgres);
   fields.onlyKnownKeys('targets.postgres', postgres, Object.keys(d.postgres));
   return {
-    api: fields.list('targets.api', given.api, d.api, HOST_PORT, 'host:port'),
+    // None is allowed: Docker discovery may find the API's containers by their labels.
+    api: fields.hostPorts('targets.api', given.api, d.api, 0),
     celeryExporter:
       given.celeryExporter === undefined
         ? undefined
-        : fields.string('targets.celeryExporter', given.celeryExporter, '', HOST_PORT, 'host:port'),
+        : fields.hostPort('targets.celeryExporter', given.celeryExporter, ''),
     celeryBrokerDatabase: fields.integer(
       'targets.celeryBrokerDatabase',
       given.celeryBrokerDatabase,
@@ -371,7 +382,7 @@ function parseTargets(raw: unknown, fields: Fields): TargetsConfig {
         'verify-full',
       ]),
     },
-    redis: fields.string('targets.redis', given.redis, d.redis, HOST_PORT, 'host:port'),
+    redis: fields.hostPort('targets.redis', given.redis, d.redis),
     redisRequiresPassword: fields.boolean(
       'targets.redisRequiresPassword',
       given.redisRequiresPassword,
@@ -399,12 +410,21 @@ function parseSeverities(raw: unknown, fields: Fields): Severity[] {
   return names.filter(isSeverity);
 }
 
+/** A stack name: the directory under `cdktf.out/stacks/` and the default state file name. */
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** The component with the longest container name suffix. */
+const LONGEST_SLUG_COMPONENT = [...COMPONENTS].sort((a, b) => componentSlug(b).length - componentSlug(a).length)[0];
+/** Containers are reached by name on the application network: `<prefix>-<component>` is a DNS label (at most 63). */
+const NAME_PREFIX_MAX = 63 - 1 - componentSlug(LONGEST_SLUG_COMPONENT).length;
+const NAME_PREFIX = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${NAME_PREFIX_MAX - 1}}$`);
+
 /**
  * One parser per top-level setting. Adding a section = a field in `MonitoringConfig`, its default
  * in `DEFAULT_CONFIG` and its parser here (the mapped type makes a missing parser a compile error).
  */
 const SECTIONS: { [K in keyof MonitoringConfig]-?: SectionParser<K> } = {
-  stackName: (raw, f) => f.string('stackName', raw, DEFAULT_CONFIG.stackName, NAME, 'letters, digits, . _ -'),
+  stackName: (raw, f) =>
+    f.string('stackName', raw, DEFAULT_CONFIG.stackName, STACK_NAME, 'letters, digits, _ and -, at most 64'),
   target: (raw, f) => f.oneOf('target', raw, DEFAULT_CONFIG.target, TARGETS),
   dockerHost: (raw, f) =>
     f.string('dockerHost', raw, DEFAULT_CONFIG.dockerHost, /^(unix|tcp|ssh):\/\/\S+$/, 'unix://, tcp:// or ssh:// URL'),
@@ -412,8 +432,16 @@ const SECTIONS: { [K in keyof MonitoringConfig]-?: SectionParser<K> } = {
     raw === undefined ? undefined : f.string('dockerNetwork', raw, '', NAME, 'a Docker network name'),
   applicationContainer: (raw, f) =>
     f.string('applicationContainer', raw, DEFAULT_CONFIG.applicationContainer, NAME, 'a container name'),
-  namePrefix: (raw, f) => f.string('namePrefix', raw, DEFAULT_CONFIG.namePrefix, NAME, 'letters, digits, . _ -'),
+  namePrefix: (raw, f) =>
+    f.string(
+      'namePrefix',
+      raw,
+      DEFAULT_CONFIG.namePrefix,
+      NAME_PREFIX,
+      `letters, digits, _ and -, at most ${NAME_PREFIX_MAX} (the longest container name, ${containerName({ namePrefix: '<prefix>' }, LONGEST_SLUG_COMPONENT)}, must stay a DNS label of at most 63)`,
+    ),
   bindAddress: (raw, f) => f.address('bindAddress', raw, DEFAULT_CONFIG.bindAddress),
+  publishWithoutAuth: (raw, f) => f.boolean('publishWithoutAuth', raw, DEFAULT_CONFIG.publishWithoutAuth),
   components: parseComponents,
   prometheus: parsePrometheus,
   dockerDiscovery: parseDockerDiscovery,
@@ -458,6 +486,42 @@ export function checkTarget(
   }
 }
 
+/** Whether `address` reaches only this host. */
+export function isLoopback(address: string): boolean {
+  return /^127\./.test(address) || address === '::1';
+}
+
+/** Prometheus, Alertmanager and the exporters answer anyone who reaches them: published beyond loopback only on request. */
+function checkPublishing(
+  config: Pick<MonitoringConfig, 'bindAddress' | 'publishWithoutAuth'>,
+  reader: ConfigReader,
+): void {
+  if (isLoopback(config.bindAddress) || config.publishWithoutAuth) return;
+  reader.problem(
+    'bindAddress',
+    config.bindAddress,
+    'publishes Prometheus, Alertmanager and the exporters beyond this host, and they have no login: anyone who reaches the address reads every metric and can silence every alert. ' +
+      'Keep 127.0.0.1 (reach them through an SSH tunnel or a proxy with a login), or set MONITORING_PUBLISH_WITHOUT_AUTH=true (publishWithoutAuth) if a firewall guards the address',
+  );
+}
+
+/**
+ * Each target keeps its own stack and state: a Kubernetes deploy with the Docker target's stack
+ * name would plan against the Docker state (and destroy it). Applies only to what was not given.
+ */
+function targetDefaults(config: MonitoringConfig, raw: RawMonitoringConfig): MonitoringConfig {
+  if (config.target !== 'kubernetes') return config;
+  const backend = raw.backend as { schemaName?: unknown } | undefined;
+  return {
+    ...config,
+    stackName: raw.stackName === undefined ? `${DEFAULT_CONFIG.stackName}-kubernetes` : config.stackName,
+    backend:
+      config.backend.type === 'pg' && backend?.schemaName === undefined
+        ? { ...config.backend, schemaName: 'terraform_remote_state_kubernetes' }
+        : config.backend,
+  };
+}
+
 /** Validates raw input against the defaults; throws `ConfigError` listing every bad field. */
 export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): MonitoringConfig {
   const reader = new ConfigReader();
@@ -469,8 +533,9 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   ]);
   const config = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as MonitoringConfig;
   checkTarget(config, reader);
+  checkPublishing(config, reader);
   reader.done();
-  return config;
+  return targetDefaults(config, raw);
 }
 
 /**
@@ -500,6 +565,7 @@ export function publishedUrl(
 ): string {
   if (component === 'grafana' && config.grafana.url) return config.grafana.url;
   const bindAddress = component === 'grafana' ? config.grafana.bindAddress : config.bindAddress;
-  const host = bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
-  return `http://${host}:${config.components[component].port}`;
+  // Published on every address: this host reaches it on loopback. An IPv6 address is bracketed in a URL.
+  const host = bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress === '::' ? '::1' : bindAddress;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.components[component].port}`;
 }

@@ -60,7 +60,7 @@ export function parseRemoteWriteSettings(raw: unknown, fields: Fields): RemoteWr
     }
     return undefined;
   }
-  const url = fields.string('remoteWrite.url', given.url, '', PUSH_URL, 'an http(s) URL of a push endpoint');
+  const url = fields.url('remoteWrite.url', given.url, '', PUSH_URL, 'an http(s) URL of a push endpoint');
   const store = url ? storeOf(url) : undefined;
   if (url && !store)
     fields.reader.problem('remoteWrite.url', url, `is not a push endpoint: its path must end with ${PUSH_PATHS}`);

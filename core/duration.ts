@@ -1,12 +1,18 @@
 /**
- * A span of time as Prometheus and Alertmanager write it (`15s`, `5m`, `1h30m`, `30d`).
+ * A span of time as Prometheus and Alertmanager write it (`15s`, `5m`, `1h30m`, `30d`, `2w`, `1y`).
  * Rules, scrape settings and routing timings take a `Duration`, never a free string, so a
  * malformed value is caught where it is written, and the e2e timing profile can scale them.
  */
 const UNIT_SECONDS = { d: 86_400, h: 3_600, m: 60, s: 1 } as const;
 type Unit = keyof typeof UNIT_SECONDS;
 const UNITS_LARGEST_FIRST = Object.keys(UNIT_SECONDS) as Unit[];
-const DURATION_PATTERN = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
+/** Prometheus' units (model.ParseDuration): a year is 365 days, a week 7. */
+const DURATION_PATTERN = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
+/**
+ * The longest span Prometheus and Alertmanager can hold: Go's `time.Duration`, int64 nanoseconds
+ * (about 292 years). Beyond it Prometheus refuses the value ("duration out of range").
+ */
+const MAX_MILLIS = Math.floor(Number(2n ** 63n - 1n) / 1e6) - 1;
 
 export class Duration {
   static seconds(n: number): Duration {
@@ -25,14 +31,23 @@ export class Duration {
     return new Duration(n);
   }
 
-  /** Parses Prometheus notation (`1h30m`, `15s`, `500ms`); throws on anything else. */
+  /**
+   * Parses Prometheus notation (`1h30m`, `15s`, `500ms`, `2w`, `1y`); throws on anything else, and
+   * on a span beyond what Prometheus can hold (about 292 years).
+   */
   static parse(text: string): Duration {
     const match = DURATION_PATTERN.exec(text.trim());
     if (!match || text.trim() === '') {
-      throw new RangeError(`"${text}" is not a duration (expected Prometheus notation such as 15s, 5m, 1h30m, 30d)`);
+      throw new RangeError(
+        `"${text}" is not a duration (expected Prometheus notation such as 15s, 5m, 1h30m, 30d, 2w, 1y)`,
+      );
     }
-    const [d, h, m, s, ms] = match.slice(1).map((part) => Number(part ?? 0));
-    return new Duration((((d * 24 + h) * 60 + m) * 60 + s) * 1000 + ms);
+    const [y, w, d, h, m, s, ms] = match.slice(1).map((part) => Number(part ?? 0));
+    const millis = ((((y * 365 + w * 7 + d) * 24 + h) * 60 + m) * 60 + s) * 1000 + ms;
+    if (!(millis <= MAX_MILLIS)) {
+      throw new RangeError(`"${text}" is out of range: Prometheus holds durations up to about 292 years`);
+    }
+    return new Duration(millis);
   }
 
   static isDuration(value: unknown): value is Duration {

@@ -1,0 +1,236 @@
+/**
+ * The configuration's inputs as users give them: values the real programs refuse are refused here
+ * first, valid ones they accept are accepted, an empty variable is unset, a typo is warned about
+ * with the name meant, every problem names the variable or key the user set, and nothing that may
+ * be a secret is ever printed. The same examples run through the real cdktf CLI in config-cli.test.ts.
+ */
+import { ConfigError, ConfigProblem } from '../config/errors';
+import { loadMonitoringConfig, unknownVariables } from '../config/load';
+import { DEFAULT_CONFIG, MonitoringConfig, parseMonitoringConfig, publishedUrl } from '../config/monitoring-config';
+import { Duration } from '../core/duration';
+import { RULE_GROUPS, scrapeIntervalProblems, shortestRange } from '../domain/rules';
+import { configWarnings } from '../main';
+
+function problemsOf(run: () => unknown): ConfigProblem[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const load = (env: NodeJS.ProcessEnv, context?: unknown): MonitoringConfig => loadMonitoringConfig(env, context);
+
+describe('accepted by the configuration, then refused by the program: refused here', () => {
+  test.each([
+    ['a retention beyond what Prometheus can hold', { PROMETHEUS_RETENTION: '99999999999d' }, /out of range/],
+    ['a port above 65535', { API_TARGETS: 'api:99999' }, /port from 1 to 65535/],
+    ['port 0', { REDIS_TARGET: 'redis:0' }, /port from 1 to 65535/],
+    ['a 1 ms scrape interval', { PROMETHEUS_SCRAPE_INTERVAL: '1ms' }, /too short: must be at least 1s/],
+    ['a 300-character name prefix', { MONITORING_NAME_PREFIX: 'p'.repeat(300) }, /at most 45/],
+    ['a 300-character stack name', { MONITORING_STACK_NAME: 's'.repeat(300) }, /at most 64/],
+  ])('%s', (_title, env, reason) => {
+    const problems = problemsOf(() => load(env));
+    expect(problems).toHaveLength(1);
+    expect(problems[0].reason).toMatch(reason);
+    expect(problems[0].source).toEqual({ variable: Object.keys(env)[0] });
+  });
+
+  test('an extra scrape job without targets', () => {
+    const problems = problemsOf(() => load({ MONITORING_CONFIG: '{"prometheus":{"extraJobs":[{"name":"nginx"}]}}' }));
+    expect(problems).toEqual([
+      expect.objectContaining({ field: 'prometheus.extraJobs[0].targets', reason: expect.stringMatching(/is empty/) }),
+    ]);
+  });
+
+  test('an image repository in upper case, without a tag, or on latest', () => {
+    for (const image of ['Prom/Prometheus:v2.48.0', 'prom/prometheus', 'prom/prometheus:latest']) {
+      const problems = problemsOf(() => parseMonitoringConfig({ components: { prometheus: { image } } }));
+      expect(problems).toEqual([expect.objectContaining({ field: 'components.prometheus.image', value: image })]);
+    }
+  });
+
+  test('the name prefix bound keeps the longest container name a DNS label', () => {
+    const longest = parseMonitoringConfig({ namePrefix: 'p'.repeat(45) });
+    expect(`${longest.namePrefix}-postgres-exporter`.length).toBe(63);
+    expect(problemsOf(() => parseMonitoringConfig({ namePrefix: 'p'.repeat(46) }))).toHaveLength(1);
+  });
+});
+
+describe('valid, and accepted', () => {
+  test('retentions of 1y and 2w, as Prometheus reads them', () => {
+    expect(load({ PROMETHEUS_RETENTION: '1y' }).prometheus.retention).toEqual(Duration.days(365));
+    expect(load({ PROMETHEUS_RETENTION: '2w' }).prometheus.retention).toEqual(Duration.days(14));
+  });
+
+  test('an image from a registry with a port, and one pinned by digest', () => {
+    const digest = `prom/prometheus@sha256:${'a'.repeat(64)}`;
+    const config = parseMonitoringConfig({
+      components: {
+        prometheus: { image: 'registry.local:5000/prom/prometheus:v3.5.0' },
+        alertmanager: { image: digest },
+        grafana: { image: 'localhost:5000/grafana/grafana:10.2.2' },
+      },
+    });
+    expect(config.components.prometheus.image).toBe('registry.local:5000/prom/prometheus:v3.5.0');
+    expect(config.components.alertmanager.image).toBe(digest);
+  });
+
+  test('bind address localhost (read as 127.0.0.1) and ::1 (bracketed in URLs)', () => {
+    expect(load({ MONITORING_BIND_ADDRESS: 'localhost' }).bindAddress).toBe('127.0.0.1');
+    const ipv6 = load({ MONITORING_BIND_ADDRESS: '::1' });
+    expect(ipv6.bindAddress).toBe('::1');
+    expect(publishedUrl(ipv6, 'prometheus')).toBe('http://[::1]:9090');
+  });
+});
+
+describe('the scrape interval against the rules', () => {
+  const longest = Duration.millis(shortestRange(RULE_GROUPS).millis / 4);
+
+  test("the rules' shortest range is 5m, so a scrape interval of at most 1m15s", () => {
+    expect(shortestRange(RULE_GROUPS).toString()).toBe('5m');
+    expect(longest.toString()).toBe('1m15s');
+  });
+
+  test('at the edge it is accepted, a second above it is refused naming the range', () => {
+    expect(scrapeIntervalProblems({ scrapeInterval: longest }, RULE_GROUPS)).toEqual([]);
+    const [problem] = scrapeIntervalProblems({ scrapeInterval: longest.plus(Duration.seconds(1)) }, RULE_GROUPS);
+    expect(problem).toMatchObject({ field: 'prometheus.scrapeInterval', value: '1m16s' });
+    expect(problem.reason).toContain('shortest range, 5m, must hold 4 scrapes, so at most 1m15s');
+  });
+
+  test('3m and 10m are refused through the configuration, naming the variable', () => {
+    for (const interval of ['3m', '10m']) {
+      const problems = problemsOf(() =>
+        loadMonitoringConfig({ PROMETHEUS_SCRAPE_INTERVAL: interval, PROMETHEUS_SCRAPE_TIMEOUT: '10s' }, undefined, [
+          (config) => scrapeIntervalProblems(config.prometheus, RULE_GROUPS),
+        ]),
+      );
+      expect(problems).toEqual([
+        expect.objectContaining({
+          field: 'prometheus.scrapeInterval',
+          source: { variable: 'PROMETHEUS_SCRAPE_INTERVAL' },
+        }),
+      ]);
+    }
+  });
+});
+
+describe('secrets are never printed', () => {
+  const SENTINEL = 'S3ntinel-Value-4-Tests';
+
+  test('an unknown key holding a password is named, its value is not shown', () => {
+    const message = messageOf(() => load({ MONITORING_CONFIG: JSON.stringify({ grafana: { password: SENTINEL } }) }));
+    expect(message).toContain('grafana.password in MONITORING_CONFIG: is not a setting');
+    expect(message).not.toContain(SENTINEL);
+  });
+
+  test('JSON that does not parse is located, never quoted', () => {
+    const message = messageOf(() => load({ MONITORING_CONFIG: `{"grafana":{"password":"${SENTINEL}"` }));
+    expect(message).toMatch(/MONITORING_CONFIG: is not valid JSON at character \d+ \(its content is not shown\)/);
+    expect(message).not.toContain(SENTINEL);
+  });
+
+  test("a setting holding a secret's value is refused without showing either", () => {
+    const message = messageOf(() => load({ GRAFANA_PASSWORD: SENTINEL, GRAFANA_ADMIN_USER: SENTINEL }));
+    expect(message).toContain('GRAFANA_ADMIN_USER (setting grafana.adminUser): holds the value of GRAFANA_PASSWORD');
+    expect(message).not.toContain(SENTINEL);
+  });
+
+  test('a URL with credentials is refused with them masked', () => {
+    const message = messageOf(() => load({ GRAFANA_URL: `http://admin:${SENTINEL}@grafana:3000` }));
+    expect(message).toContain('"http://***@grafana:3000" carries credentials');
+    expect(message).not.toContain(SENTINEL);
+  });
+
+  test('a section given as a string is described by its type only', () => {
+    const message = messageOf(() => load({}, { grafana: SENTINEL }));
+    expect(message).toContain('grafana in the cdktf context "monitoring": is a string, not an object of settings');
+    expect(message).not.toContain(SENTINEL);
+  });
+});
+
+describe('an empty variable is unset (a .env line NAME= sets nothing)', () => {
+  test('empty settings take their defaults', () => {
+    const empty = { MONITORING_CONFIG: '', K8S_CONTEXT: '', STATE_S3_BUCKET: '', STATE_S3_KEY: '', API_TARGETS: ' ' };
+    expect(load(empty)).toEqual(DEFAULT_CONFIG);
+  });
+});
+
+describe('what the user set is named, and a typo is pointed out', () => {
+  test('each problem names the variable, the JSON key or the context key it came from', () => {
+    const message = messageOf(() =>
+      load(
+        { PROMETHEUS_RETENTION: 'forever', MONITORING_CONFIG: '{"prometheus":{"scrapeTimeout":"soon"}}' },
+        { grafana: { adminUser: 'has space' } },
+      ),
+    );
+    expect(message).toContain('PROMETHEUS_RETENTION (setting prometheus.retention): "forever" is not a duration');
+    expect(message).toContain('prometheus.scrapeTimeout in MONITORING_CONFIG: "soon" is not a duration');
+    expect(message).toContain('grafana.adminUser in the cdktf context "monitoring": "has space" is not valid');
+  });
+
+  test("a misspelt variable of this project is warned about, with the one meant; other programs' are not", () => {
+    expect(
+      unknownVariables({
+        PROMETHEUS_RETENSION: '15d',
+        MONITORING_BIND_ADRESS: '0.0.0.0',
+        DOCKER_SOKET: '/run/docker.sock',
+        DOCKER_CONFIG: '/root/.docker',
+        POSTGRES_HOST: 'db',
+        PATH: '/usr/bin',
+      }),
+    ).toEqual([
+      'DOCKER_SOKET is not a setting of this project and is ignored: did you mean DOCKER_SOCKET?',
+      'MONITORING_BIND_ADRESS is not a setting of this project and is ignored: did you mean MONITORING_BIND_ADDRESS?',
+      'PROMETHEUS_RETENSION is not a setting of this project and is ignored: did you mean PROMETHEUS_RETENTION?',
+    ]);
+  });
+});
+
+describe('publishing without a login takes an explicit opt-in', () => {
+  test('0.0.0.0 is refused, saying why and how to allow it', () => {
+    const [problem] = problemsOf(() => load({ MONITORING_BIND_ADDRESS: '0.0.0.0' }));
+    expect(problem.field).toBe('bindAddress');
+    expect(problem.reason).toMatch(/have no login: anyone who reaches the address .* can silence every alert/);
+    expect(problem.reason).toContain('MONITORING_PUBLISH_WITHOUT_AUTH=true');
+  });
+
+  test('with the opt-in it is accepted and warned about on every synth', () => {
+    const env = { MONITORING_BIND_ADDRESS: '0.0.0.0', MONITORING_PUBLISH_WITHOUT_AUTH: 'true' };
+    const config = load(env);
+    expect(config.bindAddress).toBe('0.0.0.0');
+    expect(configWarnings(env, config)).toEqual([expect.stringMatching(/published on 0\.0\.0\.0 without a login/)]);
+    expect(configWarnings({}, load({}))).toEqual([]);
+  });
+});
+
+describe('each target keeps its own stack and state', () => {
+  test('the Kubernetes target defaults to a stack (and so a state file and S3 key) of its own', () => {
+    const docker = load({});
+    const kubernetes = load({ MONITORING_TARGET: 'kubernetes' });
+    expect(kubernetes.stackName).not.toBe(docker.stackName);
+    expect(kubernetes.stackName).toBe('stock-tracker-monitoring-kubernetes');
+    expect(load({ MONITORING_TARGET: 'kubernetes', MONITORING_STACK_NAME: 'mine' }).stackName).toBe('mine');
+  });
+
+  test('with the PostgreSQL backend, a schema of its own', () => {
+    expect(load({ MONITORING_TARGET: 'kubernetes', STATE_BACKEND: 'pg' }).backend).toEqual({
+      type: 'pg',
+      schemaName: 'terraform_remote_state_kubernetes',
+    });
+    expect(load({ STATE_BACKEND: 'pg' }).backend).toEqual({ type: 'pg' });
+  });
+});
