@@ -281,6 +281,11 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     expect(alertmanagerYml).toContain('"warning":"${var.telegram_alert_chat_id}"');
   });
 
+  test('every container is planned after the secret checks, so a malformed secret stops the plan before any', () => {
+    for (const container of resourcesOf(json, 'docker_container'))
+      expect(container.depends_on).toContain(`terraform_data.${SECRET_CHECKS_ID}`);
+  });
+
   test('a configuration change replaces the changed container only; volume names stay the same', () => {
     const changed = synthStack(
       onAppNetwork(parseMonitoringConfig({ prometheus: { scrapeInterval: '30s' } })),

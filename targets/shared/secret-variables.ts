@@ -5,7 +5,8 @@
  *
  * Why not a variable's `validation` block: Terraform prints the value of a sensitive variable
  * whose validation fails (`var.telegram_bot_token is "..."`); a failed precondition shows its
- * error message only.
+ * error message only. The resources that use a secret (on Docker, every container) depend on
+ * `checks`, so a bad value stops the plan before any of them is planned.
  */
 import { Construct } from 'constructs';
 import { DataResource, Fn, Precondition, TerraformVariable } from 'cdktf';
@@ -64,7 +65,7 @@ export class SecretVariables extends Construct {
   readonly grafanaPassword: TerraformVariable;
   readonly postgresPassword?: TerraformVariable;
   readonly redisPassword?: TerraformVariable;
-  /** `terraform_data.secret_checks`, whose preconditions check every declared secret. */
+  /** `terraform_data.secret_checks`: what every resource that uses a secret depends on. */
   readonly checks: DataResource;
   private readonly declared: SecretSpec[] = [];
   private readonly severityChatIds: Partial<Record<Severity, TerraformVariable>> = {};
