@@ -9,7 +9,7 @@
  * `checks`, so a bad value stops the plan before any of them is planned.
  */
 import { Construct } from 'constructs';
-import { DataResource, Fn, Precondition, TerraformVariable } from 'cdktf';
+import { Fn, Precondition, TerraformResource, TerraformVariable } from 'cdktf';
 import {
   REDIS_PASSWORD_SECRET,
   SECRETS,
@@ -66,7 +66,7 @@ export class SecretVariables extends Construct {
   readonly postgresPassword?: TerraformVariable;
   readonly redisPassword?: TerraformVariable;
   /** `terraform_data.secret_checks`: what every resource that uses a secret depends on. */
-  readonly checks: DataResource;
+  readonly checks: TerraformResource;
   private readonly declared: SecretSpec[] = [];
   private readonly severityChatIds: Partial<Record<Severity, TerraformVariable>> = {};
 
@@ -84,7 +84,14 @@ export class SecretVariables extends Construct {
       condition: secretCondition(secret),
       errorMessage: secretErrorMessage(secret),
     }));
-    this.checks = new DataResource(this, 'checks', { lifecycle: { precondition } });
+    // A `terraform_data` (builtin provider: nothing to download) declared as a plain resource: cdktf's
+    // DataResource would run `terraform version` at every synth (a construct validation), making synth
+    // need a Terraform binary.
+    this.checks = new TerraformResource(this, 'checks', {
+      terraformResourceType: 'terraform_data',
+      terraformGeneratorMetadata: { providerName: 'terraform' },
+      lifecycle: { precondition },
+    });
     this.checks.overrideLogicalId(SECRET_CHECKS_ID);
   }
 
