@@ -167,6 +167,22 @@ describe('each bad value stops with an error naming the field and the value', ()
       /expected a chat id/,
     ],
     [
+      'chat id beyond a signed 64-bit integer (Alertmanager refuses it)',
+      { TF_VAR_telegram_alert_chat_id: '9223372036854775808' },
+      'env',
+      'TF_VAR_telegram_alert_chat_id',
+      '<secret of 19 characters>',
+      /from -9223372036854775808 to 9223372036854775807/,
+    ],
+    [
+      'bot token pasted with the "bot" of a Bot API URL',
+      { TELEGRAM_BOT_TOKEN: 'bot' + '12345:abc' },
+      'env',
+      'TELEGRAM_BOT_TOKEN',
+      '<secret of 12 characters>',
+      /drop the "bot" prefix/,
+    ],
+    [
       'short Grafana password',
       { GRAFANA_PASSWORD: 'abc' },
       'env',

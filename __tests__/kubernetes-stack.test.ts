@@ -26,6 +26,7 @@ import {
 } from '../targets/kubernetes';
 import { SAMPLE_RULE_GROUPS, TerraformJson, resourcesOf, synthStack } from '../testing/synth';
 import { MonitoringStackProps } from '../targets/shared/stack-props';
+import { SECRET_CHECKS_ID } from '../targets/shared/secret-variables';
 import { chartValuesOf, helmReleaseOf, kubernetesObjects, manifestsOf } from './kubernetes-objects';
 
 const SAMPLE_TEMPLATE = '{{ define "telegram.message" }}x{{ end }}\n';
@@ -257,6 +258,17 @@ describe('the Kubernetes stack with sample rules, Alertmanager files and a dashb
     for (const variable of Object.values(json.variable))
       expect(variable).toMatchObject({ type: 'string', sensitive: true, nullable: false });
     expect(helmReleaseOf(json).values[0]).not.toContain('var.');
+  });
+
+  test('the Secrets that carry the secrets (and so the release) are planned after the secret checks', () => {
+    const secrets = resourcesOf(json, 'kubernetes_secret_v1').filter((secret) =>
+      JSON.stringify(secret.data).includes('${var.'),
+    );
+    expect(secrets.map((secret) => secret.metadata.name).sort()).toEqual([
+      `${config.namePrefix}-alertmanager-config`,
+      `${config.namePrefix}-grafana-admin`,
+    ]);
+    for (const secret of secrets) expect(secret.depends_on).toEqual([`terraform_data.${SECRET_CHECKS_ID}`]);
   });
 
   test('outputs say how to reach Grafana, Prometheus and Alertmanager', () => {

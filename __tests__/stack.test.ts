@@ -5,7 +5,8 @@
  */
 import { COMPONENTS } from '../core/components';
 import { DEFAULT_CONFIG, MonitoringConfig, containerName, parseMonitoringConfig } from '../config/monitoring-config';
-import { REDIS_PASSWORD_SECRET, SECRETS, severityChatIdSecret } from '../config/secrets';
+import { ALL_SECRETS, REDIS_PASSWORD_SECRET, SECRETS, secretMatches, severityChatIdSecret } from '../config/secrets';
+import { SECRET_CHECKS_ID } from '../targets/shared/secret-variables';
 import { RULE_GROUPS, renderRuleFiles } from '../domain/rules';
 import { renderAlertmanagerFiles } from '../domain/alerting';
 import { PROMETHEUS_DATASOURCE_UID, RenderedDashboard, renderDashboards } from '../domain/dashboards';
@@ -257,15 +258,18 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     expect(dashboard.folder).toMatch(/^\$\{grafana_folder\.[^.]+\.uid\}$/);
   });
 
-  test('secrets are sensitive variables with validation; per-severity chats and the Redis password are declared only when asked for', () => {
+  test('secrets are sensitive variables checked by one precondition each; per-severity chats and the Redis password are declared only when asked for', () => {
     const secretNames = Object.values(SECRETS)
       .map((s) => s.variable)
       .sort();
     expect(Object.keys(json.variable).sort()).toEqual(secretNames);
     for (const variable of Object.values(json.variable)) {
-      expect(variable).toMatchObject({ type: 'string', sensitive: true, nullable: false });
-      expect((variable.validation as unknown[]).length).toBe(1);
+      expect(variable).toEqual({ type: 'string', sensitive: true, nullable: false, description: expect.any(String) });
     }
+    const preconditions = json.resource.terraform_data[SECRET_CHECKS_ID].lifecycle.precondition as {
+      condition: string;
+    }[];
+    expect(preconditions.map((p) => /var\.([a-z_]+)/.exec(p.condition)?.[1]).sort()).toEqual(secretNames);
     const separate = synthStack(
       onAppNetwork(parseMonitoringConfig({ telegramSeparateChats: ['critical'] })),
       SAMPLE,
@@ -275,6 +279,11 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     const alertmanagerYml = uploads(containerNamed(separate, names.alertmanager))['/etc/alertmanager/alertmanager.yml'];
     expect(alertmanagerYml).toContain('"critical":"${var.telegram_critical_chat_id}"');
     expect(alertmanagerYml).toContain('"warning":"${var.telegram_alert_chat_id}"');
+  });
+
+  test('every container is planned after the secret checks, so a malformed secret stops the plan before any', () => {
+    for (const container of resourcesOf(json, 'docker_container'))
+      expect(container.depends_on).toContain(`terraform_data.${SECRET_CHECKS_ID}`);
   });
 
   test('a configuration change replaces the changed container only; volume names stay the same', () => {
@@ -399,8 +408,12 @@ describe('secrets', () => {
     }
   });
 
-  test('the validation patterns accept real-shaped values and reject bad ones (and need no HCL escaping)', () => {
-    for (const secret of Object.values(SECRETS)) expect(secret.pattern.source).not.toContain('\\');
+  test('the secret patterns accept real-shaped values and reject bad ones (and need no HCL escaping)', () => {
+    for (const secret of ALL_SECRETS) {
+      expect(secret.pattern.source).not.toContain('\\');
+      // Neither is a template sequence in the JSON's condition and error message strings.
+      expect(`${secret.pattern.source} ${secret.expected}`).not.toMatch(/[$%]\{/);
+    }
     expect(SECRETS.telegramBotToken.pattern.test(fakeToken)).toBe(true);
     expect(SECRETS.telegramBotToken.pattern.test('not a token')).toBe(false);
     expect(SECRETS.telegramAlertChatId.pattern.test(fakeSecrets.TELEGRAM_ALERT_CHAT_ID)).toBe(true);
@@ -408,5 +421,13 @@ describe('secrets', () => {
     expect(SECRETS.telegramAlertChatId.pattern.test('@channel')).toBe(false);
     expect(SECRETS.grafanaPassword.pattern.test('short')).toBe(false);
     expect(SECRETS.postgresPassword.pattern.test('')).toBe(false);
+    // Chat ids are int64 (what Alertmanager reads them into), compared exactly.
+    const chat = SECRETS.telegramAlertChatId;
+    expect(secretMatches(chat, '9223372036854775807')).toBe(true);
+    expect(secretMatches(chat, '-9223372036854775808')).toBe(true);
+    expect(secretMatches(chat, '9223372036854775808')).toBe(false);
+    expect(secretMatches(chat, '-9223372036854775809')).toBe(false);
+    expect(secretMatches(chat, '99999999999999999999')).toBe(false);
+    expect(secretMatches(SECRETS.telegramBotToken, `bot${fakeToken}`)).toBe(false);
   });
 });

@@ -7,7 +7,7 @@
 import { ConfigError, ConfigProblem, ConfigReader, ConfigSource } from './errors';
 import { closest } from './fields';
 import { MonitoringConfig, RawMonitoringConfig, parseMonitoringConfig } from './monitoring-config';
-import { ALL_SECRETS, terraformEnvName } from './secrets';
+import { ALL_SECRETS, secretMatches, terraformEnvName } from './secrets';
 
 /** Environment variable -> dotted config field. `.env.example` documents each. */
 export const ENV_FIELDS: Record<string, string> = {
@@ -93,7 +93,7 @@ export function secretProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
   return ALL_SECRETS.flatMap((secret) =>
     [secret.env, terraformEnvName(secret)].flatMap((name) => {
       const value = env[name];
-      if (value === undefined || secret.pattern.test(value)) return [];
+      if (value === undefined || secretMatches(secret, value)) return [];
       return [
         value === ''
           ? { field: name, value: '', reason: 'is empty' }

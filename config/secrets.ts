@@ -1,8 +1,12 @@
 /**
  * The secrets of the stack. Each is a sensitive Terraform variable (`TF_VAR_<variable>` or
  * `--var` at deploy); synth writes only `${var.<variable>}` expressions, never a value.
- * The patterns are also Terraform `validation` conditions, so they are written in the syntax
- * both JavaScript and Terraform's RE2 accept, without backslashes (HCL would need them escaped).
+ *
+ * This table is the one definition of a secret's shape, checked twice: at synth when the app is run
+ * directly (config/load.ts `secretProblems`; `cdktf synth` hides every `TF_VAR_*` from the app) and
+ * at plan by Terraform preconditions (targets/shared/secret-variables.ts), which, unlike a variable's
+ * `validation`, never print the value. The patterns are written in the syntax both JavaScript and
+ * Terraform's RE2 accept, without backslashes (HCL would need them escaped).
  */
 import { SEVERITIES, Severity } from '../core/severity';
 
@@ -13,11 +17,23 @@ export interface SecretSpec {
   variable: string;
   description: string;
   pattern: RegExp;
+  /**
+   * For an integer (`pattern` admits only digits and a sign): the inclusive bounds. Terraform
+   * numbers are arbitrary precision, so the plan-time check compares exactly, as `BigInt` does here.
+   */
+  integerRange?: { min: bigint; max: bigint };
   /** Said when the value does not match, without showing it. */
   expected: string;
 }
 
-const CHAT_ID = /^-?[0-9]+$/;
+/** A signed 64-bit integer: what Alertmanager (and amtool) read a Telegram chat id into. */
+export const INT64_RANGE = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+const CHAT_ID = {
+  pattern: /^-?[0-9]+$/,
+  integerRange: INT64_RANGE,
+  expected: `a chat id: an integer, negative for groups, from ${INT64_RANGE.min} to ${INT64_RANGE.max}`,
+};
 
 export const SECRETS = {
   telegramBotToken: {
@@ -25,14 +41,14 @@ export const SECRETS = {
     variable: 'telegram_bot_token',
     description: 'Telegram bot token from @BotFather (<digits>:<secret>)',
     pattern: /^[0-9]+:[A-Za-z0-9_-]+$/,
-    expected: 'a bot token of the form <digits>:<letters, digits, _ and ->',
+    expected:
+      'a bot token of the form <digits>:<letters, digits, _ and -> as @BotFather gives it; drop the "bot" prefix of a token copied from a Bot API URL',
   },
   telegramAlertChatId: {
     env: 'TELEGRAM_ALERT_CHAT_ID',
     variable: 'telegram_alert_chat_id',
     description: 'Telegram chat id that receives alerts of every severity without a chat of its own',
-    pattern: CHAT_ID,
-    expected: 'a chat id: an integer, negative for groups',
+    ...CHAT_ID,
   },
   grafanaPassword: {
     env: 'GRAFANA_PASSWORD',
@@ -65,8 +81,7 @@ export function severityChatIdSecret(severity: Severity): SecretSpec {
     env: `TELEGRAM_${severity.toUpperCase()}_CHAT_ID`,
     variable: `telegram_${severity}_chat_id`,
     description: `Telegram chat id that receives ${severity} alerts`,
-    pattern: CHAT_ID,
-    expected: SECRETS.telegramAlertChatId.expected,
+    ...CHAT_ID,
   };
 }
 
@@ -80,4 +95,12 @@ export const ALL_SECRETS: SecretSpec[] = [
 /** Environment variable Terraform reads the secret from. */
 export function terraformEnvName(secret: SecretSpec): string {
   return `TF_VAR_${secret.variable}`;
+}
+
+/** Whether `value` has the shape `secret` asks for: its pattern, and its range for an integer. */
+export function secretMatches(secret: SecretSpec, value: string): boolean {
+  if (!secret.pattern.test(value)) return false;
+  if (!secret.integerRange) return true;
+  const number = BigInt(value);
+  return number >= secret.integerRange.min && number <= secret.integerRange.max;
 }

@@ -31,9 +31,21 @@ export function hasBinary(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** Programs the suite runs that no Debian package provides, and how to get each. */
+export const OTHER_INSTALL_HINTS: Readonly<Record<string, string>> = {
+  terraform:
+    'Terraform is not a Debian package: put a terraform binary from https://releases.hashicorp.com/terraform/ on PATH (GitHub Actions: hashicorp/setup-terraform)',
+};
+
 export function installHint(names: string[]): string {
-  const packages = [...new Set(names.map((n) => BINARY_PACKAGES[n] ?? 'postgresql'))];
-  return `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+  const others = names.filter((n) => n in OTHER_INSTALL_HINTS);
+  const packages = [
+    ...new Set(names.filter((n) => !others.includes(n)).map((n) => BINARY_PACKAGES[n] ?? 'postgresql')),
+  ];
+  return [
+    ...(packages.length > 0 ? [`apt-get install -y --no-install-recommends ${packages.join(' ')}`] : []),
+    ...others.map((n) => OTHER_INSTALL_HINTS[n]),
+  ].join('; ');
 }
 
 /**

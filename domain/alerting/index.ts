@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import { AlertingSettings } from '../../config/alerting-settings';
 import { ConfigError, ConfigProblem } from '../../config/errors';
-import { SECRETS } from '../../config/secrets';
+import { SECRETS, SecretSpec, secretMatches } from '../../config/secrets';
 import { RenderedFile } from '../../core/rendered-file';
 import { SEVERITIES, Severity } from '../../core/severity';
 import { AlertmanagerConfigFile, Receiver } from './model';
@@ -53,23 +53,21 @@ const TERRAFORM_EXPRESSION = /^\$\{[^{}]+\}$/;
 
 /** A problem for each secret that is neither of its shape nor a Terraform expression; never shows the value. */
 function secretProblems(secrets: AlertmanagerSecrets): ConfigProblem[] {
-  const checks: [string, string, RegExp, string][] = [
+  const checks: [string, string, SecretSpec, string][] = [
     // The shapes the Terraform variables are checked against.
-    [
-      'telegramBotToken',
-      secrets.telegramBotToken,
-      SECRETS.telegramBotToken.pattern,
-      'a bot token (<digits>:<letters>)',
-    ],
-    ...SEVERITIES.map((s): [string, string, RegExp, string] => [
+    ['telegramBotToken', secrets.telegramBotToken, SECRETS.telegramBotToken, 'a bot token (<digits>:<letters>)'],
+    ...SEVERITIES.map((s): [string, string, SecretSpec, string] => [
       `telegramChatIds.${s}`,
       secrets.telegramChatIds[s],
-      SECRETS.telegramAlertChatId.pattern,
-      'an integer chat id',
+      SECRETS.telegramAlertChatId,
+      'an integer chat id (64-bit)',
     ]),
   ];
   return checks
-    .filter(([, value, shape]) => typeof value !== 'string' || !(shape.test(value) || TERRAFORM_EXPRESSION.test(value)))
+    .filter(
+      ([, value, secret]) =>
+        typeof value !== 'string' || !(secretMatches(secret, value) || TERRAFORM_EXPRESSION.test(value)),
+    )
     .map(([field, value, , expected]) => ({
       field: `secrets.${field}`,
       value: typeof value === 'string' ? `<secret of ${value.length} characters>` : value,

@@ -1,6 +1,7 @@
 /** What every component construct is given, and how its descriptor maps onto a `MonitoredContainer`. */
 import { COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
 import { ComponentSettings } from '../../config/monitoring-config';
+import { ITerraformDependable } from 'cdktf';
 import { MonitoredContainerProps } from './monitored-container';
 
 export interface ComponentContainerProps {
@@ -15,12 +16,18 @@ export interface ComponentContainerProps {
    * @default '127.0.0.1' (most components have no authentication)
    */
   readonly bindAddress?: string;
+  /**
+   * What the container is planned after (`depends_on`): the stack's secret checks, so a malformed
+   * secret stops the plan before any container.
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** The `MonitoredContainer` props every component shares: its settings and its descriptor's healthcheck. */
 export type ComponentBase = Pick<
   MonitoredContainerProps,
-  'name' | 'network' | 'image' | 'port' | 'memoryLimitMb' | 'bindAddress' | 'healthcheck'
+  'name' | 'network' | 'image' | 'port' | 'memoryLimitMb' | 'bindAddress' | 'healthcheck' | 'dependsOn'
 >;
 
 export function componentBase(component: ComponentName, props: ComponentContainerProps): ComponentBase {
@@ -32,6 +39,7 @@ export function componentBase(component: ComponentName, props: ComponentContaine
     port: props.settings.port,
     memoryLimitMb: props.settings.memoryLimitMb,
     healthcheck: COMPONENT_DESCRIPTORS[component].healthcheck,
+    dependsOn: props.dependsOn,
   };
 }
 

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { Lazy } from 'cdktf';
+import { ITerraformDependable, Lazy } from 'cdktf';
 import { Container, ContainerMounts } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
@@ -158,6 +158,11 @@ export interface MonitoredContainerProps {
    * @default none
    */
   readonly labels?: Record<string, string>;
+  /**
+   * What the container is planned and created after (`depends_on` of the container only).
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** The healthcheck command: exits 0 when `url` answers 2xx within the timeout. */
@@ -260,6 +265,7 @@ export class MonitoredContainer extends Construct {
       labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
       wait: props.waitUntilHealthy,
       waitTimeout: props.waitUntilHealthy ? (props.waitTimeoutSeconds ?? 120) : undefined,
+      dependsOn: props.dependsOn,
     });
   }
 

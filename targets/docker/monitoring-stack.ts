@@ -74,6 +74,8 @@ export class MonitoringStack extends TerraformStack {
       network,
       settings: config.components[component],
       bindAddress: config.bindAddress,
+      // A malformed secret fails terraform_data.secret_checks; no container is planned before it passes.
+      dependsOn: [this.secrets.checks],
     });
 
     const ruleFiles = renderRuleFiles(props.ruleGroups ?? RULE_GROUPS, {

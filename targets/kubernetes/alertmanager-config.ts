@@ -5,6 +5,7 @@
  * uploads, rendered by alerting/.
  */
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { RenderedFile } from '../../core/rendered-file';
@@ -19,7 +20,11 @@ export interface AlertmanagerConfigProps {
   readonly namePrefix: string;
   readonly namespace: string;
   /** `alertmanager.yml` and `templates/*`, rendered for `DEFAULT_ALERTMANAGER_CONFIG_DIR`. */
-  readonly files: RenderedFile[];
+  readonly files: RenderedFile[]; /**
+   * What the Secret holding the secrets is planned after (`depends_on`): the stack's secret checks.
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 export class AlertmanagerConfig extends Construct {
@@ -46,6 +51,7 @@ export class AlertmanagerConfig extends Construct {
     this.secret = new SecretV1(this, 'config', {
       metadata: { name: this.secretName, namespace: props.namespace },
       data: { [OPERATOR_CONFIG_KEY]: config.content },
+      dependsOn: props.dependsOn,
     });
     this.templates = new ConfigMapV1(this, 'templates', {
       metadata: { name: this.templatesName, namespace: props.namespace },

@@ -4,6 +4,7 @@
  * which loads them into the configured folder.
  */
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { RenderedDashboard } from '../../domain/dashboards';
@@ -16,7 +17,11 @@ export interface GrafanaContentProps {
   /** A Terraform expression (`${var.grafana_password}`), never a literal. */
   readonly adminPassword: string;
   readonly folderTitle: string;
-  readonly dashboards: readonly RenderedDashboard[];
+  readonly dashboards: readonly RenderedDashboard[]; /**
+   * What the Secret holding the secrets is planned after (`depends_on`): the stack's secret checks.
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A dashboard's ConfigMap name: its uid, made a valid Kubernetes name. */
@@ -35,6 +40,7 @@ export class GrafanaContent extends Construct {
     this.adminSecret = new SecretV1(this, 'admin', {
       metadata: { name: this.adminSecretName, namespace: props.namespace },
       data: { [GRAFANA_ADMIN_KEYS.user]: props.adminUser, [GRAFANA_ADMIN_KEYS.password]: props.adminPassword },
+      dependsOn: props.dependsOn,
     });
     const names = props.dashboards.map((dashboard) => dashboardConfigMapName(props.namePrefix, dashboard.uid));
     const clash = names.find((name, i) => names.indexOf(name) !== i);

@@ -54,14 +54,16 @@ export class KubernetesMonitoringStack extends TerraformStack {
       lifecycle: { preventDestroy: true },
     });
     const common = { namePrefix: config.namePrefix, namespace: this.namespace.metadata.name };
+    // The Secrets that carry the secrets are planned after terraform_data.secret_checks, and the release after them.
+    const checked = { ...common, dependsOn: [this.secrets.checks] };
 
     const renderAlertmanager = props.alertmanagerFiles ?? renderAlertmanagerFiles;
     this.alertmanagerConfig = new AlertmanagerConfig(this, 'alertmanager', {
-      ...common,
+      ...checked,
       files: renderAlertmanager(config.alerting, this.secrets.alertmanagerSecrets()),
     });
     this.grafanaContent = new GrafanaContent(this, 'grafana', {
-      ...common,
+      ...checked,
       adminUser: config.grafana.adminUser,
       adminPassword: this.secrets.grafanaPassword.stringValue,
       folderTitle: config.grafana.folderTitle,

@@ -1,12 +1,45 @@
 /**
- * The stack's secrets as sensitive Terraform variables, with `validation` blocks that reject a
- * malformed value at plan time. Synth output holds only `${var.<name>}` expressions.
+ * The stack's secrets as sensitive Terraform variables, and one `terraform_data` resource,
+ * `secret_checks`, whose preconditions reject a malformed value at plan time. Synth output holds
+ * only `${var.<name>}` expressions.
+ *
+ * Why not a variable's `validation` block: Terraform prints the value of a sensitive variable
+ * whose validation fails (`var.telegram_bot_token is "..."`); a failed precondition shows its
+ * error message only. The resources that use a secret (on Docker, every container) depend on
+ * `checks`, so a bad value stops the plan before any of them is planned.
  */
 import { Construct } from 'constructs';
-import { Fn, TerraformVariable } from 'cdktf';
-import { REDIS_PASSWORD_SECRET, SECRETS, SecretSpec, severityChatIdSecret } from '../../config/secrets';
+import { Fn, Precondition, TerraformResource, TerraformVariable } from 'cdktf';
+import {
+  REDIS_PASSWORD_SECRET,
+  SECRETS,
+  SecretSpec,
+  severityChatIdSecret,
+  terraformEnvName,
+} from '../../config/secrets';
 import { SEVERITIES, Severity } from '../../core/severity';
 import { AlertmanagerSecrets } from '../../domain/alerting';
+
+/** Terraform address of the checks resource: `depends_on` entries and the tests name it. */
+export const SECRET_CHECKS_ID = 'secret_checks';
+
+/**
+ * The HCL condition that holds when `secret`'s variable has its shape: its pattern, and for an
+ * integer its range, compared as Terraform's arbitrary-precision numbers (a JavaScript number
+ * could not even write the int64 bounds). `try` keeps `tonumber` from failing the evaluation.
+ */
+export function secretCondition(secret: SecretSpec): string {
+  const value = `var.${secret.variable}`;
+  const shape = `can(regex(${JSON.stringify(secret.pattern.source)}, ${value}))`;
+  const range = secret.integerRange;
+  if (!range) return `\${${shape}}`;
+  return `\${${shape} && try(tonumber(${value}) >= ${range.min} && tonumber(${value}) <= ${range.max}, false)}`;
+}
+
+/** What a failed check says: the variable, how it is set, what was expected; never the value. */
+export function secretErrorMessage(secret: SecretSpec): string {
+  return `The value of ${secret.variable} (${terraformEnvName(secret)}) must be ${secret.expected}. The value itself is not shown.`;
+}
 
 export interface SecretVariablesProps {
   /**
@@ -32,6 +65,9 @@ export class SecretVariables extends Construct {
   readonly grafanaPassword: TerraformVariable;
   readonly postgresPassword?: TerraformVariable;
   readonly redisPassword?: TerraformVariable;
+  /** `terraform_data.secret_checks`: what every resource that uses a secret depends on. */
+  readonly checks: TerraformResource;
+  private readonly declared: SecretSpec[] = [];
   private readonly severityChatIds: Partial<Record<Severity, TerraformVariable>> = {};
 
   constructor(scope: Construct, id: string, props: SecretVariablesProps = {}) {
@@ -44,6 +80,19 @@ export class SecretVariables extends Construct {
     for (const severity of props.separateChats ?? []) {
       this.severityChatIds[severity] = this.variable(severityChatIdSecret(severity));
     }
+    const precondition: Precondition[] = this.declared.map((secret) => ({
+      condition: secretCondition(secret),
+      errorMessage: secretErrorMessage(secret),
+    }));
+    // A `terraform_data` (builtin provider: nothing to download) declared as a plain resource: cdktf's
+    // DataResource would run `terraform version` at every synth (a construct validation), making synth
+    // need a Terraform binary.
+    this.checks = new TerraformResource(this, 'checks', {
+      terraformResourceType: 'terraform_data',
+      terraformGeneratorMetadata: { providerName: 'terraform' },
+      lifecycle: { precondition },
+    });
+    this.checks.overrideLogicalId(SECRET_CHECKS_ID);
   }
 
   /** What Alertmanager's configuration is rendered with: expressions Terraform fills in at deploy. */
@@ -72,10 +121,8 @@ export class SecretVariables extends Construct {
     });
     // The Terraform name is the contract with the operator (TF_VAR_<name>): no construct-path prefix.
     variable.overrideLogicalId(secret.variable);
-    variable.addValidation({
-      condition: Fn.can(Fn.regex(secret.pattern.source, variable.stringValue)),
-      errorMessage: `The value of ${secret.variable} must be ${secret.expected}.`,
-    });
+    // Checked by a precondition of `checks`, not a `validation` block, which would print the value.
+    this.declared.push(secret);
     return variable;
   }
 }
