@@ -58,7 +58,7 @@ function exporterService(component: ComponentName): KubernetesScrapeTarget {
 export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = {
   namespace: 'monitoring',
   kubeconfigPath: '~/.kube/config',
-  // Prometheus Operator v0.88.0; its CRDs are what the tests validate the manifests against.
+  // Prometheus Operator v0.88.0 (the tests validate the manifests against older CRD models: validate-manifests.mjs).
   chartVersion: '81.4.5',
   releaseName: 'kube-prometheus-stack',
   prometheusVolumeSize: '50Gi',
