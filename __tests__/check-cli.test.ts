@@ -6,15 +6,19 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
+import { COMPONENTS } from '../core/components';
+import { freePort } from '../testing/processes';
 import {
   Check,
   CheckResult,
   HttpClient,
+  allPassed,
   buildChecks,
   failed,
   passed,
   runChecks,
   targetsFromConfig,
+  unreachable,
 } from '../tools/check';
 import { main, parseCliArgs } from '../tools/check/main';
 import { renderJson, renderTable } from '../tools/check/report';
@@ -141,22 +145,34 @@ describe('targets from the configuration', () => {
 });
 
 describe('running checks', () => {
-  test('results keep the order of the checks, a throwing check fails with its message, a failed requirement skips its dependents', async () => {
+  test('results keep the order of the checks, a throwing check fails with its message, a failed requirement leaves its dependents not checked', async () => {
     const gate = check('answers', async () => failed('connection refused'));
+    const dependent = check('depends', async () => passed('never run'), gate);
     const results = await runChecks([
       gate,
-      check('depends', async () => passed('never run'), gate),
+      dependent,
+      check('depends on one not checked', async () => passed('never run either'), dependent),
       check('throws', async () => {
         throw new Error('boom');
       }),
       check('fine', async () => passed('ok')),
     ]);
-    expect(results.map(({ name, ok, detail }) => ({ name, ok, detail }))).toEqual([
-      { name: 'answers', ok: false, detail: 'connection refused' },
-      { name: 'depends', ok: false, detail: 'not checked: answers failed' },
-      { name: 'throws', ok: false, detail: 'boom' },
-      { name: 'fine', ok: true, detail: 'ok' },
+    expect(results.map(({ name, status, ok, detail }) => ({ name, status, ok, detail }))).toEqual([
+      { name: 'answers', status: 'failed', ok: false, detail: 'connection refused' },
+      { name: 'depends', status: 'not-checked', ok: false, detail: 'not checked: "Prometheus answers" failed' },
+      {
+        name: 'depends on one not checked',
+        status: 'not-checked',
+        ok: false,
+        detail: 'not checked: "Prometheus depends" was not checked',
+      },
+      { name: 'throws', status: 'failed', ok: false, detail: 'boom' },
+      { name: 'fine', status: 'passed', ok: true, detail: 'ok' },
     ]);
+    expect(allPassed(results)).toBe(false);
+    expect(allPassed(results.slice(-1))).toBe(true);
+    // Nothing checked proves nothing.
+    expect(allPassed([])).toBe(false);
   });
 
   test('at most `concurrency` checks run at once, and progress is told as each starts', async () => {
@@ -196,8 +212,15 @@ describe('running checks', () => {
 
 describe('output', () => {
   const results: CheckResult[] = [
-    { component: 'prometheus', name: 'answers /-/ready', ok: true, detail: 'ready', durationMs: 3 },
-    { component: 'nodeExporter', name: 'answers /metrics', ok: false, detail: 'connection refused', durationMs: 1 },
+    { component: 'prometheus', name: 'answers /-/ready', status: 'passed', ok: true, detail: 'ready', durationMs: 3 },
+    {
+      component: 'nodeExporter',
+      name: 'answers /metrics',
+      status: 'failed',
+      ok: false,
+      detail: 'connection refused',
+      durationMs: 1,
+    },
   ];
 
   test('a table with a mark per check, green and red on a terminal', () => {
@@ -214,6 +237,86 @@ describe('output', () => {
   });
 
   test('JSON for machines', () => {
-    expect(JSON.parse(renderJson(results))).toEqual({ ok: false, passed: 1, failed: 1, checks: results });
+    expect(JSON.parse(renderJson(results))).toEqual({
+      ok: false,
+      passed: 1,
+      failed: 1,
+      notChecked: 0,
+      checks: results,
+    });
+  });
+
+  test('checks not checked have their own mark and count; those of a component not checked for one reason are one row', async () => {
+    const down = check('answers /-/ready', async () => unreachable('127.0.0.1:9090', 'connection refused'));
+    const behind = ['configuration loaded', 'rule groups loaded', 'firing alerts'].map((name) =>
+      check(name, async () => passed('never run'), down),
+    );
+    const telegram: Check = {
+      component: 'telegram',
+      name: 'test alert (info) accepted',
+      run: async () => passed('never run'),
+      requires: down,
+    };
+    const fine: Check = { component: 'api', name: 'answers /metrics', run: async () => passed('22 metrics') };
+    const results = await runChecks([down, ...behind, fine, telegram]);
+    expect(renderTable(results, { color: false, elapsedMs: 100 }).split('\n')).toEqual([
+      '✘ Prometheus  answers /-/ready            connection refused',
+      '– Prometheus  3 checks                    not checked: "Prometheus answers /-/ready" failed',
+      '✔ API         answers /metrics            22 metrics',
+      '– Telegram    test alert (info) accepted  not checked: "Prometheus answers /-/ready" failed',
+      '',
+      '✘ 1 passed, 1 failed, 4 not checked in 0.1 s',
+    ]);
+    expect(renderTable(results, { color: true, elapsedMs: 0 })).toContain('\x1b[2m–\x1b[0m Prometheus');
+    const json = JSON.parse(renderJson(results));
+    expect({ ok: json.ok, passed: json.passed, failed: json.failed, notChecked: json.notChecked }).toEqual({
+      ok: false,
+      passed: 1,
+      failed: 1,
+      notChecked: 4,
+    });
+    expect(json.checks.map((c: CheckResult) => c.status)).toEqual([
+      'failed',
+      'not-checked',
+      'not-checked',
+      'not-checked',
+      'passed',
+      'not-checked',
+    ]);
+    expect(json.nothingAnswers).toBeUndefined();
+  });
+
+  test('nothing deployed: one line first names the addresses tried, then one failure per component and one row for what was not checked; exit 1', async () => {
+    // Every component on a port where nothing listens; the API at its default, api:8000, which this host cannot resolve.
+    const components = Object.fromEntries(
+      await Promise.all(COMPONENTS.map(async (component) => [component, { port: await freePort() }])),
+    );
+    const { io, stdout } = capture();
+    const env = { MONITORING_CONFIG: JSON.stringify({ components }) };
+    expect(await main(['--skip', 'cadvisor'], env, io, undefined)).toBe(1);
+    const lines = stdout().trimEnd().split('\n');
+    const at = (component: keyof typeof components) => `127.0.0.1:${components[component].port}`;
+    expect(lines[0]).toBe(
+      `nothing answers on ${at('prometheus')} (Prometheus), ${at('alertmanager')} (Alertmanager), ${at('grafana')} (Grafana), ` +
+        `${at('postgresExporter')} (postgres-exporter), ${at('redisExporter')} (redis-exporter), ${at('nodeExporter')} (node-exporter), ` +
+        `${at('celeryExporter')} (celery-exporter), api:8000 (API): is the stack deployed?`,
+    );
+    const rows = lines.slice(2, -2);
+    // One failure per component that gave no answer; the checks behind Prometheus, Alertmanager and Grafana one row each.
+    expect(rows.filter((line) => line.startsWith('✘')).length).toBeLessThanOrEqual(COMPONENTS.length);
+    expect(rows.filter((line) => line.startsWith('–')).map((line) => line.split(/ {2,}/).slice(0, 2))).toEqual(
+      expect.arrayContaining([
+        ['– Prometheus', expect.stringMatching(/^\d+ checks$/)],
+        ['– Alertmanager', '4 checks'],
+        ['– Grafana', '2 checks'],
+      ]),
+    );
+    expect(lines[lines.length - 1]).toMatch(/^✘ 0 passed, \d+ failed, \d+ not checked in \d+\.\d s$/);
+
+    const json = capture();
+    expect(await main(['--json', '--skip', 'cadvisor'], env, json.io, undefined)).toBe(1);
+    const report = JSON.parse(json.stdout());
+    expect(report).toMatchObject({ ok: false, passed: 0, nothingAnswers: lines[0] });
+    expect(report.notChecked).toBeGreaterThan(report.failed);
   });
 });

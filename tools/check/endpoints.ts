@@ -4,7 +4,7 @@
  */
 import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
 import { METRICS, Metric } from '../../domain/metrics';
-import { Check, CheckOutcome, failed, passed } from './check';
+import { Check, CheckOutcome, failed, passed, unreachable } from './check';
 import { HttpClient, excerpt } from '../../clients/http';
 import { CheckTargets } from './targets';
 
@@ -74,7 +74,9 @@ export function endpointChecks(targets: CheckTargets, http: HttpClient): Check[]
       component,
       name: `answers ${endpoint.path}`,
       async run() {
-        const answer = await http.get(url);
+        // HttpClient throws only when nothing answered: the component is not there (or not on this port).
+        const answer = await http.get(url).catch((error: Error) => error);
+        if (answer instanceof Error) return unreachable(new URL(url).host, answer.message);
         if (answer.status !== 200) return failed(`${url} answered ${answer.status}: ${excerpt(answer.body)}`);
         return endpoint.judge ? endpoint.judge(answer.body) : passed(`answers: ${excerpt(answer.body, 60)}`);
       },
@@ -90,14 +92,14 @@ export function apiChecks(targets: CheckTargets, http: HttpClient): Check[] {
     component: 'api',
     name: `answers ${new URL(url).pathname} (${new URL(url).host})`,
     async run() {
-      const answer = await http.get(url).catch((error: Error) => {
+      const answer = await http.get(url).catch((error: Error) => error);
+      if (answer instanceof Error) {
         // `api:8000` is a name on the application's Docker network, not on the host.
-        throw new Error(
-          error.message.includes('host not found')
-            ? `${error.message}: pass --api-url with the address the API is published on`
-            : error.message,
-        );
-      });
+        const hint = answer.message.includes('host not found')
+          ? ': pass --api-url with the address the API is published on'
+          : '';
+        return unreachable(new URL(url).host, `${answer.message}${hint}`);
+      }
       if (answer.status !== 200) return failed(`${url} answered ${answer.status}: ${excerpt(answer.body)}`);
       const exposed = APP_METRIC_NAMES.filter((name) =>
         new RegExp(`^${name}(_bucket|_count|_sum)?[{ ]`, 'm').test(answer.body),

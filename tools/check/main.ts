@@ -2,7 +2,8 @@
  * `npm run check`: is the deployed monitoring stack working? Reads the same configuration as the
  * stack (environment, MONITORING_CONFIG, cdktf.json context), runs every check with a time limit
  * on each request, shows progress on stderr and a table (or JSON) on stdout.
- * Exit code: 0 when every check passed, 1 when one failed, 2 for a usage or configuration error.
+ * Exit code: 0 when every check passed, 1 when one failed or was not checked (what it needs
+ * failed first), 2 for a usage or configuration error.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { ConfigError } from '../../config/errors';
 import { loadMonitoringConfig } from '../../config/load';
 import { MonitoringConfig } from '../../config/monitoring-config';
 import { SEVERITIES, Severity, isSeverity } from '../../core/severity';
-import { CHECK_COMPONENTS, COMPONENT_LABELS, DEFAULT_TIMEOUT_MS, buildChecks } from './/index';
+import { CHECK_COMPONENTS, COMPONENT_LABELS, DEFAULT_TIMEOUT_MS, buildChecks } from './index';
 import { Check, CheckComponent, allPassed, runChecks } from './check';
 import { renderJson, renderTable } from './report';
 import { CheckTargets, targetsFromConfig } from './targets';
@@ -32,7 +33,11 @@ Options:
   --skip <component>     do not check: ${CHECK_COMPONENTS.join(', ')}; repeat or comma-separate
   --help                 show this help
 
-Exit code: 0 when every check passed, 1 when one failed, 2 for a usage or configuration error.`;
+Each check is passed (✔), failed (✘), or not checked (–: what it needs failed first, such as the
+component answering; the checks of a component not checked for one reason are one row).
+
+Exit code: 0 when every check passed, 1 when one failed or was not checked, 2 for a usage or
+configuration error.`;
 
 export interface CliOptions {
   json: boolean;
