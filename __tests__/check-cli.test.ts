@@ -9,6 +9,8 @@ import { DEFAULT_CONFIG } from '../config/monitoring-config';
 import { COMPONENTS } from '../core/components';
 import { freePort } from '../testing/processes';
 import {
+  CHECK_COMPONENTS,
+  COMPONENT_LABELS,
   Check,
   CheckResult,
   HttpClient,
@@ -20,7 +22,7 @@ import {
   targetsFromConfig,
   unreachable,
 } from '../tools/check';
-import { main, parseCliArgs } from '../tools/check/main';
+import { USAGE, main, parseCliArgs } from '../tools/check/main';
 import { renderJson, renderTable } from '../tools/check/report';
 
 function capture(isTTY = false) {
@@ -76,13 +78,29 @@ describe('options', () => {
     expect(parseCliArgs(['--help'])).toBe('help');
   });
 
+  test('--skip takes the names the table prints, in any case, as well as the internal keys; the usage lists the table names', () => {
+    expect(
+      parseCliArgs(['--skip', 'postgres-exporter,cAdvisor', '--skip', 'API,telegram,PROMETHEUS,postgresExporter']),
+    ).toMatchObject({
+      skip: ['postgresExporter', 'cadvisor', 'api', 'telegram', 'prometheus'],
+    });
+    for (const component of CHECK_COMPONENTS) {
+      expect(parseCliArgs(['--skip', COMPONENT_LABELS[component]])).toMatchObject({ skip: [component] });
+      expect(parseCliArgs(['--skip', component])).toMatchObject({ skip: [component] });
+    }
+    expect(USAGE.replace(/\s+/g, ' ')).toContain(
+      'Prometheus, Alertmanager, Grafana, postgres-exporter, redis-exporter, node-exporter, cAdvisor, celery-exporter, API, Telegram',
+    );
+    expect(USAGE.split('\n').filter((line) => line.length > 100)).toEqual([]);
+  });
+
   test.each([
     [['--severity', 'page'], '--severity "page" is not one of critical, warning, info'],
     [['--severity', 'critical'], '--severity is the severity of --test-telegram: give both'],
     [['--timeout', 'soon'], '--timeout "soon" is not a whole number of milliseconds (100 or more)'],
     [
       ['--skip', 'grafna'],
-      '--skip "grafna" is not a component: prometheus, alertmanager, grafana, postgresExporter, redisExporter, nodeExporter, cadvisor, celeryExporter, api, telegram',
+      '--skip "grafna" is not a component: Prometheus, Alertmanager, Grafana, postgres-exporter, redis-exporter, node-exporter, cAdvisor, celery-exporter, API, Telegram',
     ],
     [['--api-url', 'api:8000'], '--api-url "api:8000" is not an http(s) URL'],
     [['--verbose'], "Unknown option '--verbose'"],

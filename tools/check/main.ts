@@ -17,6 +17,31 @@ import { Check, CheckComponent, allPassed, runChecks } from './check';
 import { renderJson, renderTable } from './report';
 import { CheckTargets, targetsFromConfig } from './targets';
 
+/** What `--skip` accepts: the table's names (descriptor titles), and the internal keys (`postgresExporter`), in any case. */
+const SKIPPABLE: ReadonlyMap<string, CheckComponent> = new Map(
+  CHECK_COMPONENTS.flatMap((component) => [
+    [component.toLowerCase(), component],
+    [COMPONENT_LABELS[component].toLowerCase(), component],
+  ]),
+);
+const SKIP_NAMES = CHECK_COMPONENTS.map((component) => COMPONENT_LABELS[component]).join(', ');
+
+/** `text` in lines of at most `width` characters, each after `indent` spaces but the first. */
+function wrapped(text: string, indent: number, width = 100 - indent): string {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (lines[last] !== '' && lines[last].length + 1 + word.length > width) lines.push(word);
+    else lines[last] = lines[last] === '' ? word : `${lines[last]} ${word}`;
+  }
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+/** The component `--skip` names, or undefined. */
+export function skippedComponent(name: string): CheckComponent | undefined {
+  return SKIPPABLE.get(name.toLowerCase());
+}
+
 export const USAGE = `Usage: npm run check -- [options]
 
 Checks the deployed monitoring stack: every component's endpoint, Prometheus targets, rules and
@@ -30,7 +55,8 @@ Options:
   --timeout <ms>         time limit of each request (default ${DEFAULT_TIMEOUT_MS})
   --api-url <url>        where the API serves its metrics, if not at the configured targets
                          (e.g. http://127.0.0.1:8000/metrics); repeat for several
-  --skip <component>     do not check: ${CHECK_COMPONENTS.join(', ')}; repeat or comma-separate
+  --skip <component>     do not check a component, named as the table names it (any case):
+                         ${wrapped(`${SKIP_NAMES}; repeat or comma-separate`, 25)}
   --help                 show this help
 
 Each check is passed (✔), failed (✘), or not checked (–: what it needs failed first, such as the
@@ -84,15 +110,14 @@ export function parseCliArgs(argv: string[]): CliOptions | 'help' {
     .flatMap((value) => value.split(','))
     .map((value) => value.trim())
     .filter(Boolean);
-  const unknown = skip.filter((name) => !(CHECK_COMPONENTS as string[]).includes(name));
-  if (unknown.length > 0)
-    throw new UsageError(`--skip "${unknown.join(', ')}" is not a component: ${CHECK_COMPONENTS.join(', ')}`);
+  const unknown = skip.filter((name) => skippedComponent(name) === undefined);
+  if (unknown.length > 0) throw new UsageError(`--skip "${unknown.join(', ')}" is not a component: ${SKIP_NAMES}`);
   return {
     json: parsed.json ?? false,
     testTelegram: parsed['test-telegram'] ? severity : undefined,
     timeoutMs,
     apiUrls: parsed['api-url'],
-    skip: skip as CheckComponent[],
+    skip: [...new Set(skip.map((name) => skippedComponent(name) as CheckComponent))],
   };
 }
 
