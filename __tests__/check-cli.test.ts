@@ -112,6 +112,24 @@ describe('options', () => {
     expect(stdout()).toBe('');
   });
 
+  test('skipping every component checks nothing: exit 2 with the reason, never a pass', async () => {
+    const { io, stdout, stderr } = capture();
+    const everything = CHECK_COMPONENTS.map((component) => COMPONENT_LABELS[component]).join(',');
+    expect(await main(['--skip', everything], {}, io, undefined)).toBe(2);
+    expect(stderr()).toContain(
+      'nothing to check: --skip Prometheus, Alertmanager, Grafana, postgres-exporter, redis-exporter, node-exporter, cAdvisor, celery-exporter, API, Telegram leaves out every check',
+    );
+    expect(stdout()).toBe('');
+    // Telegram has checks only with --test-telegram: skipping every other component leaves none either.
+    const others = capture();
+    const allButTelegram = CHECK_COMPONENTS.filter((component) => component !== 'telegram').join(',');
+    expect(await main(['--skip', allButTelegram], {}, others.io, undefined)).toBe(2);
+    expect(others.stderr()).toContain('nothing to check');
+    // Whoever renders no results says so, and does not call it a pass.
+    expect(renderTable([], { color: false, elapsedMs: 0 })).toBe('✘ nothing was checked');
+    expect(JSON.parse(renderJson([]))).toMatchObject({ ok: false, passed: 0, failed: 0, notChecked: 0 });
+  });
+
   test('a bad configuration is exit 2, naming the field and never the secret', async () => {
     const { io, stderr } = capture();
     const env = { PROMETHEUS_RETENTION: 'forever', TF_VAR_grafana_password: 'short' };

@@ -3,7 +3,8 @@
  * stack (environment, MONITORING_CONFIG, cdktf.json context), runs every check with a time limit
  * on each request, shows progress on stderr and a table (or JSON) on stdout.
  * Exit code: 0 when every check passed, 1 when one failed or was not checked (what it needs
- * failed first), 2 for a usage or configuration error.
+ * failed first), 2 for a usage or configuration error (a --skip that leaves nothing to check
+ * included: nothing checked is never a pass).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ Each check is passed (✔), failed (✘), or not checked (–: what it needs fai
 component answering; the checks of a component not checked for one reason are one row).
 
 Exit code: 0 when every check passed, 1 when one failed or was not checked, 2 for a usage or
-configuration error.`;
+configuration error (--skip that leaves nothing to check is one).`;
 
 export interface CliOptions {
   json: boolean;
@@ -173,6 +174,12 @@ export async function main(
     ...(config.targets.celeryExporter ? (['celeryExporter'] as const) : []),
   ];
   const checks = buildChecks(targets, { timeoutMs: options.timeoutMs, testTelegram: options.testTelegram, skip });
+  // Nothing checked proves nothing: a usage error, not a pass.
+  if (checks.length === 0) {
+    const skipped = options.skip.map((component) => COMPONENT_LABELS[component]).join(', ');
+    io.stderr.write(`nothing to check: --skip ${skipped} leaves out every check\n\n${USAGE}\n`);
+    return 2;
+  }
   const started = Date.now();
   const results = await runChecks(checks, { onStart: progress(io) });
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
