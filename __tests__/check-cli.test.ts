@@ -180,6 +180,106 @@ describe('targets from the configuration', () => {
   });
 });
 
+/** A Prometheus that answers `/api/v1/targets` and `/api/v1/query` with what a test gives it, and records what it was asked. */
+async function fakePrometheus(activeTargets: object[], series: string[]) {
+  const asked: string[] = [];
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://prometheus');
+    asked.push(url.pathname === '/api/v1/query' ? (url.searchParams.get('query') ?? '') : url.pathname);
+    const data =
+      url.pathname === '/api/v1/targets'
+        ? { activeTargets }
+        : { resultType: 'vector', result: series.map((name) => ({ metric: { __name__: name }, value: [0, '1'] })) };
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    asked,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+describe('the API, which this host may not reach', () => {
+  const apiTarget = (health: string, lastError = '') => ({
+    scrapePool: 'api',
+    scrapeUrl: 'http://api:8000/metrics',
+    labels: { job: 'api', instance: 'api:8000' },
+    health,
+    lastError,
+  });
+  const otherJob = { ...apiTarget('down', 'refused'), scrapePool: 'celery', labels: { instance: 'celery:9808' } };
+
+  /** The API checks of the default configuration (`api:8000`, which this host cannot resolve) with Prometheus at `prometheusUrl`. */
+  async function apiResults(prometheusUrl: string, apiUrls?: string[]) {
+    const targets = targetsFromConfig(DEFAULT_CONFIG, {}, apiUrls);
+    targets.urls.prometheus = prometheusUrl;
+    const checks = buildChecks(targets, { timeoutMs: 2_000 }).filter((c) => c.component === 'api');
+    return runChecks(checks);
+  }
+
+  test('api:8000 not resolvable from here: judged through Prometheus, which scrapes it, and the detail says so', async () => {
+    const prometheus = await fakePrometheus(
+      [otherJob, apiTarget('up')],
+      ['http_requests_total', 'http_request_duration_seconds_bucket', 'http_request_duration_seconds_count'],
+    );
+    try {
+      const [result] = await apiResults(prometheus.url);
+      expect(result).toMatchObject({ name: 'answers /metrics (api:8000)', status: 'passed' });
+      expect(result.detail).toBe(
+        "judged through Prometheus, as this host gets no answer from api:8000 (host not found from here (api)): api:8000 up, answers with 2 of the 22 metrics of monitoring.py's PrometheusMetrics",
+      );
+      expect(prometheus.asked[0]).toBe('/api/v1/targets');
+      expect(prometheus.asked[1]).toMatch(
+        /^count by \(__name__\) \(\{job="api",instance=~`api:8000`,__name__=~`\(http_requests_total\|/,
+      );
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  test('judged through Prometheus: a target down fails with its last error; one without the metrics fails as an uninstrumented API does', async () => {
+    const down = await fakePrometheus(
+      [apiTarget('down', 'Get "http://api:8000/metrics": dial tcp: connection refused')],
+      [],
+    );
+    const bare = await fakePrometheus([apiTarget('up')], []);
+    try {
+      const [result] = await apiResults(down.url);
+      expect(result).toMatchObject({ status: 'failed' });
+      expect(result.detail).toBe(
+        'judged through Prometheus, as this host gets no answer from api:8000 (host not found from here (api)): api:8000 down: Get "http://api:8000/metrics": dial tcp: connection refused',
+      );
+      const [uninstrumented] = await apiResults(bare.url);
+      expect(uninstrumented).toMatchObject({ status: 'failed' });
+      expect(uninstrumented.detail).toMatch(/: api:8000 up, answers, but with none of the 22 metrics/);
+    } finally {
+      await down.close();
+      await bare.close();
+    }
+  });
+
+  test('neither the API nor Prometheus answers: not checked, saying to pass --api-url; an --api-url is judged as given, never through Prometheus', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const [result] = await apiResults(closed);
+    expect(result).toMatchObject({ status: 'not-checked', unreachable: 'api:8000' });
+    expect(result.detail).toBe(
+      'not checked: api:8000: host not found from here (api), and Prometheus gives no answer either: pass --api-url with the address the API is published on',
+    );
+
+    const prometheus = await fakePrometheus([apiTarget('up')], ['http_requests_total']);
+    try {
+      const given = `http://127.0.0.1:${await freePort()}/metrics`;
+      const [direct] = await apiResults(prometheus.url, [given]);
+      expect(direct).toMatchObject({ status: 'failed', unreachable: new URL(given).host });
+      expect(direct.detail).toBe(`GET ${given}: connection refused (is it running, on this port?)`);
+      expect(prometheus.asked).toEqual([]);
+    } finally {
+      await prometheus.close();
+    }
+  });
+});
+
 describe('running checks', () => {
   test('results keep the order of the checks, a throwing check fails with its message, a failed requirement leaves its dependents not checked', async () => {
     const gate = check('answers', async () => failed('connection refused'));

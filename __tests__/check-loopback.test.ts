@@ -194,6 +194,23 @@ describeWithBinaries(
       expect(String(message.chatId)).toBe(stack.secrets.telegramChatIds.critical);
     });
 
+    test('an API this host cannot resolve (api:8000, a name on the application network) is judged through the real Prometheus, which scrapes it', async () => {
+      const apiChecksOf = (given: CheckTargets) =>
+        buildChecks(given, { timeoutMs: 3_000 }).filter((c) => c.component === 'api');
+      const [direct] = await runChecks(apiChecksOf(targets));
+      const unresolvable = { ...targets, apiMetricsUrls: ['http://api:8000/metrics'], apiThroughPrometheus: true };
+      const [result] = await runChecks(apiChecksOf(unresolvable));
+      expect(direct).toMatchObject({
+        status: 'passed',
+        detail: expect.stringMatching(/^answers with \d+ of the 22 metrics/),
+      });
+      expect(result).toMatchObject({ name: 'answers /metrics (api:8000)', status: 'passed' });
+      // Prometheus scrapes the simulator, not api:8000: every target of job api is judged, and holds what the API serves.
+      expect(result.detail).toBe(
+        `judged through Prometheus, as this host gets no answer from api:8000 (host not found from here (api)): ${stack.simulatorAddress('api')} up, ${direct.detail}`,
+      );
+    });
+
     test('a wrong Grafana password fails the checks that need it, without showing it', async () => {
       const wrong = targetsFromConfig(parseMonitoringConfig(raw), { GRAFANA_PASSWORD: 'not-the-password' });
       const results = await runChecks(

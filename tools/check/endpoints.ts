@@ -2,10 +2,12 @@
  * Each component answers its own endpoint; the exporters also say whether they reach what they
  * watch (`pg_up`, `redis_up`), which is how the check sees the application's PostgreSQL and Redis.
  */
-import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
+import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName, JOB } from '../../core/components';
+import { escapeRegex } from '../../core/regex';
 import { METRICS, Metric } from '../../domain/metrics';
-import { Check, CheckOutcome, failed, passed, unreachable } from './check';
+import { Check, CheckOutcome, failed, listed, notChecked, once, passed, unreachable } from './check';
 import { HttpClient, excerpt } from '../../clients/http';
+import { PrometheusApi, ScrapeTarget } from '../../clients/prometheus';
 import { CheckTargets } from './targets';
 
 export interface HealthEndpoint {
@@ -86,32 +88,86 @@ export function endpointChecks(targets: CheckTargets, http: HttpClient): Check[]
 
 const APP_METRIC_NAMES = Object.values(METRICS.app).map((metric) => metric.name);
 
-/** The API serves `/metrics` with the Stock Tracker metrics the rules and dashboards read. */
+/** How many of monitoring.py's metrics the API exposes, as a verdict (a histogram counts by any of its series). */
+function judgeAppMetrics(exposed: number): CheckOutcome {
+  if (exposed === 0) {
+    return failed(
+      `answers, but with none of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics (only process metrics?): see README, Connecting to Stock Tracker`,
+    );
+  }
+  return passed(
+    `answers with ${exposed} of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics`,
+  );
+}
+
+/**
+ * The API at `url`, which this host gives no answer from (`why`), judged by what Prometheus says of
+ * its targets of job `api`: the one at that URL (or instance), else every one it has. Not checked
+ * when Prometheus does not answer either.
+ */
+async function apiThroughPrometheus(
+  url: string,
+  why: string,
+  prometheus: PrometheusApi,
+  scrapeTargets: () => Promise<ScrapeTarget[]>,
+): Promise<CheckOutcome> {
+  const host = new URL(url).host;
+  const judged = `judged through Prometheus, as this host gets no answer from ${host} (${why})`;
+  const all = await scrapeTargets().catch((error: Error) => error);
+  if (all instanceof Error) {
+    return notChecked(
+      `not checked: ${host}: ${why}, and Prometheus gives no answer either: pass --api-url with the address the API is published on`,
+      host,
+    );
+  }
+  const ofJob = all.filter((target) => target.scrapePool === JOB.api);
+  const same = ofJob.filter((target) => target.scrapeUrl === url || target.labels.instance === host);
+  const seen = same.length > 0 ? same : ofJob;
+  if (seen.length === 0) return failed(`${judged}: Prometheus has no target of job ${JOB.api}`);
+  const instances = seen.map((target) => target.labels.instance);
+  const down = seen.filter((target) => target.health !== 'up');
+  if (down.length > 0) {
+    return failed(
+      `${judged}: ${listed(
+        down.map(
+          (t) =>
+            `${t.labels.instance} ${t.health === 'unknown' ? 'not scraped yet' : `down: ${t.lastError || 'no error given'}`}`,
+        ),
+        2,
+      )}`,
+    );
+  }
+  // Raw (backquoted) PromQL strings: the escaped dots of an address stay as they are.
+  const names = `(${APP_METRIC_NAMES.join('|')})(_bucket|_count|_sum)?`;
+  const selector = `job="${JOB.api}",instance=~\`${instances.map(escapeRegex).join('|')}\`,__name__=~\`${names}\``;
+  const series = (await prometheus.query(`count by (__name__) ({${selector}})`)).map((s) => s.metric.__name__);
+  const exposed = APP_METRIC_NAMES.filter((name) => series.some((s) => s.replace(/_(bucket|count|sum)$/, '') === name));
+  const verdict = judgeAppMetrics(exposed.length);
+  return { ...verdict, detail: `${judged}: ${listed(instances, 2)} up, ${verdict.detail}` };
+}
+
+/**
+ * The API serves `/metrics` with the Stock Tracker metrics the rules and dashboards read. A
+ * configured target this host gives no answer from is judged through Prometheus.
+ */
 export function apiChecks(targets: CheckTargets, http: HttpClient): Check[] {
+  const prometheus = new PrometheusApi(targets.urls.prometheus, http);
+  const scrapeTargets = once(() => prometheus.targets());
   return targets.apiMetricsUrls.map((url) => ({
     component: 'api',
     name: `answers ${new URL(url).pathname} (${new URL(url).host})`,
     async run() {
       const answer = await http.get(url).catch((error: Error) => error);
       if (answer instanceof Error) {
-        // `api:8000` is a name on the application's Docker network, not on the host.
-        const hint = answer.message.includes('host not found')
-          ? ': pass --api-url with the address the API is published on'
-          : '';
-        return unreachable(new URL(url).host, `${answer.message}${hint}`);
+        const why = answer.message.replace(`GET ${url}: `, '');
+        if (targets.apiThroughPrometheus) return apiThroughPrometheus(url, why, prometheus, scrapeTargets);
+        return unreachable(new URL(url).host, answer.message);
       }
       if (answer.status !== 200) return failed(`${url} answered ${answer.status}: ${excerpt(answer.body)}`);
       const exposed = APP_METRIC_NAMES.filter((name) =>
         new RegExp(`^${name}(_bucket|_count|_sum)?[{ ]`, 'm').test(answer.body),
       );
-      if (exposed.length === 0) {
-        return failed(
-          `answers, but with none of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics (only process metrics?): see README, Connecting to Stock Tracker`,
-        );
-      }
-      return passed(
-        `answers with ${exposed.length} of the ${APP_METRIC_NAMES.length} metrics of monitoring.py's PrometheusMetrics`,
-      );
+      return judgeAppMetrics(exposed.length);
     },
   }));
 }
