@@ -6,13 +6,15 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
-import { COMPONENTS } from '../core/components';
+import { COMPONENTS, COMPONENT_DESCRIPTORS } from '../core/components';
 import { freePort } from '../testing/processes';
+import { StockTrackerSimulator } from '../testing/simulator';
 import {
   CHECK_COMPONENTS,
   COMPONENT_LABELS,
   Check,
   CheckResult,
+  HEALTH_ENDPOINTS,
   HttpClient,
   allPassed,
   buildChecks,
@@ -277,6 +279,57 @@ describe('the API, which this host may not reach', () => {
     } finally {
       await prometheus.close();
     }
+  });
+});
+
+describe("the celery-exporter's endpoint tells whether it reaches the broker", () => {
+  /** The endpoint check of the celery-exporter, against the simulator's (which emulates it: 500 on /metrics without its broker). */
+  async function celeryExporterResult(broker?: string) {
+    const simulator = await StockTrackerSimulator.start(broker === undefined ? {} : { redis: broker });
+    try {
+      const targets = targetsFromConfig(DEFAULT_CONFIG, {});
+      targets.urls.celeryExporter = `http://${simulator.address('celeryExporter')}`;
+      const check = buildChecks(targets, { timeoutMs: 2_000 }).find((c) => c.component === 'celeryExporter');
+      const health = await new HttpClient(2_000).get(`${targets.urls.celeryExporter}/health`);
+      return { check, result: (await runChecks(check ? [check] : []))[0], health: health.status };
+    } finally {
+      await simulator.stop();
+    }
+  }
+
+  test('it asks /metrics (its /health stays 200 without the broker), and judges that it answers 200 with celery_ series', async () => {
+    expect(HEALTH_ENDPOINTS.celeryExporter.path).toBe('/metrics');
+    // The container's own healthcheck still asks /health: alive is not the same as working.
+    expect(COMPONENT_DESCRIPTORS.celeryExporter.healthcheck.path).toBe('/health');
+    const { check, result } = await celeryExporterResult();
+    expect(check?.name).toBe('answers /metrics');
+    expect(result.status).toBe('passed');
+    expect(result.detail).toMatch(/^answers with \d+ celery_ series: reaches the Celery broker; 1 worker up$/);
+  });
+
+  test('without its broker: failed, saying so, while /health still answers 200', async () => {
+    const closed = `127.0.0.1:${await freePort()}`;
+    const { result, health } = await celeryExporterResult(closed);
+    expect(health).toBe(200);
+    expect(result.status).toBe('failed');
+    expect(result.detail).toMatch(
+      /answered 500: kombu\.exceptions\.OperationalError: Error connecting to the broker: it cannot reach the Celery broker \(the celery-exporter answers 500 on \/metrics without it\)$/,
+    );
+  });
+
+  test('an answer without celery_ series is not the celery-exporter; one with the families but no samples reaches the broker', () => {
+    const judge = HEALTH_ENDPOINTS.celeryExporter.judge;
+    expect(judge?.('# TYPE go_goroutines gauge\ngo_goroutines 8\n')).toEqual(
+      failed('answers, but without celery_ series: is it the celery-exporter?'),
+    );
+    expect(
+      judge?.(
+        '# HELP celery_worker_up Indicates if a worker has recently sent a heartbeat.\n# TYPE celery_worker_up gauge\n',
+      ),
+    ).toEqual(passed('answers: reaches the Celery broker; no celery_ series yet (no worker or queue seen)'));
+    expect(judge?.('celery_worker_up{hostname="worker"} 1.0\ncelery_queue_length{queue_name="sync"} 0.0\n')).toEqual(
+      passed('answers with 2 celery_ series: reaches the Celery broker; 1 worker up'),
+    );
   });
 });
 

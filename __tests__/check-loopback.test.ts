@@ -143,6 +143,11 @@ describeWithBinaries(
       expect(results.filter((r) => r.component === 'postgresExporter')[0].detail).toBe(
         'answers; pg_up 1: reaches PostgreSQL',
       );
+      // The simulated celery-exporter answers /metrics only while it reaches its broker, this stack's Redis.
+      expect(results.filter((r) => r.component === 'celeryExporter')[0]).toMatchObject({
+        name: 'answers /metrics',
+        detail: expect.stringMatching(/^answers with \d+ celery_ series: reaches the Celery broker; 1 worker up$/),
+      });
       expect(row(results, `dashboards in folder "Stock Tracker"`).detail).toMatch(/^3\/3: /);
       expect(row(results, 'metrics from Stock Tracker API').detail).toMatch(/^\d+\/22 catalog metrics/);
       expect(row(results, 'metrics from celery-exporter').detail).toMatch(/^13\/13 catalog metrics/);

@@ -1,6 +1,7 @@
 /**
  * Each component answers its own endpoint; the exporters also say whether they reach what they
- * watch (`pg_up`, `redis_up`), which is how the check sees the application's PostgreSQL and Redis.
+ * watch (`pg_up`, `redis_up`; the celery-exporter by answering `/metrics` at all), which is how the
+ * check sees the application's PostgreSQL, Redis and Celery broker.
  */
 import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName, JOB } from '../../core/components';
 import { escapeRegex } from '../../core/regex';
@@ -15,6 +16,8 @@ export interface HealthEndpoint {
   path: string;
   /** What the answer must say besides 200; default anything. */
   judge?: (body: string) => CheckOutcome;
+  /** What another status than 200 means, where it means more than "not working". */
+  notOk?: string;
 }
 
 /** Value of an unlabelled sample in a text exposition, or undefined when absent. */
@@ -41,6 +44,25 @@ function carries(metric: Metric): (body: string) => CheckOutcome {
       : passed(`answers with ${metric.name}`);
 }
 
+/**
+ * The celery-exporter answers `/metrics` with 200 only while it reaches the Celery broker (each scrape
+ * asks it for queue lengths; without it the answer is 500, while `/health` still says 200:
+ * __tests__/fixtures/celery-exporter/FACTS.md f).
+ */
+function reachesBroker(body: string): CheckOutcome {
+  const lines = body.split('\n');
+  const samples = lines.filter((line) => line.startsWith('celery_'));
+  if (samples.length > 0) {
+    const workersUp = samples.filter((line) => /^celery_worker_up(\{[^}]*\})? 1(\.0)?( |$)/.test(line)).length;
+    const workers = `${workersUp} worker${workersUp === 1 ? '' : 's'} up`;
+    return passed(`answers with ${samples.length} celery_ series: reaches the Celery broker; ${workers}`);
+  }
+  // Families without samples: the broker answered, but no worker or queue was seen yet.
+  return lines.some((line) => line.startsWith('# TYPE celery_'))
+    ? passed('answers: reaches the Celery broker; no celery_ series yet (no worker or queue seen)')
+    : failed('answers, but without celery_ series: is it the celery-exporter?');
+}
+
 function grafanaDatabaseOk(body: string): CheckOutcome {
   const health = JSON.parse(body) as { database?: string; version?: string };
   return health.database === 'ok'
@@ -57,13 +79,23 @@ const JUDGES: Partial<Record<ComponentName, (body: string) => CheckOutcome>> = {
   postgresExporter: reaches(METRICS.postgres.up, 'PostgreSQL'),
   redisExporter: reaches(METRICS.redis.up, 'Redis'),
   nodeExporter: carries(METRICS.node.load1),
+  celeryExporter: reachesBroker,
+};
+
+/** What a component's other answer than 200 says. */
+const NOT_OK: Partial<Record<ComponentName, string>> = {
+  celeryExporter: 'it cannot reach the Celery broker (the celery-exporter answers 500 on /metrics without it)',
 };
 
 /** Each component's health endpoint: its descriptor's `checkPath`, judged as above. */
 export const HEALTH_ENDPOINTS: Readonly<Record<ComponentName, HealthEndpoint>> = Object.fromEntries(
   COMPONENTS.map((component) => {
     const judge = JUDGES[component];
-    return [component, { path: COMPONENT_DESCRIPTORS[component].checkPath, ...(judge ? { judge } : {}) }];
+    const notOk = NOT_OK[component];
+    return [
+      component,
+      { path: COMPONENT_DESCRIPTORS[component].checkPath, ...(judge ? { judge } : {}), ...(notOk ? { notOk } : {}) },
+    ];
   }),
 ) as Record<ComponentName, HealthEndpoint>;
 
@@ -79,7 +111,10 @@ export function endpointChecks(targets: CheckTargets, http: HttpClient): Check[]
         // HttpClient throws only when nothing answered: the component is not there (or not on this port).
         const answer = await http.get(url).catch((error: Error) => error);
         if (answer instanceof Error) return unreachable(new URL(url).host, answer.message);
-        if (answer.status !== 200) return failed(`${url} answered ${answer.status}: ${excerpt(answer.body)}`);
+        if (answer.status !== 200) {
+          const meaning = endpoint.notOk ? `: ${endpoint.notOk}` : '';
+          return failed(`${url} answered ${answer.status}: ${excerpt(answer.body)}${meaning}`);
+        }
         return endpoint.judge ? endpoint.judge(answer.body) : passed(`answers: ${excerpt(answer.body, 60)}`);
       },
     };
