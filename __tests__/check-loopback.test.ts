@@ -344,5 +344,60 @@ describeWithBinaries(
         await stack.simulator.inject({ apiUninstrumented: false });
       }
     });
+
+    test('a stopped Alertmanager is one failure and one "not checked" row for the checks behind it, not five failures; the CLI exits 1', async () => {
+      await stack.stopComponent('alertmanager');
+      try {
+        const results = await runChecks(checksOf());
+        const address = stack.address('alertmanager');
+        const alertmanager = results.filter((r) => r.component === 'alertmanager');
+        expect(alertmanager.map((r) => [r.name, r.status])).toEqual([
+          ['answers /-/ready', 'failed'],
+          ['configuration loaded', 'not-checked'],
+          ['receivers', 'not-checked'],
+          ['silences', 'not-checked'],
+          ['active alerts', 'not-checked'],
+        ]);
+        expect(alertmanager[0]).toMatchObject({
+          unreachable: address,
+          detail: `GET http://${address}/-/ready: connection refused (is it running, on this port?)`,
+        });
+        expect(new Set(alertmanager.slice(1).map((r) => r.detail))).toEqual(
+          new Set(['not checked: "Alertmanager answers /-/ready" failed']),
+        );
+        // Nothing else is left unchecked; besides the endpoint only Prometheus' view of its target may fail.
+        expect(results.filter((r) => r.status === 'not-checked' && r.component !== 'alertmanager')).toEqual([]);
+        expect(
+          results
+            .filter((r) => r.status === 'failed' && r.component !== 'alertmanager')
+            .map((r) => r.name)
+            .filter((name) => name !== 'targets of job alertmanager'),
+        ).toEqual([]);
+
+        const output: string[] = [];
+        const io = {
+          stdout: { write: (text: string) => output.push(text) },
+          stderr: { write: () => true },
+          color: false,
+        };
+        const code = await main(
+          ['--skip', 'cAdvisor,Grafana'],
+          { ...env, MONITORING_CONFIG: JSON.stringify(raw) },
+          io,
+          undefined,
+        );
+        const table = output.join('');
+        expect(code).toBe(1);
+        expect(table).not.toMatch(/^nothing answers/);
+        expect(table.split('\n').filter((line) => line.startsWith('–'))).toEqual([
+          expect.stringMatching(/^– Alertmanager +4 checks +not checked: "Alertmanager answers \/-\/ready" failed$/),
+        ]);
+        expect(table).toMatch(/^✘ \d+ passed, [12] failed, 4 not checked in \d+\.\d s$/m);
+      } finally {
+        await stack.startComponent('alertmanager');
+        // Bounded: the Watchdog is re-sent within the resend delay; later runs of this file find a healthy stack.
+        await waitFor('the stack healthy again', async () => allPassed(await runChecks(checksOf())), 30_000, 500);
+      }
+    });
   },
 );
