@@ -3,6 +3,7 @@
  * requirements, a throwing check), and the table and JSON it prints. The checks against real
  * servers are in check-loopback.test.ts.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
@@ -25,7 +26,8 @@ import {
   unreachable,
 } from '../tools/check';
 import { USAGE, main, parseCliArgs } from '../tools/check/main';
-import { renderJson, renderTable } from '../tools/check/report';
+import { MARK, renderJson, renderTable } from '../tools/check/report';
+import { GUIDE_PATH } from '../tools/guide/render-guide';
 
 function capture(isTTY = false) {
   const out: string[] = [];
@@ -140,6 +142,16 @@ describe('options', () => {
     expect(stderr()).toContain('TF_VAR_grafana_password');
     expect(stderr()).not.toContain('"short"');
   });
+});
+
+test("the guide's check section documents the three states, the exit codes and the names --skip takes", () => {
+  const guide = readFileSync(GUIDE_PATH, 'utf8');
+  const start = guide.indexOf('## Is it working? `npm run check`');
+  const section = guide.slice(start, guide.indexOf('\n## ', start + 1));
+  for (const status of ['passed', 'failed', 'not-checked'] as const)
+    expect(section).toContain(`| ${MARK[status]} | ${status.replace('-', ' ')} | \`${status}\` |`);
+  for (const code of [0, 1, 2]) expect(section).toMatch(new RegExp(`^\\| ${code} \\| `, 'm'));
+  for (const component of CHECK_COMPONENTS) expect(section).toContain(`\`${COMPONENT_LABELS[component]}\``);
 });
 
 describe('targets from the configuration', () => {
