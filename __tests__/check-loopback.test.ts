@@ -143,6 +143,11 @@ describeWithBinaries(
       expect(results.filter((r) => r.component === 'postgresExporter')[0].detail).toBe(
         'answers; pg_up 1: reaches PostgreSQL',
       );
+      // The simulated celery-exporter answers /metrics only while it reaches its broker, this stack's Redis.
+      expect(results.filter((r) => r.component === 'celeryExporter')[0]).toMatchObject({
+        name: 'answers /metrics',
+        detail: expect.stringMatching(/^answers with \d+ celery_ series: reaches the Celery broker; 1 worker up$/),
+      });
       expect(row(results, `dashboards in folder "Stock Tracker"`).detail).toMatch(/^3\/3: /);
       expect(row(results, 'metrics from Stock Tracker API').detail).toMatch(/^\d+\/22 catalog metrics/);
       expect(row(results, 'metrics from celery-exporter').detail).toMatch(/^13\/13 catalog metrics/);
@@ -192,6 +197,23 @@ describeWithBinaries(
         sent.text.includes(TEST_ALERT_NAME),
       );
       expect(String(message.chatId)).toBe(stack.secrets.telegramChatIds.critical);
+    });
+
+    test('an API this host cannot resolve (api:8000, a name on the application network) is judged through the real Prometheus, which scrapes it', async () => {
+      const apiChecksOf = (given: CheckTargets) =>
+        buildChecks(given, { timeoutMs: 3_000 }).filter((c) => c.component === 'api');
+      const [direct] = await runChecks(apiChecksOf(targets));
+      const unresolvable = { ...targets, apiMetricsUrls: ['http://api:8000/metrics'], apiThroughPrometheus: true };
+      const [result] = await runChecks(apiChecksOf(unresolvable));
+      expect(direct).toMatchObject({
+        status: 'passed',
+        detail: expect.stringMatching(/^answers with \d+ of the 22 metrics/),
+      });
+      expect(result).toMatchObject({ name: 'answers /metrics (api:8000)', status: 'passed' });
+      // Prometheus scrapes the simulator, not api:8000: every target of job api is judged, and holds what the API serves.
+      expect(result.detail).toBe(
+        `judged through Prometheus, as this host gets no answer from api:8000 (host not found from here (api)): ${stack.simulatorAddress('api')} up, ${direct.detail}`,
+      );
     });
 
     test('a wrong Grafana password fails the checks that need it, without showing it', async () => {
@@ -320,6 +342,64 @@ describeWithBinaries(
         expect(row(results, 'Celery task events of job celery').ok).toBe(true);
       } finally {
         await stack.simulator.inject({ apiUninstrumented: false });
+      }
+    });
+
+    test('a stopped Alertmanager is one failure and one "not checked" row for the checks behind it, not five failures; the CLI exits 1', async () => {
+      // The test before leaves alerts of its uninstrumented API for a while: start from a healthy stack (bounded).
+      const healthy = async () => allPassed(await runChecks(checksOf()));
+      await waitFor('the stack healthy before stopping Alertmanager', healthy, 30_000, 500);
+      await stack.stopComponent('alertmanager');
+      try {
+        const results = await runChecks(checksOf());
+        const address = stack.address('alertmanager');
+        const alertmanager = results.filter((r) => r.component === 'alertmanager');
+        expect(alertmanager.map((r) => [r.name, r.status])).toEqual([
+          ['answers /-/ready', 'failed'],
+          ['configuration loaded', 'not-checked'],
+          ['receivers', 'not-checked'],
+          ['silences', 'not-checked'],
+          ['active alerts', 'not-checked'],
+        ]);
+        expect(alertmanager[0]).toMatchObject({
+          unreachable: address,
+          detail: `GET http://${address}/-/ready: connection refused (is it running, on this port?)`,
+        });
+        expect(new Set(alertmanager.slice(1).map((r) => r.detail))).toEqual(
+          new Set(['not checked: "Alertmanager answers /-/ready" failed']),
+        );
+        // Nothing else is left unchecked; besides the endpoint only Prometheus' view of its target may fail.
+        expect(results.filter((r) => r.status === 'not-checked' && r.component !== 'alertmanager')).toEqual([]);
+        expect(
+          results
+            .filter((r) => r.status === 'failed' && r.component !== 'alertmanager')
+            .map((r) => r.name)
+            .filter((name) => name !== 'targets of job alertmanager'),
+        ).toEqual([]);
+
+        const output: string[] = [];
+        const io = {
+          stdout: { write: (text: string) => output.push(text) },
+          stderr: { write: () => true },
+          color: false,
+        };
+        const code = await main(
+          ['--skip', 'cAdvisor,Grafana'],
+          { ...env, MONITORING_CONFIG: JSON.stringify(raw) },
+          io,
+          undefined,
+        );
+        const table = output.join('');
+        expect(code).toBe(1);
+        expect(table).not.toMatch(/^nothing answers/);
+        expect(table.split('\n').filter((line) => line.startsWith('–'))).toEqual([
+          expect.stringMatching(/^– Alertmanager +4 checks +not checked: "Alertmanager answers \/-\/ready" failed$/),
+        ]);
+        expect(table).toMatch(/^✘ \d+ passed, [12] failed, 4 not checked in \d+\.\d s$/m);
+      } finally {
+        await stack.startComponent('alertmanager');
+        // Bounded: the Watchdog is re-sent within the resend delay; later runs of this file find a healthy stack.
+        await waitFor('the stack healthy again', healthy, 30_000, 500);
       }
     });
   },

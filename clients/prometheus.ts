@@ -43,6 +43,8 @@ export interface ScrapeTarget {
   labels: Record<string, string>;
   health: 'up' | 'down' | 'unknown';
   lastError: string;
+  /** The URL Prometheus scrapes, e.g. `http://api:8000/metrics`. */
+  scrapeUrl: string;
 }
 
 /** What `/api/v1/status/runtimeinfo` says of the loaded configuration. */

@@ -272,9 +272,10 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     job: 'celery',
     metricSource: 'celery-exporter',
     keepOnlyCatalogSeries: true,
-    // `/health` answers while the process serves, even with the broker gone (measured); a lost broker fails the scrapes.
+    // `/health` answers 200 while the process serves, even with the broker gone; `/metrics` answers 500 then
+    // (measured, __tests__/fixtures/celery-exporter/FACTS.md f): the container is alive, the check asks whether it works.
     healthcheck: { path: '/health', client: 'python' },
-    checkPath: '/health',
+    checkPath: '/metrics',
     kubernetes: { kind: 'serviceMonitor', chart: 'celery-exporter', selector: byName('celery-exporter'), port: 'http' },
   },
 };

@@ -2,15 +2,39 @@
  * The check model: each check is a typed object (what it checks, on which component, and how),
  * so the CLI, its tests and the e2e harness run the same list in-process.
  */
-import { ComponentName } from '../../core/components';
+import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
 
 /** What a check is about: a monitoring component (core/components.ts), the application's API, or Telegram. */
 export type CheckComponent = ComponentName | 'api' | 'telegram';
 
+/** Table order, and what the table calls each component: the monitoring components by their descriptors' titles, then the API and Telegram. */
+export const COMPONENT_LABELS: Readonly<Record<CheckComponent, string>> = {
+  ...(Object.fromEntries(COMPONENTS.map((component) => [component, COMPONENT_DESCRIPTORS[component].title])) as Record<
+    ComponentName,
+    string
+  >),
+  api: 'API',
+  telegram: 'Telegram',
+};
+export const CHECK_COMPONENTS = Object.keys(COMPONENT_LABELS) as CheckComponent[];
+
+/**
+ * How a check ended: it passed, it failed, or it was not checked (what it needs failed or did not
+ * answer, so its own verdict is unknown: a stopped Prometheus is one failure, not twenty).
+ */
+export type CheckStatus = 'passed' | 'failed' | 'not-checked';
+
 export interface CheckOutcome {
+  status: CheckStatus;
+  /** `status === 'passed'`: a check not checked is not ok either. */
   ok: boolean;
   /** One line an operator reads: what was found, and for a failure what is wrong. Never a secret. */
   detail: string;
+  /**
+   * `host:port` that gave no answer at all (connection refused, host not found, no answer in
+   * time), as opposed to one that answered wrong: when no address answers, nothing is deployed.
+   */
+  unreachable?: string;
 }
 
 export interface Check {
@@ -23,8 +47,8 @@ export interface Check {
    */
   about?: CheckComponent;
   /**
-   * A check that must pass first (the component answering): when it fails this one is reported
-   * failed without running, so a stopped Prometheus is one clear row, not twenty timeouts.
+   * A check that must pass first (the component answering): when it does not, this one is reported
+   * not checked without running, so a stopped Prometheus is one failure, not twenty timeouts.
    */
   requires?: Check;
   run(): Promise<CheckOutcome>;
@@ -51,11 +75,21 @@ export interface RunOptions {
 }
 
 export function passed(detail: string): CheckOutcome {
-  return { ok: true, detail };
+  return { status: 'passed', ok: true, detail };
 }
 
 export function failed(detail: string): CheckOutcome {
-  return { ok: false, detail };
+  return { status: 'failed', ok: false, detail };
+}
+
+/** Not judged: what the check needs is missing. `unreachable` is an address it tried that gave no answer. */
+export function notChecked(detail: string, unreachable?: string): CheckOutcome {
+  return { status: 'not-checked', ok: false, detail, ...(unreachable === undefined ? {} : { unreachable }) };
+}
+
+/** Failed because `address` gave no answer at all (refused, not found, no answer in time). */
+export function unreachable(address: string, detail: string): CheckOutcome {
+  return { ...failed(detail), unreachable: address };
 }
 
 /** Up to `limit` items, then "and N more": details stay one line. */
@@ -86,10 +120,16 @@ export async function record(name: string, run: () => Promise<CheckOutcome>): Pr
   return { name, ...outcome, durationMs: Date.now() - started };
 }
 
+/** Why a check whose requirement did not pass was not run: that requirement, by component and name. */
+export function requirementDetail(required: CheckResult): string {
+  const what = `"${COMPONENT_LABELS[required.component]} ${required.name}"`;
+  return `not checked: ${what} ${required.status === 'failed' ? 'failed' : 'was not checked'}`;
+}
+
 async function runOne(check: Check, requirement: Promise<CheckResult> | undefined): Promise<CheckResult> {
   const required = await requirement;
   const outcome = await record(check.name, async () =>
-    required && !required.ok ? failed(`not checked: ${required.name} failed`) : check.run(),
+    required && !required.ok ? notChecked(requirementDetail(required)) : check.run(),
   );
   const about = check.about === undefined ? {} : { about: check.about };
   return { component: check.component, ...about, ...outcome };
@@ -117,6 +157,26 @@ export async function runChecks(checks: readonly Check[], options: RunOptions = 
   return Promise.all(checks.map((check) => running.get(check) as Promise<CheckResult>));
 }
 
+/** Every check passed, and there was one at least: nothing checked is no proof of anything. */
 export function allPassed(results: readonly CheckResult[]): boolean {
-  return results.every((result) => result.ok);
+  return results.length > 0 && results.every((result) => result.status === 'passed');
+}
+
+/** How many results of each status. */
+export function countByStatus(results: readonly CheckResult[]): Record<CheckStatus, number> {
+  const counts: Record<CheckStatus, number> = { passed: 0, failed: 0, 'not-checked': 0 };
+  for (const result of results) counts[result.status]++;
+  return counts;
+}
+
+/**
+ * When nothing answered at all (no check passed, and every failure is an address that gave no
+ * answer): the addresses tried, with what the table calls each, as `127.0.0.1:9090 (Prometheus)`.
+ * Undefined when anything answered.
+ */
+export function nothingAnswers(results: readonly CheckResult[]): string[] | undefined {
+  const tried = results.filter((result) => result.unreachable !== undefined);
+  if (tried.length === 0 || results.some((result) => result.status === 'passed')) return undefined;
+  if (results.some((result) => result.status === 'failed' && result.unreachable === undefined)) return undefined;
+  return [...new Set(tried.map((result) => `${result.unreachable} (${COMPONENT_LABELS[result.component]})`))];
 }

@@ -2,10 +2,9 @@
  * The checks of `npm run check`, as a typed list: the CLI runs them against the deployed stack,
  * the tests against the real Prometheus and Alertmanager on loopback.
  */
-import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
 import { Severity } from '../../core/severity';
 import { alertmanagerChecks, telegramTestCheck } from './alertmanager';
-import { Check, CheckComponent } from './check';
+import { CHECK_COMPONENTS, Check, CheckComponent } from './check';
 import { apiChecks, endpointChecks } from './endpoints';
 import { contractChecks } from './contracts';
 import { grafanaChecks } from './grafana';
@@ -18,17 +17,6 @@ export { HttpClient } from '../../clients/http';
 export { HEALTH_ENDPOINTS } from './endpoints';
 export { TEST_ALERT_NAME } from './alertmanager';
 export * from './targets';
-
-/** Table order, and what the table calls each component: the monitoring components by their descriptors' titles, then the API and Telegram. */
-export const COMPONENT_LABELS: Readonly<Record<CheckComponent, string>> = {
-  ...(Object.fromEntries(COMPONENTS.map((component) => [component, COMPONENT_DESCRIPTORS[component].title])) as Record<
-    ComponentName,
-    string
-  >),
-  api: 'API',
-  telegram: 'Telegram',
-};
-export const CHECK_COMPONENTS = Object.keys(COMPONENT_LABELS) as CheckComponent[];
 
 export interface CheckOptions {
   /** Time limit of each HTTP request, in ms. Default 5000. */

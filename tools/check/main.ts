@@ -2,7 +2,9 @@
  * `npm run check`: is the deployed monitoring stack working? Reads the same configuration as the
  * stack (environment, MONITORING_CONFIG, cdktf.json context), runs every check with a time limit
  * on each request, shows progress on stderr and a table (or JSON) on stdout.
- * Exit code: 0 when every check passed, 1 when one failed, 2 for a usage or configuration error.
+ * Exit code: 0 when every check passed, 1 when one failed or was not checked (what it needs
+ * failed first), 2 for a usage or configuration error (a --skip that leaves nothing to check
+ * included: nothing checked is never a pass).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,10 +13,35 @@ import { ConfigError } from '../../config/errors';
 import { loadMonitoringConfig } from '../../config/load';
 import { MonitoringConfig } from '../../config/monitoring-config';
 import { SEVERITIES, Severity, isSeverity } from '../../core/severity';
-import { CHECK_COMPONENTS, COMPONENT_LABELS, DEFAULT_TIMEOUT_MS, buildChecks } from './/index';
+import { CHECK_COMPONENTS, COMPONENT_LABELS, DEFAULT_TIMEOUT_MS, buildChecks } from './index';
 import { Check, CheckComponent, allPassed, runChecks } from './check';
 import { renderJson, renderTable } from './report';
 import { CheckTargets, targetsFromConfig } from './targets';
+
+/** What `--skip` accepts: the table's names (descriptor titles), and the internal keys (`postgresExporter`), in any case. */
+const SKIPPABLE: ReadonlyMap<string, CheckComponent> = new Map(
+  CHECK_COMPONENTS.flatMap((component) => [
+    [component.toLowerCase(), component],
+    [COMPONENT_LABELS[component].toLowerCase(), component],
+  ]),
+);
+const SKIP_NAMES = CHECK_COMPONENTS.map((component) => COMPONENT_LABELS[component]).join(', ');
+
+/** `text` in lines of at most `width` characters, each after `indent` spaces but the first. */
+function wrapped(text: string, indent: number, width = 100 - indent): string {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (lines[last] !== '' && lines[last].length + 1 + word.length > width) lines.push(word);
+    else lines[last] = lines[last] === '' ? word : `${lines[last]} ${word}`;
+  }
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+/** The component `--skip` names, or undefined. */
+export function skippedComponent(name: string): CheckComponent | undefined {
+  return SKIPPABLE.get(name.toLowerCase());
+}
 
 export const USAGE = `Usage: npm run check -- [options]
 
@@ -29,10 +56,15 @@ Options:
   --timeout <ms>         time limit of each request (default ${DEFAULT_TIMEOUT_MS})
   --api-url <url>        where the API serves its metrics, if not at the configured targets
                          (e.g. http://127.0.0.1:8000/metrics); repeat for several
-  --skip <component>     do not check: ${CHECK_COMPONENTS.join(', ')}; repeat or comma-separate
+  --skip <component>     do not check a component, named as the table names it (any case):
+                         ${wrapped(`${SKIP_NAMES}; repeat or comma-separate`, 25)}
   --help                 show this help
 
-Exit code: 0 when every check passed, 1 when one failed, 2 for a usage or configuration error.`;
+Each check is passed (✔), failed (✘), or not checked (–: what it needs failed first, such as the
+component answering; the checks of a component not checked for one reason are one row).
+
+Exit code: 0 when every check passed, 1 when one failed or was not checked, 2 for a usage or
+configuration error (--skip that leaves nothing to check is one).`;
 
 export interface CliOptions {
   json: boolean;
@@ -79,15 +111,14 @@ export function parseCliArgs(argv: string[]): CliOptions | 'help' {
     .flatMap((value) => value.split(','))
     .map((value) => value.trim())
     .filter(Boolean);
-  const unknown = skip.filter((name) => !(CHECK_COMPONENTS as string[]).includes(name));
-  if (unknown.length > 0)
-    throw new UsageError(`--skip "${unknown.join(', ')}" is not a component: ${CHECK_COMPONENTS.join(', ')}`);
+  const unknown = skip.filter((name) => skippedComponent(name) === undefined);
+  if (unknown.length > 0) throw new UsageError(`--skip "${unknown.join(', ')}" is not a component: ${SKIP_NAMES}`);
   return {
     json: parsed.json ?? false,
     testTelegram: parsed['test-telegram'] ? severity : undefined,
     timeoutMs,
     apiUrls: parsed['api-url'],
-    skip: skip as CheckComponent[],
+    skip: [...new Set(skip.map((name) => skippedComponent(name) as CheckComponent))],
   };
 }
 
@@ -143,6 +174,12 @@ export async function main(
     ...(config.targets.celeryExporter ? (['celeryExporter'] as const) : []),
   ];
   const checks = buildChecks(targets, { timeoutMs: options.timeoutMs, testTelegram: options.testTelegram, skip });
+  // Nothing checked proves nothing: a usage error, not a pass.
+  if (checks.length === 0) {
+    const skipped = options.skip.map((component) => COMPONENT_LABELS[component]).join(', ');
+    io.stderr.write(`nothing to check: --skip ${skipped} leaves out every check\n\n${USAGE}\n`);
+    return 2;
+  }
   const started = Date.now();
   const results = await runChecks(checks, { onStart: progress(io) });
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');

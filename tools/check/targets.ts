@@ -33,6 +33,12 @@ export interface CheckTargets {
   urls: Record<ComponentName, string>;
   /** Where the application's API serves its metrics. */
   apiMetricsUrls: string[];
+  /**
+   * The URLs are the configured scrape targets (no `--api-url`): one this host gives no answer from
+   * (`api:8000` is a name on the application's Docker network) is judged through Prometheus' view
+   * of its targets instead.
+   */
+  apiThroughPrometheus: boolean;
   /** Grafana's admin login; absent when no password is in the environment. */
   grafanaAuth?: BasicAuth;
   expected: Expectations;
@@ -57,7 +63,8 @@ export function expectationsFromConfig(config: MonitoringConfig): Expectations {
 
 /**
  * Targets of the deployed stack. The API's own address (`api:8000` by default) is a name on the
- * application's Docker network: from the host, pass where it is published instead.
+ * application's Docker network: from the host it is judged through Prometheus, unless the address
+ * it is published on is given (`apiMetricsUrls`, `--api-url`).
  */
 export function targetsFromConfig(
   config: MonitoringConfig,
@@ -72,6 +79,7 @@ export function targetsFromConfig(
       COMPONENTS.map((component) => [component, publishedUrl(config, component).replace(/\/+$/, '')]),
     ) as Record<ComponentName, string>,
     apiMetricsUrls: apiMetricsUrls ?? config.targets.api.map((target) => `http://${target}/metrics`),
+    apiThroughPrometheus: apiMetricsUrls === undefined,
     grafanaAuth: password === undefined ? undefined : { user: config.grafana.adminUser, password },
     expected: expectationsFromConfig(config),
   };
