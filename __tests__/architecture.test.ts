@@ -80,13 +80,18 @@ function layerOf(file: string): Layer | undefined {
   return layers.sort((a, b) => b.length - a.length)[0];
 }
 
-/** Every import and re-export specifier of a file. */
+/**
+ * Every module a file names: import and re-export declarations, `import()` expressions and types,
+ * `require()` and `import x = require()`.
+ */
 function specifiers(text: string): string[] {
-  return [
-    ...text.matchAll(
-      /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g,
-    ),
-  ].map((m) => m[1] ?? m[2]);
+  const patterns = [
+    /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/g,
+    /(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1]));
 }
 
 function resolveImport(from: string, spec: string): string {
@@ -139,7 +144,7 @@ function forbiddenEdges(graph: ImportGraph): Edge[] {
   });
 }
 
-/** One cycle of imports per strongly connected set of files, as `a -> b -> ... -> a`. */
+/** The import cycles a depth-first walk meets, each as `a -> b -> ... -> a` (one tangle may show as several). */
 function importCycles(graph: ImportGraph): string[] {
   const cycles: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -190,7 +195,10 @@ describe('architecture', () => {
     expect(layerOf('domain/rules/groups/celery.ts')).toBe('domain/rules');
     expect(layerOf('main.ts')).toBe('main');
     expect(
-      specifiers("import { a } from './x';\nexport * from '../y';\nimport 'z';\nimport type { T } from \"./t\";"),
-    ).toEqual(['./x', '../y', 'z', './t']);
+      specifiers(
+        "import { a } from './x';\nexport * from '../y';\nimport 'z';\nimport type { T } from \"./t\";\n" +
+          "const lazy = () => import('../lazy');\ntype C = import('constructs').Construct;\nimport cdktf = require('cdktf');",
+      ).sort(),
+    ).toEqual(['../lazy', '../y', './t', './x', 'cdktf', 'constructs', 'z']);
   });
 });

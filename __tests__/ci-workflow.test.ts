@@ -10,6 +10,7 @@ import { ConfigError } from '../config/errors';
 import { ALL_SECRETS, SECRETS, terraformEnvName } from '../config/secrets';
 import { loadMonitoringConfig } from '../config/load';
 import { APP_NETWORK_ENV, synthFromEnvironment } from '../testing/synth';
+import { BINARY_PACKAGES } from '../testing/processes';
 
 interface WorkflowStep {
   name?: string;
@@ -170,6 +171,8 @@ describe('.github/workflows/monitoring.yml', () => {
     const ci = packages(readFileSync(join(ROOT, '.ci', 'run'), 'utf8'));
     expect(ci.size).toBeGreaterThan(0);
     expect(packages(runs.join('\n'))).toEqual(ci);
+    // Every program the tests run (each component's Debian program, the tools beside them) is installed.
+    expect([...new Set(Object.values(BINARY_PACKAGES))].filter((pkg) => !ci.has(pkg))).toEqual([]);
   });
 
   test('secrets reach Terraform as the variables the stack declares, and Terraform credentials as its own', () => {

@@ -234,3 +234,18 @@ describe('each target keeps its own stack and state', () => {
     expect(load({ STATE_BACKEND: 'pg' }).backend).toEqual({ type: 'pg' });
   });
 });
+
+describe('defaults that follow other settings', () => {
+  test("Alertmanager's external URL (the silence links) is on the port it is published on, unless given", () => {
+    expect(load({}).alerting.externalUrl).toBe('http://localhost:9093');
+    expect(load({ MONITORING_CONFIG: '{"components":{"alertmanager":{"port":9094}}}' }).alerting.externalUrl).toBe(
+      'http://localhost:9094',
+    );
+    expect(
+      load({
+        MONITORING_CONFIG: '{"components":{"alertmanager":{"port":9094}}}',
+        ALERTMANAGER_EXTERNAL_URL: 'https://am.example',
+      }).alerting.externalUrl,
+    ).toBe('https://am.example');
+  });
+});

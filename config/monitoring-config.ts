@@ -506,17 +506,24 @@ function checkPublishing(
 }
 
 /**
- * Each target keeps its own stack and state: a Kubernetes deploy with the Docker target's stack
- * name would plan against the Docker state (and destroy it). Applies only to what was not given.
+ * Defaults that follow other settings, applied only to what was not given: each target keeps its
+ * own stack and state (a Kubernetes deploy with the Docker target's stack name would plan against
+ * the Docker state, and destroy it), and Alertmanager's external URL (the silence links in every
+ * message) is on the port Alertmanager is published on.
  */
-function targetDefaults(config: MonitoringConfig, raw: RawMonitoringConfig): MonitoringConfig {
-  if (config.target !== 'kubernetes') return config;
-  const backend = raw.backend as { schemaName?: unknown } | undefined;
+function derivedDefaults(config: MonitoringConfig, raw: RawMonitoringConfig): MonitoringConfig {
+  const given = (section: unknown, key: string) =>
+    typeof section === 'object' && section !== null && (section as Record<string, unknown>)[key] !== undefined;
+  const alerting = given(raw.alerting, 'externalUrl')
+    ? config.alerting
+    : { ...config.alerting, externalUrl: `http://localhost:${config.components.alertmanager.port}` };
+  if (config.target !== 'kubernetes') return { ...config, alerting };
   return {
     ...config,
+    alerting,
     stackName: raw.stackName === undefined ? `${DEFAULT_CONFIG.stackName}-kubernetes` : config.stackName,
     backend:
-      config.backend.type === 'pg' && backend?.schemaName === undefined
+      config.backend.type === 'pg' && !given(raw.backend, 'schemaName')
         ? { ...config.backend, schemaName: 'terraform_remote_state_kubernetes' }
         : config.backend,
   };
@@ -535,7 +542,7 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   checkTarget(config, reader);
   checkPublishing(config, reader);
   reader.done();
-  return targetDefaults(config, raw);
+  return derivedDefaults(config, raw);
 }
 
 /**

@@ -123,7 +123,7 @@ function defineMessage(externalUrl: string): string[] {
 export function renderTelegramTemplate(externalUrl: string): string {
   const limits = [MESSAGE_LIMITS.name, MESSAGE_LIMITS.summary, MESSAGE_LIMITS.description, MESSAGE_LIMITS.labelValue];
   return [
-    `{{/* Rendered by stock-tracker-monitoring (alerting/telegram-template.ts); do not edit. Telegram HTML, under 4096 characters. */}}`,
+    `{{/* Rendered by stock-tracker-monitoring (domain/alerting/telegram-template.ts); do not edit. Telegram HTML, under 4096 characters. */}}`,
     ...[...new Set(limits)].map(defineText),
     defineEmoji(),
     ...defineMessage(externalUrl),

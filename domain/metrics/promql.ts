@@ -240,11 +240,6 @@ export function vector(value: number): Expr<never> {
   return new Expr(`vector(${scalar(value).text})`, []);
 }
 
-/** `time()`: evaluation time in Unix seconds. */
-export function time(): Expr<never> {
-  return new Expr('time()', []);
-}
-
 export type ComparisonOperator = '>' | '>=' | '<' | '<=' | '==' | '!=';
 type ArithmeticOperator = '+' | '-' | '*' | '/';
 type SetOperator = 'and' | 'or' | 'unless';

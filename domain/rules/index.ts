@@ -8,7 +8,7 @@ import { BLIND_SPOT_ALERTS, METRIC_CONTRACTS } from './blind-spots';
 import { GROUP_ALERTS, GROUP_DEFINITIONS } from './groups';
 
 export * from './model';
-export { renderRuleFiles, ruleFilePath, ruleGroupSpecs, runbookUrl, validateGroups } from './render';
+export { renderRuleFiles, ruleGroupSpecs, runbookUrl, validateGroups } from './render';
 export { SAMPLES_PER_RANGE, scrapeIntervalProblems, shortestRange } from './windows';
 export type { RuleGroupSpec, RuleRenderOptions, RuleSpec } from './render';
 

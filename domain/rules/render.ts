@@ -112,7 +112,8 @@ export function ruleGroupSpecs(groups: readonly RuleGroup[], options: RuleRender
 export function renderRuleFiles(groups: readonly RuleGroup[], options: RuleRenderOptions = {}): RenderedFile[] {
   return ruleGroupSpecs(groups, options).map((spec, i) => {
     const document = new Document({ groups: [spec] });
-    document.commentBefore = ' Generated from rules/ (TypeScript); do not edit: change the typed rule and re-deploy.';
+    document.commentBefore =
+      ' Generated from domain/rules/groups/ (TypeScript); do not edit: change the typed rule and re-deploy.';
     return { path: ruleFilePath(groups[i]), content: document.toString({ lineWidth: 0 }) };
   });
 }

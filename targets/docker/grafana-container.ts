@@ -12,7 +12,10 @@ export interface GrafanaContainerProps extends ComponentContainerProps {
   readonly adminUser?: string;
   /** Admin password: a Terraform expression such as `${var.grafana_password}`, never a literal. */
   readonly adminPassword: string;
-  /** Settings on top of the hardened defaults below. */
+  /**
+   * Settings on top of the hardened defaults below.
+   * @default none: the hardened defaults alone
+   */
   readonly grafanaIni?: GrafanaSettingsIni;
   /**
    * Seconds a deploy waits for Grafana to become healthy (first start runs migrations).

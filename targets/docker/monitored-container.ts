@@ -101,7 +101,10 @@ export interface MonitoredContainerProps {
    * @default none
    */
   readonly files?: RenderedFile[];
-  /** Directory `files` paths are relative to. Required when `files` is not empty. */
+  /**
+   * Directory `files` paths are relative to.
+   * @default none; required when `files` is not empty
+   */
   readonly configDir?: string;
   /**
    * A protected named volume `<name>-data` mounted at this path.

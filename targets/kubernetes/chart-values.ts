@@ -30,10 +30,10 @@ export const REMOTE_WRITE_AUTH_KEYS = { username: 'username', password: 'passwor
  * twice for one cause (and fire a second Watchdog). The chart's Kubernetes groups stay.
  */
 export const DUPLICATED_DEFAULT_RULE_GROUPS = {
-  general: 'Watchdog and TargetDown are in rules/ (monitoring group)',
+  general: 'Watchdog and TargetDown are in domain/rules/groups/ (monitoring group)',
   prometheus: 'Prometheus self-monitoring is in rules/ (monitoring group)',
   alertmanager: 'Alertmanager self-monitoring is in rules/ (monitoring group)',
-  nodeExporterAlerting: 'host CPU, memory and disk alerts are in rules/ (host group)',
+  nodeExporterAlerting: 'host CPU, memory and disk alerts are in domain/rules/groups/ (host group)',
 } as const;
 
 export interface LabelSelector {
@@ -190,6 +190,6 @@ export function renderChartValues(values: KubePrometheusStackValues): string {
   // Each selector written out in full: anchors and aliases would be correct YAML, but not readable values.
   const document = new Document(values, { aliasDuplicateObjects: false });
   document.commentBefore =
-    ' Generated from constructs/kubernetes/chart-values.ts; do not edit: change the typed values and re-deploy.';
+    ' Generated from targets/kubernetes/chart-values.ts; do not edit: change the typed values and re-deploy.';
   return document.toString({ lineWidth: 0 });
 }

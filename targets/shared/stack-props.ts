@@ -23,7 +23,7 @@ export interface MonitoringStackProps {
   readonly alertmanagerFiles?: (alerting: AlertingSettings, secrets: AlertmanagerSecrets) => RenderedFile[];
   /**
    * The dashboards Grafana is given.
-   * @default renderDashboards({ alertmanagerUrl: config.alerting.externalUrl })
+   * @default renderDashboards({ alertmanager: config.alerting.externalUrl })
    */
   readonly dashboards?: readonly RenderedDashboard[];
 }
