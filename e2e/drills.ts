@@ -8,7 +8,7 @@ import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../domain/ale
 import { Duration } from '../core/duration';
 import { JOB } from '../core/components';
 import { RATE_WINDOW, RECORDINGS, THRESHOLDS } from '../domain/metrics';
-import { Template, runbookUrl } from '../domain/rules';
+import { RULE_GROUPS, Template, isAlert, runbookUrl } from '../domain/rules';
 import { Severity } from '../core/severity';
 import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
 import { LoopbackComponent, LoopbackStack } from '../testing/loopback-stack';
@@ -528,6 +528,13 @@ export async function alertmanagerRestartDrill(
 }
 
 /** Every message: valid Telegram HTML, and exactly as many per group and status as the drills caused. */
+/** The alerts on the host's own resources (the host group), which the loopback node-exporter reads from this machine. */
+const HOST_ALERTS: ReadonlySet<string> = new Set(
+  RULE_GROUPS.filter((group) => group.name === 'host').flatMap((group) =>
+    group.rules.filter(isAlert).map((rule) => rule.name),
+  ),
+);
+
 export async function checkToldOnce(
   telegram: FakeTelegram,
   episodes: readonly Episode[],
@@ -543,9 +550,15 @@ export async function checkToldOnce(
         for (const status of ['FIRING', 'RESOLVED'])
           expected.set(key(status, alert, instance), (expected.get(key(status, alert, instance)) ?? 0) + 1);
       const actual = new Map<string, number>();
+      // node-exporter reads this machine: on a busy CI host its CPU alerts are true, and no drill's business.
+      const aboutThisHost = new Set<string>();
       for (const message of telegram.delivered) {
         const group = messageGroup(message);
         const k = key(group.status, group.alert, group.instance);
+        if (group.alert && HOST_ALERTS.has(group.alert) && !expected.has(k)) {
+          aboutThisHost.add(group.alert);
+          continue;
+        }
         actual.set(k, (actual.get(k) ?? 0) + 1);
       }
       const wrong = [...new Set([...expected.keys(), ...actual.keys()])]
@@ -558,7 +571,11 @@ export async function checkToldOnce(
         wrong.length === 0 && refused.length === 0,
         [...wrong, ...refused.map((problem) => `Telegram would refuse: ${problem}`)].join('\n'),
       );
-      return `${telegram.delivered.length} messages, all valid Telegram HTML`;
+      const host =
+        aboutThisHost.size === 0
+          ? ''
+          : `; also ${[...aboutThisHost].join(', ')} about this machine itself (node-exporter reads the real host), not counted`;
+      return `${telegram.delivered.length} messages, all valid Telegram HTML${host}`;
     },
   );
 }
