@@ -105,9 +105,13 @@ function defineMessage(externalUrl: string): string[] {
   return [
     `{{ define "${name('header')}" }}${title}\n${subject}\n{{ end }}`,
     `{{ define "${name('alert')}" }}`,
-    `▸ <b>${text(`(or .Annotations.${ANNOTATIONS.summary} .Labels.alertname)`, MESSAGE_LIMITS.summary)}</b>`,
+    // A resolved alert keeps the annotations of its last firing evaluation: its summary holds the value
+    // then, and its description the ongoing state. Said as the past, the description left out.
+    `{{ if eq .Status "resolved" }}▸ <b>Resolved: ${text('.Labels.alertname', MESSAGE_LIMITS.name)}</b>`,
+    `{{ with .Annotations.${ANNOTATIONS.summary} }}when it fired: ${text('.', MESSAGE_LIMITS.summary)}`,
+    `{{ end }}{{ else }}▸ <b>${text(`(or .Annotations.${ANNOTATIONS.summary} .Labels.alertname)`, MESSAGE_LIMITS.summary)}</b>`,
     `{{ with .Annotations.${ANNOTATIONS.description} }}${text('.', MESSAGE_LIMITS.description)}`,
-    `{{ end }}${identityLine()}🕒 {{ .StartsAt.UTC.Format ${TIME_FORMAT} }}{{ if eq .Status "resolved" }} → {{ .EndsAt.UTC.Format ${TIME_FORMAT} }}{{ end }}`,
+    `{{ end }}{{ end }}${identityLine()}🕒 {{ .StartsAt.UTC.Format ${TIME_FORMAT} }}{{ if eq .Status "resolved" }} → {{ .EndsAt.UTC.Format ${TIME_FORMAT} }}{{ end }}`,
     `{{ end }}`,
     `{{ define "${name('links')}" }}${runbook}${silenceLink(externalUrl)}{{ end }}`,
     // The alerts a message details: the firing ones, or all of them when the group resolved.
