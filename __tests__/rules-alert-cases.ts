@@ -685,6 +685,34 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       },
     ],
   }),
+  ServiceDiscoveryFailing: casesFor(ALERTS.ServiceDiscoveryFailing, {
+    fires: [
+      {
+        // A refresh every 30 s, each failing (a socket Prometheus may not read): two failures a
+        // minute, after a burst of retries at the start.
+        name: 'every Docker discovery refresh fails',
+        input: [
+          series(
+            prometheus.serviceDiscoveryRefreshFailures,
+            { ...PROMETHEUS, mechanism: 'docker' },
+            `0 0 10+2x${SPAN}`,
+          ),
+        ],
+        activeFrom: minutes(2),
+        labels: { ...PROMETHEUS, mechanism: 'docker' },
+        value: '10',
+      },
+    ],
+    quiet: [
+      {
+        name: 'three or four refreshes in five minutes fail: a flaky engine, not a broken discovery',
+        input: [
+          series(prometheus.serviceDiscoveryRefreshFailures, { ...PROMETHEUS, mechanism: 'docker' }, `0+0.7x${SPAN}`),
+        ],
+        at: minutes(20),
+      },
+    ],
+  }),
   PrometheusRuleEvaluationFailures: casesFor(ALERTS.PrometheusRuleEvaluationFailures, {
     fires: [
       {

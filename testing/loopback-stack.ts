@@ -30,6 +30,7 @@ import { PrometheusApi } from '../clients/prometheus';
 import { DRILL_PROFILE, TimingProfile, renderProfiledRuleFiles } from './timing-profile';
 import { StockTrackerSimulator } from './simulator';
 import {
+  DockerDiscovery,
   PROMETHEUS_CONFIG_FILE,
   postgresDataSourceName,
   redisAddress,
@@ -117,6 +118,8 @@ export interface LoopbackStackOptions {
   externalAlertmanager?: HostPort;
   /** Prometheus stores every exporter series instead of only the catalog's (the bench compares). Default false. */
   keepAllExporterSeries?: boolean;
+  /** Docker discovery for the API's job, as deployed (a test points it at a socket that fails). Default none. */
+  dockerDiscovery?: DockerDiscovery;
   /** Bound on each component's start. Default 30 s. */
   readyTimeoutMs?: number;
 }
@@ -424,6 +427,7 @@ export class LoopbackStack {
       alertmanagers: alertmanager ? [alertmanager] : [],
       ruleFiles: rules.map((file) => file.path),
       keepOnlyCatalogSeries: !this.options.keepAllExporterSeries,
+      dockerDiscovery: this.options.dockerDiscovery,
     });
     const dir = this.writeFiles('prometheus', [prometheusYml, ...rules]);
     const prometheus = await this.launchHttp(

@@ -465,6 +465,10 @@ const PROMETHEUS_METRICS = {
     help: 'Write-ahead log corruptions found',
   }),
   tsdbHeadSeries: prom.gauge('prometheus_tsdb_head_series', { help: 'Series held in memory' }),
+  serviceDiscoveryRefreshFailures: prom.counter('prometheus_sd_refresh_failures_total', {
+    help: 'Refreshes of a service discovery that failed (Docker: socket unreadable, API version refused)',
+    labels: { mechanism: label('Discovery mechanism, e.g. `docker`') },
+  }),
   notificationsErrors: prom.counter('prometheus_notifications_errors_total', {
     help: 'Errors sending alerts to an Alertmanager',
     labels: { alertmanager: label('Alertmanager URL') },

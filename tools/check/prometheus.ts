@@ -11,12 +11,19 @@ import {
   ScrapeJobKey,
   componentOfJob,
 } from '../../core/components';
-import { Metric, allMetrics, seriesNames } from '../../domain/metrics';
+import { METRICS, Metric, allMetrics, gt, increase, seriesNames, sumBy } from '../../domain/metrics';
+import { Duration } from '../../core/duration';
 import { WATCHDOG } from '../../domain/alerting';
 import { Check, CheckComponent, CheckOutcome, failed, listed, once, passed } from './check';
 import { HttpClient } from '../../clients/http';
 import { PrometheusApi, ScrapeTarget } from '../../clients/prometheus';
 import { CheckTargets } from './targets';
+
+/** Failed refreshes of each discovery mechanism over 5 minutes, where there were any. */
+const DISCOVERY_FAILURES = gt(
+  sumBy(['mechanism'], increase(METRICS.prometheus.serviceDiscoveryRefreshFailures, Duration.minutes(5))),
+  0,
+);
 
 /** Severities a firing alert must not have for the stack to count as healthy. */
 const ALARMING_SEVERITIES = ['critical', 'warning'];
@@ -151,6 +158,20 @@ export function prometheusChecks(targets: CheckTargets, http: HttpClient): Check
         return alertmanagers.length > 0
           ? passed(listed(alertmanagers))
           : failed('no Alertmanager: alerts go nowhere (check alerting.alertmanagers in prometheus.yml)');
+      },
+    },
+    {
+      component: 'prometheus',
+      name: 'service discovery',
+      async run() {
+        const failing = await api.query(DISCOVERY_FAILURES.text);
+        if (failing.length === 0) return passed('no failed refresh in 5 minutes');
+        const which = failing.map(
+          (sample) => `${sample.metric.mechanism}: ${Number(sample.value[1]).toFixed(0)} failed refreshes in 5 min`,
+        );
+        return failed(
+          `${listed(which)}: the targets it finds are gone (Prometheus' log says why: "Unable to refresh target groups"; permission denied on the socket is DOCKER_GROUP_ID)`,
+        );
       },
     },
     {

@@ -29,6 +29,25 @@ const TargetDown = alert({
   description: t`Prometheus has failed to scrape ${$label('instance')} (job ${$label('job')}) for 5 minutes: its metrics, and the alerts built on them, are blind.`,
 });
 
+/**
+ * A failing discovery loses the targets it found (the API's labelled containers), and their
+ * alerts then page for what is a monitoring fault: the cause pages instead, and holds them back
+ * (domain/alerting/inhibitions.ts). Its refresh runs every 30 s, 10 a window: half of them failing
+ * for 5 minutes is a discovery that stays broken, not one refresh that timed out.
+ */
+const DISCOVERY_FAILURES = 5;
+const ServiceDiscoveryFailing = alert({
+  name: 'ServiceDiscoveryFailing',
+  expr: gt(
+    sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshFailures, Duration.minutes(5))),
+    DISCOVERY_FAILURES - 1,
+  ),
+  for: Duration.minutes(5),
+  severity: 'critical',
+  summary: t`Prometheus' ${$label('mechanism')} discovery fails on ${$label('instance')}`,
+  description: t`${$value('number')} refreshes of the ${$label('mechanism')} service discovery failed in 5 minutes, for 5 minutes: the targets it finds are gone, so their alerts (APIDown, CeleryWorkerDown) would page for a monitoring fault. Prometheus' log says why: permission denied on the socket (DOCKER_GROUP_ID), or an API version the engine refuses.`,
+});
+
 const PrometheusRuleEvaluationFailures = alert({
   name: 'PrometheusRuleEvaluationFailures',
   expr: gt(increase(prometheus.ruleEvaluationFailures, Duration.minutes(5)), 0),
@@ -93,6 +112,7 @@ const AlertmanagerConfigReloadFailed = alert({
 export const MONITORING = ruleGroup('monitoring', [], {
   Watchdog,
   TargetDown,
+  ServiceDiscoveryFailing,
   PrometheusRuleEvaluationFailures,
   PrometheusConfigReloadFailed,
   PrometheusTSDBFailures,
