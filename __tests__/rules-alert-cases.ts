@@ -275,13 +275,45 @@ function notifications(failedPerMinute: number, totalPerMinute: number): InputSe
   ];
 }
 
-const API_CONTAINER = {
+/**
+ * A Docker container as cAdvisor labels its series (metrics/prometheus.go BaseContainerLabels): `id`
+ * the cgroup (Docker's systemd cgroup driver), `name` the container's name, `image` as it was run.
+ */
+export const API_CONTAINER = {
   job: 'cadvisor',
-  instance: 'cadvisor:8080',
+  instance: 'stock-tracker-cadvisor:8080',
   name: 'stock-tracker-api',
   image: 'stock-tracker/api:1.4.2',
-  id: '/docker/abc123',
+  id: '/system.slice/docker-4f2a9c6e1b7d3058a4c2e9f61d0b8a7c5e3f2d1a9b8c7d6e5f4a3b2c1d0e9f8a.scope',
 } as const;
+
+/** 2026-01-01T00:00:00Z, when the container was created (Unix seconds). */
+const CREATED = 1_767_225_600;
+
+/**
+ * cAdvisor's `container_start_time_seconds` of API_CONTAINER when Docker's restart policy restarts
+ * it at each of `restartsAt` (minutes, ascending), as cAdvisor exports it with the stack's flags: a
+ * first series without restart count, then at each restart the old series ends and one labelled
+ * with the next `container_label_restartcount` begins. Its value is the creation time in every
+ * series up to cAdvisor 0.56 (`creation`), the start of the run from 0.57 (`run`).
+ */
+export function restartedContainer(
+  restartsAt: readonly number[],
+  value: 'creation' | 'run' = 'creation',
+): InputSeries[] {
+  const starts = [0, ...restartsAt];
+  return starts.map((start, run) => {
+    const end = starts[run + 1];
+    const sample = value === 'creation' ? CREATED : CREATED + start * 60;
+    const before = start > 0 ? `_x${start} ` : '';
+    const samples = end === undefined ? `${sample}x${SPAN - start}` : `${sample}x${end - start - 1} stale`;
+    return series(
+      cadvisor.startTime,
+      { ...API_CONTAINER, container_label_restartcount: run > 0 ? String(run) : undefined },
+      `${before}${samples}`,
+    );
+  });
+}
 
 /** The API answers its scrape every minute. */
 const apiUp = series(scrape.up, API, `1x${SPAN}`);
@@ -837,18 +869,26 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
   ContainerRestarting: casesFor(ALERTS.ContainerRestarting, {
     fires: [
       {
-        name: 'restarted 3 times in 15 minutes',
-        input: [series(cadvisor.startTime, API_CONTAINER, `100 100 200 300 400x${SPAN}`)],
-        activeFrom: minutes(4),
+        name: 'three restarts of one container in 15 minutes (cAdvisor 0.47: the start time is the creation time)',
+        input: restartedContainer([5, 8, 11]),
+        activeFrom: minutes(11),
+        labels: API_CONTAINER,
+        value: '3',
+      },
+      {
+        name: 'three restarts of one container in 15 minutes (cAdvisor 0.57 and later: the start time of each run)',
+        input: restartedContainer([5, 8, 11], 'run'),
+        activeFrom: minutes(11),
         labels: API_CONTAINER,
         value: '3',
       },
     ],
     quiet: [
+      { name: 'two restarts in 15 minutes', input: restartedContainer([5, 8]), at: minutes(12) },
       {
-        name: 'restarted twice (a deploy and a retry)',
-        input: [series(cadvisor.startTime, API_CONTAINER, `100 100 200 300x${SPAN}`)],
-        at: minutes(10),
+        name: 'three restarts, the first 15 minutes before the third: it has left the window',
+        input: restartedContainer([5, 12, 20]),
+        at: minutes(20),
       },
     ],
   }),

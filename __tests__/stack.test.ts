@@ -210,6 +210,14 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     });
   });
 
+  test('cAdvisor exports only the restart count of the container labels: ContainerRestarting counts its series', () => {
+    const flags = containerNamed(json, names.cadvisor).command as string[];
+    expect(flags).toEqual(
+      expect.arrayContaining(['-store_container_labels=false', '-whitelisted_container_labels=restartcount']),
+    );
+    expect(METRICS.cadvisor.startTime.labels).toHaveProperty('container_label_restartcount');
+  });
+
   test('node-exporter and cAdvisor see the host read-only', () => {
     for (const name of [names.nodeExporter, names.cadvisor]) {
       const mounts = containerNamed(json, name).mounts;

@@ -400,6 +400,12 @@ const container = {
   name: label('Docker container name (empty for cgroups that are not containers)'),
   image: label('Container image'),
   id: label('cgroup path'),
+  // cAdvisor's docker handler copies Docker's RestartCount into the label `restartcount` when above 0
+  // (container/docker/handler.go, v0.47.2 l. 221-224); the stack's -whitelisted_container_labels
+  // exports it (metrics/prometheus.go BaseContainerLabels, l. 1788-1809).
+  container_label_restartcount: label(
+    "Docker's `RestartCount` (restarts by the restart policy), absent while 0: a restart ends the container's series and starts new ones",
+  ),
 };
 const CADVISOR_METRICS = {
   cpuUsageSeconds: cadvisor.counter('container_cpu_usage_seconds_total', {
@@ -431,7 +437,7 @@ const CADVISOR_METRICS = {
     labels: { ...container, device: label('Block device') },
   }),
   startTime: cadvisor.gauge('container_start_time_seconds', {
-    help: 'Start time of a container (Unix seconds); it changes when the container restarts',
+    help: 'Creation time of a container (Unix seconds) up to cAdvisor 0.56; from 0.57, the start of its current run',
     labels: container,
   }),
   lastSeen: cadvisor.gauge('container_last_seen', {

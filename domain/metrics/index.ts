@@ -6,3 +6,4 @@ export * from './catalog';
 export * from './promql';
 export * from './thresholds';
 export * from './recordings';
+export * from './restarts';

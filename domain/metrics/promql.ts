@@ -188,6 +188,21 @@ export function overTime<S extends GaugeSource>(
   return rangeFunction(fn, source, window) as Expr<SourceLabels<S>>;
 }
 
+/**
+ * `count by (by) (present_over_time(selector[window]) unless selector offset window)`: per group of
+ * `by`, how many series of `selector` began within the last `window`: a sample in it, none at its
+ * start. A series that ended before the window is not in it; one already there at its start is not
+ * new. For an exporter that starts a new series at each event (a label whose value changes).
+ */
+export function seriesBegunWithin<L extends string, K extends L>(
+  selector: Selector<L>,
+  window: Duration,
+  by: readonly K[],
+): Expr<K> {
+  const present = rangeFunction('present_over_time', selector, window) as Expr<L>;
+  return aggregateBy('count', by, unless(present, offsetBy(selector, window)));
+}
+
 export type AggregationOperator = 'sum' | 'avg' | 'max' | 'min' | 'count';
 
 /** `op by (labels) (expr)`: the result keeps exactly `by`. */

@@ -121,6 +121,12 @@ export class CadvisorContainer extends MonitoredContainer {
         '-housekeeping_interval=15s',
         // Container labels as metric labels would multiply series for nothing.
         '-store_container_labels=false',
+        // Except Docker's RestartCount, which the docker handler adds as the label `restartcount`
+        // (container/docker/handler.go, v0.47.2 l. 221-224, v0.60.5 l. 260-262): with the flag above
+        // only listed labels become `container_label_<name>` (metrics/prometheus.go BaseContainerLabels,
+        // v0.47.2 l. 1788-1809). ContainerRestarting counts its series: cAdvisor's start time is the
+        // container's creation time there (l. 1848), the same across restarts.
+        '-whitelisted_container_labels=restartcount',
       ],
       hostMounts: [
         { hostPath: '/', containerPath: '/rootfs' },

@@ -13,6 +13,7 @@ import {
   SYNC_TASK,
   THRESHOLDS,
   add,
+  containerRestarts,
   div,
   eq,
   formatLevel,
@@ -261,8 +262,8 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
   example(
     'Containers',
     'Which containers restarted in the last 15 minutes?',
-    gt(overTime('changes', select(cadvisor.startTime, { name: not('') }), minutes(15)), 0),
-    `More than ${formatLevel(THRESHOLDS.containerRestarts, 'warning')} fires ContainerRestarting.`,
+    containerRestarts(minutes(15), ['name']),
+    `Restarts by Docker's restart policy, from the restart count cAdvisor labels every series with (\`changes(container_start_time_seconds[15m])\` stays 0: that is the creation time); a container that did not restart is not listed. More than ${formatLevel(THRESHOLDS.containerRestarts, 'warning')} fires ContainerRestarting.`,
   ),
   example(
     'The monitoring itself',

@@ -1,17 +1,17 @@
 /** The containers' rules, through cAdvisor: a container restarting over and over. */
 import { Duration } from '../../../core/duration';
-import { METRICS } from '../../metrics';
+import { containerRestarts } from '../../metrics/restarts';
 import { THRESHOLDS, windowOf } from '../../metrics/thresholds';
-import { gt, not, overTime, select } from '../../metrics/promql';
+import { gt } from '../../metrics/promql';
 import { level } from '../conditions';
 import { $label, $value, alert, ruleGroup, t } from '../model';
 
-const { cadvisor } = METRICS;
-
 const ContainerRestarting = alert({
   name: 'ContainerRestarting',
+  // Not changes(container_start_time_seconds): with the pinned cAdvisor that is the creation time, the
+  // same across restarts. Each restart begins new series with Docker's restart count (metrics/restarts.ts).
   expr: gt(
-    overTime('changes', select(cadvisor.startTime, { name: not('') }), windowOf(THRESHOLDS.containerRestarts)),
+    containerRestarts(windowOf(THRESHOLDS.containerRestarts), ['job', 'instance', 'id', 'name', 'image']),
     level(THRESHOLDS.containerRestarts, 'warning'),
   ),
   for: Duration.seconds(0),
