@@ -61,7 +61,13 @@ function reportThroughCdktf(error: ConfigError, warnings: readonly string[]): vo
  * passes in CDKTF_CONTEXT_JSON), read without creating an App, which would create the output dir.
  */
 function monitoringContext(env: NodeJS.ProcessEnv, appConfig?: AppConfig): unknown {
-  const fromCli = env[CONTEXT_ENV] ? JSON.parse(env[CONTEXT_ENV] as string) : {};
+  let fromCli: Record<string, unknown> = {};
+  try {
+    fromCli = env[CONTEXT_ENV] ? JSON.parse(env[CONTEXT_ENV] as string) : {};
+  } catch {
+    // Set by hand, not by the CLI: its content may hold anything, so it is not quoted.
+    throw new ConfigError([{ field: CONTEXT_ENV, reason: 'is not valid JSON (its content is not shown)' }]);
+  }
   return { ...appConfig?.context, ...fromCli }.monitoring;
 }
 

@@ -249,3 +249,89 @@ describe('defaults that follow other settings', () => {
     ).toBe('https://am.example');
   });
 });
+
+describe('what the review of issue 13 found', () => {
+  const SENTINEL = 'S3ntinel-Review-77';
+
+  test('an object or list given where a value belongs is described by its kind, never printed', () => {
+    const message = messageOf(() =>
+      load({
+        MONITORING_CONFIG: JSON.stringify({
+          grafana: { adminUser: { name: 'admin', password: SENTINEL } },
+          targets: { api: [{ password: SENTINEL }] },
+        }),
+      }),
+    );
+    expect(message).toContain('grafana.adminUser in MONITORING_CONFIG: (an object) is not valid');
+    expect(message).toContain('targets.api in MONITORING_CONFIG: (a list of 1) is not valid');
+    expect(message).not.toContain(SENTINEL);
+  });
+
+  test("a secret quoted in a problem's reason is masked", () => {
+    const message = messageOf(() => load({ GRAFANA_PASSWORD: SENTINEL, API_TARGETS: `${SENTINEL}:99999` }));
+    expect(message).not.toContain(SENTINEL);
+  });
+
+  test('credentials in a URL are refused however the password is written, and in the Docker host', () => {
+    for (const url of [
+      `https://admin:${SENTINEL} xyz@wiki/x`,
+      ` https://admin:${SENTINEL}@wiki/x`,
+      `https://admin:${SENTINEL}@x@wiki/x`,
+    ]) {
+      const message = messageOf(() => load({ RUNBOOK_BASE_URL: url }));
+      expect(message).toContain('"https://***@wiki/x" carries credentials');
+      expect(message).not.toContain(SENTINEL);
+    }
+    const docker = messageOf(() => load({ DOCKER_HOST: `tcp://user:${SENTINEL}@docker:2376` }));
+    expect(docker).toContain('"tcp://***@docker:2376" carries credentials');
+    expect(load({ DOCKER_HOST: 'ssh://deploy@docker-host' }).dockerHost).toBe('ssh://deploy@docker-host');
+  });
+
+  test('a scrape interval under 10s takes the timeout down with it, as Prometheus does, unless a timeout is given', () => {
+    expect(load({ PROMETHEUS_SCRAPE_INTERVAL: '5s' }).prometheus.scrapeTimeout.toString()).toBe('5s');
+    expect(problemsOf(() => load({ PROMETHEUS_SCRAPE_INTERVAL: '5s', PROMETHEUS_SCRAPE_TIMEOUT: '6s' }))).toEqual([
+      expect.objectContaining({ field: 'prometheus.scrapeTimeout', source: { variable: 'PROMETHEUS_SCRAPE_TIMEOUT' } }),
+    ]);
+  });
+
+  test('API_TARGETS=none leaves the API to discovery; empty keeps the default', () => {
+    expect(load({ API_TARGETS: 'none' }).targets.api).toEqual([]);
+    expect(load({ API_TARGETS: '' }).targets.api).toEqual(['api:8000']);
+  });
+
+  test('a .env saved with Windows line endings is named, its values not shown', () => {
+    const problems = problemsOf(() =>
+      load({ GRAFANA_ADMIN_USER: 'admin\r', TF_VAR_grafana_password: `${SENTINEL}\r` }),
+    );
+    expect(problems.map((problem) => problem.field)).toEqual(
+      expect.arrayContaining(['GRAFANA_ADMIN_USER', 'TF_VAR_grafana_password']),
+    );
+    expect(JSON.stringify(problems)).not.toContain(SENTINEL);
+  });
+
+  test('loopback in every IPv6 spelling; bindAddress does not apply on Kubernetes', () => {
+    for (const address of ['0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])
+      expect(load({ MONITORING_BIND_ADDRESS: address }).bindAddress).toBe(address);
+    expect(load({ MONITORING_TARGET: 'kubernetes', MONITORING_BIND_ADDRESS: '0.0.0.0' }).target).toBe('kubernetes');
+  });
+
+  test('numbers are decimal digits, a bracketed host is an IPv6 address', () => {
+    for (const port of ['0x1538', '1e3']) expect(problemsOf(() => load({ POSTGRES_PORT: port }))).toHaveLength(1);
+    expect(problemsOf(() => load({ REDIS_TARGET: '[:::::]:6379' }))).toHaveLength(1);
+    expect(load({ REDIS_TARGET: '[::1]:6379' }).targets.redis).toBe('[::1]:6379');
+  });
+
+  test('a __proto__ key is not a way around the settings', () => {
+    const problems = problemsOf(() => load({ MONITORING_CONFIG: '{"__proto__":{"stackName":"x"},"stakName":"y"}' }));
+    expect(problems.map((problem) => problem.field)).toEqual(['stakName']);
+    expect(load({ MONITORING_CONFIG: '{"__proto__":{"stackName":"protostack"}}' }).stackName).toBe(
+      'stock-tracker-monitoring',
+    );
+  });
+
+  test("a typo in the prefix is caught; API_KEY and other programs' variables are not warned about", () => {
+    expect(unknownVariables({ PROMETHUES_RETENTION: '15d', API_KEY: 'x' })).toEqual([
+      'PROMETHUES_RETENTION is not a setting of this project and is ignored: did you mean PROMETHEUS_RETENTION?',
+    ]);
+  });
+});

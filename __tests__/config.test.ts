@@ -77,10 +77,15 @@ describe('sources', () => {
     expect(config.dockerDiscovery.enabled).toBe(false);
   });
 
-  test('.env.example lists every variable: settings and secrets', () => {
+  test('.env.example lists every variable: settings and secrets (and CHECKPOINT_DISABLE, for cdktf)', () => {
     const example = readFileSync(join(__dirname, '..', '.env.example'), 'utf8');
     const listed = new Set([...example.matchAll(/^#? ?([A-Z][A-Za-z0-9_]+)=/gm)].map((m) => m[1]));
-    const expected = ['MONITORING_CONFIG', ...Object.keys(ENV_FIELDS), ...ALL_SECRETS.map(terraformEnvName)];
+    const expected = [
+      'CHECKPOINT_DISABLE',
+      'MONITORING_CONFIG',
+      ...Object.keys(ENV_FIELDS),
+      ...ALL_SECRETS.map(terraformEnvName),
+    ];
     expect(expected.filter((name) => !listed.has(name))).toEqual([]);
     expect([...listed].filter((name) => !expected.includes(name))).toEqual([]);
   });

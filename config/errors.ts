@@ -29,15 +29,25 @@ function where(problem: ConfigProblem): string {
 
 /** One line per problem: where, the value when it may be shown, and what was expected. */
 export function describeProblem(problem: ConfigProblem): string {
-  const shown = JSON.stringify(problem.value);
-  // A long value (a pasted file, a runaway prefix) is cut: its start and length say enough.
-  const value =
-    problem.value === undefined
-      ? ''
-      : shown.length > 80
-        ? `${shown.slice(0, 60)}…" (${shown.length - 2} characters) `
-        : `${shown} `;
-  return `${where(problem)}: ${value}${problem.reason}`;
+  return `${where(problem)}: ${shownValue(problem.value)}${problem.reason}`;
+}
+
+/**
+ * A value as a problem line shows it: scalars and lists of scalars in JSON, cut when long (at a
+ * character, never inside one); an object, or a list holding one, only by its kind: whatever it
+ * holds (a password under some key) stays out of the terminal.
+ */
+function shownValue(value: unknown): string {
+  if (value === undefined) return '';
+  const scalar = (item: unknown) => item === null || typeof item !== 'object';
+  if (!scalar(value) && !(Array.isArray(value) && value.every(scalar))) {
+    return Array.isArray(value) ? `(a list of ${value.length}) ` : '(an object) ';
+  }
+  const shown = JSON.stringify(value);
+  const characters = [...shown];
+  return characters.length > 80
+    ? `${characters.slice(0, 60).join('')}…" (${characters.length - 2} characters) `
+    : `${shown} `;
 }
 
 /** Thrown before any resource is created; lists every bad value at once. */

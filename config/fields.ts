@@ -17,6 +17,13 @@ export const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const IMAGE_REFERENCE =
   /^(?:((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d{1,5})?)\/)?([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$/;
 
+/** `host:port` whose port is one and whose bracketed host, if any, is an IPv6 address. */
+function validHostPort(text: string): boolean {
+  const match = HOST_PORT.exec(text);
+  const bracketed = /^\[([^\]]+)\]:/.exec(text)?.[1];
+  return match !== null && isPort(match[1]) && (bracketed === undefined || isIP(bracketed) === 6);
+}
+
 /** Whether `port` (text or number) is a TCP port a program can listen on or be reached at. */
 function isPort(port: string | number): boolean {
   const n = Number(port);
@@ -55,7 +62,8 @@ export class Fields {
 
   integer(field: string, value: unknown, fallback: number, min: number, max: number): number {
     if (value === undefined) return fallback;
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    // Decimal digits only: Number() would also read 0x1538 and 1e3.
+    const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
       this.reader.problem(field, value, `is not valid: expected a whole number from ${min} to ${max}`);
       return fallback;
@@ -119,7 +127,7 @@ export class Fields {
   /** `host:port` with a port from 1 to 65535. */
   hostPort(field: string, value: unknown, fallback: string): string {
     const text = this.string(field, value, fallback, HOST_PORT, 'host:port');
-    if (text !== fallback && !isPort(HOST_PORT.exec(text)?.[1] ?? '')) {
+    if (text !== fallback && !validHostPort(text)) {
       this.reader.problem(field, value, 'is not valid: expected host:port with a port from 1 to 65535');
       return fallback;
     }
@@ -132,9 +140,9 @@ export class Fields {
    */
   hostPorts(field: string, value: unknown, fallback: string[], minimum = 1): string[] {
     const items = this.list(field, value, fallback, HOST_PORT, 'host:port');
-    const badPort = items.find((item) => !isPort(HOST_PORT.exec(item)?.[1] ?? ''));
-    if (badPort !== undefined) {
-      this.reader.problem(field, value, `is not valid: ${badPort} has no port from 1 to 65535`);
+    const bad = items.find((item) => !validHostPort(item));
+    if (bad !== undefined) {
+      this.reader.problem(field, value, `is not valid: ${bad} is not host:port with a port from 1 to 65535`);
       return fallback;
     }
     if (items.length < minimum) {
@@ -185,10 +193,11 @@ export class Fields {
    * files): the value is then shown with them masked.
    */
   url(field: string, value: unknown, fallback: string, pattern: RegExp, expected: string): string {
-    if (typeof value === 'string' && /^[a-z]+:\/\/[^/@\s]*@/i.test(value)) {
+    const credentials = typeof value === 'string' ? withoutCredentials(value) : undefined;
+    if (typeof value === 'string' && credentials !== value.trim()) {
       this.reader.problem(
         field,
-        value.replace(/^([a-z]+:\/\/)[^/@\s]*@/i, '$1***@'),
+        credentials,
         'carries credentials: they would be written into the synthesized files; give the URL without them',
       );
       return fallback;
@@ -243,11 +252,21 @@ function editDistance(a: string, b: string): number {
  * The candidate `name` most likely misspells (case aside, at most a third of its letters off), or
  * undefined when none is close.
  */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
+export function closest(name: string, candidates: readonly string[], maxDistance?: number): string | undefined {
   const scored = candidates.map((candidate) => ({
     candidate,
     distance: editDistance(name.toLowerCase(), candidate.toLowerCase()),
   }));
   const best = scored.sort((a, b) => a.distance - b.distance)[0];
-  return best && best.distance <= Math.max(1, Math.floor(name.length / 3)) ? best.candidate : undefined;
+  return best && best.distance <= (maxDistance ?? Math.max(1, Math.floor(name.length / 3)))
+    ? best.candidate
+    : undefined;
+}
+
+/**
+ * `url` with any user information (`user:password@`) masked as `***@`: everything in the
+ * authority up to its last `@`, whatever the password holds (spaces, another `@`).
+ */
+export function withoutCredentials(url: string): string {
+  return url.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)/i, '$1***@');
 }

@@ -71,9 +71,13 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[keys[keys.length - 1]] = value;
 }
 
+/** Keys that would reach an object's prototype instead of being a setting: never merged. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
+    if (PROTOTYPE_KEYS.has(key)) continue;
     const current = out[key];
     out[key] = isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : value;
   }
@@ -105,6 +109,25 @@ export function secretProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
       ];
     }),
   );
+}
+
+/**
+ * Variables whose value carries a carriage return: a `.env` file with Windows line endings. The
+ * value is not shown (it may be a secret); some programs would take the `\r` as part of it.
+ */
+function carriageReturns(env: NodeJS.ProcessEnv): ConfigProblem[] {
+  const ours = [
+    ...Object.keys(ENV_FIELDS),
+    'MONITORING_CONFIG',
+    ...ALL_SECRETS.flatMap((s) => [s.env, terraformEnvName(s)]),
+  ];
+  return ours
+    .filter((name) => env[name]?.includes('\r'))
+    .map((name) => ({
+      field: name,
+      reason:
+        'holds a carriage return: the .env file has Windows line endings (convert it: dos2unix .env, or sed -i "s/\\r$//" .env)',
+    }));
 }
 
 /** A variable set to the empty string counts as unset: `NAME=` in a `.env` file sets nothing. */
@@ -139,8 +162,10 @@ function masked(text: string, secrets: readonly { value: string }[]): string {
 
 /** A problem's value with secrets masked, kept only where it cannot be one. */
 function redacted(problem: ConfigProblem, secrets: readonly { value: string }[]): ConfigProblem {
-  if (typeof problem.value !== 'string') return problem;
-  return { ...problem, value: masked(problem.value, secrets) };
+  const value = typeof problem.value === 'string' ? masked(problem.value, secrets) : problem.value;
+  // A reason quotes a value the user gave (`lists "x" twice`); a chat id may equal a bound it states.
+  const words = secrets.filter((secret) => !/^-?\d+$/.test(secret.value));
+  return { ...problem, value, reason: masked(problem.reason, words) };
 }
 
 /**
@@ -222,7 +247,7 @@ export function loadMonitoringConfig(
     setPath(raw, field, value);
     origins.record(field, { variable: name });
   }
-  const problems = [...secretProblems(env), ...secretsAsSettings(raw, secrets)];
+  const problems = [...carriageReturns(env), ...secretProblems(env), ...secretsAsSettings(raw, secrets)];
   let config: MonitoringConfig | undefined;
   try {
     config = parseMonitoringConfig(raw as RawMonitoringConfig);
@@ -272,10 +297,9 @@ const OWN_PREFIXES = [
   'K8S_',
   'REMOTE_WRITE_',
   'RUNBOOK_',
-  'API_',
 ];
-/** Prefixes other programs share (Docker's CLI, the application's compose file): warned about only when close to one of ours. */
-const SHARED_PREFIXES = ['DOCKER_', 'POSTGRES_', 'REDIS_'];
+/** Prefixes other programs share (Docker's CLI, the application's compose file, API keys): warned about only when close to one of ours. */
+const SHARED_PREFIXES = ['DOCKER_', 'POSTGRES_', 'REDIS_', 'API_'];
 
 /**
  * Warnings about variables that look like this project's but are not read (a typo deploys the
@@ -288,7 +312,10 @@ export function unknownVariables(env: NodeJS.ProcessEnv): string[] {
     .flatMap((name) => {
       const guess = closest(name, known);
       const ours = OWN_PREFIXES.some((prefix) => name.startsWith(prefix));
-      const near = SHARED_PREFIXES.some((prefix) => name.startsWith(prefix)) && guess !== undefined;
+      // A typo in the prefix itself (PROMETHUES_RETENTION) is close to a name of ours whatever its prefix.
+      const near =
+        guess !== undefined &&
+        (SHARED_PREFIXES.some((prefix) => name.startsWith(prefix)) || closest(name, known, 2) !== undefined);
       if (!ours && !near) return [];
       return [`${name} is not a setting of this project and is ignored${guess ? `: did you mean ${guess}?` : ''}`];
     })

@@ -12,7 +12,7 @@ import { HostPort } from '../core/host-port';
 import { AlertingSettings, DEFAULT_ALERTING_SETTINGS, parseAlertingSettings } from './alerting-settings';
 import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
-import { Fields, NAME } from './fields';
+import { Fields, NAME, withoutCredentials } from './fields';
 import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
 import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSettings } from './kubernetes-settings';
 import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
@@ -286,10 +286,14 @@ function parsePrometheus(raw: unknown, fields: Fields): PrometheusSettings {
       d.evaluationInterval,
       SHORTEST_INTERVAL,
     ),
+    // Not given: Prometheus' own default, 10s, but never above the interval (as Prometheus does).
     scrapeTimeout: fields.duration('prometheus.scrapeTimeout', given.scrapeTimeout, d.scrapeTimeout, SHORTEST_INTERVAL),
     retention: fields.duration('prometheus.retention', given.retention, d.retention, Duration.hours(2)),
     extraJobs: parseExtraJobs(given.extraJobs, fields),
   };
+  if (given.scrapeTimeout === undefined && settings.scrapeTimeout.compare(settings.scrapeInterval) > 0) {
+    return { ...settings, scrapeTimeout: settings.scrapeInterval };
+  }
   if (settings.scrapeTimeout.compare(settings.scrapeInterval) > 0) {
     fields.reader.problem(
       'prometheus.scrapeTimeout',
@@ -351,8 +355,8 @@ function parseTargets(raw: unknown, fields: Fields): TargetsConfig {
   const postgres = fields.section('targets.postgres', given.postgres);
   fields.onlyKnownKeys('targets.postgres', postgres, Object.keys(d.postgres));
   return {
-    // None is allowed: Docker discovery may find the API's containers by their labels.
-    api: fields.hostPorts('targets.api', given.api, d.api, 0),
+    // None is allowed (`none`): Docker discovery may find the API's containers by their labels.
+    api: given.api === 'none' ? [] : fields.hostPorts('targets.api', given.api, d.api, 0),
     celeryExporter:
       given.celeryExporter === undefined
         ? undefined
@@ -426,8 +430,25 @@ const SECTIONS: { [K in keyof MonitoringConfig]-?: SectionParser<K> } = {
   stackName: (raw, f) =>
     f.string('stackName', raw, DEFAULT_CONFIG.stackName, STACK_NAME, 'letters, digits, _ and -, at most 64'),
   target: (raw, f) => f.oneOf('target', raw, DEFAULT_CONFIG.target, TARGETS),
-  dockerHost: (raw, f) =>
-    f.string('dockerHost', raw, DEFAULT_CONFIG.dockerHost, /^(unix|tcp|ssh):\/\/\S+$/, 'unix://, tcp:// or ssh:// URL'),
+  dockerHost: (raw, f) => {
+    // tcp:// takes no user information, and ssh:// a user but no password (keys do that).
+    if (typeof raw === 'string' && /^(tcp:\/\/[^/]*@|ssh:\/\/[^/@]*:[^/]*@)/.test(raw.trim())) {
+      f.reader.problem(
+        'dockerHost',
+        withoutCredentials(raw),
+        'carries credentials: they would be written into the synthesized files',
+      );
+      return DEFAULT_CONFIG.dockerHost;
+    }
+    return f.string(
+      'dockerHost',
+      raw,
+      DEFAULT_CONFIG.dockerHost,
+      /^(unix|tcp|ssh):\/\/\S+$/,
+      'unix://, tcp:// or ssh:// URL',
+    );
+  },
+
   dockerNetwork: (raw, f) =>
     raw === undefined ? undefined : f.string('dockerNetwork', raw, '', NAME, 'a Docker network name'),
   applicationContainer: (raw, f) =>
@@ -488,15 +509,17 @@ export function checkTarget(
 
 /** Whether `address` reaches only this host. */
 export function isLoopback(address: string): boolean {
-  return /^127\./.test(address) || address === '::1';
+  const ipv6 = address.toLowerCase();
+  return /^127\./.test(address) || /^(0{0,4}:){7}0{0,3}1$/.test(ipv6) || ipv6 === '::1' || /^::ffff:127\./.test(ipv6);
 }
 
 /** Prometheus, Alertmanager and the exporters answer anyone who reaches them: published beyond loopback only on request. */
 function checkPublishing(
-  config: Pick<MonitoringConfig, 'bindAddress' | 'publishWithoutAuth'>,
+  config: Pick<MonitoringConfig, 'bindAddress' | 'publishWithoutAuth' | 'target'>,
   reader: ConfigReader,
 ): void {
-  if (isLoopback(config.bindAddress) || config.publishWithoutAuth) return;
+  // The Kubernetes target publishes nothing on the host: bindAddress does not apply there.
+  if (config.target === 'kubernetes' || isLoopback(config.bindAddress) || config.publishWithoutAuth) return;
   reader.problem(
     'bindAddress',
     config.bindAddress,
