@@ -61,7 +61,7 @@ function reportThroughCdktf(error: ConfigError, warnings: readonly string[]): vo
  * passes in CDKTF_CONTEXT_JSON), read without creating an App, which would create the output dir.
  */
 function monitoringContext(env: NodeJS.ProcessEnv, appConfig?: AppConfig): unknown {
-  let fromCli: Record<string, unknown> = {};
+  let fromCli: Record<string, unknown>;
   try {
     fromCli = env[CONTEXT_ENV] ? JSON.parse(env[CONTEXT_ENV] as string) : {};
   } catch {
