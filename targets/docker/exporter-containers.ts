@@ -3,10 +3,14 @@ import { Construct } from 'constructs';
 import { COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
 import { ComponentContainerProps, componentBase, listenArgument } from './component';
 import { MonitoredContainer } from './monitored-container';
+import { envEntries } from '../../domain/prometheus';
 
 export interface PostgresExporterContainerProps extends ComponentContainerProps {
-  /** `DATA_SOURCE_NAME`; its password part is a Terraform expression, never a literal. */
-  readonly dataSourceName: string;
+  /**
+   * Its environment (`postgresExporterEnv`: `DATA_SOURCE_URI`, `DATA_SOURCE_USER`, `DATA_SOURCE_PASS`);
+   * the password is a Terraform expression, never a literal.
+   */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export class PostgresExporterContainer extends MonitoredContainer {
@@ -15,7 +19,7 @@ export class PostgresExporterContainer extends MonitoredContainer {
     super(scope, id, {
       ...base,
       command: [listenArgument('postgresExporter', base.port)],
-      env: [`DATA_SOURCE_NAME=${props.dataSourceName}`],
+      env: envEntries(props.env),
     });
   }
 }

@@ -13,7 +13,7 @@ import { renderDashboards } from '../../domain/dashboards';
 import { MonitoringStackProps } from '../shared/stack-props';
 import {
   celeryBrokerUrl,
-  postgresDataSourceName,
+  postgresExporterEnv,
   redisAddress,
   renderPrometheusConfig,
   stackPrometheusInput,
@@ -113,7 +113,8 @@ export class MonitoringStack extends TerraformStack {
 
     new PostgresExporterContainer(this, 'postgres-exporter', {
       ...common('postgresExporter'),
-      dataSourceName: postgresDataSourceName(config.targets.postgres, this.secrets.postgresPasswordForUrl()),
+      // The password as it is (the exporter encodes it into its connection URL itself), never URL-encoded here.
+      env: postgresExporterEnv(config.targets.postgres, this.secrets.postgresPasswordExpression()),
     });
     new RedisExporterContainer(this, 'redis-exporter', {
       ...common('redisExporter'),
