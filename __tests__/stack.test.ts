@@ -226,6 +226,16 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     ).toEqual(['/', '/proc', '/sys']);
   });
 
+  test('a replacement stops Prometheus, Alertmanager and Grafana with 30 s before SIGKILL, every other container with 5 s', () => {
+    const stateful: readonly string[] = ['prometheus', 'alertmanager', 'grafana'];
+    for (const component of COMPONENTS) {
+      const container = containerNamed(json, names[component]);
+      expect([component, container.destroy_grace_seconds]).toEqual([component, stateful.includes(component) ? 30 : 5]);
+      // docker stop and the daemon's shutdown keep Docker's 10 s: stop_timeout is force-new.
+      expect(container.stop_timeout).toBeUndefined();
+    }
+  });
+
   test('Grafana resources wait for a healthy Grafana container (no race on first deploy)', () => {
     const grafana = containerNamed(json, names.grafana);
     expect(grafana.wait).toBe(true);

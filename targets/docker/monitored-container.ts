@@ -157,6 +157,15 @@ export interface MonitoredContainerProps {
    */
   readonly waitTimeoutSeconds?: number;
   /**
+   * Seconds a replacement or destroy waits after SIGTERM before SIGKILL: the provider's
+   * `destroy_grace_seconds` (without it the provider stops with a timeout of 0, SIGKILL right after
+   * SIGTERM). `docker stop`, `docker restart` and the daemon's shutdown at a reboot use Docker's own
+   * 10 s (`stop_timeout`, left alone: it is force-new, and setting it would replace every container
+   * once, stopped by the old state's grace of 0).
+   * @default `STATELESS_STOP_GRACE_SECONDS`
+   */
+  readonly stopGraceSeconds?: number;
+  /**
    * Extra container labels.
    * @default none
    */
@@ -179,6 +188,20 @@ function healthcheckTest(client: HealthcheckClient, url: string, timeout: Durati
     `import urllib.request; urllib.request.urlopen(${JSON.stringify(url)}, timeout=${seconds})`,
   ];
 }
+
+/**
+ * The replacement's grace for a container without state (the exporters, cAdvisor): nothing to save,
+ * so only a clean exit is at stake. The Go exporters exit at SIGTERM at once, and the stop returns
+ * as soon as the process has exited; the celery-exporter runs Python as PID 1, which ignores a
+ * SIGTERM it has no handler for, so it is killed after this grace whatever it is. Short, then.
+ */
+export const STATELESS_STOP_GRACE_SECONDS = 5;
+
+/**
+ * The stop grace of Prometheus, Alertmanager and Grafana, whose data is on a volume: time to close
+ * it cleanly (they take seconds; a SIGKILL costs a WAL replay, lost silences, or a torn write).
+ */
+export const STATEFUL_STOP_GRACE_SECONDS = 30;
 
 const HEALTHCHECK_DEFAULTS = {
   interval: Duration.seconds(15),
@@ -266,6 +289,7 @@ export class MonitoredContainer extends Construct {
       privileged: props.privileged,
       devices: props.devices?.map((path) => ({ hostPath: path, containerPath: path, permissions: 'r' })),
       labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
+      destroyGraceSeconds: props.stopGraceSeconds ?? STATELESS_STOP_GRACE_SECONDS,
       wait: props.waitUntilHealthy,
       waitTimeout: props.waitUntilHealthy ? (props.waitTimeoutSeconds ?? 120) : undefined,
       dependsOn: props.dependsOn,

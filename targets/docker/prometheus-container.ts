@@ -3,7 +3,7 @@ import { Duration } from '../../core/duration';
 import { RenderedFile } from '../../core/rendered-file';
 import { DOCKER_SOCKET_IN_CONTAINER, PROMETHEUS_CONFIG_FILE } from '../../domain/prometheus';
 import { ComponentContainerProps, componentBase, listenArgument } from './component';
-import { MonitoredContainer } from './monitored-container';
+import { MonitoredContainer, STATEFUL_STOP_GRACE_SECONDS } from './monitored-container';
 
 export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
 
@@ -41,6 +41,8 @@ export class PrometheusContainer extends MonitoredContainer {
       dataVolume: { containerPath: '/prometheus' },
       hostMounts: socket ? [{ hostPath: socket.hostPath, containerPath: DOCKER_SOCKET_IN_CONTAINER }] : undefined,
       groupAdd: socket ? [String(socket.groupId)] : undefined,
+      // On SIGTERM it stops scraping and evaluating and closes the TSDB; killed, it leaves a torn WAL segment to repair at the next start.
+      stopGraceSeconds: STATEFUL_STOP_GRACE_SECONDS,
     });
   }
 }
