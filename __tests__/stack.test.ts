@@ -236,6 +236,30 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     }
   });
 
+  test('a deploy waits for every container to be healthy (a crash loop fails it), each as long as its first start may take', () => {
+    const containers = resourcesOf(json, 'docker_container');
+    expect(containers).toHaveLength(COMPONENTS.length);
+    for (const container of containers) {
+      expect([container.name, container.wait]).toEqual([container.name, true]);
+      expect(container.healthcheck.test.length).toBeGreaterThan(1);
+    }
+    const timeouts = Object.fromEntries(containers.map((c) => [c.name, c.wait_timeout]));
+    // Prometheus replays its WAL before it is ready; Grafana migrates its database at its first start.
+    expect(timeouts).toEqual(
+      Object.fromEntries(COMPONENTS.map((c) => [names[c], c === 'prometheus' ? 600 : c === 'grafana' ? 180 : 120])),
+    );
+  });
+
+  test('Prometheus is healthy once ready: its TSDB open and its rules loaded (a bad rule file ends it only then)', () => {
+    expect(containerNamed(json, names.prometheus).healthcheck.test).toEqual([
+      'CMD',
+      'wget',
+      '-q',
+      '--spider',
+      'http://127.0.0.1:9090/-/ready',
+    ]);
+  });
+
   test('Grafana resources wait for a healthy Grafana container (no race on first deploy)', () => {
     const grafana = containerNamed(json, names.grafana);
     expect(grafana.wait).toBe(true);

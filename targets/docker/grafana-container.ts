@@ -59,7 +59,6 @@ export class GrafanaContainer extends MonitoredContainer {
       dataVolume: { containerPath: '/var/lib/grafana' },
       // Its SQLite database on the volume: a clean close, not a kill in the middle of a write.
       stopGraceSeconds: STATEFUL_STOP_GRACE_SECONDS,
-      waitUntilHealthy: true,
       waitTimeoutSeconds: props.waitTimeoutSeconds ?? 180,
     });
   }

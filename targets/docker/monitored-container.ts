@@ -146,14 +146,11 @@ export interface MonitoredContainerProps {
    */
   readonly logMaxFiles?: number;
   /**
-   * Let `terraform apply` wait until the container is healthy before the resources that depend
-   * on it are created.
-   * @default false
-   */
-  readonly waitUntilHealthy?: boolean;
-  /**
-   * Seconds `waitUntilHealthy` waits.
-   * @default 120
+   * Seconds `terraform apply` waits for the new container to be healthy (the provider's `wait`,
+   * always on: a container that crash-loops on a bad configuration, or never answers, fails the
+   * deploy instead of leaving it green). Docker runs the first probe one `interval` after the start,
+   * so no container is healthy in under 15 s.
+   * @default `DEFAULT_WAIT_TIMEOUT_SECONDS`
    */
   readonly waitTimeoutSeconds?: number;
   /**
@@ -202,6 +199,13 @@ export const STATELESS_STOP_GRACE_SECONDS = 5;
  * it cleanly (they take seconds; a SIGKILL costs a WAL replay, lost silences, or a torn write).
  */
 export const STATEFUL_STOP_GRACE_SECONDS = 30;
+
+/**
+ * How long a deploy waits for a container that starts in seconds (Alertmanager, the exporters,
+ * cAdvisor): healthy at the first probe, 15 s after the start, on a loaded host at one of the next;
+ * 120 s is eight probes.
+ */
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 120;
 
 const HEALTHCHECK_DEFAULTS = {
   interval: Duration.seconds(15),
@@ -290,8 +294,8 @@ export class MonitoredContainer extends Construct {
       devices: props.devices?.map((path) => ({ hostPath: path, containerPath: path, permissions: 'r' })),
       labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
       destroyGraceSeconds: props.stopGraceSeconds ?? STATELESS_STOP_GRACE_SECONDS,
-      wait: props.waitUntilHealthy,
-      waitTimeout: props.waitUntilHealthy ? (props.waitTimeoutSeconds ?? 120) : undefined,
+      wait: true,
+      waitTimeout: props.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
       dependsOn: props.dependsOn,
     });
   }
