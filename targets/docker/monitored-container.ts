@@ -1,7 +1,8 @@
 /**
  * The building block every component container is made of: a pinned image, a restart policy, an
- * HTTP healthcheck, a memory limit, rotated logs, the application's network, ports published on
- * 127.0.0.1 unless told otherwise, configuration files uploaded into the container, and protected
+ * HTTP healthcheck a deploy waits for, a stop grace, a memory limit, rotated logs, the application's
+ * network with ports published on 127.0.0.1 unless told otherwise (or the host's network and PID
+ * namespaces, for node-exporter), configuration files uploaded into the container, and protected
  * named volumes for data.
  *
  * A change of uploaded configuration replaces the container (the docker provider treats uploads,
@@ -11,8 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { ITerraformDependable, Lazy } from 'cdktf';
-import { Container, ContainerMounts } from '@cdktf/provider-docker/lib/container';
+import { ITerraformDependable, Lazy, Precondition } from 'cdktf';
+import { Container, ContainerHost, ContainerMounts } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Duration } from '../../core/duration';
@@ -80,8 +81,32 @@ export interface MonitoredContainerProps {
    * @default `127.0.0.1` (most components have no auth)
    */
   readonly bindAddress?: string;
-  /** Name of the Docker network to join (the application's network). */
+  /** Name of the Docker network to join (the application's network); unused with `hostNamespaces`. */
   readonly network: string;
+  /**
+   * Run in the host's network and PID namespaces (`network_mode` and `pid_mode` `host`) instead of
+   * on `network`: the process sees the host's interfaces and processes and listens on the host's
+   * addresses itself, so nothing is published (`ports` do not apply to the host network) and
+   * `bindAddress` is not used.
+   * @default false
+   */
+  readonly hostNamespaces?: boolean;
+  /**
+   * The address the healthcheck asks, inside the container: where the process listens.
+   * @default `127.0.0.1`
+   */
+  readonly healthcheckHost?: string;
+  /**
+   * Names added to the container's /etc/hosts (the provider's `host` blocks); `ip` may be a
+   * Terraform expression.
+   * @default none
+   */
+  readonly hosts?: ContainerHost[];
+  /**
+   * Conditions the plan checks before the container, each failing with its message.
+   * @default none
+   */
+  readonly preconditions?: Precondition[];
   /** Hard memory limit, MiB. */
   readonly memoryLimitMb: number;
   /** The container's own HTTP healthcheck (the component's descriptor gives path and client). */
@@ -227,7 +252,7 @@ export class MonitoredContainer extends Construct {
   readonly container: Container;
   readonly image: Image;
   readonly dataVolume?: Volume;
-  /** `name:port` on the application's network. */
+  /** `name:port` on the application's network (meaningless with `hostNamespaces`). */
   readonly address: string;
 
   constructor(scope: Construct, id: string, props: MonitoredContainerProps) {
@@ -272,10 +297,19 @@ export class MonitoredContainer extends Construct {
       memorySwap: props.memoryLimitMb,
       logDriver: 'json-file',
       logOpts: { 'max-size': props.logMaxSize ?? '10m', 'max-file': String(props.logMaxFiles ?? 3) },
-      networksAdvanced: [{ name: props.network }],
-      ports: [{ internal: props.port, external: props.port, ip: props.bindAddress ?? '127.0.0.1' }],
+      ...(props.hostNamespaces
+        ? { networkMode: 'host', pidMode: 'host' }
+        : {
+            networksAdvanced: [{ name: props.network }],
+            ports: [{ internal: props.port, external: props.port, ip: props.bindAddress ?? '127.0.0.1' }],
+          }),
+      host: props.hosts,
       healthcheck: {
-        test: healthcheckTest(health.client ?? 'wget', `http://127.0.0.1:${props.port}${health.path}`, health.timeout),
+        test: healthcheckTest(
+          health.client ?? 'wget',
+          `http://${props.healthcheckHost ?? '127.0.0.1'}:${props.port}${health.path}`,
+          health.timeout,
+        ),
         interval: health.interval.toString(),
         timeout: health.timeout.toString(),
         retries: health.retries,
@@ -297,6 +331,7 @@ export class MonitoredContainer extends Construct {
       wait: true,
       waitTimeout: props.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
       dependsOn: props.dependsOn,
+      lifecycle: props.preconditions ? { precondition: props.preconditions } : undefined,
     });
   }
 

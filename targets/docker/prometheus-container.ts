@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { Precondition } from 'cdktf';
+import { ContainerHost } from '@cdktf/provider-docker/lib/container';
 import { Duration } from '../../core/duration';
 import { RenderedFile } from '../../core/rendered-file';
 import { DOCKER_SOCKET_IN_CONTAINER, PROMETHEUS_CONFIG_FILE } from '../../domain/prometheus';
@@ -18,6 +20,13 @@ export interface PrometheusContainerProps extends ComponentContainerProps {
    * @default none (no discovery)
    */
   readonly dockerSocket?: { hostPath: string; groupId: number };
+  /**
+   * Names added to its /etc/hosts, e.g. the Docker host for node-exporter.
+   * @default none
+   */
+  readonly hosts?: ContainerHost[];
+  /** Plan-time checks of what `hosts` reads. @default none */
+  readonly preconditions?: Precondition[];
   /**
    * Seconds a deploy waits for Prometheus to be ready: its TSDB open (the WAL replayed) and its
    * configuration and rules loaded (the healthcheck asks /-/ready).
@@ -59,6 +68,8 @@ export class PrometheusContainer extends MonitoredContainer {
       // On SIGTERM it stops scraping and evaluating and closes the TSDB; killed, it leaves a torn WAL segment to repair at the next start.
       stopGraceSeconds: STATEFUL_STOP_GRACE_SECONDS,
       waitTimeoutSeconds: props.waitTimeoutSeconds ?? PROMETHEUS_WAIT_TIMEOUT_SECONDS,
+      hosts: props.hosts,
+      preconditions: props.preconditions,
     });
   }
 }
