@@ -73,10 +73,19 @@ describe('renderPrometheusConfig for the stack', () => {
     expect(targets('api')).toEqual(['api:8000']);
     expect(targets('postgres-exporter')).toEqual(['stock-tracker-postgres-exporter:9187']);
     expect(targets('redis-exporter')).toEqual(['stock-tracker-redis-exporter:9121']);
-    expect(targets('node-exporter')).toEqual(['stock-tracker-node-exporter:9100']);
+    // node-exporter runs in the host's network namespace: Prometheus reaches it on the Docker host.
+    expect(targets('node-exporter')).toEqual(['host.docker.internal:9100']);
     expect(targets('cadvisor')).toEqual(['stock-tracker-cadvisor:8080']);
     // Celery's workers serve no metrics: the job is the stack's own celery-exporter.
     expect(targets('celery')).toEqual(['stock-tracker-celery-exporter:9808']);
+  });
+
+  test('node-exporter keeps the instance it had on the app network (its container and port); no other job is relabelled', () => {
+    expect(jobs['node-exporter'].static_configs).toEqual([
+      { targets: ['host.docker.internal:9100'], labels: { instance: 'stock-tracker-node-exporter:9100' } },
+    ]);
+    for (const name of SCRAPE_JOBS.filter((n) => n !== JOB.nodeExporter))
+      for (const staticConfig of jobs[name].static_configs ?? []) expect(staticConfig.labels).toBeUndefined();
   });
 
   test("the application's own celery-exporter replaces the stack's", () => {

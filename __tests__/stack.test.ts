@@ -26,6 +26,8 @@ import {
   synthStack,
 } from '../testing/synth';
 import { MonitoringStackProps } from '../targets/shared/stack-props';
+import { targetsFromConfig } from '../tools/check';
+import { parse } from 'yaml';
 
 /** Fixed content for the seams, so the snapshot does not move when rules/alerting/dashboards change. */
 const SAMPLE: Omit<MonitoringStackProps, 'config'> = {
@@ -106,10 +108,84 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
       expect(container.memory).toBe(memoryLimitMb);
       expect(container.log_driver).toBe('json-file');
       expect(container.log_opts).toEqual({ 'max-size': '10m', 'max-file': '3' });
+      if (component === 'nodeExporter') return; // the host's network: below
       expect(container.networks_advanced).toEqual([{ name: '${data.docker_network.app-network.name}' }]);
       expect(container.ports).toEqual([{ internal: port, external: port, ip: '127.0.0.1' }]);
+      expect(container.network_mode).toBeUndefined();
     },
   );
+
+  test("node-exporter runs as its README says, in the host's network and PID namespaces, the host's / read-only at /host", () => {
+    const container = containerNamed(json, names.nodeExporter);
+    expect(container.network_mode).toBe('host');
+    expect(container.pid_mode).toBe('host');
+    // Nothing to publish or join on the host's network.
+    expect(container.networks_advanced).toBeUndefined();
+    expect(container.ports).toBeUndefined();
+    expect(container.mounts).toEqual([
+      { type: 'bind', source: '/', target: '/host', read_only: true, bind_options: { propagation: 'rslave' } },
+    ]);
+    expect(container.command).toEqual([
+      '--path.rootfs=/host',
+      '--web.listen-address=127.0.0.1:9100',
+      '--web.listen-address=${try(local.app_network_gateways[0], "")}:9100',
+      '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)',
+    ]);
+    expect(container.healthcheck.test).toEqual(['CMD', 'wget', '-q', '--spider', 'http://127.0.0.1:9100/']);
+  });
+
+  test("the gateway node-exporter listens on is the app network's IPv4 gateway, read at plan time; the plan fails without one", () => {
+    expect(json.locals).toEqual({
+      app_network_gateways:
+        '${[for c in data.docker_network.app-network.ipam_config : c.gateway if can(cidrnetmask(format("%s/32", c.gateway)))]}',
+    });
+    const check = {
+      condition: '${length(local.app_network_gateways) > 0}',
+      error_message: expect.stringContaining(`The Docker network ${APP_NETWORK} reports no IPv4 gateway`),
+    };
+    for (const name of [names.nodeExporter, names.prometheus])
+      expect(containerNamed(json, name).lifecycle).toEqual({ precondition: [check] });
+  });
+
+  test("Prometheus, on the app network, reaches node-exporter at host.docker.internal, the app network's gateway; instance stays the container's name", () => {
+    const prometheus = containerNamed(json, names.prometheus);
+    expect(prometheus.host).toEqual([
+      { host: 'host.docker.internal', ip: '${try(local.app_network_gateways[0], "")}' },
+    ]);
+    expect(prometheus.networks_advanced).toEqual([{ name: '${data.docker_network.app-network.name}' }]);
+    const job = (
+      parse(uploads(prometheus)['/etc/prometheus/prometheus.yml']).scrape_configs as Record<string, any>[]
+    ).find((j) => j.job_name === 'node-exporter');
+    expect(job?.static_configs).toEqual([
+      { targets: ['host.docker.internal:9100'], labels: { instance: 'stock-tracker-node-exporter:9100' } },
+    ]);
+    // No other container has a host entry or the host's namespaces.
+    for (const container of resourcesOf(json, 'docker_container').filter(
+      (c) => c.name !== names.prometheus && c.name !== names.nodeExporter,
+    )) {
+      expect([container.name, container.host, container.pid_mode]).toEqual([container.name, undefined, undefined]);
+    }
+  });
+
+  test("npm run check asks node-exporter where it listens on the host's loopback", () => {
+    const listening = containerNamed(json, names.nodeExporter)
+      .command.filter((arg: string) => arg.startsWith('--web.listen-address='))
+      .map((arg: string) => `http://${arg.split('=')[1]}`);
+    expect(listening).toContain(targetsFromConfig(DEFAULT_CONFIG, {}).urls.nodeExporter);
+  });
+
+  test('node-exporter listens on a bind address beyond loopback, once on every address (0.0.0.0) and then not on the gateway', () => {
+    const command = (bindAddress: string) =>
+      containerNamed(
+        synthStack(onAppNetwork(parseMonitoringConfig({ bindAddress, publishWithoutAuth: true })), SAMPLE).json,
+        names.nodeExporter,
+      ).command.filter((arg: string) => arg.startsWith('--web.listen-address='));
+    expect(command('0.0.0.0')).toEqual(['--web.listen-address=0.0.0.0:9100']);
+    expect(command('192.168.1.5')).toEqual([
+      '--web.listen-address=192.168.1.5:9100',
+      '--web.listen-address=${try(local.app_network_gateways[0], "")}:9100',
+    ]);
+  });
 
   test('joins the existing application network by name, without managing it', () => {
     expect(json.data.docker_network['app-network'].name).toBe(APP_NETWORK);
@@ -164,9 +240,12 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
     );
   });
 
-  test('exporters reach their backends from config; the Postgres password is a URL-encoded variable', () => {
+  test('exporters reach their backends from config; the Postgres password is the variable as it is, apart from the URI', () => {
+    // The exporter builds its connection URL from these itself (url.UserPassword): nothing is encoded here.
     expect(containerNamed(json, names.postgresExporter).env).toEqual([
-      'DATA_SOURCE_NAME=postgresql://stock_tracker:${urlencode(var.postgres_password)}@postgres:5432/stock_tracker?sslmode=disable',
+      'DATA_SOURCE_URI=postgres:5432/stock_tracker?sslmode=disable',
+      'DATA_SOURCE_USER=stock_tracker',
+      'PGPASSWORD=${var.postgres_password}',
     ]);
     expect(containerNamed(json, names.redisExporter).env).toEqual(['REDIS_ADDR=redis://redis:6379']);
     const celery = containerNamed(json, names.celeryExporter);
@@ -221,14 +300,44 @@ describe('the stack with sample rules, Alertmanager files and a dashboard', () =
   test('node-exporter and cAdvisor see the host read-only', () => {
     for (const name of [names.nodeExporter, names.cadvisor]) {
       const mounts = containerNamed(json, name).mounts;
-      expect(mounts.length).toBeGreaterThanOrEqual(3);
+      expect(mounts.length).toBeGreaterThanOrEqual(1);
       for (const mount of mounts) expect(mount).toMatchObject({ type: 'bind', read_only: true });
     }
-    expect(
-      containerNamed(json, names.nodeExporter)
-        .mounts.map((m: { source: string }) => m.source)
-        .sort(),
-    ).toEqual(['/', '/proc', '/sys']);
+    expect(containerNamed(json, names.cadvisor).mounts).toHaveLength(5);
+  });
+
+  test('a replacement stops Prometheus, Alertmanager and Grafana with 30 s before SIGKILL, every other container with 5 s', () => {
+    const stateful: readonly string[] = ['prometheus', 'alertmanager', 'grafana'];
+    for (const component of COMPONENTS) {
+      const container = containerNamed(json, names[component]);
+      expect([component, container.destroy_grace_seconds]).toEqual([component, stateful.includes(component) ? 30 : 5]);
+      // docker stop and the daemon's shutdown keep Docker's 10 s: stop_timeout is force-new.
+      expect(container.stop_timeout).toBeUndefined();
+    }
+  });
+
+  test('a deploy waits for every container to be healthy (a crash loop fails it), each as long as its first start may take', () => {
+    const containers = resourcesOf(json, 'docker_container');
+    expect(containers).toHaveLength(COMPONENTS.length);
+    for (const container of containers) {
+      expect([container.name, container.wait]).toEqual([container.name, true]);
+      expect(container.healthcheck.test.length).toBeGreaterThan(1);
+    }
+    const timeouts = Object.fromEntries(containers.map((c) => [c.name, c.wait_timeout]));
+    // Prometheus replays its WAL before it is ready; Grafana migrates its database at its first start.
+    expect(timeouts).toEqual(
+      Object.fromEntries(COMPONENTS.map((c) => [names[c], c === 'prometheus' ? 600 : c === 'grafana' ? 180 : 120])),
+    );
+  });
+
+  test('Prometheus is healthy once ready: its TSDB open and its rules loaded (a bad rule file ends it only then)', () => {
+    expect(containerNamed(json, names.prometheus).healthcheck.test).toEqual([
+      'CMD',
+      'wget',
+      '-q',
+      '--spider',
+      'http://127.0.0.1:9090/-/ready',
+    ]);
   });
 
   test('Grafana resources wait for a healthy Grafana container (no race on first deploy)', () => {

@@ -595,7 +595,24 @@ export function publishedUrl(
 ): string {
   if (component === 'grafana' && config.grafana.url) return config.grafana.url;
   const bindAddress = component === 'grafana' ? config.grafana.bindAddress : config.bindAddress;
-  // Published on every address: this host reaches it on loopback. An IPv6 address is bracketed in a URL.
+  return `http://${hostReaching(bindAddress)}:${config.components[component].port}`;
+}
+
+/**
+ * Where this host reaches what listens (or is published) on `bindAddress`, as the host part of a
+ * URL: loopback for every address (`0.0.0.0`, `::`), an IPv6 address bracketed.
+ */
+export function hostReaching(bindAddress: string): string {
   const host = bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress === '::' ? '::1' : bindAddress;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.components[component].port}`;
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `host:port` as a listen flag or URL takes it: an IPv6 address bracketed. */
+export function listenAddress(address: string, port: number): string {
+  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/** Whether `bindAddress` stands for every address of the host. */
+export function isWildcardAddress(bindAddress: string): boolean {
+  return bindAddress === '0.0.0.0' || bindAddress === '::';
 }

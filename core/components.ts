@@ -161,7 +161,9 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     memoryLimitMb: 2048,
     job: 'prometheus',
     metricSource: 'prometheus',
-    healthcheck: { path: '/-/healthy', client: 'wget' },
+    // Ready, not healthy: /-/healthy answers while the TSDB is still opening (WAL replay), before the rule
+    // files are loaded, and a bad one ends the process only then; a deploy waits for this to pass.
+    healthcheck: { path: '/-/ready', client: 'wget' },
     checkPath: '/-/ready',
     listenFlag: '--web.listen-address',
     debian: { package: 'prometheus', binary: 'prometheus' },

@@ -32,7 +32,7 @@ import { StockTrackerSimulator } from './simulator';
 import {
   DockerDiscovery,
   PROMETHEUS_CONFIG_FILE,
-  postgresDataSourceName,
+  postgresExporterEnv,
   redisAddress,
   renderPrometheusConfig,
 } from '../domain/prometheus';
@@ -75,7 +75,7 @@ function binariesOf(component: LoopbackComponent): string[] {
     case 'redis':
       return ['redis-server'];
     case 'postgres':
-      return ['initdb', 'postgres', 'pg_isready', 'createdb'].map((name) => `${POSTGRES_BIN}/${name}`);
+      return ['initdb', 'postgres', 'pg_isready', 'createdb', 'psql'].map((name) => `${POSTGRES_BIN}/${name}`);
     case 'simulator':
     case 'telegram':
       return [];
@@ -122,6 +122,12 @@ export interface LoopbackStackOptions {
   dockerDiscovery?: DockerDiscovery;
   /** Bound on each component's start. Default 30 s. */
   readyTimeoutMs?: number;
+  /**
+   * PostgreSQL asks for a password over TCP (scram-sha-256) and its role `stock_tracker` has this
+   * one; the postgres-exporter is given it as the stack gives it (`postgresExporterEnv`). Default
+   * none: PostgreSQL trusts every loopback connection and the exporter sends an empty password.
+   */
+  postgresPassword?: string;
 }
 
 /** The simulator's scrape targets (the API, the celery-exporter) and its fault control endpoint. */
@@ -139,6 +145,8 @@ export class LoopbackStack {
   private readonly dirs = new Map<LoopbackComponent, string>();
   private readonly readyTimeoutMs: number;
   private postgresInitialised = false;
+  /** The password the postgres-exporter is given (`setPostgresPassword`). */
+  private exporterPostgresPassword: string;
   private renderedConfig?: MonitoringConfig;
 
   private constructor(
@@ -147,6 +155,7 @@ export class LoopbackStack {
   ) {
     this.profile = options.profile ?? DRILL_PROFILE;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+    this.exporterPostgresPassword = options.postgresPassword ?? '';
   }
 
   /** Starts the components in dependency order and waits until each is ready; stops all on failure. */
@@ -200,7 +209,10 @@ export class LoopbackStack {
   /** Where a client reaches a component: `http://...` for HTTP servers, `redis://`, `postgresql://`. */
   url(component: LoopbackComponent): string {
     if (component === 'redis') return redisAddress(this.address('redis'));
-    if (component === 'postgres') return postgresDataSourceName(this.postgresTarget(), '');
+    if (component === 'postgres') {
+      const target = this.postgresTarget();
+      return `postgresql://${encodeURIComponent(target.user)}@${this.address('postgres')}/${encodeURIComponent(target.database)}?sslmode=${target.sslMode}`;
+    }
     return `http://${this.address(component)}`;
   }
 
@@ -280,6 +292,33 @@ export class LoopbackStack {
   async restartComponent(component: LoopbackComponent): Promise<void> {
     await this.stopComponent(component);
     await this.startComponent(component);
+  }
+
+  /**
+   * The environment an exporter is launched with: for the postgres-exporter the stack's own
+   * (`postgresExporterEnv`, as the container gets it) for this stack's PostgreSQL and the password
+   * it is given; for the redis-exporter `REDIS_ADDR`.
+   */
+  exporterEnv(component: ComponentName): Record<string, string> {
+    if (component === 'postgresExporter')
+      return postgresExporterEnv(this.postgresTarget(), this.exporterPostgresPassword);
+    if (component === 'redisExporter') return { REDIS_ADDR: redisAddress(this.address('redis')) };
+    return {};
+  }
+
+  /**
+   * Gives the role `stock_tracker` the password `role` (ALTER ROLE over PostgreSQL's socket, which
+   * it trusts; needs `postgresPassword`, so that TCP logins are checked) and the postgres-exporter
+   * the password `exporter`, restarting it when it runs: its next scrape logs in anew.
+   */
+  async setPostgresPassword(role: string, exporter = role): Promise<void> {
+    if (this.options.postgresPassword === undefined)
+      throw new Error(
+        'setPostgresPassword: start the loopback stack with postgresPassword, or PostgreSQL trusts any password',
+      );
+    await this.alterRolePassword(role);
+    this.exporterPostgresPassword = exporter;
+    if (this.isRunning('postgresExporter')) await this.restartComponent('postgresExporter');
   }
 
   /** Stops everything this stack started (Prometheus first, PostgreSQL last), then removes its files. */
@@ -396,10 +435,8 @@ export class LoopbackStack {
     const { debian, listenFlag, checkPath } = COMPONENT_DESCRIPTORS[component];
     if (debian === undefined || listenFlag === undefined)
       throw new Error(`${component}: its descriptor names no Debian program or listen flag`);
-    const env: NodeJS.ProcessEnv = {
-      ...(component === 'redisExporter' ? { REDIS_ADDR: redisAddress(this.address('redis')) } : {}),
-      ...(component === 'postgresExporter' ? { DATA_SOURCE_NAME: this.url('postgres') } : {}),
-    };
+    // An inherited DATA_SOURCE_NAME would win over the stack's DATA_SOURCE_URI/USER/PASS: unset it.
+    const env: NodeJS.ProcessEnv = { DATA_SOURCE_NAME: undefined, ...this.exporterEnv(component) };
     return this.launchHttp(
       component,
       debian.binary,
@@ -461,9 +498,14 @@ export class LoopbackStack {
       const uid = Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim());
       const gid = Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim());
       chownSync(dir, uid, gid);
+      // With a password, TCP logins are checked (as the application's PostgreSQL does); the socket stays trusted for setup.
+      const auth =
+        this.options.postgresPassword === undefined
+          ? ['-A', 'trust']
+          : ['--auth-local=trust', '--auth-host=scram-sha-256'];
       await run(
         'runuser',
-        ['-u', 'postgres', '--', `${POSTGRES_BIN}/initdb`, '-D', data, '-A', 'trust', '-U', DATABASE_USER, '--no-sync'],
+        ['-u', 'postgres', '--', `${POSTGRES_BIN}/initdb`, '-D', data, ...auth, '-U', DATABASE_USER, '--no-sync'],
         { timeout: this.readyTimeoutMs },
       );
       this.postgresInitialised = true;
@@ -487,17 +529,46 @@ export class LoopbackStack {
       ],
       { user: 'postgres' },
     );
-    const client = ['-h', '127.0.0.1', '-p', String(port), '-U', DATABASE_USER];
+    // pg_isready asks over TCP (where the exporter connects) without logging in; the rest goes through the socket.
     await this.ready(
       postgres,
       async () =>
-        await run(`${POSTGRES_BIN}/pg_isready`, client).then(
+        await run(`${POSTGRES_BIN}/pg_isready`, ['-h', '127.0.0.1', '-p', String(port), '-U', DATABASE_USER]).then(
           () => true,
           () => false,
         ),
     );
-    if (firstStart) await run(`${POSTGRES_BIN}/createdb`, [...client, DATABASE], { timeout: this.readyTimeoutMs });
+    if (firstStart) {
+      await run(`${POSTGRES_BIN}/createdb`, [...this.postgresSocketClient(), DATABASE], {
+        timeout: this.readyTimeoutMs,
+      });
+      if (this.options.postgresPassword !== undefined) await this.alterRolePassword(this.options.postgresPassword);
+    }
     return postgres;
+  }
+
+  /** psql, createdb... arguments that reach this stack's PostgreSQL through its socket, as its superuser. */
+  private postgresSocketClient(): string[] {
+    return ['-h', this.dir('postgres'), '-p', String(this.ports.get('postgres') ?? 0), '-U', DATABASE_USER];
+  }
+
+  /** ALTER ROLE stock_tracker PASSWORD as an SQL string literal (quotes doubled; backslashes are literal in it). */
+  private async alterRolePassword(password: string): Promise<void> {
+    const literal = `'${password.replace(/'/g, "''")}'`;
+    await run(
+      `${POSTGRES_BIN}/psql`,
+      [
+        ...this.postgresSocketClient(),
+        '-d',
+        DATABASE,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-q',
+        '-c',
+        `ALTER ROLE ${DATABASE_USER} PASSWORD ${literal}`,
+      ],
+      { timeout: this.readyTimeoutMs },
+    );
   }
 
   private async launchHttp(

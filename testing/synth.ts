@@ -19,6 +19,7 @@ export interface TerraformJson {
   provider: Record<string, Record<string, unknown>[]>;
   variable: Record<string, Record<string, unknown>>;
   output?: Record<string, Record<string, unknown>>;
+  locals?: Record<string, unknown>;
   data: Record<string, Record<string, Record<string, unknown>>>;
   resource: Record<string, Record<string, Record<string, any>>>;
 }

@@ -57,6 +57,11 @@ export interface PrometheusConfigInput {
    * dashboards read nothing else, and the exporters expose thousands more. Default true.
    */
   keepOnlyCatalogSeries?: boolean;
+  /**
+   * The `instance` label of a job's targets where their address names nothing stable (node-exporter
+   * reached through the host's gateway). Default: the address, as Prometheus sets it.
+   */
+  instanceLabels?: Partial<Record<ScrapeJobKey, string>>;
 }
 
 /**
@@ -75,9 +80,16 @@ export const EXPORTER_JOBS: Partial<Record<ScrapeJobKey, MetricSource>> = Object
 export const DOCKER_SOCKET_IN_CONTAINER = '/var/run/docker.sock';
 
 /**
+ * The name Prometheus' container resolves to the Docker host, where node-exporter listens (it runs in
+ * the host's network namespace: a container of its own would see only its own interface). The Docker
+ * target maps it, in Prometheus' /etc/hosts, to the gateway of the application's network.
+ */
+export const DOCKER_HOST_ALIAS = 'host.docker.internal';
+
+/**
  * Targets of the deployed stack: every component by its container name on the app network (Prometheus
- * itself on localhost), the API's configured targets, and the application's own celery-exporter
- * when it runs one.
+ * itself on localhost, node-exporter on the Docker host), the API's configured targets, and the
+ * application's own celery-exporter when it runs one.
  */
 export function stackScrapeTargets(config: MonitoringConfig): ScrapeTargets {
   const at = (component: ComponentName) => [`${containerName(config, component)}:${config.components[component].port}`];
@@ -87,9 +99,19 @@ export function stackScrapeTargets(config: MonitoringConfig): ScrapeTargets {
   return {
     ...(components as Omit<ScrapeTargets, 'api'>),
     prometheus: [`localhost:${config.components.prometheus.port}`],
+    nodeExporter: [`${DOCKER_HOST_ALIAS}:${config.components.nodeExporter.port}`],
     api: config.targets.api,
     ...(config.targets.celeryExporter ? { celery: [config.targets.celeryExporter] } : {}),
   };
+}
+
+/**
+ * node-exporter's `instance` in the deployed stack: `<container>:<port>`, what it was while the
+ * exporter ran on the application's network, so the host's series and alerts keep their identity;
+ * `host.docker.internal:9100` would say nothing about which host.
+ */
+export function stackInstanceLabels(config: MonitoringConfig): Partial<Record<ScrapeJobKey, string>> {
+  return { nodeExporter: `${containerName(config, 'nodeExporter')}:${config.components.nodeExporter.port}` };
 }
 
 /** The input for the deployed stack; callers replace `targets`/`alertmanagers`/`dockerDiscovery` to run elsewhere. */
@@ -101,6 +123,7 @@ export function stackPrometheusInput(config: MonitoringConfig, ruleFiles: string
     extraJobs: config.prometheus.extraJobs,
     alertmanagers: [`${containerName(config, 'alertmanager')}:${config.components.alertmanager.port}`],
     ruleFiles,
+    instanceLabels: stackInstanceLabels(config),
     dockerDiscovery: discovery.enabled
       ? {
           host: `unix://${DOCKER_SOCKET_IN_CONTAINER}`,
@@ -144,11 +167,12 @@ function catalogSeriesOnly(source: MetricSource): RelabelConfig[] {
   return [{ source_labels: ['__name__'], regex: names.map(escapeRegex).join('|'), action: 'keep' }];
 }
 
-function scrapeJob(name: string, targets: HostPort[], metricsPath?: string): ScrapeConfig {
+function scrapeJob(name: string, targets: HostPort[], metricsPath?: string, instance?: string): ScrapeConfig {
   return {
     job_name: name,
     ...(metricsPath && metricsPath !== '/metrics' ? { metrics_path: metricsPath } : {}),
-    static_configs: targets.length > 0 ? [{ targets }] : undefined,
+    // A target label `instance` replaces the address Prometheus would otherwise set it to.
+    static_configs: targets.length > 0 ? [{ targets, ...(instance ? { labels: { instance } } : {}) }] : undefined,
   };
 }
 
@@ -180,7 +204,7 @@ function builtInJob(key: ScrapeJobKey, input: PrometheusConfigInput): ScrapeConf
     return prober === undefined ? scrapeJob(JOB[key], []) : probeJob(JOB[key], prober, probe, input.targets[probe.job]);
   if (input.dockerDiscovery && DISCOVERED_JOBS.includes(key))
     return discoveredJob(key, input.targets[key], input.dockerDiscovery);
-  return scrapeJob(JOB[key], input.targets[key]);
+  return scrapeJob(JOB[key], input.targets[key], undefined, input.instanceLabels?.[key]);
 }
 
 function discoveredJob(key: ScrapeJobKey, targets: HostPort[], discovery: DockerDiscovery): ScrapeConfig {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { RenderedFile } from '../../core/rendered-file';
 import { ComponentContainerProps, componentBase, listenArgument } from './component';
-import { MonitoredContainer } from './monitored-container';
+import { MonitoredContainer, STATEFUL_STOP_GRACE_SECONDS } from './monitored-container';
 
 export const ALERTMANAGER_CONFIG_DIR = '/etc/alertmanager';
 export const ALERTMANAGER_CONFIG_FILE = 'alertmanager.yml';
@@ -38,6 +38,8 @@ export class AlertmanagerContainer extends MonitoredContainer {
       files: props.files,
       configDir: ALERTMANAGER_CONFIG_DIR,
       dataVolume: { containerPath: '/alertmanager' },
+      // On SIGTERM it writes its silences and notification log to the volume: killed, it loses the changes since the last snapshot.
+      stopGraceSeconds: STATEFUL_STOP_GRACE_SECONDS,
     });
   }
 }

@@ -48,7 +48,12 @@ export function componentBase(component: ComponentName, props: ComponentContaine
  * component whose descriptor names no listen flag.
  */
 export function listenArgument(component: ComponentName, port: number): string {
+  return `${listenFlag(component)}=:${port}`;
+}
+
+/** The component's listen flag; throws for a component whose descriptor names none. */
+export function listenFlag(component: ComponentName): string {
   const flag = COMPONENT_DESCRIPTORS[component].listenFlag;
   if (flag === undefined) throw new Error(`${component}: its descriptor (core/components.ts) names no listenFlag`);
-  return `${flag}=:${port}`;
+  return flag;
 }

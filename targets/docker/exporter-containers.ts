@@ -1,12 +1,18 @@
 /** The exporters: stateless, configured by flags and environment, no files of their own. */
 import { Construct } from 'constructs';
 import { COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
-import { ComponentContainerProps, componentBase, listenArgument } from './component';
+import { Precondition } from 'cdktf';
+import { hostReaching, isWildcardAddress, listenAddress } from '../../config/monitoring-config';
+import { ComponentContainerProps, componentBase, listenArgument, listenFlag } from './component';
 import { MonitoredContainer } from './monitored-container';
+import { envEntries } from '../../domain/prometheus';
 
 export interface PostgresExporterContainerProps extends ComponentContainerProps {
-  /** `DATA_SOURCE_NAME`; its password part is a Terraform expression, never a literal. */
-  readonly dataSourceName: string;
+  /**
+   * Its environment (`postgresExporterEnv`: `DATA_SOURCE_URI`, `DATA_SOURCE_USER`, `DATA_SOURCE_PASS`);
+   * the password is a Terraform expression, never a literal.
+   */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export class PostgresExporterContainer extends MonitoredContainer {
@@ -15,7 +21,7 @@ export class PostgresExporterContainer extends MonitoredContainer {
     super(scope, id, {
       ...base,
       command: [listenArgument('postgresExporter', base.port)],
-      env: [`DATA_SOURCE_NAME=${props.dataSourceName}`],
+      env: envEntries(props.env),
     });
   }
 }
@@ -78,30 +84,56 @@ export class CeleryExporterContainer extends MonitoredContainer {
   }
 }
 
-/** Nothing beyond the common props: node-exporter reads the host. */
-export type NodeExporterContainerProps = ComponentContainerProps;
+export interface NodeExporterContainerProps extends ComponentContainerProps {
+  /**
+   * The IPv4 gateway of the application's network, the host's own address on that network's bridge
+   * (a Terraform expression: Docker chose it). node-exporter listens there for Prometheus, which
+   * reaches it as `DOCKER_HOST_ALIAS`.
+   */
+  readonly gateway: string;
+  /** Plan-time checks of `gateway` (that the network has one). @default none */
+  readonly preconditions?: Precondition[];
+}
 
-/** Host metrics: reads the host's /proc, /sys and root file system, all read-only. */
+/**
+ * Host metrics, as node_exporter's README runs it in Docker: in the host's network and PID
+ * namespaces (in a network namespace of its own it would report its own interface, not the host's),
+ * the host's root bound read-only at `/host` with `rslave` propagation (mounts made later on the host
+ * show up too) and `--path.rootfs=/host`.
+ *
+ * It listens on two of the host's addresses, neither of them public: `bindAddress` (loopback by
+ * default), where the host reaches it as it reaches the other components' published ports (the
+ * healthcheck, `npm run check`, an SSH tunnel), and the gateway of the application's network, where
+ * Prometheus, on that network, reaches it. Not `0.0.0.0` (unless `bindAddress` says so): with the
+ * host's network that would be every address of the host, its public one included. A bridge's
+ * gateway is the host's own address on an interface only that network's containers sit on, in a
+ * private subnet nothing outside routes to the host; only a machine on the host's own LAN segment
+ * that adds such a route could reach it (Linux answers for any of its addresses on any interface).
+ * A host firewall that filters INPUT must let the network's subnet reach the port.
+ */
 export class NodeExporterContainer extends MonitoredContainer {
   constructor(scope: Construct, id: string, props: NodeExporterContainerProps) {
     const base = componentBase('nodeExporter', props);
+    const bindAddress = base.bindAddress ?? '127.0.0.1';
+    const flag = listenFlag('nodeExporter');
+    const listenAt = isWildcardAddress(bindAddress) ? [bindAddress] : [bindAddress, props.gateway];
     super(scope, id, {
       ...base,
+      hostNamespaces: true,
+      healthcheckHost: hostReaching(bindAddress),
       command: [
-        '--path.procfs=/host/proc',
-        '--path.sysfs=/host/sys',
-        '--path.rootfs=/rootfs',
-        listenArgument('nodeExporter', base.port),
+        `--path.rootfs=${HOST_ROOT}`,
+        ...listenAt.map((address) => `${flag}=${listenAddress(address, base.port)}`),
         '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)',
       ],
-      hostMounts: [
-        { hostPath: '/proc', containerPath: '/host/proc' },
-        { hostPath: '/sys', containerPath: '/host/sys' },
-        { hostPath: '/', containerPath: '/rootfs', propagation: 'rslave' },
-      ],
+      hostMounts: [{ hostPath: '/', containerPath: HOST_ROOT, propagation: 'rslave' }],
+      preconditions: props.preconditions,
     });
   }
 }
+
+/** Where node-exporter sees the host's root file system (`--path.rootfs`). */
+export const HOST_ROOT = '/host';
 
 /** Nothing beyond the common props: cAdvisor reads the host and Docker. */
 export type CadvisorContainerProps = ComponentContainerProps;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ComponentContainerProps, componentBase } from './component';
-import { MonitoredContainer } from './monitored-container';
+import { MonitoredContainer, STATEFUL_STOP_GRACE_SECONDS } from './monitored-container';
 
 /** grafana.ini as sections of settings; delivered as `GF_<SECTION>_<KEY>` variables, Grafana's container convention. */
 export type GrafanaSettingsIni = Record<string, Record<string, string | number | boolean>>;
@@ -57,7 +57,8 @@ export class GrafanaContainer extends MonitoredContainer {
       ...base,
       env: grafanaEnv(ini),
       dataVolume: { containerPath: '/var/lib/grafana' },
-      waitUntilHealthy: true,
+      // Its SQLite database on the volume: a clean close, not a kill in the middle of a write.
+      stopGraceSeconds: STATEFUL_STOP_GRACE_SECONDS,
       waitTimeoutSeconds: props.waitTimeoutSeconds ?? 180,
     });
   }

@@ -1,7 +1,8 @@
 /**
  * The building block every component container is made of: a pinned image, a restart policy, an
- * HTTP healthcheck, a memory limit, rotated logs, the application's network, ports published on
- * 127.0.0.1 unless told otherwise, configuration files uploaded into the container, and protected
+ * HTTP healthcheck a deploy waits for, a stop grace, a memory limit, rotated logs, the application's
+ * network with ports published on 127.0.0.1 unless told otherwise (or the host's network and PID
+ * namespaces, for node-exporter), configuration files uploaded into the container, and protected
  * named volumes for data.
  *
  * A change of uploaded configuration replaces the container (the docker provider treats uploads,
@@ -11,8 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { ITerraformDependable, Lazy } from 'cdktf';
-import { Container, ContainerMounts } from '@cdktf/provider-docker/lib/container';
+import { ITerraformDependable, Lazy, Precondition } from 'cdktf';
+import { Container, ContainerHost, ContainerMounts } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Duration } from '../../core/duration';
@@ -80,8 +81,32 @@ export interface MonitoredContainerProps {
    * @default `127.0.0.1` (most components have no auth)
    */
   readonly bindAddress?: string;
-  /** Name of the Docker network to join (the application's network). */
+  /** Name of the Docker network to join (the application's network); unused with `hostNamespaces`. */
   readonly network: string;
+  /**
+   * Run in the host's network and PID namespaces (`network_mode` and `pid_mode` `host`) instead of
+   * on `network`: the process sees the host's interfaces and processes and listens on the host's
+   * addresses itself, so nothing is published (`ports` do not apply to the host network) and
+   * `bindAddress` is not used.
+   * @default false
+   */
+  readonly hostNamespaces?: boolean;
+  /**
+   * The address the healthcheck asks, inside the container: where the process listens.
+   * @default `127.0.0.1`
+   */
+  readonly healthcheckHost?: string;
+  /**
+   * Names added to the container's /etc/hosts (the provider's `host` blocks); `ip` may be a
+   * Terraform expression.
+   * @default none
+   */
+  readonly hosts?: ContainerHost[];
+  /**
+   * Conditions the plan checks before the container, each failing with its message.
+   * @default none
+   */
+  readonly preconditions?: Precondition[];
   /** Hard memory limit, MiB. */
   readonly memoryLimitMb: number;
   /** The container's own HTTP healthcheck (the component's descriptor gives path and client). */
@@ -146,16 +171,22 @@ export interface MonitoredContainerProps {
    */
   readonly logMaxFiles?: number;
   /**
-   * Let `terraform apply` wait until the container is healthy before the resources that depend
-   * on it are created.
-   * @default false
-   */
-  readonly waitUntilHealthy?: boolean;
-  /**
-   * Seconds `waitUntilHealthy` waits.
-   * @default 120
+   * Seconds `terraform apply` waits for the new container to be healthy (the provider's `wait`,
+   * always on: a container that crash-loops on a bad configuration, or never answers, fails the
+   * deploy instead of leaving it green). Docker runs the first probe one `interval` after the start,
+   * so no container is healthy in under 15 s.
+   * @default `DEFAULT_WAIT_TIMEOUT_SECONDS`
    */
   readonly waitTimeoutSeconds?: number;
+  /**
+   * Seconds a replacement or destroy waits after SIGTERM before SIGKILL: the provider's
+   * `destroy_grace_seconds` (without it the provider stops with a timeout of 0, SIGKILL right after
+   * SIGTERM). `docker stop`, `docker restart` and the daemon's shutdown at a reboot use Docker's own
+   * 10 s (`stop_timeout`, left alone: it is force-new, and setting it would replace every container
+   * once, stopped by the old state's grace of 0).
+   * @default `STATELESS_STOP_GRACE_SECONDS`
+   */
+  readonly stopGraceSeconds?: number;
   /**
    * Extra container labels.
    * @default none
@@ -180,6 +211,27 @@ function healthcheckTest(client: HealthcheckClient, url: string, timeout: Durati
   ];
 }
 
+/**
+ * The replacement's grace for a container without state (the exporters, cAdvisor): nothing to save,
+ * so only a clean exit is at stake. The Go exporters exit at SIGTERM at once, and the stop returns
+ * as soon as the process has exited; the celery-exporter runs Python as PID 1, which ignores a
+ * SIGTERM it has no handler for, so it is killed after this grace whatever it is. Short, then.
+ */
+export const STATELESS_STOP_GRACE_SECONDS = 5;
+
+/**
+ * The stop grace of Prometheus, Alertmanager and Grafana, whose data is on a volume: time to close
+ * it cleanly (they take seconds; a SIGKILL costs a WAL replay, lost silences, or a torn write).
+ */
+export const STATEFUL_STOP_GRACE_SECONDS = 30;
+
+/**
+ * How long a deploy waits for a container that starts in seconds (Alertmanager, the exporters,
+ * cAdvisor): healthy at the first probe, 15 s after the start, on a loaded host at one of the next;
+ * 120 s is eight probes.
+ */
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 120;
+
 const HEALTHCHECK_DEFAULTS = {
   interval: Duration.seconds(15),
   timeout: Duration.seconds(5),
@@ -200,7 +252,7 @@ export class MonitoredContainer extends Construct {
   readonly container: Container;
   readonly image: Image;
   readonly dataVolume?: Volume;
-  /** `name:port` on the application's network. */
+  /** `name:port` on the application's network (meaningless with `hostNamespaces`). */
   readonly address: string;
 
   constructor(scope: Construct, id: string, props: MonitoredContainerProps) {
@@ -245,10 +297,19 @@ export class MonitoredContainer extends Construct {
       memorySwap: props.memoryLimitMb,
       logDriver: 'json-file',
       logOpts: { 'max-size': props.logMaxSize ?? '10m', 'max-file': String(props.logMaxFiles ?? 3) },
-      networksAdvanced: [{ name: props.network }],
-      ports: [{ internal: props.port, external: props.port, ip: props.bindAddress ?? '127.0.0.1' }],
+      ...(props.hostNamespaces
+        ? { networkMode: 'host', pidMode: 'host' }
+        : {
+            networksAdvanced: [{ name: props.network }],
+            ports: [{ internal: props.port, external: props.port, ip: props.bindAddress ?? '127.0.0.1' }],
+          }),
+      host: props.hosts,
       healthcheck: {
-        test: healthcheckTest(health.client ?? 'wget', `http://127.0.0.1:${props.port}${health.path}`, health.timeout),
+        test: healthcheckTest(
+          health.client ?? 'wget',
+          `http://${props.healthcheckHost ?? '127.0.0.1'}:${props.port}${health.path}`,
+          health.timeout,
+        ),
         interval: health.interval.toString(),
         timeout: health.timeout.toString(),
         retries: health.retries,
@@ -266,9 +327,11 @@ export class MonitoredContainer extends Construct {
       privileged: props.privileged,
       devices: props.devices?.map((path) => ({ hostPath: path, containerPath: path, permissions: 'r' })),
       labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
-      wait: props.waitUntilHealthy,
-      waitTimeout: props.waitUntilHealthy ? (props.waitTimeoutSeconds ?? 120) : undefined,
+      destroyGraceSeconds: props.stopGraceSeconds ?? STATELESS_STOP_GRACE_SECONDS,
+      wait: true,
+      waitTimeout: props.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
       dependsOn: props.dependsOn,
+      lifecycle: props.preconditions ? { precondition: props.preconditions } : undefined,
     });
   }
 

@@ -3,7 +3,7 @@
  * the application's Docker network -> Grafana provisioned through its provider.
  */
 import { Construct } from 'constructs';
-import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, Precondition, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DataDockerNetwork } from '@cdktf/provider-docker/lib/data-docker-network';
 import { applicationNetwork, containerName, publishedUrl } from '../../config/monitoring-config';
@@ -12,8 +12,9 @@ import { renderAlertmanagerFiles } from '../../domain/alerting';
 import { renderDashboards } from '../../domain/dashboards';
 import { MonitoringStackProps } from '../shared/stack-props';
 import {
+  DOCKER_HOST_ALIAS,
   celeryBrokerUrl,
-  postgresDataSourceName,
+  postgresExporterEnv,
   redisAddress,
   renderPrometheusConfig,
   stackPrometheusInput,
@@ -68,7 +69,9 @@ export class MonitoringStack extends TerraformStack {
     });
 
     // Data source, not resource: the application's network exists already and must not be managed here.
-    const network = new DataDockerNetwork(this, 'app-network', { name: applicationNetwork(config) }).name;
+    const appNetwork = new DataDockerNetwork(this, 'app-network', { name: applicationNetwork(config) });
+    const network = appNetwork.name;
+    const gateway = appNetworkGateway(this, appNetwork, applicationNetwork(config));
     const common = (component: ComponentName) => ({
       name: containerName(config, component),
       network,
@@ -91,6 +94,9 @@ export class MonitoringStack extends TerraformStack {
     this.prometheus = new PrometheusContainer(this, 'prometheus', {
       ...common('prometheus'),
       files: [prometheusYml, ...ruleFiles],
+      // node-exporter listens on the host's address on this network (see NodeExporterContainer).
+      hosts: [{ host: DOCKER_HOST_ALIAS, ip: gateway.address }],
+      preconditions: [gateway.check],
       retention: config.prometheus.retention,
       dockerSocket: discovery.enabled
         ? { hostPath: discovery.socketPath, groupId: discovery.socketGroupId }
@@ -113,7 +119,8 @@ export class MonitoringStack extends TerraformStack {
 
     new PostgresExporterContainer(this, 'postgres-exporter', {
       ...common('postgresExporter'),
-      dataSourceName: postgresDataSourceName(config.targets.postgres, this.secrets.postgresPasswordForUrl()),
+      // The password as it is (the exporter encodes it into its connection URL itself), never URL-encoded here.
+      env: postgresExporterEnv(config.targets.postgres, this.secrets.postgresPasswordExpression()),
     });
     new RedisExporterContainer(this, 'redis-exporter', {
       ...common('redisExporter'),
@@ -131,7 +138,11 @@ export class MonitoringStack extends TerraformStack {
         runtimeBuckets: METRICS.celery.taskRuntime.buckets ?? [],
       });
     }
-    new NodeExporterContainer(this, 'node-exporter', common('nodeExporter'));
+    new NodeExporterContainer(this, 'node-exporter', {
+      ...common('nodeExporter'),
+      gateway: gateway.address,
+      preconditions: [gateway.check],
+    });
     new CadvisorContainer(this, 'cadvisor', common('cadvisor'));
     for (const component of COMPONENTS.filter((name) => !OWN_CONSTRUCT.has(name))) {
       new ExporterContainer(this, componentSlug(component), { ...common(component), component });
@@ -157,4 +168,31 @@ export class MonitoringStack extends TerraformStack {
       new TerraformOutput(this, name, { value }).overrideLogicalId(name);
     }
   }
+}
+
+/**
+ * The IPv4 gateway of the application's network, as Docker reports it (`docker network inspect`,
+ * `IPAM.Config[].Gateway`), read at plan time: the local `app_network_gateways` lists the IPv4 ones
+ * (a dual-stack network has an IPv6 one too, in no fixed order), `address` is the first, and `check`
+ * fails the plan, naming the network, when there is none (an IPv6-only network).
+ */
+function appNetworkGateway(
+  stack: TerraformStack,
+  network: DataDockerNetwork,
+  name: string,
+): { address: string; check: Precondition } {
+  const ipam = `data.${network.terraformResourceType}.${network.friendlyUniqueId}.ipam_config`;
+  const gateways = new TerraformLocal(
+    stack,
+    'app_network_gateways',
+    `\${[for c in ${ipam} : c.gateway if can(cidrnetmask(format("%s/32", c.gateway)))]}`,
+  );
+  gateways.overrideLogicalId('app_network_gateways');
+  return {
+    address: `\${try(local.app_network_gateways[0], "")}`,
+    check: {
+      condition: '${length(local.app_network_gateways) > 0}',
+      errorMessage: `The Docker network ${name} reports no IPv4 gateway (docker network inspect ${name}): node-exporter listens on it, in the host's network, and Prometheus reaches it there.`,
+    },
+  };
 }

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
+import { Precondition } from 'cdktf';
+import { ContainerHost } from '@cdktf/provider-docker/lib/container';
 import { Duration } from '../../core/duration';
 import { RenderedFile } from '../../core/rendered-file';
 import { DOCKER_SOCKET_IN_CONTAINER, PROMETHEUS_CONFIG_FILE } from '../../domain/prometheus';
 import { ComponentContainerProps, componentBase, listenArgument } from './component';
-import { MonitoredContainer } from './monitored-container';
+import { MonitoredContainer, STATEFUL_STOP_GRACE_SECONDS } from './monitored-container';
 
 export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
 
@@ -18,7 +20,29 @@ export interface PrometheusContainerProps extends ComponentContainerProps {
    * @default none (no discovery)
    */
   readonly dockerSocket?: { hostPath: string; groupId: number };
+  /**
+   * Names added to its /etc/hosts, e.g. the Docker host for node-exporter.
+   * @default none
+   */
+  readonly hosts?: ContainerHost[];
+  /** Plan-time checks of what `hosts` reads. @default none */
+  readonly preconditions?: Precondition[];
+  /**
+   * Seconds a deploy waits for Prometheus to be ready: its TSDB open (the WAL replayed) and its
+   * configuration and rules loaded (the healthcheck asks /-/ready).
+   * @default `PROMETHEUS_WAIT_TIMEOUT_SECONDS`
+   */
+  readonly waitTimeoutSeconds?: number;
 }
+
+/**
+ * A new Prometheus is ready once its TSDB is open, which on a replacement means replaying the WAL
+ * of the head block (up to about three hours of samples): seconds on a fresh volume, minutes for a
+ * head of hundreds of thousands of series, which is as much as the 2 GiB memory limit holds. Too
+ * short a wait fails a deploy whose Prometheus is fine, taints it, and the next deploy replaces it
+ * and replays again; too long only delays the failure of a broken one. 10 minutes.
+ */
+export const PROMETHEUS_WAIT_TIMEOUT_SECONDS = 600;
 
 /** Prometheus with its TSDB on a protected volume. */
 export class PrometheusContainer extends MonitoredContainer {
@@ -41,6 +65,11 @@ export class PrometheusContainer extends MonitoredContainer {
       dataVolume: { containerPath: '/prometheus' },
       hostMounts: socket ? [{ hostPath: socket.hostPath, containerPath: DOCKER_SOCKET_IN_CONTAINER }] : undefined,
       groupAdd: socket ? [String(socket.groupId)] : undefined,
+      // On SIGTERM it stops scraping and evaluating and closes the TSDB; killed, it leaves a torn WAL segment to repair at the next start.
+      stopGraceSeconds: STATEFUL_STOP_GRACE_SECONDS,
+      waitTimeoutSeconds: props.waitTimeoutSeconds ?? PROMETHEUS_WAIT_TIMEOUT_SECONDS,
+      hosts: props.hosts,
+      preconditions: props.preconditions,
     });
   }
 }

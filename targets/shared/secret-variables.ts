@@ -9,7 +9,7 @@
  * `checks`, so a bad value stops the plan before any of them is planned.
  */
 import { Construct } from 'constructs';
-import { Fn, Precondition, TerraformResource, TerraformVariable } from 'cdktf';
+import { Precondition, TerraformResource, TerraformVariable } from 'cdktf';
 import {
   REDIS_PASSWORD_SECRET,
   SECRETS,
@@ -106,10 +106,10 @@ export class SecretVariables extends Construct {
     return { telegramBotToken: this.telegramBotToken.stringValue, telegramChatIds: chatIds };
   }
 
-  /** The Postgres password encoded for a connection URL, at deploy time. */
-  postgresPasswordForUrl(): string {
+  /** The Postgres password, `${var.postgres_password}`: Terraform fills in the value, as it is, at deploy. */
+  postgresPasswordExpression(): string {
     if (!this.postgresPassword) throw new Error('postgres_password is not declared (SecretVariables postgres: false)');
-    return Fn.urlencode(this.postgresPassword.stringValue);
+    return this.postgresPassword.stringValue;
   }
 
   private variable(secret: SecretSpec): TerraformVariable {

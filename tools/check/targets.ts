@@ -29,7 +29,10 @@ export interface Expectations {
 }
 
 export interface CheckTargets {
-  /** Base URL of each component as this host reaches it (no trailing slash). */
+  /**
+   * Base URL of each component as this host reaches it (no trailing slash): its published port on
+   * the bind address, or for node-exporter, in the host's network, the address it listens on itself.
+   */
   urls: Record<ComponentName, string>;
   /** Where the application's API serves its metrics. */
   apiMetricsUrls: string[];
