@@ -4,6 +4,8 @@
  * its alarm within 20 minutes whatever the message's severity. The loopback test
  * (telegram-outage-loopback.test.ts) holds the real programs to the same chain, scaled.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseMonitoringConfig } from '../config/monitoring-config';
 import { Duration } from '../core/duration';
 import { SEVERITIES } from '../core/severity';
@@ -58,5 +60,11 @@ describe("the dead man's switch when Telegram refuses every message", () => {
 
   test('the heartbeat is back at most 18 minutes after Telegram accepts again (the failures leave the 15m window)', () => {
     for (const severity of SEVERITIES) expect(chain(severity).heartbeatResumes.toString()).toBe('18m');
+  });
+
+  test.each(['docs/runbooks/AlertmanagerNotificationsFailing.md', 'README.md'])('%s states these numbers', (path) => {
+    const text = readFileSync(join(__dirname, '..', path), 'utf8');
+    const numbers = [...SEVERITIES.map((severity) => chain(severity).alarm), chain('critical').heartbeatResumes];
+    expect(numbers.map(String).filter((number) => !text.includes(number))).toEqual([]);
   });
 });
