@@ -17,7 +17,8 @@ import { FakeHeartbeat } from '../testing/fake-heartbeat';
 import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
 import { describeWithBinaries, sleep, waitFor } from '../testing/processes';
 import { TimingProfile, profiledDeadMansSwitchInput } from '../testing/timing-profile';
-import { TEST_ALERT_NAME } from '../tools/check';
+import { HttpClient, TEST_ALERT_NAME, targetsFromConfig } from '../tools/check';
+import { alertmanagerChecks } from '../tools/check/alertmanager';
 
 /**
  * Minutes run as 3 s (the alert's 3m `for` is 9 s, the Watchdog pings every 3 s). Alertmanager's
@@ -138,6 +139,18 @@ describeWithBinaries(
       const [source] = await alertmanager.alerts(`alertname="${NOTIFICATIONS_FAILING}"`);
       expect(watchdog.status.inhibitedBy).toHaveLength(1);
       expect(source.labels.integration).toBe(TELEGRAM_INTEGRATION);
+      // `npm run check` says why there is no heartbeat.
+      const targets = targetsFromConfig(stack.config, {});
+      targets.urls.alertmanager = stack.url('alertmanager');
+      const activeAlerts = alertmanagerChecks(targets, new HttpClient(3_000)).find((c) => c.name === 'active alerts')!;
+      expect(await activeAlerts.run()).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(
+          new RegExp(
+            `^${WATCHDOG} received but held back by ${NOTIFICATIONS_FAILING}: Telegram refuses .*: no heartbeat is sent;`,
+          ),
+        ),
+      });
       const silentFrom = Date.now();
       // Three Watchdog intervals without a ping: it would have beaten three times.
       await sleep(3 * INPUT.watchdog.groupInterval.millis + SLACK_MS);
