@@ -12,6 +12,8 @@ import {
   AlertmanagerSecrets,
   FALLBACK_SEVERITY,
   INHIBITIONS,
+  NOTIFICATIONS_FAILING,
+  TELEGRAM_INTEGRATION,
   TELEGRAM_TEMPLATE_FILE,
   WATCHDOG,
   WATCHDOG_RECEIVER,
@@ -157,7 +159,8 @@ describe('rendered Alertmanager configuration', () => {
   test('inhibition names alerts rules/ defines; a source is at least as severe as what it holds back', () => {
     const rank = (name: (typeof ALERT_NAMES)[number]) =>
       ['info', 'warning', 'critical'].indexOf(alertRule(name).severity);
-    const named = render().parsed.inhibit_rules.flatMap((rule) => [...rule.source_matchers, ...rule.target_matchers]);
+    // A source is an alert name, narrowed by label values (sourceLabels); a target is alert names only.
+    const named = render().parsed.inhibit_rules.flatMap((rule) => [rule.source_matchers[0], ...rule.target_matchers]);
     const names = named.flatMap(
       (matcher) => /^alertname=~?"(.*)"$/.exec(matcher)?.[1].split('|') ?? [`not an alertname matcher: ${matcher}`],
     );
@@ -168,6 +171,23 @@ describe('rendered Alertmanager configuration', () => {
     }
     // Each rule renders as written (sources, targets, "same thing" labels).
     expect(render().parsed.inhibit_rules.map((rule) => rule.equal)).toEqual(INHIBITIONS.map((rule) => rule.sameThing));
+    expect(render().parsed.inhibit_rules.map((rule) => rule.source_matchers.slice(1))).toEqual(
+      INHIBITIONS.map((rule) => Object.entries(rule.sourceLabels).map(([label, value]) => `${label}="${value}"`)),
+    );
+  });
+
+  test("Telegram failing holds the Watchdog back, whatever its labels, so the dead man's switch raises the alarm", () => {
+    const onWatchdog = render().parsed.inhibit_rules.filter((rule) =>
+      rule.target_matchers.some((matcher) => matcher === `alertname="${WATCHDOG}"`),
+    );
+    // `equal` must stay empty: the Watchdog carries no job or instance, so any equal label would never match.
+    expect(onWatchdog).toEqual([
+      {
+        source_matchers: [`alertname="${NOTIFICATIONS_FAILING}"`, `integration="${TELEGRAM_INTEGRATION}"`],
+        target_matchers: [`alertname="${WATCHDOG}"`],
+        equal: [],
+      },
+    ]);
   });
 });
 

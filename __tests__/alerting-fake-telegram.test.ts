@@ -2,7 +2,7 @@
  * The fake Bot API judges messages as Telegram does; these cases keep that judgement honest, so a
  * passing end-to-end test means Telegram would have shown the message.
  */
-import { FakeTelegram, telegramHtmlProblems } from '../testing/fake-telegram';
+import { BOT_API_ERRORS, FakeTelegram, telegramHtmlProblems } from '../testing/fake-telegram';
 
 describe('Telegram HTML check', () => {
   test('accepts what Telegram accepts', () => {
@@ -53,5 +53,44 @@ describe('fake Bot API', () => {
     expect(await accepted.json()).toMatchObject({ ok: true, result: { message_id: 1, chat: { id: -5 } } });
     expect(telegram.attempts.map((m) => m.status)).toEqual([500, 400, 200]);
     expect(telegram.delivered.map((m) => [m.token, m.chatId, m.text])).toEqual([['1:x', '-5', 'ok']]);
+  });
+
+  test("refuses every message with Telegram's own answer until told to stop: a group upgraded to a supergroup", async () => {
+    telegram.refuse(BOT_API_ERRORS.groupMigrated(-1001234567890));
+    for (const text of ['first', 'second']) {
+      const refused = await send(text);
+      expect(refused.status).toBe(400);
+      // Byte for byte what the Bot API answers (the new id is a JSON number).
+      expect(await refused.text()).toBe(
+        '{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234567890}}',
+      );
+    }
+    telegram.stopRefusing();
+    expect((await send('third')).status).toBe(200);
+    expect(telegram.attempts.slice(-3).map((m) => [m.text, m.status])).toEqual([
+      ['first', 400],
+      ['second', 400],
+      ['third', 200],
+    ]);
+  });
+
+  test.each([
+    [
+      'the bot was removed from the group',
+      BOT_API_ERRORS.botKicked,
+      403,
+      'Forbidden: bot was kicked from the group chat',
+    ],
+    ['the token was revoked', BOT_API_ERRORS.unauthorized, 401, 'Unauthorized'],
+    ['the chat id is wrong', BOT_API_ERRORS.chatNotFound, 400, 'Bad Request: chat not found'],
+  ])('answers as Telegram does when %s', async (_, error, status, description) => {
+    telegram.refuse(error);
+    try {
+      const refused = await send('x');
+      expect(refused.status).toBe(status);
+      expect(await refused.json()).toEqual({ ok: false, error_code: status, description });
+    } finally {
+      telegram.stopRefusing();
+    }
   });
 });

@@ -10,7 +10,9 @@ import {
   AlertName,
   INHIBITIONS,
   MESSAGE_LIMITS,
+  NOTIFICATIONS_FAILING,
   SEVERITY_STYLE,
+  TELEGRAM_INTEGRATION,
   WATCHDOG,
   alertRule,
   renderAlertmanagerFiles,
@@ -251,7 +253,8 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
       mountpoint: '/',
       device: 'sda1',
       fstype: 'ext4',
-      integration: 'telegram',
+      // Not telegram: AlertmanagerNotificationsFailing for telegram would hold the Watchdog back.
+      integration: 'webhook',
       rule_group: 'host',
       operation: 'update',
       image: 'stock-tracker-api:1',
@@ -312,7 +315,30 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
       50,
     );
     expect(JSON.parse(beat.body)).toMatchObject({ receiver: 'watchdog', commonLabels: { alertname: 'Watchdog' } });
-    expect(telegram.attempts.filter((m) => m.text.includes('Watchdog'))).toEqual([]);
+    expect(telegram.attempts.filter((m) => m.text.includes(`<b>${WATCHDOG}</b>`))).toEqual([]);
+  });
+
+  test('only Telegram failing holds the Watchdog back: a failing heartbeat webhook does not', async () => {
+    const alertmanagerLabels = { job: 'alertmanager', instance: 'alertmanager-1:9093' };
+    const failing = (integration: string) => specAlert(NOTIFICATIONS_FAILING, { ...alertmanagerLabels, integration });
+    const watchdog = specAlert(WATCHDOG, { instance: 'watchdog-probe:1' });
+    const status = async () =>
+      (
+        (await (await fetch(`${alertmanager}/api/v2/alerts?filter=instance%3D%22watchdog-probe%3A1%22`)).json()) as {
+          status: { state: string; inhibitedBy: string[] };
+        }[]
+      )[0]?.status;
+    const ended = (alert: PostableAlert) => ({ ...alert, endsAt: new Date().toISOString() });
+
+    await post([failing(TELEGRAM_INTEGRATION), watchdog]);
+    await waitFor('the Watchdog held back', async () => (await status())?.state === 'suppressed', 5_000);
+    await post([ended(failing(TELEGRAM_INTEGRATION))]);
+    await waitFor('the Watchdog active again', async () => (await status())?.state === 'active', 5_000);
+
+    await post([failing('webhook')]);
+    await sleep(QUIET_PERIOD_MS);
+    expect(await status()).toEqual({ state: 'active', inhibitedBy: [], silencedBy: [] });
+    await post([failing('webhook'), watchdog].map(ended));
   });
 
   // Last: its sources with no label in common inhibit their targets everywhere while they fire.
@@ -321,7 +347,7 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
       const thing = { job: `inhibit-${i}`, instance: `inhibit-${i}:9100`, mountpoint: '/' };
       const elsewhere = { job: `inhibit-${i}-other`, instance: `inhibit-${i}-other:9100`, mountpoint: '/other' };
       return [
-        specAlert(rule.source, thing),
+        specAlert(rule.source, { ...thing, ...rule.sourceLabels }),
         ...rule.targets.map((target) => specAlert(target, thing)),
         // The same alert on another thing is not explained by this source.
         ...(rule.sameThing.length > 0 ? rule.targets.map((target) => specAlert(target, elsewhere)) : []),
@@ -360,6 +386,7 @@ function inhibits(source: PostableAlert, target: PostableAlert): boolean {
   return INHIBITIONS.some(
     (rule) =>
       source.labels.alertname === rule.source &&
+      Object.entries(rule.sourceLabels).every(([label, value]) => source.labels[label] === value) &&
       rule.targets.includes(target.labels.alertname as AlertName) &&
       rule.sameThing.every((label) => (source.labels[label] ?? '') === (target.labels[label] ?? '')),
   );

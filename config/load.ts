@@ -41,6 +41,7 @@ export const ENV_FIELDS: Record<string, string> = {
   TELEGRAM_SEPARATE_CHATS: 'telegramSeparateChats',
   ALERTMANAGER_EXTERNAL_URL: 'alerting.externalUrl',
   RUNBOOK_BASE_URL: 'alerting.runbookBaseUrl',
+  WATCHDOG_HEARTBEAT_URL: 'alerting.watchdogHeartbeatUrl',
   STATE_BACKEND: 'backend.type',
   STATE_LOCAL_PATH: 'backend.path',
   STATE_S3_BUCKET: 'backend.bucket',

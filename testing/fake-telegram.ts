@@ -2,7 +2,9 @@
  * A fake Telegram Bot API on loopback, for tests and the e2e harness: Alertmanager's
  * `telegram_configs.api_url` points here. It records every `sendMessage`, checks HTML messages the
  * way Telegram does (refusing a broken one with 400, as Telegram would) and can be told to fail
- * ("answer 500 twice, then 200"). Any other POST (a Watchdog heartbeat, say) is recorded as is.
+ * ("answer 500 twice, then 200"), or to refuse every message with one of the Bot API's own error
+ * answers until told otherwise (`refuse(BOT_API_ERRORS.groupMigrated(...))`: the chat became a
+ * supergroup). Any other POST (a Watchdog heartbeat, say) is recorded as is.
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -37,12 +39,46 @@ interface ScriptedFailure {
   when: (message: SentMessage) => boolean;
 }
 
+/**
+ * An error answer of the Bot API, field for field as Telegram sends it
+ * (https://core.telegram.org/bots/api#making-requests): the HTTP status is `error_code`, and
+ * `parameters` (a ResponseParameters object) says how to recover when it can.
+ */
+export interface BotApiError {
+  error_code: number;
+  description: string;
+  parameters?: { migrate_to_chat_id?: number; retry_after?: number };
+}
+
+/** The answers Telegram gives `sendMessage` when the bot, its token or its chat is no longer right. */
+export const BOT_API_ERRORS = {
+  /** The group became a supergroup: it has a new id, and the old one is refused for good. */
+  groupMigrated: (newChatId: number): BotApiError => ({
+    error_code: 400,
+    description: 'Bad Request: group chat was upgraded to a supergroup chat',
+    parameters: { migrate_to_chat_id: newChatId },
+  }),
+  /** Someone removed the bot from the group. */
+  botKicked: { error_code: 403, description: 'Forbidden: bot was kicked from the group chat' },
+  /** The token was revoked or regenerated in @BotFather, or is wrong. */
+  unauthorized: { error_code: 401, description: 'Unauthorized' },
+  /** A wrong chat id, or a chat the bot was never added to. */
+  chatNotFound: { error_code: 400, description: 'Bad Request: chat not found' },
+} satisfies Record<string, BotApiError | ((newChatId: number) => BotApiError)>;
+
+/** A lasting refusal: every matching `sendMessage` gets `error` until `stopRefusing()`. */
+interface Refusal {
+  error: BotApiError;
+  when: (message: SentMessage) => boolean;
+}
+
 export class FakeTelegram {
   /** Every sendMessage attempt, in order, including the refused ones. */
   readonly attempts: SentMessage[] = [];
   /** Requests to any other path (e.g. a heartbeat URL pointed here). */
   readonly otherRequests: RecordedRequest[] = [];
   private readonly failures: ScriptedFailure[] = [];
+  private refusal?: Refusal;
   private messageId = 0;
 
   private constructor(private readonly server: Server) {}
@@ -72,6 +108,19 @@ export class FakeTelegram {
   /** The next sendMessage calls matching `when` are answered with these statuses, in order. */
   failNext(statuses: number[], when: (message: SentMessage) => boolean = () => true): void {
     this.failures.push(...statuses.map((status) => ({ status, when })));
+  }
+
+  /**
+   * From now on every sendMessage matching `when` is answered with `error`, as Telegram answers
+   * it, until `stopRefusing()` (a lasting fault, unlike `failNext`).
+   */
+  refuse(error: BotApiError, when: (message: SentMessage) => boolean = () => true): void {
+    this.refusal = { error, when };
+  }
+
+  /** Telegram accepts messages again. */
+  stopRefusing(): void {
+    this.refusal = undefined;
   }
 
   /** Waits until `count` delivered messages match `predicate`; returns them. */
@@ -125,6 +174,11 @@ export class FakeTelegram {
           : [];
     this.attempts.push(message);
 
+    if (this.refusal?.when(message)) {
+      const { error } = this.refusal;
+      message.status = error.error_code;
+      return reply(response, error.error_code, { ok: false, ...error });
+    }
     const failure = this.failures.findIndex((f) => f.when(message));
     if (failure >= 0) {
       message.status = this.failures.splice(failure, 1)[0].status;

@@ -108,8 +108,9 @@ export interface LoopbackStackOptions {
   /** Scrape, evaluation, `for`, window and notification timing. Default `DRILL_PROFILE`. */
   profile?: TimingProfile;
   /**
-   * Settings on top of the defaults (e.g. `alerting.timings`); Alertmanager's external URL and
-   * the Watchdog heartbeat (to the fake Telegram API's `/heartbeat`) are set by the stack.
+   * Settings on top of the defaults (e.g. `alerting.timings`); Alertmanager's external URL is set
+   * by the stack, and so is the Watchdog heartbeat (to the fake Telegram API's `/heartbeat`)
+   * unless `alerting.watchdogHeartbeatUrl` is given (a `FakeHeartbeat`, say).
    */
   config?: RawMonitoringConfig;
   /** Rule groups Prometheus loads. Default: all. */
@@ -351,13 +352,16 @@ export class LoopbackStack {
 
   private renderConfig(): MonitoringConfig {
     const given = this.options.config ?? {};
+    const alerting = (typeof given.alerting === 'object' ? given.alerting : {}) as Record<string, unknown>;
     const alertmanager = this.has('alertmanager') ? this.address('alertmanager') : this.options.externalAlertmanager;
+    // The heartbeat goes where the caller says (a heartbeat service of its own), else to the fake Telegram API.
+    const heartbeat = alerting.watchdogHeartbeatUrl === undefined && this.has('telegram');
     return parseMonitoringConfig({
       ...given,
       alerting: {
-        ...(typeof given.alerting === 'object' ? given.alerting : {}),
+        ...alerting,
         ...(alertmanager ? { externalUrl: `http://${alertmanager}` } : {}),
-        ...(this.has('telegram') ? { watchdogHeartbeatUrl: `${this.telegram.url}/heartbeat` } : {}),
+        ...(heartbeat ? { watchdogHeartbeatUrl: `${this.telegram.url}/heartbeat` } : {}),
       },
     });
   }

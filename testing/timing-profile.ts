@@ -8,14 +8,14 @@
  * the fault (`rate(...[5m])` rises over 5 minutes), so windows shrink to a few scrape intervals,
  * while `for` and group_wait stay long enough to dwarf one scrape plus one evaluation.
  */
-import { alertRule, AlertName } from '../domain/alerting';
+import { AlertName, DeadMansSwitchInput, WATCHDOG_TIMINGS, alertRule, deadMansSwitchInput } from '../domain/alerting';
 import { NotificationTimings } from '../config/alerting-settings';
 import { Duration } from '../core/duration';
 import { MonitoringConfig, PrometheusSettings } from '../config/monitoring-config';
 import { RenderedFile } from '../core/rendered-file';
 import { Expr } from '../domain/metrics';
 import { RULE_GROUPS, RuleGroup, RuleGroupName, renderRuleFiles } from '../domain/rules';
-import { Severity } from '../core/severity';
+import { SEVERITIES, Severity } from '../core/severity';
 
 export interface TimingProfile {
   /** Prometheus' global scrape and evaluation timing. */
@@ -105,7 +105,10 @@ export function profiledNotificationTimings(
   severity: Severity,
   profile: TimingProfile,
 ): NotificationTimings {
-  const timings = config.alerting.timings[severity];
+  return scaledTimings(config.alerting.timings[severity], profile);
+}
+
+function scaledTimings(timings: NotificationTimings, profile: TimingProfile): NotificationTimings {
   return {
     groupWait: timings.groupWait.times(profile.timeScale),
     groupInterval: timings.groupInterval.times(profile.timeScale),
@@ -144,5 +147,28 @@ export function notifyTiming(
     conditionDelay,
     floor,
     bound: floor.plus(scrapeInterval).plus(evaluationInterval).plus(scrapeTimeout),
+  };
+}
+
+/**
+ * The dead man's switch chain (domain/alerting/dead-mans-switch.ts) as the profile runs it: route
+ * timings, the Watchdog's, the alert's `for` and the heartbeat check scaled by `timeScale`, its
+ * window by `windowScale`. Alertmanager's 10 s minimum notification timeout is its own, unscaled.
+ */
+export function profiledDeadMansSwitchInput(config: MonitoringConfig, profile: TimingProfile): DeadMansSwitchInput {
+  const deployed = deadMansSwitchInput(config.alerting, config.prometheus);
+  return {
+    timings: Object.fromEntries(
+      SEVERITIES.map((severity) => [severity, profiledNotificationTimings(config, severity, profile)]),
+    ) as Record<Severity, NotificationTimings>,
+    watchdog: scaledTimings(WATCHDOG_TIMINGS, profile),
+    scrapeInterval: profile.prometheus.scrapeInterval,
+    evaluationInterval: profile.prometheus.evaluationInterval,
+    alertFor: deployed.alertFor.times(profile.timeScale),
+    alertWindow: scaledWindow(deployed.alertWindow, profile),
+    heartbeatCheck: {
+      period: deployed.heartbeatCheck.period.times(profile.timeScale),
+      grace: deployed.heartbeatCheck.grace.times(profile.timeScale),
+    },
   };
 }

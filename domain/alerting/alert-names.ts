@@ -22,12 +22,16 @@ export function alertRule(name: AlertName): AlertRule {
 /** The always-firing heartbeat: routed to the dead man's switch, never to people. */
 export const WATCHDOG: AlertName = ALERTS.Watchdog.name;
 
+/** Alertmanager failing to deliver; for Telegram it holds the Watchdog back (the dead man's switch). */
+export const NOTIFICATIONS_FAILING: AlertName = ALERTS.AlertmanagerNotificationsFailing.name;
+
 /** `K`, checked to be a label of metric `M` in the catalog (a renamed label is a compile error here). */
 type CatalogLabel<M extends Metric, K extends LabelName<M>> = K;
 
 /**
  * Labels of an alert that Alertmanager reads: the rule's `alertname` and `severity`, the target
- * labels, and the catalog's labels that say which queue, marketplace or filesystem is failing.
+ * labels, and the catalog's labels that say which queue, marketplace, filesystem or Alertmanager
+ * integration is failing.
  */
 export type AlertLabel =
   | 'alertname'
@@ -35,7 +39,8 @@ export type AlertLabel =
   | keyof typeof TARGET_LABELS
   | CatalogLabel<typeof METRICS.app.celeryQueueLength, 'queue_name'>
   | CatalogLabel<typeof METRICS.app.syncOperations, 'platform'>
-  | CatalogLabel<typeof METRICS.node.filesystemSize, 'mountpoint'>;
+  | CatalogLabel<typeof METRICS.node.filesystemSize, 'mountpoint'>
+  | CatalogLabel<typeof METRICS.alertmanager.notificationsFailed, 'integration'>;
 
 /** Annotations every rule carries (domain/rules/render.ts writes them). */
 export const ANNOTATIONS = { summary: 'summary', description: 'description', runbook: 'runbook_url' } as const;

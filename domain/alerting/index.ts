@@ -9,10 +9,20 @@ import { SECRETS, SecretSpec, secretMatches } from '../../config/secrets';
 import { RenderedFile } from '../../core/rendered-file';
 import { SEVERITIES, Severity } from '../../core/severity';
 import { AlertmanagerConfigFile, Receiver } from './model';
+export { TELEGRAM_INTEGRATION } from './model';
 import { SEVERITY_STYLE, WATCHDOG_RECEIVER, buildInhibitRules, buildRoute, telegramReceiver } from './routing';
 import { TELEGRAM_MESSAGE_TEMPLATE, renderTelegramTemplate } from './telegram-template';
 
-export { ALERT_NAMES, ANNOTATIONS, WATCHDOG, alertRule } from './alert-names';
+export { ALERT_NAMES, ANNOTATIONS, NOTIFICATIONS_FAILING, WATCHDOG, alertRule } from './alert-names';
+export {
+  ALERTMANAGER_MAX_RETRY_GAP,
+  ALERTMANAGER_MIN_NOTIFY_TIMEOUT,
+  RECOMMENDED_HEARTBEAT_CHECK,
+  deadMansSwitchChain,
+  deadMansSwitchInput,
+  notifyTimeout,
+} from './dead-mans-switch';
+export type { DeadMansSwitchChain, DeadMansSwitchInput, HeartbeatCheck } from './dead-mans-switch';
 export type { AlertLabel, AlertName } from './alert-names';
 export { INHIBITIONS, inhibitedBy } from './inhibitions';
 export type { Inhibition } from './inhibitions';

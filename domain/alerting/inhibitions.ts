@@ -3,14 +3,21 @@
  * in Alertmanager as suppressed). One typed entry per cause, written with the alerts of rules/:
  * the labels that say "the same thing" must be labels every series of the source and of each
  * target carries (checked by the compiler from the rules' expressions).
+ *
+ * One entry is of another kind: while Telegram refuses the notifications, the Watchdog is held
+ * back, so the heartbeat service stops hearing from it and raises the alarm by its own channel
+ * (the dead man's switch; see `dead-mans-switch.ts` for the timing).
  */
 import { ALERTS, AlertRule } from '../rules';
 import { Expr } from '../metrics';
 import { AlertLabel, AlertName } from './alert-names';
+import { TELEGRAM_INTEGRATION } from './model';
 
 export interface Inhibition {
   /** While this alert fires... */
   source: AlertName;
+  /** ...with these label values (empty: any of its series)... */
+  sourceLabels: Readonly<Partial<Record<AlertLabel, string>>>;
   /** ...these are not sent... */
   targets: readonly AlertName[];
   /**
@@ -34,9 +41,11 @@ function inhibit<const S extends AlertRule, const T extends readonly AlertRule[]
   targets: T,
   sameThing: readonly SharedLabels<[S, ...T]>[],
   because: string,
+  sourceLabels: Partial<Record<CertainLabels<S> & AlertLabel, string>> = {},
 ): Inhibition {
   return {
     source: source.name as AlertName,
+    sourceLabels,
     targets: targets.map((target) => target.name as AlertName),
     sameThing,
     because,
@@ -65,6 +74,8 @@ const {
   CeleryHighFailureRate,
   NoSyncActivity,
   ServiceDiscoveryFailing,
+  AlertmanagerNotificationsFailing,
+  Watchdog,
 } = ALERTS;
 const SAME_LEVEL_HIGHER = 'the same thing above the critical threshold is also above the warning one';
 
@@ -117,9 +128,20 @@ export const INHIBITIONS: readonly Inhibition[] = [
     [],
     'Redis is the Celery broker: without it no worker gets a task and the celery-exporter cannot see the queues',
   ),
+  // No label in common (the Watchdog has none): any Alertmanager failing at Telegram holds it back.
+  inhibit(
+    AlertmanagerNotificationsFailing,
+    [Watchdog],
+    [],
+    "no alert reaches Telegram, this one included: holding the heartbeat back makes the dead man's switch raise the alarm by its own channel, and it beats again once the deliveries succeed",
+    { integration: TELEGRAM_INTEGRATION },
+  ),
 ];
 
-/** The alerts `source` keeps from being sent while it fires (for drills: "APIDown fires, these stay quiet"). */
+/**
+ * The alerts `source` keeps from being sent while it fires (for drills: "APIDown fires, these stay
+ * quiet"); for an entry with `sourceLabels`, while a series of the source with those values fires.
+ */
 export function inhibitedBy(source: AlertName): AlertName[] {
   return INHIBITIONS.filter((rule) => rule.source === source).flatMap((rule) => rule.targets);
 }

@@ -51,6 +51,12 @@ export interface Receiver {
   webhook_configs?: WebhookConfig[];
 }
 
+/**
+ * The `integration` label Alertmanager gives the notification metrics of `telegram_configs`
+ * (`alertmanager_notifications_total{integration="telegram"}`, 0.25 and later).
+ */
+export const TELEGRAM_INTEGRATION = 'telegram';
+
 export interface TelegramConfig {
   /** Inline: 0.25 rejects `bot_token_file`. */
   bot_token: string;

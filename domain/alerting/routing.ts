@@ -75,7 +75,10 @@ export function buildRoute(timings: Record<Severity, NotificationTimings>, scale
 
 export function buildInhibitRules(): InhibitRule[] {
   return INHIBITIONS.map((rule) => ({
-    source_matchers: [equals('alertname', rule.source)],
+    source_matchers: [
+      equals('alertname', rule.source),
+      ...Object.entries(rule.sourceLabels).map(([label, value]) => equals(label as AlertLabel, value)),
+    ],
     target_matchers: [oneOf('alertname', rule.targets)],
     equal: [...rule.sameThing],
   }));

@@ -101,10 +101,15 @@ export const THRESHOLDS = {
     { warning: 2 },
     { window: Duration.minutes(15) },
   ),
+  /**
+   * The window outlasts the longest flush timeout (info's group_interval, 10m): while every
+   * notification fails, it always holds a counted failure, even when only info messages are due.
+   */
   alertmanagerNotificationFailureRatio: threshold(
     'ratio',
     'share of Alertmanager notifications to one integration that failed',
     { critical: 0.1 },
+    { window: Duration.minutes(15) },
   ),
 } as const;
 

@@ -5,9 +5,9 @@
  */
 import { hostname } from 'node:os';
 import { Severity } from '../../core/severity';
-import { WATCHDOG } from '../../domain/alerting';
+import { NOTIFICATIONS_FAILING, TELEGRAM_INTEGRATION, WATCHDOG } from '../../domain/alerting';
 import { Check, failed, listed, passed } from './check';
-import { AlertmanagerApi, SilenceMatcher } from '../../clients/alertmanager';
+import { AlertmanagerAlert, AlertmanagerApi, SilenceMatcher } from '../../clients/alertmanager';
 import { HttpClient } from '../../clients/http';
 import { CheckTargets } from './targets';
 
@@ -63,15 +63,28 @@ export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Che
       name: 'active alerts',
       async run() {
         const alerts = await api.alerts();
+        const watchdogs = alerts.filter((alert) => alert.labels.alertname === WATCHDOG);
         const others = alerts.filter((alert) => alert.labels.alertname !== WATCHDOG);
         const suppressed = others.filter((alert) => alert.status.state === 'suppressed').length;
         const text = `${others.length} besides the ${WATCHDOG}${others.length > 0 ? ` (${suppressed} silenced or inhibited): ${listed([...new Set(others.map((a) => a.labels.alertname))])}` : ''}`;
-        return alerts.length > others.length
-          ? passed(`${WATCHDOG} received (Prometheus reaches Alertmanager); ${text}`)
-          : failed(`no ${WATCHDOG}: Prometheus' alerts do not arrive here; ${text}`);
+        if (watchdogs.length === 0) return failed(`no ${WATCHDOG}: Prometheus' alerts do not arrive here; ${text}`);
+        const sent = watchdogs.some((alert) => alert.status.state !== 'suppressed');
+        if (sent) return passed(`${WATCHDOG} received (Prometheus reaches Alertmanager); ${text}`);
+        return failed(`${WATCHDOG} received but ${whyHeldBack(watchdogs[0], others)}: no heartbeat is sent; ${text}`);
       },
     },
   ];
+}
+
+/** Why the Watchdog is not sent: Telegram refusing Alertmanager's messages (by design), or a silence or inhibition. */
+function whyHeldBack(watchdog: AlertmanagerAlert, others: AlertmanagerAlert[]): string {
+  if (watchdog.status.silencedBy.length > 0) return 'silenced';
+  const telegramFailing = others.some(
+    (alert) => alert.labels.alertname === NOTIFICATIONS_FAILING && alert.labels.integration === TELEGRAM_INTEGRATION,
+  );
+  return telegramFailing
+    ? `held back by ${NOTIFICATIONS_FAILING}: Telegram refuses Alertmanager's messages (its runbook says what to change)`
+    : 'inhibited';
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { Duration } from '../../../core/duration';
 import { METRICS } from '../../metrics';
-import { THRESHOLDS, formatLevel } from '../../metrics/thresholds';
+import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
 import { eq, gt, increase, or, rate, ratio, select, sumBy, vector } from '../../metrics/promql';
 import { level } from '../conditions';
 import { $label, $value, alert, ruleGroup, t } from '../model';
@@ -83,8 +83,21 @@ const PrometheusTSDBFailures = alert({
   description: t`Compactions, head truncations or block reloads failed, or the WAL is corrupted, on ${$label('instance')} in the last 3 hours: disk fills up or data is lost.`,
 });
 
+/**
+ * Summed to these labels: Alertmanager 0.26+ adds `reason` to the failed counter only, and 0.28+
+ * (flag `receiver-name-in-metrics`) `receiver_name` to both; the ratio is per integration either way.
+ * A notification counts as failed once Alertmanager has retried it for its whole flush timeout
+ * (the route's group_interval, at least 10 s), so every failure is a message that did not arrive.
+ */
 const notificationLabels = ['job', 'instance', 'integration'] as const;
-const notificationWindow = Duration.minutes(15);
+const notificationWindow = windowOf(THRESHOLDS.alertmanagerNotificationFailureRatio);
+/**
+ * For `integration="telegram"` this alert also holds the Watchdog back (domain/alerting/inhibitions.ts),
+ * so the heartbeat service raises the alarm outside Telegram. Its `for` is short because the window,
+ * not the `for`, decides what fires (one failure stays in it for 15 minutes); it keeps the chain
+ * from the first refused message to the heartbeat service's alarm within 20 minutes
+ * (domain/alerting/dead-mans-switch.ts has the arithmetic).
+ */
 const AlertmanagerNotificationsFailing = alert({
   name: 'AlertmanagerNotificationsFailing',
   expr: gt(
@@ -94,10 +107,10 @@ const AlertmanagerNotificationsFailing = alert({
     ),
     level(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical'),
   ),
-  for: Duration.minutes(5),
+  for: Duration.minutes(3),
   severity: 'critical',
   summary: t`Alertmanager ${$label('instance')} fails to deliver ${$value('percent')} of ${$label('integration')} notifications`,
-  description: t`More than ${formatLevel(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical')} of the notifications to ${$label('integration')} failed in the last 15 minutes: on-call is not being told about alerts. Look at Alertmanager's UI and logs.`,
+  description: t`More than ${formatLevel(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical')} of the notifications to ${$label('integration')} failed in the last 15 minutes: on-call is not told about alerts, and for telegram the Watchdog heartbeat is held back. Alertmanager's log says why.`,
 });
 
 const AlertmanagerConfigReloadFailed = alert({
