@@ -93,10 +93,14 @@ export class PrometheusApi {
     return parsed.data;
   }
 
-  /** An instant query at the current time; the samples of its vector result (none for a scalar or string). */
-  async query(expr: string): Promise<Sample[]> {
+  /**
+   * An instant query; the samples of its vector result (none for a scalar or string).
+   * @param at evaluation time, ms since the epoch; @default now
+   */
+  async query(expr: string, at?: number): Promise<Sample[]> {
+    const time = at === undefined ? '' : `&time=${at / 1000}`;
     const result = await this.data<{ resultType: string; result: Sample[] }>(
-      `/api/v1/query?query=${encodeURIComponent(expr)}`,
+      `/api/v1/query?query=${encodeURIComponent(expr)}${time}`,
     );
     return result.resultType === 'vector' ? result.result : [];
   }

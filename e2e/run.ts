@@ -82,7 +82,7 @@ export async function runEndToEnd(
       }),
     );
     await alertmanagerRestartDrill(stacks, checklist, episodes);
-    await checkToldOnce(stacks.main.telegram, episodes, checklist);
+    await checkToldOnce(stacks.main.telegram, new PrometheusApi(stacks.main.url('prometheus')), episodes, checklist);
     await checkRuleEvaluations(
       new PrometheusApi(stacks.main.url('prometheus')),
       checklist,
