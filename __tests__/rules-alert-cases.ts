@@ -436,6 +436,11 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
         input: apiRequests({ 200: 1.5, 500: 1.5 }),
         at: minutes(20),
       },
+      {
+        name: '10% errors, but 4 in 5 minutes (of 40 requests) are too few to judge',
+        input: apiRequests({ 200: 7.2, 500: 0.8 }),
+        at: minutes(20),
+      },
     ],
   }),
   DatabaseConnectionPoolExhausted: connectionCases(ALERTS.DatabaseConnectionPoolExhausted, 96, 95),
@@ -595,12 +600,25 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
         labels: { name: SYNC_TASK },
         value: '20%',
       },
+      {
+        name: 'a low-volume task: 4 of 8 runs in 5 minutes fail, enough failures to judge',
+        input: taskEvents('stock_tracker.workers.tasks.cleanup_old_logs', 'default', { succeeded: 0.8, failed: 0.8 }),
+        // From 4 minutes the 5-minute window holds enough samples for the count of failures (rate × 5m) to reach 3.
+        activeFrom: minutes(4),
+        labels: { name: 'stock_tracker.workers.tasks.cleanup_old_logs' },
+        value: '50%',
+      },
     ],
     quiet: [
       { name: '8% is below 10%', input: syncTask({ succeeded: 46, failed: 4 }), at: minutes(20) },
       {
         name: '50% failures at 0.01 tasks/s is too little traffic to judge',
         input: syncTask({ succeeded: 0.3, failed: 0.3 }),
+        at: minutes(20),
+      },
+      {
+        name: 'a low-volume task: 2 of 8 runs in 5 minutes fail (25%), too few failures to judge',
+        input: taskEvents('stock_tracker.workers.tasks.cleanup_old_logs', 'default', { succeeded: 1.2, failed: 0.4 }),
         at: minutes(20),
       },
     ],

@@ -46,8 +46,6 @@ const UNIT_OF_THRESHOLD: Record<ThresholdUnit, PanelUnit> = {
   tasks: 'count',
   operations: 'count',
   restarts: 'count',
-  'requests/s': 'requestsPerSecond',
-  'tasks/s': 'operationsPerSecond',
 };
 
 /** The value of an `up`-style gauge (`up`, `pg_up`, `redis_up`) when the target answers; 0 is down. */

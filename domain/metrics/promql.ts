@@ -317,6 +317,10 @@ export function compare<L extends string>(
 export function gt<L extends string>(left: Expr<L>, right: Expr<string> | number): Expr<L> {
   return compare(left, '>', right);
 }
+/** `left >= right`: an "at least" filter. */
+export function atLeast<L extends string>(left: Expr<L>, right: Expr<string> | number): Expr<L> {
+  return compare(left, '>=', right);
+}
 export function lt<L extends string>(left: Expr<L>, right: Expr<string> | number): Expr<L> {
   return compare(left, '<', right);
 }

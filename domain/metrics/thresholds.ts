@@ -9,8 +9,7 @@ import { Duration } from '../../core/duration';
 import { Histogram, METRICS } from './catalog';
 import { Severity } from '../../core/severity';
 
-export type ThresholdUnit =
-  'ratio' | 'seconds' | 'connections' | 'tasks' | 'operations' | 'restarts' | 'requests/s' | 'tasks/s';
+export type ThresholdUnit = 'ratio' | 'seconds' | 'connections' | 'tasks' | 'operations' | 'restarts';
 
 export interface Threshold<S extends Severity = Severity> {
   readonly unit: ThresholdUnit;
@@ -114,13 +113,30 @@ export const THRESHOLDS = {
 } as const;
 
 /**
- * Traffic below which a ratio is not judged: a failure ratio over a handful of events is noise.
- * (Guards, not alert levels: no severity.)
+ * The fewest events a window must hold, and the fewest errors among them, before a ratio over it
+ * is judged: two failed runs among eight make 25%, and at a 1% background failure rate that
+ * happens several times a week. Counts, not rates: "more than 10% failing" means something only
+ * once enough has failed. (Guards, not alert levels: no severity.)
  */
-export const MINIMUM_TRAFFIC = {
-  httpRequestsPerSecond: { unit: 'requests/s', value: 0.1 },
-  celeryTasksPerSecond: { unit: 'tasks/s', value: 0.01 },
-} as const satisfies Record<string, { unit: ThresholdUnit; value: number }>;
+export interface EventMinimum {
+  /** What is counted, in words: `API requests`. */
+  readonly what: string;
+  /** Events (good and bad) in the window. */
+  readonly events: number;
+  /** Errors (5xx answers, slow requests, failed runs) among them. */
+  readonly errors: number;
+}
+
+export const MINIMUM_EVENTS = {
+  /** HighErrorRate and HighLatency, over their 5 minutes: at least 0.1 requests/s. */
+  httpRequests: { what: 'API requests', events: 30, errors: 5 },
+  /** CeleryHighFailureRate, per task over 5 minutes. */
+  celeryTaskRuns: { what: 'runs', events: 5, errors: 3 },
+  /** The API SLOs' burn-rate alerts, over each tier's long window (1h, 6h, 3d). */
+  sloHttpRequests: { what: 'API requests', events: 100, errors: 10 },
+  /** The sync SLO's burn-rate alerts, per marketplace over each tier's long window. */
+  sloSyncs: { what: 'syncs', events: 10, errors: 3 },
+} as const satisfies Record<string, EventMinimum>;
 
 /** A threshold value as an operator reads it: `95%`, `2s`, `100 tasks`. */
 export function formatThreshold(value: number, unit: ThresholdUnit): string {

@@ -1,14 +1,14 @@
 /**
- * The conditions several rule groups share: a threshold's level, a ratio judged only with enough
- * traffic, a target down or absent, a backend down as its exporter sees it, and a window-long
+ * The conditions several rule groups share: a threshold's level, a ratio judged only over enough
+ * events, a target down or absent, a backend down as its exporter sees it, and a window-long
  * silence judged only once the history covers the window.
  */
 import { Duration } from '../../core/duration';
 import { ScrapeJobName } from '../../core/components';
 import { Severity } from '../../core/severity';
 import { Gauge, METRICS, TARGET_LABELS } from '../metrics';
-import { Expr, absent, and, andAny, eq, gt, offsetBy, or, select } from '../metrics/promql';
-import { Threshold } from '../metrics/thresholds';
+import { Expr, absent, and, andAny, atLeast, eq, mul, offsetBy, or, select } from '../metrics/promql';
+import { EventMinimum, Threshold } from '../metrics/thresholds';
 
 const { scrape } = METRICS;
 
@@ -17,13 +17,38 @@ export function level<S extends Severity>(threshold: Threshold<S>, severity: S):
   return threshold.levels[severity];
 }
 
-/** `condition`, judged only while `traffic` is above its minimum: a ratio over a handful of events is noise. */
-export function withTraffic<L extends string>(
+/** Events and errors among them, each per second over a window (a rate, or a mean of rates). */
+export interface EventRates {
+  readonly events: Expr<string>;
+  readonly errors: Expr<string>;
+}
+
+/**
+ * `condition`, judged only where `window` held at least `minimum.events` events and
+ * `minimum.errors` errors (counted as rate times window, as `increase()` does): a ratio over a
+ * handful of events is noise. The rates must carry the labels of `condition` (one-to-one `and`).
+ */
+export function withEnoughEvents<L extends string>(
   condition: Expr<L>,
-  traffic: Expr<string>,
-  minimum: { value: number },
+  rates: EventRates,
+  window: Duration,
+  minimum: EventMinimum,
 ): Expr<L> {
-  return and(condition, gt(traffic, minimum.value));
+  const count = (perSecond: Expr<string>) => mul(perSecond, window.seconds);
+  return and(
+    and(condition, atLeast(count(rates.events), minimum.events)),
+    atLeast(count(rates.errors), minimum.errors),
+  );
+}
+
+/** The rates of a recorded error ratio: `events`, and `ratio` times `events` for the errors. */
+export function ratesOfRatio(ratio: Expr<string>, events: Expr<string>): EventRates {
+  return { events, errors: mul(ratio, events) };
+}
+
+/** What a ratio alert's message says of its guard: `judged only with 30 API requests, 5 of them bad, in 5m`. */
+export function guardText(window: Duration, minimum: EventMinimum): string {
+  return `judged only with ${minimum.events} ${minimum.what}, ${minimum.errors} of them bad, in ${window}`;
 }
 
 /** Target down, or (when nothing is scraped under the job at all) absent. */

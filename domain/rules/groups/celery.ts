@@ -6,10 +6,10 @@
 import { Duration } from '../../../core/duration';
 import { JOB } from '../../../core/components';
 import { METRICS } from '../../metrics';
-import { RECORDINGS } from '../../metrics/recordings';
-import { MINIMUM_TRAFFIC, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
+import { RATE_WINDOW, RECORDINGS } from '../../metrics/recordings';
+import { MINIMUM_EVENTS, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
 import { absent, aggregateBy, eq, gt, lt, maxBy, or, select, unless } from '../../metrics/promql';
-import { level, withTraffic } from '../conditions';
+import { guardText, level, ratesOfRatio, withEnoughEvents } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 const { celery, scrape } = METRICS;
@@ -50,15 +50,16 @@ const CeleryQueueBacklog = alert({
 
 const CeleryHighFailureRate = alert({
   name: 'CeleryHighFailureRate',
-  expr: withTraffic(
+  expr: withEnoughEvents(
     gt(select(RECORDINGS.celeryFailureRatio), level(THRESHOLDS.celeryFailureRatio, 'warning')),
-    select(RECORDINGS.celeryTaskRate),
-    MINIMUM_TRAFFIC.celeryTasksPerSecond,
+    ratesOfRatio(select(RECORDINGS.celeryFailureRatio), select(RECORDINGS.celeryTaskRate)),
+    RATE_WINDOW,
+    MINIMUM_EVENTS.celeryTaskRuns,
   ),
   for: Duration.minutes(5),
   severity: 'warning',
   summary: t`Celery task ${$label('name')} fails ${$value('percent')} of the time`,
-  description: t`More than ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('name')} have failed for good for 5 minutes (task events; judged only above ${String(MINIMUM_TRAFFIC.celeryTasksPerSecond.value)} tasks/s).`,
+  description: t`More than ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('name')} have failed for good for 5 minutes (task events; ${guardText(RATE_WINDOW, MINIMUM_EVENTS.celeryTaskRuns)}).`,
 });
 
 export const CELERY = ruleGroup('celery', [RECORDINGS.celeryTaskRate, RECORDINGS.celeryFailureRatio], {

@@ -6,10 +6,10 @@
  */
 import { Duration } from '../../../core/duration';
 import { JOB } from '../../../core/components';
-import { RECORDINGS } from '../../metrics/recordings';
-import { MINIMUM_TRAFFIC, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
+import { RATE_WINDOW, RECORDINGS } from '../../metrics/recordings';
+import { MINIMUM_EVENTS, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
 import { gt, select } from '../../metrics/promql';
-import { level, targetDown, withTraffic } from '../conditions';
+import { guardText, level, ratesOfRatio, targetDown, withEnoughEvents } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 /** `q` as an operator reads it: `p95`. */
@@ -32,25 +32,31 @@ const APIDown = alert({
   description: t`Prometheus cannot scrape the API (job ${$label('job')}, target ${$labelOr('instance', 'none configured or discovered')}). Users cannot use Stock Tracker and no HTTP metric is collected.`,
 });
 
+/** The API's requests and the share of them each alert judges, over the recordings' 5 minutes. */
+const requestsWith = (share: typeof RECORDINGS.httpErrorRatio) =>
+  ratesOfRatio(select(share), select(RECORDINGS.httpRequestRate));
+
 const HighErrorRate = alert({
   name: 'HighErrorRate',
-  expr: withTraffic(
+  expr: withEnoughEvents(
     gt(select(RECORDINGS.httpErrorRatio), level(THRESHOLDS.httpErrorRatio, 'critical')),
-    select(RECORDINGS.httpRequestRate),
-    MINIMUM_TRAFFIC.httpRequestsPerSecond,
+    requestsWith(RECORDINGS.httpErrorRatio),
+    RATE_WINDOW,
+    MINIMUM_EVENTS.httpRequests,
   ),
   for: Duration.minutes(5),
   severity: 'critical',
   summary: t`API ${$label('job')} answers ${$value('percent')} of requests with a 5xx error`,
-  description: t`More than ${formatLevel(THRESHOLDS.httpErrorRatio, 'critical')} of the responses of job ${$label('job')} have been server errors for 5 minutes (judged only above ${String(MINIMUM_TRAFFIC.httpRequestsPerSecond.value)} requests/s). Users see failures.`,
+  description: t`More than ${formatLevel(THRESHOLDS.httpErrorRatio, 'critical')} of the responses of job ${$label('job')} have been server errors for 5 minutes (${guardText(RATE_WINDOW, MINIMUM_EVENTS.httpRequests)}). Users see failures.`,
 });
 
 const HighLatency = alert({
   name: 'HighLatency',
-  expr: withTraffic(
+  expr: withEnoughEvents(
     gt(select(RECORDINGS.httpSlowRatio), tailShare(THRESHOLDS.httpLatencyP95)),
-    select(RECORDINGS.httpRequestRate),
-    MINIMUM_TRAFFIC.httpRequestsPerSecond,
+    requestsWith(RECORDINGS.httpSlowRatio),
+    RATE_WINDOW,
+    MINIMUM_EVENTS.httpRequests,
   ),
   for: Duration.minutes(5),
   severity: 'warning',
