@@ -24,7 +24,7 @@ interface CliRun {
 /** The environment without anything this project or Terraform would read, so each run states its inputs. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const own =
-    /^(MONITORING_|PROMETHEUS_|GRAFANA_|TELEGRAM_|CELERY_|STATE_|K8S_|REMOTE_WRITE_|RUNBOOK_|API_|POSTGRES_|REDIS_|DOCKER_|ALERTMANAGER_|TF_VAR_|CDKTF_)/;
+    /^(MONITORING_|PROMETHEUS_|GRAFANA_|TELEGRAM_|CELERY_|STATE_|K8S_|REMOTE_WRITE_|RUNBOOK_|SLO_|API_|POSTGRES_|REDIS_|DOCKER_|ALERTMANAGER_|TF_VAR_|CDKTF_)/;
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !own.test(name)));
 }
 

@@ -70,9 +70,10 @@ describe('accepted by the configuration, then refused by the program: refused he
 });
 
 describe('valid, and accepted', () => {
-  test('retentions of 1y and 2w, as Prometheus reads them', () => {
+  test('retentions of 1y and 2w, as Prometheus reads them (2w with SLO windows it keeps)', () => {
     expect(load({ PROMETHEUS_RETENTION: '1y' }).prometheus.retention).toEqual(Duration.days(365));
-    expect(load({ PROMETHEUS_RETENTION: '2w' }).prometheus.retention).toEqual(Duration.days(14));
+    const windows = { SLO_API_AVAILABILITY_WINDOW: '2w', SLO_API_LATENCY_WINDOW: '2w', SLO_SYNC_SUCCESS_WINDOW: '2w' };
+    expect(load({ PROMETHEUS_RETENTION: '2w', ...windows }).prometheus.retention).toEqual(Duration.days(14));
   });
 
   test('an image from a registry with a port, and one pinned by digest', () => {

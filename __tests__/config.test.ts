@@ -58,19 +58,46 @@ describe('defaults', () => {
   });
 });
 
+describe('service level objectives', () => {
+  test("default to the issue's: 99.5% of requests without a 5xx, 99% within 1 s, 99% of syncs, each over 30 days", () => {
+    const { slo } = parseMonitoringConfig();
+    expect(
+      [slo.apiAvailability, slo.apiLatency, slo.syncSuccess].map((o) => [o.objective, o.window.toString()]),
+    ).toEqual([
+      [99.5, '30d'],
+      [99, '30d'],
+      [99, '30d'],
+    ]);
+    expect(slo.apiLatency.threshold).toBe(1);
+  });
+
+  test('come from variables and JSON: percentages with or without %, seconds, Prometheus durations', () => {
+    const { slo } = loadMonitoringConfig({
+      SLO_API_AVAILABILITY_OBJECTIVE: '99.9%',
+      SLO_API_LATENCY_THRESHOLD: '0.5',
+      SLO_SYNC_SUCCESS_WINDOW: '4w',
+      MONITORING_CONFIG: JSON.stringify({ slo: { apiLatency: { objective: 95 } }, prometheus: { retention: '60d' } }),
+    });
+    expect([slo.apiAvailability.objective, slo.apiLatency.objective, slo.apiLatency.threshold]).toEqual([
+      99.9, 95, 0.5,
+    ]);
+    expect(slo.syncSuccess.window.toString()).toBe('28d');
+  });
+});
+
 describe('sources', () => {
   test('context < MONITORING_CONFIG < named environment variables', () => {
     const config = loadMonitoringConfig(
       {
-        MONITORING_CONFIG: JSON.stringify({ prometheus: { retention: '15d', scrapeInterval: '20s' } }),
+        MONITORING_CONFIG: JSON.stringify({ prometheus: { retention: '45d', scrapeInterval: '20s' } }),
         PROMETHEUS_SCRAPE_INTERVAL: '30s',
         API_TARGETS: 'api-1:8000, api-2:8000',
         DOCKER_DISCOVERY: 'false',
       },
-      { prometheus: { retention: '7d', evaluationInterval: '1m' }, dockerNetwork: 'shop_default' },
+      { prometheus: { retention: '40d', evaluationInterval: '1m' }, dockerNetwork: 'shop_default' },
     );
     expect(config.prometheus.evaluationInterval.toString()).toBe('1m');
-    expect(config.prometheus.retention.toString()).toBe('15d');
+    expect(config.prometheus.retention.toString()).toBe('45d');
     expect(config.prometheus.scrapeInterval.toString()).toBe('30s');
     expect(config.dockerNetwork).toBe('shop_default');
     expect(config.targets.api).toEqual(['api-1:8000', 'api-2:8000']);
@@ -292,6 +319,54 @@ describe('each bad value stops with an error naming the field and the value', ()
       'targets.redisRequiresPassword',
       'yes',
       /true or false/,
+    ],
+    [
+      'SLO objective of 100% (no error budget)',
+      { SLO_API_AVAILABILITY_OBJECTIVE: '100' },
+      'env',
+      'slo.apiAvailability.objective',
+      '100',
+      /expected a percentage between 0 and 100 such as 99.5/,
+    ],
+    [
+      'SLO objective with a decimal comma',
+      { slo: { syncSuccess: { objective: '99,5' } } },
+      'raw',
+      'slo.syncSuccess.objective',
+      '99,5',
+      /expected a percentage between 0 and 100/,
+    ],
+    [
+      'SLO window under a week',
+      { SLO_API_LATENCY_WINDOW: '3d' },
+      'env',
+      'slo.apiLatency.window',
+      '3d',
+      /is too short: must be at least 7d/,
+    ],
+    [
+      'SLO window longer than Prometheus keeps data',
+      { slo: { apiAvailability: { window: '60d' } } },
+      'raw',
+      'slo.apiAvailability.window',
+      '60d',
+      /is longer than prometheus.retention \(30d\): the error budget is judged over the whole window/,
+    ],
+    [
+      'latency threshold given as a duration',
+      { SLO_API_LATENCY_THRESHOLD: '1s' },
+      'env',
+      'slo.apiLatency.threshold',
+      '1s',
+      /expected a number of seconds such as 1 or 0.5/,
+    ],
+    [
+      'misspelt SLO setting',
+      { slo: { apiLatency: { treshold: 1 } } },
+      'raw',
+      'slo.apiLatency.treshold',
+      undefined,
+      /is not a setting \(did you mean threshold\?/,
     ],
     [
       'MONITORING_CONFIG that is not JSON',

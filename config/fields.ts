@@ -32,6 +32,15 @@ function isPort(port: string | number): boolean {
 
 export type RawSection = Record<string, unknown>;
 
+/** What `Fields.decimal` accepts: exclusive bounds (none when left out) and, in words, what was expected. */
+export interface DecimalBounds {
+  above?: number;
+  below?: number;
+  /** Text read as the number; default digits with at most one decimal point. */
+  pattern?: RegExp;
+  expected: string;
+}
+
 export class Fields {
   constructor(readonly reader: ConfigReader) {}
 
@@ -66,6 +75,27 @@ export class Fields {
     const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
       this.reader.problem(field, value, `is not valid: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  /**
+   * A decimal number given as a number or as its text (digits and one point, `99.5`; `pattern`
+   * widens what text is read, e.g. a trailing `%`), strictly above `above` and below `below`.
+   * Not `Number()` on any text: it would read `0x10`, `1e3` and the empty string.
+   */
+  decimal(field: string, value: unknown, fallback: number, bounds: DecimalBounds): number {
+    if (value === undefined) return fallback;
+    const pattern = bounds.pattern ?? /^\s*\d+(\.\d+)?\s*$/;
+    const n = typeof value === 'string' && pattern.test(value) ? Number.parseFloat(value) : value;
+    const inside =
+      typeof n === 'number' &&
+      Number.isFinite(n) &&
+      (bounds.above === undefined || n > bounds.above) &&
+      (bounds.below === undefined || n < bounds.below);
+    if (!inside) {
+      this.reader.problem(field, value, `is not valid: expected ${bounds.expected}`);
       return fallback;
     }
     return n;

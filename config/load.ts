@@ -42,6 +42,13 @@ export const ENV_FIELDS: Record<string, string> = {
   ALERTMANAGER_EXTERNAL_URL: 'alerting.externalUrl',
   RUNBOOK_BASE_URL: 'alerting.runbookBaseUrl',
   WATCHDOG_HEARTBEAT_URL: 'alerting.watchdogHeartbeatUrl',
+  SLO_API_AVAILABILITY_OBJECTIVE: 'slo.apiAvailability.objective',
+  SLO_API_AVAILABILITY_WINDOW: 'slo.apiAvailability.window',
+  SLO_API_LATENCY_OBJECTIVE: 'slo.apiLatency.objective',
+  SLO_API_LATENCY_THRESHOLD: 'slo.apiLatency.threshold',
+  SLO_API_LATENCY_WINDOW: 'slo.apiLatency.window',
+  SLO_SYNC_SUCCESS_OBJECTIVE: 'slo.syncSuccess.objective',
+  SLO_SYNC_SUCCESS_WINDOW: 'slo.syncSuccess.window',
   STATE_BACKEND: 'backend.type',
   STATE_LOCAL_PATH: 'backend.path',
   STATE_S3_BUCKET: 'backend.bucket',
@@ -298,6 +305,7 @@ const OWN_PREFIXES = [
   'K8S_',
   'REMOTE_WRITE_',
   'RUNBOOK_',
+  'SLO_',
 ];
 /** Prefixes other programs share (Docker's CLI, the application's compose file, API keys): warned about only when close to one of ours. */
 const SHARED_PREFIXES = ['DOCKER_', 'POSTGRES_', 'REDIS_', 'API_'];

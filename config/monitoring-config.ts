@@ -16,6 +16,7 @@ import { Fields, NAME, withoutCredentials } from './fields';
 import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
 import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSettings } from './kubernetes-settings';
 import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
+import { DEFAULT_SLO_SETTINGS, SloSettings, checkSloRetention, parseSloSettings } from './slo-settings';
 import { SEVERITIES, Severity, isSeverity } from '../core/severity';
 import { SCRAPE_JOBS } from '../core/components';
 
@@ -148,6 +149,8 @@ export interface MonitoringConfig {
   telegramSeparateChats: Severity[];
   /** Alertmanager's timings, external URL and Watchdog heartbeat (see alerting-settings.ts). */
   alerting: AlertingSettings;
+  /** The service level objectives the burn-rate alerts and the error-budget dashboard follow (see slo-settings.ts). */
+  slo: SloSettings;
   /** Where Terraform keeps the state: local file (default), S3 or PostgreSQL (see state-backend.ts). */
   backend: BackendSettings;
   /** The cluster and release of the Kubernetes target (see kubernetes-settings.ts). */
@@ -198,6 +201,7 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
   },
   telegramSeparateChats: [],
   alerting: DEFAULT_ALERTING_SETTINGS,
+  slo: DEFAULT_SLO_SETTINGS,
   backend: DEFAULT_BACKEND_SETTINGS,
   kubernetes: DEFAULT_KUBERNETES_SETTINGS,
 };
@@ -470,6 +474,7 @@ const SECTIONS: { [K in keyof MonitoringConfig]-?: SectionParser<K> } = {
   targets: parseTargets,
   telegramSeparateChats: parseSeverities,
   alerting: parseAlertingSettings,
+  slo: parseSloSettings,
   backend: parseBackendSettings,
   kubernetes: parseKubernetesSettings,
   remoteWrite: parseRemoteWriteSettings,
@@ -564,6 +569,7 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   const config = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as MonitoringConfig;
   checkTarget(config, reader);
   checkPublishing(config, reader);
+  checkSloRetention(config.slo, config.prometheus.retention, reader);
   reader.done();
   return derivedDefaults(config, raw);
 }
