@@ -18,7 +18,7 @@ import {
   renderAlertmanagerFiles,
 } from '../domain/alerting';
 import { parseMonitoringConfig } from '../config/monitoring-config';
-import { runbookUrl } from '../domain/rules';
+import { runbookOf, runbookUrl } from '../domain/rules';
 import { FakeTelegram, SentMessage, TELEGRAM_MAX_MESSAGE_LENGTH } from '../testing/fake-telegram';
 import { ProcessGroup, describeWithBinaries, freePort, sleep, waitFor, waitForHttpOk } from '../testing/processes';
 
@@ -57,15 +57,15 @@ function specAlert(
 
 const DISK = { job: 'node-exporter', instance: 'node-1:9100', mountpoint: '/var/lib/postgresql', device: '/dev/sda1' };
 
-/** An alert as Prometheus sends it for this rule: its own annotations, printed for these labels and value. */
+/** An alert as Prometheus sends it for this rule: its own labels and annotations, printed for these labels and value. */
 function ruleAlert(name: AlertName, labels: Record<string, string>, value: string): PostableAlert {
   const rule = alertRule(name);
   return {
-    labels: { alertname: name, severity: rule.severity, ...labels },
+    labels: { alertname: name, ...rule.labels, severity: rule.severity, ...labels },
     annotations: {
-      summary: rule.summary.expand(labels, value),
-      description: rule.description.expand(labels, value),
-      runbook_url: runbookUrl(name),
+      summary: rule.summary.expand(labels, { value }),
+      description: rule.description.expand(labels, { value }),
+      runbook_url: runbookUrl(runbookOf(rule)),
     },
   };
 }

@@ -214,9 +214,13 @@ describe('annotation templates', () => {
     expect(template.toString()).toBe(
       'Queue {{ $labels.queue_name }} on {{ with $labels.instance }}{{ . }}{{ else }}no target{{ end }} holds {{ $value | humanize }} tasks (90%)',
     );
-    expect(template.expand({ queue_name: 'sync' }, '150')).toBe('Queue sync on no target holds 150 tasks (90%)');
-    expect(() => template.expand({}, '150')).toThrow('prints label "queue_name" that the expected alert labels lack');
-    expect(() => template.expand({ queue_name: 'sync' }, undefined)).toThrow('the test case must say how it prints');
+    expect(template.expand({ queue_name: 'sync' }, { value: '150' })).toBe(
+      'Queue sync on no target holds 150 tasks (90%)',
+    );
+    expect(() => template.expand({}, { value: '150' })).toThrow(
+      'prints label "queue_name" that the expected alert labels lack',
+    );
+    expect(() => template.expand({ queue_name: 'sync' })).toThrow('the test case must say how it prints');
   });
 
   test('nested templates merge into one text', () => {

@@ -34,7 +34,58 @@ export interface ValueRef {
   readonly format: ValueFormat;
 }
 
-export type TemplatePart = string | LabelRef<string> | ValueRef;
+/**
+ * `{{ with query "..." }}`: a number another PromQL query prints into the annotation (Prometheus'
+ * `query` template function), e.g. the error budget left beside a burn rate. Labels `K` of the
+ * alert are put into the query where it selects `labelHole(K)`.
+ */
+export interface QueryRef<K extends string = string> {
+  readonly kind: 'query';
+  /** How a test case names the text it expects for this query. */
+  readonly name: string;
+  readonly expr: Expr<string>;
+  readonly labels: readonly K[];
+  readonly format: ValueFormat;
+  /** Printed when the query returns nothing. */
+  readonly fallback: string;
+}
+
+export type TemplatePart = string | LabelRef<string> | ValueRef | QueryRef;
+
+/** Printed values a test case gives for the holes that depend on what Prometheus holds. */
+export interface PrintedValues {
+  /** How `$value` prints. */
+  readonly value?: string;
+  /** How each query prints, by its name. */
+  readonly queries?: Readonly<Record<string, string>>;
+}
+
+const LABEL_HOLE = /"\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)"/g;
+
+/**
+ * A matcher value standing for the alert's own value of label `name` in a `$query`: the rendered
+ * query selects the series of the alert it is printed for.
+ */
+export function labelHole<K extends string>(name: K): `$labels.${K}` {
+  return `$labels.${name}`;
+}
+
+/** A string as a Go template string literal (JSON's escapes are Go's). */
+function goString(text: string): string {
+  return JSON.stringify(text);
+}
+
+function renderQuery(part: QueryRef): string {
+  const holes = [...part.expr.text.matchAll(LABEL_HOLE)].map((match) => match[1]);
+  const unknown = holes.filter((name) => !part.labels.includes(name));
+  if (unknown.length > 0)
+    throw new Error(`query "${part.name}" puts labels ${unknown.join(', ')} into its text without declaring them`);
+  const source =
+    holes.length === 0
+      ? `query ${goString(part.expr.text)}`
+      : `printf ${goString(part.expr.text.replace(/%/g, '%%').replace(LABEL_HOLE, '%q'))} ${holes.map((name) => `$labels.${name}`).join(' ')} | query`;
+  return `{{ with ${source} }}{{ . | first | value | ${VALUE_FORMATS[part.format]} }}{{ else }}${part.fallback}{{ end }}`;
+}
 
 /**
  * An annotation text with typed holes. `C` are the labels it prints that every series has;
@@ -52,21 +103,28 @@ export class Template<C extends string = string, O extends string = string> {
       .map((part) => {
         if (typeof part === 'string') return part;
         if (part.kind === 'value') return `{{ $value | ${VALUE_FORMATS[part.format]} }}`;
+        if (part.kind === 'query') return renderQuery(part);
         if (part.fallback === undefined) return `{{ $labels.${part.name} }}`;
         return `{{ with $labels.${part.name} }}{{ . }}{{ else }}${part.fallback}{{ end }}`;
       })
       .join('');
   }
 
-  /** The text an alert with these labels and this printed value shows (for unit-test expectations). */
-  expand(labels: Readonly<Record<string, string>>, value: string | undefined): string {
+  /** The text an alert with these labels and printed values shows (for unit-test expectations). */
+  expand(labels: Readonly<Record<string, string>>, printed: PrintedValues = {}): string {
     return this.parts
       .map((part) => {
         if (typeof part === 'string') return part;
         if (part.kind === 'value') {
-          if (value === undefined)
+          if (printed.value === undefined)
             throw new Error(`template "${this}" prints $value: the test case must say how it prints`);
-          return value;
+          return printed.value;
+        }
+        if (part.kind === 'query') {
+          const text = printed.queries?.[part.name];
+          if (text === undefined)
+            throw new Error(`template prints the query "${part.name}": the test case must say how it prints`);
+          return text;
         }
         const labelValue = labels[part.name];
         if (labelValue !== undefined && labelValue !== '') return labelValue;
@@ -78,6 +136,11 @@ export class Template<C extends string = string, O extends string = string> {
 
   get printsValue(): boolean {
     return this.parts.some((part) => typeof part !== 'string' && part.kind === 'value');
+  }
+
+  /** The names of the queries it prints. */
+  get queries(): string[] {
+    return this.parts.flatMap((part) => (typeof part !== 'string' && part.kind === 'query' ? [part.name] : []));
   }
 }
 
@@ -94,12 +157,23 @@ export function $value(format: ValueFormat): ValueRef {
   return { kind: 'value', format };
 }
 
+/**
+ * `$query(...)`: the first value `expr` returns when the alert is evaluated, printed in `format`,
+ * or `fallback` when it returns nothing. `expr` may select `labelHole(label)` for each of `labels`,
+ * labels every series of the alert carries.
+ */
+export function $query<const K extends string>(spec: Omit<QueryRef<K>, 'kind'>): QueryRef<K> {
+  return { kind: 'query', ...spec };
+}
+
 type Hole = TemplatePart | Template<string, string>;
 type CertainOf<P> = P extends LabelRef<infer K> & { readonly certain: true }
   ? K
-  : P extends Template<infer C, string>
-    ? C
-    : never;
+  : P extends QueryRef<infer K>
+    ? K
+    : P extends Template<infer C, string>
+      ? C
+      : never;
 type OptionalOf<P> = P extends LabelRef<infer K> & { readonly certain: false }
   ? K
   : P extends Template<string, infer O>
@@ -134,6 +208,7 @@ export const RULE_GROUP_NAMES = [
   'stock-tracker-api',
   'celery',
   'business',
+  'slo',
   'postgresql',
   'redis',
   'host',
@@ -158,6 +233,13 @@ export interface AlertSpec<L extends string, P extends string> {
    * Telegram message (whose parts are bounded). Default none.
    */
   annotations?: Readonly<Record<string, string>>;
+  /** Fixed labels besides `severity`, e.g. the `slo` of a burn-rate alert. Default none. */
+  labels?: Readonly<Record<string, string>>;
+  /**
+   * The runbook page (`docs/runbooks/<runbook>.md`), when alerts share one: the burn-rate alerts
+   * of an SLO. Default the alert's name.
+   */
+  runbook?: string;
 }
 
 export interface AlertRule<L extends string = string, P extends string = string> extends AlertSpec<L, P> {
@@ -205,6 +287,11 @@ export interface RuleGroup {
   readonly interval?: Duration;
   /** Recordings first: rules of a group run in order, so alerts see this evaluation's recordings. */
   readonly rules: readonly Rule[];
+}
+
+/** The runbook page of an alert: its own, or the one it shares. */
+export function runbookOf(rule: AlertRule): string {
+  return rule.runbook ?? rule.name;
 }
 
 export function isAlert(rule: Rule): rule is AlertRule {

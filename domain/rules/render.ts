@@ -6,7 +6,7 @@ import { Document } from 'yaml';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../../config/alerting-settings';
 import { Duration } from '../../core/duration';
 import { RenderedFile } from '../../core/rendered-file';
-import { AlertRule, RuleGroup, isAlert } from './model';
+import { AlertRule, RuleGroup, isAlert, runbookOf } from './model';
 import { Recording } from '../metrics/recordings';
 
 export interface RuleRenderOptions {
@@ -43,8 +43,9 @@ export function ruleFilePath(group: RuleGroup): string {
   return `rules/${group.name}.yml`;
 }
 
-export function runbookUrl(alertName: string, baseUrl = DEFAULT_RUNBOOK_BASE_URL): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${alertName}.md`;
+/** Where the runbook page `runbook` (an alert's name, or the page alerts share) is read. */
+export function runbookUrl(runbook: string, baseUrl = DEFAULT_RUNBOOK_BASE_URL): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${runbook}.md`;
 }
 
 /** Throws one error listing every problem: duplicate rule or group names, malformed group names. */
@@ -74,12 +75,12 @@ function alertSpec(rule: AlertRule, options: Required<RuleRenderOptions>): RuleS
     alert: rule.name,
     expr: rule.expr.text,
     ...(forDuration.millis > 0 ? { for: forDuration.toString() } : {}),
-    labels: { severity: rule.severity },
+    labels: { ...rule.labels, severity: rule.severity },
     annotations: {
       summary: rule.summary.toString(),
       description: rule.description.toString(),
       ...rule.annotations,
-      runbook_url: runbookUrl(rule.name, options.runbookBaseUrl),
+      runbook_url: runbookUrl(runbookOf(rule), options.runbookBaseUrl),
     },
   };
 }

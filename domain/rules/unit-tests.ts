@@ -7,7 +7,7 @@
 import { Document } from 'yaml';
 import { Duration } from '../../core/duration';
 import { Histogram, LabelName, LabelValue, Metric } from '../metrics';
-import { AlertRule } from './model';
+import { AlertRule, runbookOf } from './model';
 import { runbookUrl } from './render';
 
 /** promtool's `interval` (between input samples) and `evaluation_interval` in every test. */
@@ -38,6 +38,21 @@ export function series<M extends Metric<'counter' | 'gauge'>>(
 }
 
 /**
+ * The `_bucket` series of one bound of a histogram, with typed labels: `le` is one of the catalog's
+ * buckets (written as the application writes it, `1.0`) or `+Inf`; `values` in promtool's notation.
+ */
+export function bucketSeries<M extends Histogram>(
+  metric: M,
+  labels: SeriesLabels<M>,
+  le: string,
+  values: string,
+): InputSeries {
+  if (le !== '+Inf' && !metric.buckets?.includes(Number(le)))
+    throw new Error(`histogram ${metric.name} has no bucket ${le} (its buckets: ${metric.buckets?.join(', ')})`);
+  return { series: seriesText(`${metric.name}_bucket`, { ...labels, le }), values };
+}
+
+/**
  * The `_bucket` series of a histogram that observes, every sample interval, `perInterval[le]`
  * observations at or below `le` (cumulative, as exposed); `+Inf` is the total. Each `le` is one of
  * the catalog's buckets, as the application exposes them.
@@ -49,15 +64,7 @@ export function histogramSeries<M extends Histogram>(
   intervals: number,
 ): InputSeries[] {
   if (perInterval['+Inf'] === undefined) throw new Error(`histogram ${metric.name} input needs a "+Inf" bucket`);
-  const unknown = Object.keys(perInterval).filter((le) => le !== '+Inf' && !metric.buckets?.includes(Number(le)));
-  if (unknown.length > 0)
-    throw new Error(
-      `histogram ${metric.name} has no bucket ${unknown.join(', ')} (its buckets: ${metric.buckets?.join(', ')})`,
-    );
-  return Object.entries(perInterval).map(([le, count]) => ({
-    series: seriesText(`${metric.name}_bucket`, { ...labels, le }),
-    values: `0+${count}x${intervals}`,
-  }));
+  return Object.entries(perInterval).map(([le, count]) => bucketSeries(metric, labels, le, `0+${count}x${intervals}`));
 }
 
 /** The `_count` series of a histogram (how many observations), with typed labels. */
@@ -79,6 +86,8 @@ export interface FiringCase<P extends string> {
   labels: { readonly [K in P]?: string };
   /** How `$value` prints in the annotations at the firing time, when they print it. */
   value?: string;
+  /** How each `$query` of the annotations prints at the firing time, by its name. */
+  queries?: Readonly<Record<string, string>>;
 }
 
 export interface QuietCase {
@@ -123,13 +132,14 @@ function expectedAlert(alert: AlertRule, fired: FiringCase<string>, runbookBaseU
   const labels = Object.fromEntries(
     Object.entries(fired.labels).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+  const printed = { value: fired.value, queries: fired.queries };
   return {
-    exp_labels: { ...labels, severity: alert.severity },
+    exp_labels: { ...labels, ...alert.labels, severity: alert.severity },
     exp_annotations: {
-      summary: alert.summary.expand(labels, fired.value),
-      description: alert.description.expand(labels, fired.value),
+      summary: alert.summary.expand(labels, printed),
+      description: alert.description.expand(labels, printed),
       ...alert.annotations,
-      runbook_url: runbookUrl(alert.name, runbookBaseUrl),
+      runbook_url: runbookUrl(runbookOf(alert), runbookBaseUrl),
     },
   };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { COMPONENTS, COMPONENT_DESCRIPTORS } from '../../core/components';
 import { DEFAULT_CONFIG, containerName } from '../../config/monitoring-config';
 import { METRICS, Metric, MetricGroup } from '../../domain/metrics';
-import { RULE_GROUPS, isAlert } from '../../domain/rules';
+import { RULE_GROUPS, isAlert, runbookOf } from '../../domain/rules';
 import { COMPONENT_LABELS, HEALTH_ENDPOINTS } from '../check';
 import { EXAMPLE_SECTIONS, PROMQL_EXAMPLES } from './promql-examples';
 
@@ -56,7 +56,7 @@ function alertsTable(): string {
   const rows = RULE_GROUPS.flatMap((group) =>
     group.rules.filter(isAlert).map((rule) => {
       const holdsFor = rule.for.millis === 0 ? 'at once' : rule.for.toString();
-      return `| ${group.name} | ${rule.name} | ${rule.severity} | ${holdsFor} | [runbook](runbooks/${rule.name}.md) |`;
+      return `| ${group.name} | ${rule.name} | ${rule.severity} | ${holdsFor} | [runbook](runbooks/${runbookOf(rule)}.md) |`;
     }),
   );
   return ['| group | alert | severity | fires after | runbook |', '| --- | --- | --- | --- | --- |', ...rows].join(
