@@ -16,8 +16,10 @@ import {
   TELEGRAM_INTEGRATION,
   TELEGRAM_TEMPLATE_FILE,
   WATCHDOG,
+  MESSAGE_LIMITS,
   WATCHDOG_RECEIVER,
   alertRule,
+  inhibitedBy,
   renderAlertmanagerFiles,
   telegramReceiver,
 } from '../domain/alerting';
@@ -25,6 +27,7 @@ import { AlertmanagerConfigFile } from '../domain/alerting/model';
 import { ConfigError } from '../config/errors';
 import { MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { SEVERITIES } from '../core/severity';
+import { JOB } from '../core/components';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 
 /** What the stack passes at synth: Terraform expressions, substituted at deploy. */
@@ -174,6 +177,33 @@ describe('rendered Alertmanager configuration', () => {
     expect(render().parsed.inhibit_rules.map((rule) => rule.source_matchers.slice(1))).toEqual(
       INHIBITIONS.map((rule) => Object.entries(rule.sourceLabels).map(([label, value]) => `${label}="${value}"`)),
     );
+  });
+
+  test('a root cause says in its message what it holds back, within the message limit, and names nothing it does not', () => {
+    const causes = ALERT_NAMES.filter((name) => alertRule(name).description.toString().includes('are held back'));
+    expect(causes.sort()).toEqual(['PostgreSQLDown', 'RedisDown']);
+    const sloAlerts = ALERT_NAMES.filter((name) => alertRule(name).labels?.slo !== undefined);
+    for (const cause of causes) {
+      const description = alertRule(cause).description;
+      const text = description.toString();
+      const named = ALERT_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(text));
+      const saidTooAsGroups = [
+        ...(text.includes('the SLO alerts') ? sloAlerts : []),
+        ...(text.includes('the sync alerts') ? sloAlerts.filter((name) => name.startsWith('SyncSuccess')) : []),
+      ];
+      expect({
+        cause,
+        notHeld: [...named, ...saidTooAsGroups].filter((name) => !inhibitedBy(cause).includes(name)),
+      }).toEqual({
+        cause,
+        notHeld: [],
+      });
+      expect(named.length).toBeGreaterThan(0);
+      const job = cause === 'PostgreSQLDown' ? JOB.postgresExporter : JOB.redisExporter;
+      expect(description.expand({ job }).length).toBeLessThanOrEqual(MESSAGE_LIMITS.description);
+    }
+    expect(inhibitedBy('PostgreSQLDown')).toContain('HighErrorRate');
+    expect(inhibitedBy('RedisDown')).toContain('CeleryWorkerDown');
   });
 
   test("Telegram failing holds the Watchdog back, whatever its labels, so the dead man's switch raises the alarm", () => {

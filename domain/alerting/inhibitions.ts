@@ -73,12 +73,12 @@ const {
   CeleryQueueBacklog,
   CeleryHighFailureRate,
   NoSyncActivity,
+  SyncOperationFailures,
   ServiceDiscoveryFailing,
   AlertmanagerNotificationsFailing,
   Watchdog,
 } = ALERTS;
 const SAME_LEVEL_HIGHER = 'the same thing above the critical threshold is also above the warning one';
-
 export const INHIBITIONS: readonly Inhibition[] = [
   inhibit(
     ServiceDiscoveryFailing,
@@ -107,6 +107,12 @@ export const INHIBITIONS: readonly Inhibition[] = [
     ['job'],
     'an unscrapeable postgres-exporter is one of the ways PostgreSQLDown fires',
   ),
+  inhibit(
+    PostgreSQLDown,
+    [HighErrorRate, HighLatency, SyncOperationFailures, CeleryHighFailureRate],
+    [],
+    'without its database the API answers 5xx (or waits for a connection) and syncs and other Celery tasks fail: the database is the cause',
+  ),
   inhibit(DatabaseConnectionPoolExhausted, [HighDatabaseConnections], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(RedisDown, [RedisHighMemoryUsage], [], 'the memory of a Redis that is down is meaningless'),
   inhibit(RedisDown, [TargetDown], ['job'], 'an unscrapeable redis-exporter is one of the ways RedisDown fires'),
@@ -124,9 +130,9 @@ export const INHIBITIONS: readonly Inhibition[] = [
   ),
   inhibit(
     RedisDown,
-    [CeleryWorkerDown, CeleryQueueBacklog, NoSyncActivity],
+    [CeleryWorkerDown, CeleryQueueBacklog, NoSyncActivity, CeleryHighFailureRate, SyncOperationFailures],
     [],
-    'Redis is the Celery broker: without it no worker gets a task and the celery-exporter cannot see the queues',
+    'Redis is the Celery broker and result backend: without it no worker gets a task, the celery-exporter cannot see the queues, and syncs stop or fail',
   ),
   // No label in common (the Watchdog has none): any Alertmanager failing at Telegram holds it back.
   inhibit(

@@ -14,7 +14,8 @@ const PostgreSQLDown = alert({
   for: Duration.minutes(1),
   severity: 'critical',
   summary: t`PostgreSQL is unreachable (seen by ${$labelOr('instance', 'no postgres-exporter target')})`,
-  description: t`postgres-exporter reports pg_up 0, or Prometheus cannot scrape the exporter itself (job ${$label('job')}). Every API request and Celery task that touches the database fails.`,
+  // What it holds back first: a message shows the description's first 200 characters.
+  description: t`The API answers 5xx and syncs and other Celery tasks fail: HighErrorRate, HighLatency and the sync alerts are held back while it fires. pg_up is 0, or job ${$label('job')} cannot be scraped.`,
 });
 
 const DatabaseConnectionPoolExhausted = alert({

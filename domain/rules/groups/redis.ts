@@ -16,7 +16,8 @@ const RedisDown = alert({
   for: Duration.minutes(1),
   severity: 'critical',
   summary: t`Redis is unreachable (seen by ${$labelOr('instance', 'no redis-exporter target')})`,
-  description: t`redis-exporter reports redis_up 0, or Prometheus cannot scrape the exporter itself (job ${$label('job')}). Celery cannot receive or hand out tasks: syncs and Sheets exports stop.`,
+  // What it holds back first: a message shows the description's first 200 characters.
+  description: t`Celery lost its broker: workers get no task; syncs and Sheets exports stop. CeleryWorkerDown and the sync alerts are held back while it fires. redis_up is 0, or job ${$label('job')} cannot be scraped.`,
 });
 
 const RedisHighMemoryUsage = alert({
