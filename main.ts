@@ -9,7 +9,7 @@ import { Annotations, App, AppConfig, CONTEXT_ENV, TerraformStack } from 'cdktf'
 import { ConfigError, describeProblem } from './config/errors';
 import { loadMonitoringConfig, unknownVariables } from './config/load';
 import { MonitoringConfig, isLoopback } from './config/monitoring-config';
-import { RULE_GROUPS, scrapeIntervalProblems } from './domain/rules';
+import { ruleConfigProblems } from './domain/rules';
 import { MonitoringStack } from './targets/docker/monitoring-stack';
 import { MonitoringStackProps } from './targets/shared/stack-props';
 import { KubernetesMonitoringStack } from './targets/kubernetes';
@@ -85,9 +85,7 @@ export async function withApplicationNetwork(config: MonitoringConfig): Promise<
  * synthesizes, with the warnings as annotations of the stack. Throws `ConfigError` before writing anything.
  */
 export async function synthesize(env: NodeJS.ProcessEnv, appConfig?: AppConfig): Promise<App> {
-  const loaded = loadMonitoringConfig(env, monitoringContext(env, appConfig), [
-    (config) => scrapeIntervalProblems(config.prometheus, RULE_GROUPS),
-  ]);
+  const loaded = loadMonitoringConfig(env, monitoringContext(env, appConfig), [ruleConfigProblems]);
   const config = await withApplicationNetwork(loaded);
   const app = buildApp(config, appConfig);
   for (const warning of configWarnings(env, config)) {

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import {
   ALERT_NAMES,
   ALERTMANAGER_CONFIG_FILE,
+  AlertName,
   AlertmanagerSecrets,
   FALLBACK_SEVERITY,
   INHIBITIONS,
@@ -177,6 +178,22 @@ describe('rendered Alertmanager configuration', () => {
     expect(render().parsed.inhibit_rules.map((rule) => rule.source_matchers.slice(1))).toEqual(
       INHIBITIONS.map((rule) => Object.entries(rule.sourceLabels).map(([label, value]) => `${label}="${value}"`)),
     );
+  });
+
+  test('within an SLO each burn-rate tier holds back the slower ones, and its pages the threshold alert on the same errors', () => {
+    const held = (source: AlertName) => inhibitedBy(source).sort();
+    for (const [slo, threshold] of [
+      ['APIAvailability', 'HighErrorRate'],
+      ['APILatency', 'HighLatency'],
+      ['SyncSuccess', 'SyncOperationFailures'],
+    ] as const) {
+      expect(held(`${slo}FastBurn`)).toEqual([`${slo}SlowBurn`, `${slo}SteadyBurn`, threshold].sort());
+      expect(held(`${slo}SlowBurn`)).toEqual([`${slo}SteadyBurn`, threshold].sort());
+      // The ticket and the threshold alert: the more severe holds the other back, the threshold alert on a tie.
+      const ticketFirst = alertRule(threshold).severity === 'info';
+      expect(held(`${slo}SteadyBurn`)).toEqual(ticketFirst ? [threshold] : []);
+      expect(held(threshold).includes(`${slo}SteadyBurn`)).toBe(!ticketFirst);
+    }
   });
 
   test('a root cause says in its message what it holds back, within the message limit, and names nothing it does not', () => {

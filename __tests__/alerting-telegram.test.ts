@@ -18,7 +18,7 @@ import {
   renderAlertmanagerFiles,
 } from '../domain/alerting';
 import { parseMonitoringConfig } from '../config/monitoring-config';
-import { runbookOf, runbookUrl } from '../domain/rules';
+import { SLO_QUERIES, runbookOf, runbookUrl } from '../domain/rules';
 import { FakeTelegram, SentMessage, TELEGRAM_MAX_MESSAGE_LENGTH } from '../testing/fake-telegram';
 import { ProcessGroup, describeWithBinaries, freePort, sleep, waitFor, waitForHttpOk } from '../testing/processes';
 
@@ -57,14 +57,18 @@ function specAlert(
 
 const DISK = { job: 'node-exporter', instance: 'node-1:9100', mountpoint: '/var/lib/postgresql', device: '/dev/sda1' };
 
+/** What the burn-rate alerts' queries print (their error budget left, and when it is spent). */
+const QUERIED = { [SLO_QUERIES.budgetLeft]: '62.5%', [SLO_QUERIES.timeToExhaustion]: '1d 20h 0m 0s' };
+
 /** An alert as Prometheus sends it for this rule: its own labels and annotations, printed for these labels and value. */
 function ruleAlert(name: AlertName, labels: Record<string, string>, value: string): PostableAlert {
   const rule = alertRule(name);
+  const printed = { value, queries: QUERIED };
   return {
     labels: { alertname: name, ...rule.labels, severity: rule.severity, ...labels },
     annotations: {
-      summary: rule.summary.expand(labels, { value }),
-      description: rule.description.expand(labels, { value }),
+      summary: rule.summary.expand(labels, printed),
+      description: rule.description.expand(labels, printed),
       runbook_url: runbookUrl(runbookOf(rule)),
     },
   };
@@ -245,7 +249,7 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
 
   test("every alert's resolved message says it resolved, gives the value as when it fired, and leaves the description out", async () => {
     // Every label some summary or description prints (a rule's own labels are a subset); each alert its
-    // own job and instance, so no inhibition between same things holds one back.
+    // own job, instance and marketplace, so no inhibition between same things holds one back.
     const printed = {
       queue_name: 'sync',
       platform: 'ozon',
@@ -263,7 +267,11 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
     const names = ALERT_NAMES.filter((name) => name !== WATCHDOG);
     const alertOf = (name: AlertName) => {
       const i = names.indexOf(name);
-      return ruleAlert(name, { ...printed, job: `resolve-${i}`, instance: `resolved-${i}:1` }, '91.5');
+      return ruleAlert(
+        name,
+        { ...printed, job: `resolve-${i}`, instance: `resolved-${i}:1`, platform: `marketplace-${i}` },
+        '91.5',
+      );
     };
     // The causes that hold back alerts on any thing (one database, one Redis) go each in a round of its own.
     const globalCauses = new Set(INHIBITIONS.filter((i) => i.sameThing.length === 0).map((i) => i.source));

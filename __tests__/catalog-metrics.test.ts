@@ -13,7 +13,7 @@ import { scrapedMetrics } from '../domain/rules/blind-spots';
 import { panelQueries, panelReadings } from '../domain/dashboards';
 import { ALERTS, RULE_GROUPS, renderRuleFiles } from '../domain/rules';
 import { METRICS_DOC_PATH, renderMetricsDoc } from '../tools/metrics-doc';
-import { allRecordings } from '../domain/metrics/recordings';
+import { allRecordings } from '../domain/metrics';
 import { SCRAPE_JOBS } from '../core/components';
 import { THRESHOLDS, Threshold } from '../domain/metrics/thresholds';
 

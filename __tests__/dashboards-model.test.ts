@@ -16,7 +16,8 @@ import {
 import { PANEL_UNITS, UP, gaugePanel, query } from '../domain/dashboards/panels';
 import { allMetrics, seriesNames } from '../domain/metrics';
 import { select } from '../domain/metrics/promql';
-import { RECORDINGS, allRecordings } from '../domain/metrics/recordings';
+import { RECORDINGS } from '../domain/metrics/recordings';
+import { allRecordings, slos, sloList } from '../domain/metrics';
 import { THRESHOLDS } from '../domain/metrics/thresholds';
 import { labelValuesQuery, legendLabels, promqlIdentifiers } from './dashboards-promql-identifiers';
 
@@ -75,12 +76,13 @@ const allTargets = models.flatMap((model) =>
 );
 const variableNames = (model: Model) => (model.templating.list ?? []).map((variable) => variable.name);
 
-describe('the three dashboards', () => {
-  test('are those of the issue, with stable unique uids, their titles and refresh', () => {
+describe('the dashboards', () => {
+  test('are those of the issues (the three of the seed, the error budgets), with stable unique uids, their titles and refresh', () => {
     expect(models.map((model) => [model.uid, model.title, model.refresh])).toEqual([
       ['stock-tracker-overview', 'Stock Tracker - Overview', '10s'],
       ['stock-tracker-business', 'Stock Tracker - Business Metrics', '30s'],
       ['stock-tracker-infrastructure', 'Stock Tracker - Infrastructure', '30s'],
+      ['stock-tracker-error-budgets', 'Stock Tracker - Error budgets', '1m'],
     ]);
     expect(UIDS).toEqual(Object.values(DASHBOARD_UIDS));
     expect(new Set(UIDS).size).toBe(UIDS.length);
@@ -175,13 +177,16 @@ describe.each(UIDS)('%s: structure', (uid) => {
     expect(unused).toEqual([]);
   });
 
-  test('ratios are shown as percentages on a 0-100 % scale', () => {
+  test('ratios are shown as percentages on a 0-100 % scale; an SLI from ten error budgets below 100 %', () => {
+    const budgets = Object.fromEntries(
+      sloList(slos(DEFAULT_CONFIG.slo)).map((slo) => [`${slo.title}: SLI`, 1 - 10 * slo.budget]),
+    );
     for (const panel of contentPanels(model).filter(
       (candidate) => candidate.fieldConfig?.defaults.unit === 'percentunit',
     )) {
       expect([panel.title, panel.fieldConfig!.defaults.min, panel.fieldConfig!.defaults.max]).toEqual([
         panel.title,
-        0,
+        budgets[panel.title] === undefined ? 0 : expect.closeTo(budgets[panel.title], 9),
         1,
       ]);
     }

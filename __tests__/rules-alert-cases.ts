@@ -17,12 +17,13 @@ import {
   observationCountSeries,
   series,
 } from '../domain/rules/unit-tests';
+import { API, CELERY, TENANT, WORKER_HOST } from './rule-inputs';
+import { sloAlertCases } from './slo-alert-cases';
+import { DEFAULT_SLO_SETTINGS } from '../config/slo-settings';
 
 const { app, celery, node, postgres, redis, cadvisor, prometheus, alertmanager, scrape } = METRICS;
 const minutes = Duration.minutes;
 
-const API = { job: 'api', instance: 'api:8000' } as const;
-const CELERY = { job: 'celery', instance: 'stock-tracker-celery-exporter:9808' } as const;
 const NODE = { job: 'node-exporter', instance: 'node-exporter:9100' } as const;
 const PG_EXPORTER = { job: 'postgres-exporter', instance: 'postgres-exporter:9187' } as const;
 const REDIS_EXPORTER = { job: 'redis-exporter', instance: 'redis-exporter:9121' } as const;
@@ -32,7 +33,6 @@ const ALERTMANAGER = { job: 'alertmanager', instance: 'alertmanager:9093' } as c
 /** Samples every minute for 40 minutes unless a case needs longer. */
 const SPAN = 40;
 
-const TENANT = '7d1c3f0e-1a2b-4c5d-8e9f-000000001001';
 /** Ozon syncs counted by the application, ending in success. */
 function ozonSyncs(values: string): InputSeries {
   return series(app.syncOperations, { ...API, platform: 'ozon', status: 'success', tenant_id: TENANT }, values);
@@ -211,8 +211,6 @@ function connectionCases(alert: AlertRule<'instance'>, firing: number, quiet: nu
   });
 }
 
-const WORKER_HOST = 'stock-tracker-worker';
-
 /**
  * The celery-exporter's task counters for one task, as it exposes them: per run that ended well,
  * failed for good, or was retried, `perMinute` of each, every counter present from the start.
@@ -342,6 +340,7 @@ function tasksActive(values: string): InputSeries {
 }
 
 export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
+  ...sloAlertCases(DEFAULT_SLO_SETTINGS),
   APIDown: casesFor(ALERTS.APIDown, {
     fires: [
       {

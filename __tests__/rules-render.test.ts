@@ -10,7 +10,7 @@ import { Duration } from '../core/duration';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../config/alerting-settings';
 import { RULE_GROUPS, renderRuleFiles } from '../domain/rules';
 import { METRICS } from '../domain/metrics';
-import { $label, alert, isAlert, t } from '../domain/rules/model';
+import { $label, alert, isAlert, runbookOf, t } from '../domain/rules/model';
 import { eq, select } from '../domain/metrics/promql';
 import { validateGroups } from '../domain/rules/render';
 import { histogramSeries } from '../domain/rules/unit-tests';
@@ -63,6 +63,25 @@ const SPEC: Record<string, [severity: string, forDuration: string | undefined, c
   GoogleSheetsAPIErrors: ['info', '5m', 'sheets_operations_total{status="error"}'],
 };
 
+/**
+ * The burn-rate alerts of the default SLOs, as the Google SRE workbook's multiwindow, multi-burn-rate
+ * alerts: [severity, `for`, long and short window, burn rate, error budget, recorded series prefix].
+ */
+const SLO_SPEC: Record<
+  string,
+  [severity: string, forDuration: string, windows: [string, string], burnRate: string, budget: string, series: string]
+> = {
+  APIAvailabilityFastBurn: ['critical', '2m', ['1h', '5m'], '14.4', '0.005', 'job:slo_api_availability_errors'],
+  APIAvailabilitySlowBurn: ['critical', '15m', ['6h', '30m'], '6', '0.005', 'job:slo_api_availability_errors'],
+  APIAvailabilitySteadyBurn: ['warning', '1h', ['3d', '6h'], '1', '0.005', 'job:slo_api_availability_errors'],
+  APILatencyFastBurn: ['critical', '2m', ['1h', '5m'], '14.4', '0.01', 'job:slo_api_latency_errors'],
+  APILatencySlowBurn: ['critical', '15m', ['6h', '30m'], '6', '0.01', 'job:slo_api_latency_errors'],
+  APILatencySteadyBurn: ['warning', '1h', ['3d', '6h'], '1', '0.01', 'job:slo_api_latency_errors'],
+  SyncSuccessFastBurn: ['critical', '2m', ['1h', '5m'], '14.4', '0.01', 'platform:slo_sync_success_errors'],
+  SyncSuccessSlowBurn: ['critical', '15m', ['6h', '30m'], '6', '0.01', 'platform:slo_sync_success_errors'],
+  SyncSuccessSteadyBurn: ['warning', '1h', ['3d', '6h'], '1', '0.01', 'platform:slo_sync_success_errors'],
+};
+
 describe('rendered rule files', () => {
   const files = renderRuleFiles(RULE_GROUPS);
   const groups = groupsOf(files);
@@ -88,6 +107,32 @@ describe('rendered rule files', () => {
     },
   );
 
+  test.each(Object.entries(SLO_SPEC))(
+    '%s burns the budget at the workbook rate over both windows, labelled with its SLO and severity',
+    (name, [severity, forDuration, [long, short], burnRate, budget, series]) => {
+      const rule = alerts.find((candidate) => candidate.alert === name);
+      expect(rule?.labels).toEqual({ slo: expect.stringMatching(/^[a-z]+(-[a-z]+)*$/), severity });
+      expect(rule?.for).toBe(forDuration);
+      expect(rule?.expr).toContain(
+        `${series}:ratio_rate${long} / ${budget} > ${burnRate} and ${series}:ratio_rate${short} / ${budget} > ${burnRate}`,
+      );
+      expect(rule?.annotations?.description).toContain('Budget left:');
+      expect(rule?.annotations?.description).toContain('at this rate it is spent in');
+    },
+  );
+
+  test('the SLO group records, per SLO, the 5-minute rates and the error ratio over every window before its alerts', () => {
+    const slo = groups.find((group) => group.name === 'slo');
+    const recorded = (slo?.rules ?? []).filter((rule) => rule.record).map((rule) => rule.record);
+    for (const id of ['job:slo_api_availability', 'job:slo_api_latency', 'platform:slo_sync_success'])
+      expect(recorded.filter((name) => name?.startsWith(id))).toEqual([
+        `${id}_events:rate5m`,
+        `${id}_errors:rate5m`,
+        ...['5m', '30m', '1h', '6h', '3d', '30d'].map((window) => `${id}_errors:ratio_rate${window}`),
+      ]);
+    expect(slo?.rules.findIndex((rule) => rule.alert)).toBe(recorded.length);
+  });
+
   test('the spec alerts plus self-monitoring: at least 24 alerts, names unique', () => {
     const names = alerts.map((rule) => rule.alert);
     expect(names).toEqual(expect.arrayContaining(Object.keys(SPEC)));
@@ -106,21 +151,36 @@ describe('rendered rule files', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  /** The runbook page of each alert: its own name, or the page the burn-rate alerts of an SLO share. */
+  const runbookPages = new Map(
+    RULE_GROUPS.flatMap((group) => group.rules.filter(isAlert)).map((rule) => [rule.name, runbookOf(rule)]),
+  );
+
   test('every alert says what and where, and links a runbook that exists', () => {
     for (const rule of alerts) {
       expect(Object.keys(rule.annotations ?? {}).sort()).toEqual(
         expect.arrayContaining(['description', 'runbook_url', 'summary']),
       );
       expect(rule.annotations?.summary.length).toBeGreaterThan(10);
-      expect(rule.annotations?.runbook_url).toBe(`${DEFAULT_RUNBOOK_BASE_URL}/${rule.alert}.md`);
-      expect(existsSync(join(__dirname, '..', 'docs', 'runbooks', `${rule.alert}.md`))).toBe(true);
+      const page = runbookPages.get(rule.alert ?? '');
+      expect(rule.annotations?.runbook_url).toBe(`${DEFAULT_RUNBOOK_BASE_URL}/${page}.md`);
+      expect(existsSync(join(__dirname, '..', 'docs', 'runbooks', `${page}.md`))).toBe(true);
     }
+  });
+
+  test('the burn-rate alerts of an SLO share its runbook; every other alert has its own', () => {
+    const shared = [...runbookPages].filter(([name, page]) => name !== page);
+    expect(shared.map(([name, page]) => `${name} -> ${page}`).sort()).toEqual(
+      ['APIAvailability', 'APILatency', 'SyncSuccess'].flatMap((slo) =>
+        ['FastBurn', 'SlowBurn', 'SteadyBurn'].map((tier) => `${slo}${tier} -> ${slo}SLO`),
+      ),
+    );
   });
 
   test('every runbook has the sections on-call needs, and no runbook lacks its alert', () => {
     const dir = join(__dirname, '..', 'docs', 'runbooks');
     const pages = readdirSync(dir).filter((file) => file.endsWith('.md') && file !== 'README.md');
-    expect(pages.map((page) => page.replace(/\.md$/, '')).sort()).toEqual(alerts.map((rule) => rule.alert).sort());
+    expect(pages.map((page) => page.replace(/\.md$/, '')).sort()).toEqual([...new Set(runbookPages.values())].sort());
     for (const page of pages) {
       const text = readFileSync(join(dir, page), 'utf8');
       const headings = [...text.matchAll(/^## (.+)$/gm)].map((match) => match[1]);

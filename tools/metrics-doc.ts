@@ -5,8 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LabelDoc, METRICS, Metric, MetricGroup, TARGET_LABELS } from '../domain/metrics';
-import { allRecordings } from '../domain/metrics/recordings';
+import { LabelDoc, METRICS, Metric, MetricGroup, TARGET_LABELS, allRecordings } from '../domain/metrics';
 import { THRESHOLDS, formatThreshold } from '../domain/metrics/thresholds';
 
 export const METRICS_DOC_PATH = join(__dirname, '..', 'docs', 'METRICS.md');

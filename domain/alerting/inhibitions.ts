@@ -77,8 +77,67 @@ const {
   ServiceDiscoveryFailing,
   AlertmanagerNotificationsFailing,
   Watchdog,
+  APIAvailabilityFastBurn,
+  APIAvailabilitySlowBurn,
+  APIAvailabilitySteadyBurn,
+  APILatencyFastBurn,
+  APILatencySlowBurn,
+  APILatencySteadyBurn,
+  SyncSuccessFastBurn,
+  SyncSuccessSlowBurn,
+  SyncSuccessSteadyBurn,
 } = ALERTS;
 const SAME_LEVEL_HIGHER = 'the same thing above the critical threshold is also above the warning one';
+const FASTER_TIER = 'a faster burn of the same error budget says it first and more urgently';
+const PAGE_OVER_THRESHOLD =
+  'the burn-rate page and the threshold alert watch the same errors: one message, the one with the budget left';
+const THRESHOLD_OVER_TICKET =
+  'the threshold alert is the urgent face of the same errors; the ticket comes once it has resolved';
+
+/**
+ * The burn-rate alerts of the SLOs (rules/groups/slo.ts): within an SLO the faster tier holds back
+ * the slower ones, and an incident that fires a tier and the seed threshold alert on the same SLI
+ * (HighErrorRate, HighLatency, SyncOperationFailures) is told once: the pages hold the threshold
+ * alert back, which holds back the ticket tier when it is at least as severe.
+ */
+const SLO_INHIBITIONS: readonly Inhibition[] = [
+  inhibit(
+    APIAvailabilityFastBurn,
+    [APIAvailabilitySlowBurn, APIAvailabilitySteadyBurn, HighErrorRate],
+    ['job'],
+    `${FASTER_TIER}; ${PAGE_OVER_THRESHOLD}`,
+  ),
+  inhibit(
+    APIAvailabilitySlowBurn,
+    [APIAvailabilitySteadyBurn, HighErrorRate],
+    ['job'],
+    `${FASTER_TIER}; ${PAGE_OVER_THRESHOLD}`,
+  ),
+  inhibit(HighErrorRate, [APIAvailabilitySteadyBurn], ['job'], THRESHOLD_OVER_TICKET),
+  inhibit(
+    APILatencyFastBurn,
+    [APILatencySlowBurn, APILatencySteadyBurn, HighLatency],
+    ['job'],
+    `${FASTER_TIER}; ${PAGE_OVER_THRESHOLD}`,
+  ),
+  inhibit(APILatencySlowBurn, [APILatencySteadyBurn, HighLatency], ['job'], `${FASTER_TIER}; ${PAGE_OVER_THRESHOLD}`),
+  inhibit(HighLatency, [APILatencySteadyBurn], ['job'], THRESHOLD_OVER_TICKET),
+  inhibit(
+    SyncSuccessFastBurn,
+    [SyncSuccessSlowBurn, SyncSuccessSteadyBurn, SyncOperationFailures],
+    ['platform'],
+    `${FASTER_TIER}; ${PAGE_OVER_THRESHOLD}`,
+  ),
+  inhibit(
+    SyncSuccessSlowBurn,
+    [SyncSuccessSteadyBurn, SyncOperationFailures],
+    ['platform'],
+    `${FASTER_TIER}; ${PAGE_OVER_THRESHOLD}`,
+  ),
+  // SyncOperationFailures is info, below the ticket's warning: the ticket holds it back.
+  inhibit(SyncSuccessSteadyBurn, [SyncOperationFailures], ['platform'], PAGE_OVER_THRESHOLD),
+];
+
 export const INHIBITIONS: readonly Inhibition[] = [
   inhibit(
     ServiceDiscoveryFailing,
@@ -109,7 +168,21 @@ export const INHIBITIONS: readonly Inhibition[] = [
   ),
   inhibit(
     PostgreSQLDown,
-    [HighErrorRate, HighLatency, SyncOperationFailures, CeleryHighFailureRate],
+    [
+      HighErrorRate,
+      HighLatency,
+      APIAvailabilityFastBurn,
+      APIAvailabilitySlowBurn,
+      APIAvailabilitySteadyBurn,
+      APILatencyFastBurn,
+      APILatencySlowBurn,
+      APILatencySteadyBurn,
+      SyncSuccessFastBurn,
+      SyncSuccessSlowBurn,
+      SyncSuccessSteadyBurn,
+      SyncOperationFailures,
+      CeleryHighFailureRate,
+    ],
     [],
     'without its database the API answers 5xx (or waits for a connection) and syncs and other Celery tasks fail: the database is the cause',
   ),
@@ -130,10 +203,20 @@ export const INHIBITIONS: readonly Inhibition[] = [
   ),
   inhibit(
     RedisDown,
-    [CeleryWorkerDown, CeleryQueueBacklog, NoSyncActivity, CeleryHighFailureRate, SyncOperationFailures],
+    [
+      CeleryWorkerDown,
+      CeleryQueueBacklog,
+      NoSyncActivity,
+      CeleryHighFailureRate,
+      SyncOperationFailures,
+      SyncSuccessFastBurn,
+      SyncSuccessSlowBurn,
+      SyncSuccessSteadyBurn,
+    ],
     [],
     'Redis is the Celery broker and result backend: without it no worker gets a task, the celery-exporter cannot see the queues, and syncs stop or fail',
   ),
+  ...SLO_INHIBITIONS,
   // No label in common (the Watchdog has none): any Alertmanager failing at Telegram holds it back.
   inhibit(
     AlertmanagerNotificationsFailing,

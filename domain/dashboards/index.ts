@@ -7,6 +7,8 @@ import { BUSINESS_UID, businessDashboard } from './business';
 import { INFRASTRUCTURE_UID, infrastructureDashboard } from './infrastructure';
 import { DashboardDefinition, DashboardUrls, buildDashboard } from './layout';
 import { OVERVIEW_UID, overviewDashboard } from './overview';
+import { ERROR_BUDGET_UID, errorBudgetDashboard } from './error-budget';
+import { DEFAULT_SLO_SETTINGS, SloSettings } from '../../config/slo-settings';
 import { Metric } from '../metrics';
 import { withAllValues } from './variables';
 
@@ -28,16 +30,20 @@ export const DASHBOARD_UIDS = {
   overview: OVERVIEW_UID,
   business: BUSINESS_UID,
   infrastructure: INFRASTRUCTURE_UID,
+  errorBudgets: ERROR_BUDGET_UID,
 } as const;
 
-/** Every dashboard, as typed definitions (fresh objects on each call). */
-export function dashboardDefinitions(): DashboardDefinition[] {
-  return [overviewDashboard(), businessDashboard(), infrastructureDashboard()];
+/**
+ * Every dashboard, as typed definitions (fresh objects on each call); the error budgets follow the
+ * configured SLOs (default: the default ones, for the panels' names and queries, which do not depend on them).
+ */
+export function dashboardDefinitions(slo: SloSettings = DEFAULT_SLO_SETTINGS): DashboardDefinition[] {
+  return [overviewDashboard(), businessDashboard(), infrastructureDashboard(), errorBudgetDashboard(slo)];
 }
 
-/** Every dashboard as Grafana stores it, linking to `urls`. */
-export function renderDashboards(urls: DashboardUrls): RenderedDashboard[] {
-  return dashboardDefinitions().map((definition) => ({
+/** Every dashboard as Grafana stores it, linking to `urls`, with the error budgets of `slo`. */
+export function renderDashboards(urls: DashboardUrls, slo: SloSettings = DEFAULT_SLO_SETTINGS): RenderedDashboard[] {
+  return dashboardDefinitions(slo).map((definition) => ({
     uid: definition.uid,
     title: definition.title,
     json: JSON.stringify(buildDashboard(definition, urls)),

@@ -116,6 +116,11 @@ export interface PanelSpec {
   unit: PanelUnit;
   queries: readonly Query[];
   thresholds?: Colouring;
+  /**
+   * The bottom of a ratio's scale, for a share that lives near its whole (an SLI near its
+   * objective, drawn from 1 - 10 budgets); default 0: a ratio is shown on 0-100%.
+   */
+  min?: number;
 }
 
 /** Grid size class: single values are small, charts wider and taller (layout.ts places them). */
@@ -174,6 +179,8 @@ function checked(spec: PanelSpec): PanelSpec {
   if (spec.title.trim() === '') problems.push('title is empty');
   if (spec.description.trim() === '') problems.push('description is empty');
   if (spec.queries.length === 0) problems.push('queries is empty: a panel must show something');
+  if (spec.min !== undefined && !(spec.unit === 'ratio' && spec.min >= 0 && spec.min < 1))
+    problems.push(`min ${spec.min} is only for a ratio, from 0 to below 1`);
   const colouring = spec.thresholds;
   if (colouring !== undefined && colouring !== 'up' && UNIT_OF_THRESHOLD[colouring.unit] !== spec.unit) {
     problems.push(
@@ -196,7 +203,7 @@ function target(source: Query, index: number, instant: boolean): prometheus.Data
 }
 
 function withCommonOptions<B extends VisualisationBuilder>(builder: B, spec: PanelSpec, instant: boolean): B {
-  const { title, description, unit, queries, thresholds } = checked(spec);
+  const { title, description, unit, queries, thresholds, min } = checked(spec);
   builder
     .title(title)
     .description(description)
@@ -206,8 +213,8 @@ function withCommonOptions<B extends VisualisationBuilder>(builder: B, spec: Pan
       new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(thresholdSteps(thresholds)),
     )
     .targets(queries.map((source, index) => target(source, index, instant)));
-  // A ratio is a share of a whole: its scale is 0-100 %, whatever the current values.
-  if (unit === 'ratio') builder.min(0).max(1);
+  // A ratio is a share of a whole: its scale ends at 100 %, whatever the current values.
+  if (unit === 'ratio') builder.min(min ?? 0).max(1);
   return builder;
 }
 

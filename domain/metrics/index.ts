@@ -7,3 +7,4 @@ export * from './promql';
 export * from './thresholds';
 export * from './recordings';
 export * from './restarts';
+export * from './slo';

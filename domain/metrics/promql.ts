@@ -129,12 +129,16 @@ function leMatcher(bound: number): MatcherValue {
   return Number.isInteger(bound) ? matches(`${bound}(\\.0)?`) : String(bound);
 }
 
-/** The bucket counter of `bound` (`_bucket{le="<bound>"}`); `bound` must be one of the metric's buckets. */
+/**
+ * The bucket counter of `bound` (`_bucket{le="<bound>"}`); `bound` must be one of the metric's
+ * buckets, or `Infinity` for the `+Inf` bucket, which counts every observation.
+ */
 export function bucketAt<M extends Histogram>(
   metric: M,
   bound: number,
   matchers?: Matchers<M>,
 ): Selector<LabelName<M>, 'counter'> {
+  if (bound === Infinity) return selectSeries(metric, '_bucket', { ...matchers, le: '+Inf' });
   if (!metric.buckets?.includes(bound)) {
     throw new RangeError(
       `${metric.name} has no bucket ${bound} (its buckets: ${metric.buckets?.join(', ') ?? 'none declared'})`,
@@ -441,8 +445,13 @@ export function shareAbove<M extends Histogram, K extends LabelName<M>>(
 ): Expr<K> {
   const within = sumBy(by, rate(bucketAt(metric, bound, matchers), window));
   // The `+Inf` bucket counts every observation, like `_count`, from the same series family.
-  const all = sumBy(by, rate(selectSeries<string, 'counter'>(metric, '_bucket', { ...matchers, le: '+Inf' }), window));
+  const all = sumBy(by, rate(bucketAt(metric, Infinity, matchers), window));
   return subtractFrom(1, ratio(within as Expr<K>, all as Expr<K>));
+}
+
+/** `clamp_min(expr, minimum)`: every value below `minimum` raised to it. */
+export function clampMin<L extends string, P extends string>(expr: Expr<L, P>, minimum: number): Expr<L, P> {
+  return new Expr(`clamp_min(${expr.text}, ${scalar(minimum).text})`, expr.metrics);
 }
 
 /** `label_replace(expr, "name", "value", "", "")`: every series of `expr` with the label `name` set to `value`. */

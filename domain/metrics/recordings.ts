@@ -79,6 +79,12 @@ const { app, celery, node, postgres, redis } = METRICS;
  */
 export const SYNC_TASK = 'stock_tracker.workers.tasks.sync_tenant_products';
 
+/**
+ * The `platform` of syncs judged from the sync task's events: the task runs for every marketplace,
+ * so they are judged together.
+ */
+export const ALL_MARKETPLACES = 'all marketplaces';
+
 function latencyQuantile(quantile: number) {
   const percentile = Math.round(quantile * 100);
   return record(
@@ -106,8 +112,8 @@ function slowShare<M extends Histogram>(
 
 const httpRequestRate = sumBy(['job'], rate(app.httpRequests, RATE_WINDOW));
 const appSyncRate = sumBy(['platform'], rate(app.syncOperations, SYNC_WINDOW));
-/** Runs of a task that ended, well or for good (a retried run ends neither way). */
-function finishedTaskRate(window: Duration, matchers?: { name: string }) {
+/** Runs of a task that ended, well or for good (a retried run ends neither way), per second over `window`, per task. */
+export function finishedTaskRate(window: Duration, matchers?: { name: string }) {
   return add(
     sumBy(['name'], rate(select(celery.tasksSucceeded, matchers), window)),
     sumBy(['name'], rate(select(celery.tasksFailed, matchers), window)),
@@ -230,7 +236,3 @@ export const RECORDINGS = {
     ratio(select(redis.memoryUsed), select(redis.memoryMax)),
   ),
 } as const;
-
-export function allRecordings(): Recording[] {
-  return Object.values(RECORDINGS) as Recording[];
-}

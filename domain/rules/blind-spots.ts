@@ -8,6 +8,7 @@
 import { Duration } from '../../core/duration';
 import { panelReadings } from '../dashboards';
 import { GROUP_ALERTS } from './groups';
+import { SLO_LABEL } from './groups/slo';
 import { Histogram, METRICS, Metric } from '../metrics';
 import { JOB, ScrapeJobName } from '../../core/components';
 import { AlertRule, RuleGroupName, alert, bySeverity, t, $label } from './model';
@@ -196,6 +197,18 @@ function listed(names: readonly string[]): string {
   return names.length === 0 ? 'none' : names.join(', ');
 }
 
+/**
+ * Blind alerts as a message says them: each by name, except the burn-rate alerts, said once per
+ * SLO (`the SLO alerts of api-availability, api-latency`), so the sentence fits the message.
+ */
+function spoken(names: readonly string[]): string {
+  const rules = names.map((name) => (Object.values(GROUP_ALERTS) as AlertRule[]).find((rule) => rule.name === name));
+  const slos = [...new Set(rules.flatMap((rule) => (rule?.labels?.[SLO_LABEL] ? [rule.labels[SLO_LABEL]] : [])))];
+  const others = names.filter((_, i) => rules[i]?.labels?.[SLO_LABEL] === undefined);
+  const parts = [...others, ...(slos.length > 0 ? [`the SLO alerts of ${slos.join(', ')}`] : [])];
+  return parts.length === 0 ? 'no alert' : parts.join(', ');
+}
+
 /** The warning of one contract. */
 export function contractAlert<N extends string>(
   contract: MetricContract<N>,
@@ -209,7 +222,7 @@ export function contractAlert<N extends string>(
     for: GRACE,
     severity: 'warning',
     summary: t`${$label('instance')} (job ${$label('job')}) exposes no ${contract.what}`,
-    description: t`Blind: ${alertNames.length === 0 ? 'no alert' : listed(alertNames)} cannot fire; ${panels.length === 1 ? '1 panel is' : `${panels.length} panels are`} empty. ${contract.cause}`,
+    description: t`Blind: ${spoken(alertNames)} cannot fire; ${panels.length === 1 ? '1 panel is' : `${panels.length} panels are`} empty. ${contract.cause}`,
     annotations: {
       blind_alerts: listed(alertNames),
       blind_panels: listed(panels),

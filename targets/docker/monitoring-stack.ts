@@ -7,7 +7,7 @@ import { Fn, Precondition, TerraformLocal, TerraformOutput, TerraformStack } fro
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DataDockerNetwork } from '@cdktf/provider-docker/lib/data-docker-network';
 import { applicationNetwork, containerName, publishedUrl } from '../../config/monitoring-config';
-import { RULE_GROUPS, renderRuleFiles } from '../../domain/rules';
+import { renderRuleFiles, ruleGroups } from '../../domain/rules';
 import { renderAlertmanagerFiles } from '../../domain/alerting';
 import { renderDashboards } from '../../domain/dashboards';
 import { MonitoringStackProps } from '../shared/stack-props';
@@ -81,7 +81,7 @@ export class MonitoringStack extends TerraformStack {
       dependsOn: [this.secrets.checks],
     });
 
-    const ruleFiles = renderRuleFiles(props.ruleGroups ?? RULE_GROUPS, {
+    const ruleFiles = renderRuleFiles(props.ruleGroups ?? ruleGroups(config.slo), {
       runbookBaseUrl: config.alerting.runbookBaseUrl,
     });
     const prometheusYml = renderPrometheusConfig(
@@ -156,7 +156,7 @@ export class MonitoringStack extends TerraformStack {
       prometheusUrl: `http://${this.prometheus.address}`,
       scrapeInterval: config.prometheus.scrapeInterval,
       folderTitle: config.grafana.folderTitle,
-      dashboards: props.dashboards ?? renderDashboards({ alertmanager: config.alerting.externalUrl }),
+      dashboards: props.dashboards ?? renderDashboards({ alertmanager: config.alerting.externalUrl }, config.slo),
     });
 
     const outputs = {

@@ -9,7 +9,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KUBERNETES_SCRAPED_JOBS } from '../../config/kubernetes-settings';
-import { RULE_GROUPS, ruleGroupSpecs } from '../../domain/rules';
+import { ruleGroupSpecs, ruleGroups } from '../../domain/rules';
 import { renderAlertmanagerFiles } from '../../domain/alerting';
 import { renderDashboards } from '../../domain/dashboards';
 import { JOB } from '../../core/components';
@@ -67,7 +67,7 @@ export class KubernetesMonitoringStack extends TerraformStack {
       adminUser: config.grafana.adminUser,
       adminPassword: this.secrets.grafanaPassword.stringValue,
       folderTitle: config.grafana.folderTitle,
-      dashboards: props.dashboards ?? renderDashboards({ alertmanager: config.alerting.externalUrl }),
+      dashboards: props.dashboards ?? renderDashboards({ alertmanager: config.alerting.externalUrl }, config.slo),
     });
 
     // Prometheus selects this stack's rules and monitors by the chart's own release label.
@@ -98,7 +98,9 @@ export class KubernetesMonitoringStack extends TerraformStack {
       operator: this.release.release,
       resources: [
         ...prometheusRules(
-          ruleGroupSpecs(props.ruleGroups ?? RULE_GROUPS, { runbookBaseUrl: config.alerting.runbookBaseUrl }),
+          ruleGroupSpecs(props.ruleGroups ?? ruleGroups(config.slo), {
+            runbookBaseUrl: config.alerting.runbookBaseUrl,
+          }),
           (group) => metadata(`rules-${group}`),
         ),
         ...KUBERNETES_SCRAPED_JOBS.map((job) =>

@@ -13,7 +13,7 @@ export interface MonitoringStackProps {
   readonly config: MonitoringConfig;
   /**
    * The rule groups Prometheus evaluates (runbook links under `config.alerting.runbookBaseUrl`).
-   * @default RULE_GROUPS
+   * @default ruleGroups(config.slo)
    */
   readonly ruleGroups?: readonly RuleGroup[];
   /**
@@ -23,7 +23,7 @@ export interface MonitoringStackProps {
   readonly alertmanagerFiles?: (alerting: AlertingSettings, secrets: AlertmanagerSecrets) => RenderedFile[];
   /**
    * The dashboards Grafana is given.
-   * @default renderDashboards({ alertmanager: config.alerting.externalUrl })
+   * @default renderDashboards({ alertmanager: config.alerting.externalUrl }, config.slo)
    */
   readonly dashboards?: readonly RenderedDashboard[];
 }

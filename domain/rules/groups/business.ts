@@ -6,7 +6,7 @@
 import { Duration } from '../../../core/duration';
 import { JOB } from '../../../core/components';
 import { METRICS } from '../../metrics';
-import { RECORDINGS, SYNC_TASK } from '../../metrics/recordings';
+import { ALL_MARKETPLACES, RECORDINGS, SYNC_TASK } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
 import {
   absentOverTime,
@@ -27,9 +27,6 @@ import { level, withWholeWindow } from '../conditions';
 import { $label, $value, alert, ruleGroup, t } from '../model';
 
 const { app, celery } = METRICS;
-
-/** What the sync alerts say of their marketplace when they judge the sync task, which runs for all of them. */
-const ALL_MARKETPLACES = 'all marketplaces';
 
 const SyncOperationFailures = alert({
   name: 'SyncOperationFailures',

@@ -15,7 +15,7 @@ const PostgreSQLDown = alert({
   severity: 'critical',
   summary: t`PostgreSQL is unreachable (seen by ${$labelOr('instance', 'no postgres-exporter target')})`,
   // What it holds back first: a message shows the description's first 200 characters.
-  description: t`The API answers 5xx and syncs and other Celery tasks fail: HighErrorRate, HighLatency and the sync alerts are held back while it fires. pg_up is 0, or job ${$label('job')} cannot be scraped.`,
+  description: t`The API answers 5xx and syncs and other Celery tasks fail: HighErrorRate, HighLatency and the SLO alerts are held back while it fires. pg_up is 0, or job ${$label('job')} cannot be scraped.`,
 });
 
 const DatabaseConnectionPoolExhausted = alert({

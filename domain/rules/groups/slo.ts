@@ -1,0 +1,114 @@
+/**
+ * The SLOs' rules, generated from `config.slo`: each SLO's recordings (domain/metrics/slo.ts) and,
+ * per burn-rate tier of the Google SRE workbook, one alert that fires when the error ratio over
+ * both of the tier's windows spends the budget that fast, judged only over enough events. The
+ * tiers of one SLO hold the slower ones back, and the SLO's pages hold back the seed threshold
+ * alert on the same SLI (domain/alerting/inhibitions.ts).
+ */
+import { Duration } from '../../../core/duration';
+import { SloSettings } from '../../../config/slo-settings';
+import {
+  BURN_RATE_TIERS,
+  BurnRateTier,
+  Slo,
+  SloMatchers,
+  SloSet,
+  budgetLeft,
+  burnRate,
+  burnRateOver,
+  slos,
+  sloList,
+  timeToExhaustion,
+} from '../../metrics/slo';
+import { and, gt, overTime } from '../../metrics/promql';
+import { guardText, withEnoughEvents } from '../conditions';
+import { $label, $query, $value, AlertRule, Template, alert, labelHole, ruleGroup, t } from '../model';
+
+/** The label every burn-rate alert carries: which SLO (`api-availability`). */
+export const SLO_LABEL = 'slo';
+
+type TierName = BurnRateTier['name'];
+type AlertsOf<P extends string, L extends string> = { readonly [T in TierName as `${P}${T}`]: AlertRule<L> };
+
+/** The names of the query holes of a burn-rate alert's message, for test expectations. */
+export const SLO_QUERIES = { budgetLeft: 'budgetLeft', timeToExhaustion: 'timeToExhaustion' } as const;
+
+/**
+ * The alert of one tier of one SLO. `where` says which series it is about (the marketplace of a
+ * sync SLO), `matchers` pick the alert's own series in the message's queries.
+ */
+function burnRateAlert<L extends string>(
+  slo: Slo<L>,
+  tier: BurnRateTier,
+  where: Template<L, never>,
+  matchers: SloMatchers<L>,
+): AlertRule<L> {
+  const rate = burnRate(tier, slo.window);
+  const burning = (window: Duration) => gt(burnRateOver(slo, window), rate);
+  return alert({
+    name: `${slo.alertPrefix}${tier.name}`,
+    expr: withEnoughEvents(
+      and(burning(tier.long), burning(tier.short)),
+      {
+        events: overTime('avg_over_time', slo.events, tier.long),
+        errors: overTime('avg_over_time', slo.errors, tier.long),
+      },
+      tier.long,
+      slo.minimum,
+    ),
+    for: tier.for,
+    severity: tier.severity,
+    labels: { [SLO_LABEL]: slo.id },
+    runbook: `${slo.alertPrefix}SLO`,
+    summary: t`${slo.title}${where}: error budget burning ${$value('number')}x over ${tier.long.toString()}`,
+    description: t`Objective: ${slo.promise}. Budget left: ${$query({
+      name: SLO_QUERIES.budgetLeft,
+      expr: budgetLeft(slo, matchers),
+      labels: slo.by,
+      format: 'percent',
+      fallback: 'unknown',
+    })}; at this rate it is spent in ${$query({
+      name: SLO_QUERIES.timeToExhaustion,
+      expr: timeToExhaustion(slo, tier.long, matchers),
+      labels: slo.by,
+      format: 'duration',
+      fallback: 'an unknown time',
+    })}.`,
+    annotations: {
+      tier: `${tier.budgetSpent * 100}% of the ${slo.window} error budget in ${tier.long}: burn rate above ${rate} over ${tier.long} and ${tier.short}`,
+      guard: guardText(tier.long, slo.minimum),
+    },
+  });
+}
+
+function tiersOf<L extends string, P extends string>(
+  slo: Slo<L, P>,
+  where: Template<L, never>,
+  matchers: SloMatchers<L>,
+): AlertsOf<P, L> {
+  return Object.fromEntries(
+    BURN_RATE_TIERS.map((tier) => [`${slo.alertPrefix}${tier.name}`, burnRateAlert(slo, tier, where, matchers)]),
+  ) as AlertsOf<P, L>;
+}
+
+const nowhere = t``;
+
+/** The burn-rate alerts of every SLO of `set`, by name. */
+function burnRateAlerts(set: SloSet) {
+  const api = { job: labelHole('job') };
+  return {
+    ...tiersOf(set.apiAvailability, nowhere, api),
+    ...tiersOf(set.apiLatency, nowhere, api),
+    ...tiersOf(set.syncSuccess, t` (${$label('platform')})`, { platform: labelHole('platform') }),
+  };
+}
+
+/** The `slo` rule group of `settings`: every SLO's recordings, then its burn-rate alerts. */
+export function sloRuleGroup(settings: SloSettings) {
+  const set = slos(settings);
+  return ruleGroup(
+    'slo',
+    sloList(set).flatMap((slo) => slo.recordings),
+    burnRateAlerts(set),
+  );
+}
