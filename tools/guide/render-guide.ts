@@ -1,13 +1,14 @@
 /**
  * `npm run docs:guide`: refreshes the generated parts of docs/MONITORING_GUIDE.md (components and
- * ports, metric families, alerts and runbooks, PromQL examples) from the code they describe. The
+ * ports, metric families, alerts and runbooks, the SLOs' burn-rate tiers, PromQL examples) from the
+ * code they describe. The
  * prose around them is written by hand; a test fails when the committed guide is not current.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPONENTS, COMPONENT_DESCRIPTORS } from '../../core/components';
 import { DEFAULT_CONFIG, containerName } from '../../config/monitoring-config';
-import { METRICS, Metric, MetricGroup } from '../../domain/metrics';
+import { BURN_RATE_TIERS, METRICS, Metric, MetricGroup, burnRate, slos, sloList } from '../../domain/metrics';
 import { RULE_GROUPS, isAlert, runbookOf } from '../../domain/rules';
 import { COMPONENT_LABELS, HEALTH_ENDPOINTS } from '../check';
 import { EXAMPLE_SECTIONS, PROMQL_EXAMPLES } from './promql-examples';
@@ -64,6 +65,22 @@ function alertsTable(): string {
   );
 }
 
+/** The burn-rate alerts of the default SLOs, one row per SLO and tier, with the levels the rules use. */
+function sloTiersTable(): string {
+  const percent = (share: number) => `${Number((share * 100).toPrecision(4))}%`;
+  const rows = sloList(slos(DEFAULT_CONFIG.slo)).flatMap((slo) =>
+    BURN_RATE_TIERS.map((tier) => {
+      const rate = burnRate(tier, slo.window);
+      return `| ${slo.promise} | ${slo.alertPrefix}${tier.name} | ${tier.severity} | ${percent(tier.budgetSpent)} in ${tier.long} | ${rate}x | ${percent(rate * slo.budget)} | ${tier.long} and ${tier.short} | ${tier.for} |`;
+    }),
+  );
+  return [
+    '| objective | alert | severity | budget spent | burn rate | error ratio above | windows | holds for |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
 function promqlExamples(): string {
   return EXAMPLE_SECTIONS.map((section) => {
     const examples = PROMQL_EXAMPLES.filter((example) => example.section === section);
@@ -79,6 +96,7 @@ const REGIONS: Record<string, () => string> = {
   components: componentsTable,
   'metric-families': metricFamilies,
   alerts: alertsTable,
+  'slo-tiers': sloTiersTable,
   'promql-examples': promqlExamples,
 };
 
