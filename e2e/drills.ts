@@ -6,9 +6,10 @@
  */
 import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../domain/alerting';
 import { Duration } from '../core/duration';
+import { DEFAULT_SLO_SETTINGS } from '../config/slo-settings';
 import { JOB } from '../core/components';
-import { RATE_WINDOW, RECORDINGS, THRESHOLDS } from '../domain/metrics';
-import { RULE_GROUPS, Template, isAlert, runbookUrl } from '../domain/rules';
+import { BURN_RATE_TIERS, RATE_WINDOW, RECORDINGS, THRESHOLDS, burnRate, slos } from '../domain/metrics';
+import { RULE_GROUPS, Template, isAlert, runbookOf, runbookUrl } from '../domain/rules';
 import { Severity } from '../core/severity';
 import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
 import { LoopbackComponent, LoopbackStack } from '../testing/loopback-stack';
@@ -85,7 +86,7 @@ function unescapeHtml(text: string): string {
 function templatePattern(template: Template, labels: Readonly<Record<string, string>>): RegExp {
   const parts = template.parts.map((part) => {
     if (typeof part === 'string') return escapeRegex(part);
-    if (part.kind === 'value') return '[^<]+?';
+    if (part.kind === 'value' || part.kind === 'query') return '[^<]+?';
     return escapeRegex(labels[part.name] || (part.fallback ?? ''));
   });
   return new RegExp(`^${parts.join('')}$`);
@@ -159,7 +160,7 @@ async function checkFiringMessage(
     expected.test(firing!.annotations.summary),
     `Prometheus' summary "${firing!.annotations.summary}" is not the rule's ${expected}`,
   );
-  const runbook = runbookUrl(episode.alert, stack.config.alerting.runbookBaseUrl);
+  const runbook = runbookUrl(runbookOf(rule), stack.config.alerting.runbookBaseUrl);
   expectThat(
     message.text.includes(`<a href="${runbook}">Runbook</a>`),
     `the message lacks the runbook link ${runbook}`,
@@ -369,20 +370,34 @@ const postgresDownTargetDown: Drill = {
   },
 };
 
-const highErrorRate: Drill = {
-  name: 'HighErrorRate',
-  alert: 'HighErrorRate',
-  // The window's share of 5xx reaches the threshold once that share of the window is past the fault.
-  conditionDelay: (profile) =>
-    scaledWindow(RATE_WINDOW, profile).times(THRESHOLDS.httpErrorRatio.levels.critical / INJECTED_ERROR_RATIO),
+/**
+ * A burst of 5xx spends the API availability budget fast: the fast burn-rate tier pages, and
+ * HighErrorRate, which watches the same errors, fires in Prometheus but is held back (one
+ * incident, one message, the one with the budget left).
+ */
+const apiErrorBurst: Drill = {
+  name: 'APIAvailabilityFastBurn (5xx burst; HighErrorRate held)',
+  alert: 'APIAvailabilityFastBurn',
+  // The long window's share of 5xx reaches the tier's level once that share of the window is past
+  // the fault, after the 5-minute rate it averages has caught up.
+  conditionDelay: (profile) => {
+    const [fast] = BURN_RATE_TIERS;
+    // The loopback stack evaluates RULE_GROUPS: the default SLOs.
+    const { apiAvailability } = slos(DEFAULT_SLO_SETTINGS);
+    const level = burnRate(fast, apiAvailability.window) * apiAvailability.budget;
+    return scaledWindow(RATE_WINDOW, profile).plus(
+      scaledWindow(fast.long, profile).times(level / INJECTED_ERROR_RATIO),
+    );
+  },
   ...simulatorFault({ errorRatio: INJECTED_ERROR_RATIO }),
-  async whileFiring({ main }) {
+  async whileFiring({ main }, faultAt) {
     const ratio = await prometheusOf(main).value(`${RECORDINGS.httpErrorRatio.name}{job="${JOB.api}"}`);
     expectThat(
       ratio !== undefined && Math.abs(ratio - INJECTED_ERROR_RATIO) < 0.02,
       `recorded 5xx ratio ${ratio}, injected ${INJECTED_ERROR_RATIO}`,
     );
-    return `recorded 5xx ratio ${(ratio! * 100).toFixed(1)}%`;
+    const held = await heldByInhibition(main, 'HighErrorRate', faultAt, (labels) => labels.job === JOB.api);
+    return `recorded 5xx ratio ${(ratio! * 100).toFixed(1)}%; ${held}`;
   },
 };
 
@@ -411,7 +426,8 @@ const requestMetricsMissing: Drill = {
     const [message] = main.telegram.delivered
       .filter(isAbout({ alert: 'RequestMetricsMissing', instance: main.simulatorAddress('api') }, 'FIRING', 0))
       .slice(-1);
-    const blind = 'Blind: HighErrorRate, HighLatency cannot fire; 4 panels are empty.';
+    const blind =
+      'Blind: HighErrorRate, HighLatency, the SLO alerts of api-availability, api-latency cannot fire; 12 panels are empty.';
     expectThat(message.text.includes(blind), `the message does not say what is blind:\n${message.text}`);
     return `the message says "${blind}"`;
   },
@@ -441,13 +457,13 @@ const noSyncActivity: Drill = {
 
 /**
  * Drills in lanes: the lanes run side by side (no two touch the same component or alert group);
- * a lane runs its drills in turn. HighErrorRate, APIDown and the uninstrumented API share the API
+ * a lane runs its drills in turn. The 5xx burst, APIDown and the uninstrumented API share the API
  * (and APIDown inhibits HighErrorRate), so they take turns. Redis down also takes the Celery broker
  * away: the celery-exporter's scrapes fail (a pending CeleryQueueBacklog starts over) and RedisDown
  * inhibits NoSyncActivity and CeleryQueueBacklog, so the Celery drills follow it.
  */
 export const DRILL_LANES: readonly (readonly Drill[])[] = [
-  [highErrorRate, apiDown, requestMetricsMissing],
+  [apiErrorBurst, apiDown, requestMetricsMissing],
   [redisDown, noSyncActivity, celeryQueueBacklog],
   [postgresDownSlowExporter],
   [postgresDownTargetDown],

@@ -89,12 +89,16 @@ export interface SimulatorFaults {
   workersDown: boolean;
 }
 
-/** A healthy service: a trickle of errors and failed syncs, as in real life. */
+/**
+ * A healthy service: a trickle of errors and failed syncs, as in real life, each within its SLO's
+ * error budget (0.5% of requests, 1% of syncs: config/slo-settings.ts), or the budget's steady
+ * burn-rate ticket would be right to fire.
+ */
 export const HEALTHY: Readonly<SimulatorFaults> = {
   errorRatio: 0.002,
   addedLatencySeconds: 0,
   queueBacklog: 0,
-  syncFailureRatio: 0.02,
+  syncFailureRatio: 0.005,
   syncStopped: false,
   apiDown: false,
   apiUninstrumented: false,
