@@ -137,7 +137,7 @@ describeWithBinaries(
       expect(row(results, 'targets of job postgres-exporter').detail).toBe(
         `1/1 up (${stack.address('postgresExporter')})`,
       );
-      expect(row(results, 'rule groups loaded').detail).toMatch(/^8\/8 groups/);
+      expect(row(results, 'rule groups loaded').detail).toMatch(/^9\/9 groups/);
       expect(row(results, 'active alerts').detail).toMatch(/^Watchdog received/);
       expect(row(results, 'receivers').detail).toBe('telegram-critical, telegram-warning, telegram-info, watchdog');
       expect(results.filter((r) => r.component === 'postgresExporter')[0].detail).toBe(
@@ -148,7 +148,7 @@ describeWithBinaries(
         name: 'answers /metrics',
         detail: expect.stringMatching(/^answers with \d+ celery_ series: reaches the Celery broker; 1 worker up$/),
       });
-      expect(row(results, `dashboards in folder "Stock Tracker"`).detail).toMatch(/^3\/3: /);
+      expect(row(results, `dashboards in folder "Stock Tracker"`).detail).toMatch(/^4\/4: /);
       expect(row(results, 'metrics from Stock Tracker API').detail).toMatch(/^\d+\/22 catalog metrics/);
       expect(row(results, 'metrics from celery-exporter').detail).toMatch(/^13\/13 catalog metrics/);
       expect(row(results, 'request metrics of job api').detail).toBe(`${stack.simulatorAddress('api')}: 3/3 present`);
@@ -333,7 +333,7 @@ describeWithBinaries(
         );
         const api = stack.simulatorAddress('api');
         expect(row(results, 'request metrics of job api').detail).toBe(
-          `${api}: 0/3 present; missing all: http_requests_total, http_request_duration_seconds, http_requests_in_progress; blind: HighErrorRate, HighLatency and 4 panels`,
+          `${api}: 0/3 present; missing all: http_requests_total, http_request_duration_seconds, http_requests_in_progress; blind: APIAvailabilityFastBurn, APIAvailabilitySlowBurn, APILatencyFastBurn and 5 more and 12 panels`,
         );
         expect(row(results, 'business metrics of job api').detail).toMatch(
           new RegExp(`^${api}: 0/5 present; missing all: .*; blind: GoogleSheetsAPIErrors and \\d+ panels$`),

@@ -90,15 +90,17 @@ export interface SimulatorFaults {
 }
 
 /**
- * A healthy service: a trickle of errors and failed syncs, as in real life, each within its SLO's
- * error budget (0.5% of requests, 1% of syncs: config/slo-settings.ts), or the budget's steady
- * burn-rate ticket would be right to fire.
+ * A healthy service: a trickle of errors and failed syncs, as in real life. The 2% of failed syncs
+ * is twice the sync SLO's budget (1%): a stack run longer than SyncSuccessSteadyBurn's `for` (10
+ * minutes under the drills' profile, more than `npm run e2e` takes) would rightly open its ticket.
+ * Fewer would leave the Celery task-event contract of `npm run check` without a failed run (and its
+ * `exception` label) within check-loopback's wait.
  */
 export const HEALTHY: Readonly<SimulatorFaults> = {
   errorRatio: 0.002,
   addedLatencySeconds: 0,
   queueBacklog: 0,
-  syncFailureRatio: 0.005,
+  syncFailureRatio: 0.02,
   syncStopped: false,
   apiDown: false,
   apiUninstrumented: false,
