@@ -16,7 +16,7 @@ describe('dashboards in the synthesized Terraform', () => {
 
   test('one grafana_dashboard per rendered dashboard, its config_json the rendered JSON', () => {
     const dashboards = resourcesOf(json, 'grafana_dashboard');
-    expect(dashboards).toHaveLength(3);
+    expect(dashboards).toHaveLength(4);
     expect(dashboards.map((dashboard) => dashboard.config_json).sort()).toEqual(
       rendered.map((dashboard) => dashboard.json).sort(),
     );
