@@ -12,6 +12,14 @@ import { Threshold } from '../metrics/thresholds';
 
 const { scrape } = METRICS;
 
+/**
+ * How long a cause (a backend down, the workers gone, discovery failing) keeps firing after it
+ * clears: the alerts it explains clear a scrape or two and an evaluation later (the celery-exporter
+ * reconnects, the API answers again), and without it they would be sent in that gap, once the cause
+ * no longer holds them back. Its own RESOLVED message comes this much later.
+ */
+export const CAUSE_RECOVERY = Duration.minutes(2);
+
 /** A threshold's level for one severity. */
 export function level<S extends Severity>(threshold: Threshold<S>, severity: S): number {
   return threshold.levels[severity];

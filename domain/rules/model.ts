@@ -148,6 +148,12 @@ export interface AlertSpec<L extends string, P extends string> {
   expr: Expr<L, P>;
   /** How long the condition must hold before the alert fires. */
   for: Duration;
+  /**
+   * How long it keeps firing once its condition has cleared (Prometheus' `keep_firing_for`, 2.42+):
+   * a cause held this long keeps holding back the alerts it explains while they clear a scrape or
+   * two after it. @default none
+   */
+  keepFiringFor?: Duration;
   severity: AlertSeverity;
   /** One line: what is wrong, and where. */
   summary: Template<NoInfer<L>, NoInfer<P>>;

@@ -25,6 +25,7 @@ export interface RuleSpec {
   record?: string;
   expr: string;
   for?: string;
+  keep_firing_for?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
@@ -74,6 +75,7 @@ function alertSpec(rule: AlertRule, options: Required<RuleRenderOptions>): RuleS
     alert: rule.name,
     expr: rule.expr.text,
     ...(forDuration.millis > 0 ? { for: forDuration.toString() } : {}),
+    ...(rule.keepFiringFor ? { keep_firing_for: rule.keepFiringFor.times(options.timeScale).toString() } : {}),
     labels: { severity: rule.severity },
     annotations: {
       summary: rule.summary.toString(),

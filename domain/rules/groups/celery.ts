@@ -9,7 +9,7 @@ import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { MINIMUM_TRAFFIC, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
 import { absent, aggregateBy, eq, gt, lt, maxBy, or, select, unless } from '../../metrics/promql';
-import { level, withTraffic } from '../conditions';
+import { CAUSE_RECOVERY, level, withTraffic } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 const { celery, scrape } = METRICS;
@@ -31,6 +31,7 @@ const CeleryWorkerDown = alert({
     absent(scrape.up, celeryExporterUp),
   ),
   for: Duration.minutes(2),
+  keepFiringFor: CAUSE_RECOVERY,
   severity: 'critical',
   summary: t`No Celery worker consumes any queue (seen by ${$labelOr('instance', 'no celery-exporter')})`,
   description: t`For 2 minutes no worker answered Celery's remote control on any queue, or the celery-exporter (job ${$label('job')}) could not be scraped. Stock syncs with Wildberries and Ozon and Google Sheets exports have stopped; queues grow.`,

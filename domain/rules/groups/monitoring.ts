@@ -6,7 +6,7 @@ import { Duration } from '../../../core/duration';
 import { METRICS } from '../../metrics';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
 import { eq, gt, increase, or, rate, ratio, select, sumBy, vector } from '../../metrics/promql';
-import { level } from '../conditions';
+import { CAUSE_RECOVERY, level } from '../conditions';
 import { $label, $value, alert, ruleGroup, t } from '../model';
 
 const { scrape, prometheus, alertmanager } = METRICS;
@@ -43,6 +43,7 @@ const ServiceDiscoveryFailing = alert({
     DISCOVERY_FAILURES - 1,
   ),
   for: Duration.minutes(5),
+  keepFiringFor: CAUSE_RECOVERY,
   severity: 'critical',
   summary: t`Prometheus' ${$label('mechanism')} discovery fails on ${$label('instance')}`,
   description: t`${$value('number')} refreshes of the ${$label('mechanism')} service discovery failed in 5 minutes, for 5 minutes: the targets it finds are gone, so their alerts (APIDown, CeleryWorkerDown) would page for a monitoring fault. Prometheus' log says why: permission denied on the socket (DOCKER_GROUP_ID), or an API version the engine refuses.`,

@@ -5,13 +5,14 @@ import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel } from '../../metrics/thresholds';
 import { gt, select } from '../../metrics/promql';
-import { backendDown, level } from '../conditions';
+import { CAUSE_RECOVERY, backendDown, level } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 const PostgreSQLDown = alert({
   name: 'PostgreSQLDown',
   expr: backendDown(METRICS.postgres.up, JOB.postgresExporter),
   for: Duration.minutes(1),
+  keepFiringFor: CAUSE_RECOVERY,
   severity: 'critical',
   summary: t`PostgreSQL is unreachable (seen by ${$labelOr('instance', 'no postgres-exporter target')})`,
   description: t`postgres-exporter reports pg_up 0, or Prometheus cannot scrape the exporter itself (job ${$label('job')}). Every API request and Celery task that touches the database fails.`,

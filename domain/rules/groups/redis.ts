@@ -5,7 +5,7 @@ import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
 import { gt, increase, select } from '../../metrics/promql';
-import { backendDown, level } from '../conditions';
+import { CAUSE_RECOVERY, backendDown, level } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 const { redis } = METRICS;
@@ -14,6 +14,7 @@ const RedisDown = alert({
   name: 'RedisDown',
   expr: backendDown(METRICS.redis.up, JOB.redisExporter),
   for: Duration.minutes(1),
+  keepFiringFor: CAUSE_RECOVERY,
   severity: 'critical',
   summary: t`Redis is unreachable (seen by ${$labelOr('instance', 'no redis-exporter target')})`,
   description: t`redis-exporter reports redis_up 0, or Prometheus cannot scrape the exporter itself (job ${$label('job')}). Celery cannot receive or hand out tasks: syncs and Sheets exports stop.`,

@@ -9,7 +9,7 @@ import { JOB } from '../../../core/components';
 import { RECORDINGS } from '../../metrics/recordings';
 import { MINIMUM_TRAFFIC, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
 import { gt, select } from '../../metrics/promql';
-import { level, targetDown, withTraffic } from '../conditions';
+import { CAUSE_RECOVERY, level, targetDown, withTraffic } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 /** `q` as an operator reads it: `p95`. */
@@ -27,6 +27,7 @@ const APIDown = alert({
   name: 'APIDown',
   expr: targetDown(JOB.api),
   for: Duration.minutes(1),
+  keepFiringFor: CAUSE_RECOVERY,
   severity: 'critical',
   summary: t`Stock Tracker API is down on ${$labelOr('instance', 'every target (none is scraped)')}`,
   description: t`Prometheus cannot scrape the API (job ${$label('job')}, target ${$labelOr('instance', 'none configured or discovered')}). Users cannot use Stock Tracker and no HTTP metric is collected.`,
