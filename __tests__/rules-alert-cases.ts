@@ -402,6 +402,15 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     ],
     quiet: [
       {
+        name: 'Redis (the broker) is down, and for 2 minutes after it is back: RedisDown is the page',
+        input: [
+          ...consumers({ sync: '1 1 0x14 1x30', default: '1 1 0x14 1x30', maintenance: `0x${SPAN}` }),
+          series(scrape.up, CELERY, `1x${SPAN}`),
+          series(redis.up, REDIS_EXPORTER, '1 1 0x12 1x30'),
+        ],
+        at: minutes(15),
+      },
+      {
         name: 'nobody consumes maintenance, but a worker takes sync and default',
         input: [
           ...consumers({ sync: `1x${SPAN}`, default: `1x${SPAN}`, maintenance: `0x${SPAN}` }),

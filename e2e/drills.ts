@@ -186,7 +186,15 @@ function checkResolvedMessage(message: SentMessage, episode: Episode, stack: Loo
 /** The longest a resolved message may take after the repair: the condition clearing, then the group's next flush. */
 function resolveTimeoutMs(episode: Episode, stack: LoopbackStack, timing: NotifyTiming): number {
   const { groupInterval } = profiledNotificationTimings(stack.config, severityOf(episode.alert), stack.profile);
-  return groupInterval.millis + timing.bound.millis - timing.for.millis - timing.groupWait.millis + LATE_GRACE_MS;
+  // A cause keeps firing its keep_firing_for after the repair before it can resolve.
+  return (
+    groupInterval.millis +
+    timing.keepFiringFor.millis +
+    timing.bound.millis -
+    timing.for.millis -
+    timing.groupWait.millis +
+    LATE_GRACE_MS
+  );
 }
 
 export async function runDrill(

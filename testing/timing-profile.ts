@@ -119,6 +119,8 @@ function scaledTimings(timings: NotificationTimings, profile: TimingProfile): No
 /** What bounds an alert's time-to-notify under the profile. */
 export interface NotifyTiming {
   for: Duration;
+  /** How long it keeps firing after its condition clears (`keep_firing_for`), scaled; zero when none. */
+  keepFiringFor: Duration;
   groupWait: Duration;
   /** How long the alert's window needs to cross its threshold after the fault (zero for an up/down state). */
   conditionDelay: Duration;
@@ -143,6 +145,7 @@ export function notifyTiming(
   const { scrapeInterval, evaluationInterval, scrapeTimeout } = profile.prometheus;
   return {
     for: forDuration,
+    keepFiringFor: (rule.keepFiringFor ?? Duration.millis(0)).times(profile.timeScale),
     groupWait,
     conditionDelay,
     floor,

@@ -8,7 +8,7 @@ import { JOB } from '../../../core/components';
 import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { MINIMUM_TRAFFIC, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
-import { absent, aggregateBy, eq, gt, lt, maxBy, or, select, unless } from '../../metrics/promql';
+import { absent, aggregateBy, eq, gt, lt, maxBy, or, overTime, select, unless, unlessAny } from '../../metrics/promql';
 import { CAUSE_RECOVERY, level, withTraffic } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
@@ -19,16 +19,23 @@ const celeryExporterUp = { job: JOB.celery } as const;
 
 const CeleryWorkerDown = alert({
   name: 'CeleryWorkerDown',
-  expr: or(
-    lt(maxBy(['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)), 1),
-    // An exporter that answers without a single queue has never seen a worker (and was not told the queues).
-    unless(
-      eq(maxBy(['job', 'instance'], select(scrape.up, celeryExporterUp)), 1),
-      aggregateBy('count', ['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)),
-      ['job', 'instance'],
+  expr: unlessAny(
+    or(
+      lt(maxBy(['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)), 1),
+      // An exporter that answers without a single queue has never seen a worker (and was not told the queues).
+      unless(
+        eq(maxBy(['job', 'instance'], select(scrape.up, celeryExporterUp)), 1),
+        aggregateBy('count', ['job', 'instance'], select(celery.activeWorkers, celeryExporterUp)),
+        ['job', 'instance'],
+      ),
+      eq(select(scrape.up, celeryExporterUp), 0),
+      absent(scrape.up, celeryExporterUp),
     ),
-    eq(select(scrape.up, celeryExporterUp), 0),
-    absent(scrape.up, celeryExporterUp),
+    // Redis is the broker: while it is down, and for a while after, the workers have nothing to answer
+    // on, and RedisDown is the page. Said in the expression, not only by inhibition: an inhibition
+    // needs RedisDown in Alertmanager first, which an Alertmanager restart does not guarantee (each
+    // rule group resends on its own schedule), and it ends the moment RedisDown resolves.
+    eq(overTime('min_over_time', METRICS.redis.up, CAUSE_RECOVERY), 0),
   ),
   for: Duration.minutes(2),
   keepFiringFor: CAUSE_RECOVERY,
