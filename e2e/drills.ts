@@ -338,11 +338,28 @@ const redisDown: Drill = {
   name: 'RedisDown',
   alert: 'RedisDown',
   ...backendStopped('redis', 'redisExporter'),
-  /** The celery-exporter cannot reach its broker either: CeleryWorkerDown fires, and Redis, its cause, holds it back. */
+  /**
+   * The workers lose their broker, but CeleryWorkerDown's own expression leaves the page to RedisDown:
+   * past its `for` it is not firing in Prometheus, and nothing Redis explains was sent.
+   */
   async whileFiring({ main }, faultAt) {
-    const up = await prometheusOf(main).value('redis_up');
+    const prometheus = prometheusOf(main);
+    const up = await prometheus.value('redis_up');
     expectThat(up === 0, `redis_up is ${up}`);
-    return `redis_up 0 (the exporter answers, Redis does not); ${await heldByInhibition(main, 'CeleryWorkerDown', faultAt, () => true, inhibitedBy('RedisDown'))}`;
+    const workers = alertRule('CeleryWorkerDown');
+    const { groupWait } = profiledNotificationTimings(main.config, severityOf(workers.name as AlertName), main.profile);
+    await sleep(workers.for.times(main.profile.timeScale).millis + groupWait.millis + LATE_GRACE_MS);
+    const firing = await prometheus.firing(workers.name);
+    expectThat(firing.length === 0, `CeleryWorkerDown fires in Prometheus while Redis is down`);
+    const explained = inhibitedBy('RedisDown');
+    const sent = main.telegram.delivered.filter(
+      (message) =>
+        message.receivedAt >= faultAt &&
+        messageGroup(message).status === 'FIRING' &&
+        explained.includes(messageGroup(message).alert as AlertName),
+    );
+    expectThat(sent.length === 0, `sent while Redis is down: ${sent.map((m) => m.text.split('\n')[1]).join('; ')}`);
+    return `redis_up 0 (the exporter answers, Redis does not); CeleryWorkerDown not firing past its for (RedisDown is the page); nothing sent for ${explained.join(', ')}`;
   },
 };
 
