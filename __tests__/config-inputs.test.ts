@@ -8,7 +8,7 @@ import { ConfigError, ConfigProblem } from '../config/errors';
 import { loadMonitoringConfig, unknownVariables } from '../config/load';
 import { DEFAULT_CONFIG, MonitoringConfig, parseMonitoringConfig, publishedUrl } from '../config/monitoring-config';
 import { Duration } from '../core/duration';
-import { RULE_GROUPS, scrapeIntervalProblems, shortestRange } from '../domain/rules';
+import { RULE_GROUPS, rangesRead, scrapeIntervalProblems, shortestRange } from '../domain/rules';
 import { configWarnings } from '../main';
 
 function problemsOf(run: () => unknown): ConfigProblem[] {
@@ -102,6 +102,12 @@ describe('the scrape interval against the rules', () => {
   test("the rules' shortest range is 5m, so a scrape interval of at most 1m15s", () => {
     expect(shortestRange(RULE_GROUPS).toString()).toBe('5m');
     expect(longest.toString()).toBe('1m15s');
+  });
+
+  test("CeleryWorkerDown's min_over_time(redis_up[2m]) needs one scrape in its range, not four", () => {
+    const reads = rangesRead(RULE_GROUPS).filter((read) => read.range.toString() === '2m');
+    expect(reads).toEqual([{ range: Duration.minutes(2), samples: 1 }]);
+    expect(rangesRead(RULE_GROUPS).some((read) => read.samples === 4 && read.range.toString() === '5m')).toBe(true);
   });
 
   test('at the edge it is accepted, a second above it is refused naming the range', () => {

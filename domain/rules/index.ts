@@ -9,7 +9,7 @@ import { GROUP_ALERTS, GROUP_DEFINITIONS } from './groups';
 
 export * from './model';
 export { renderRuleFiles, ruleGroupSpecs, runbookUrl, validateGroups } from './render';
-export { SAMPLES_PER_RANGE, scrapeIntervalProblems, shortestRange } from './windows';
+export { SAMPLES_PER_RANGE, rangesRead, scrapeIntervalProblems, shortestRange } from './windows';
 export type { RuleGroupSpec, RuleRenderOptions, RuleSpec } from './render';
 
 /** Every alert, by name: the names routing and inhibition (alerting/) may refer to. */
