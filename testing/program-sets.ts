@@ -147,12 +147,13 @@ function machineSuite(): string {
   return /^VERSION_CODENAME=(.+)$/m.exec(release)?.[1]?.trim() || 'unknown';
 }
 
-/** The floor: what the machine has installed (dpkg's versions), run from PATH. */
+/** The floor: what the machine has installed (dpkg's versions of installed packages), run from PATH. */
 function floorSet(): ProgramSet {
   const packages: Record<string, string> = {};
   for (const pkg of new Set(Object.values(BINARY_PACKAGES))) {
-    const query = spawnSync('dpkg-query', ['-W', '-f=${Version}', pkg], { encoding: 'utf8' });
-    if (query.status === 0 && query.stdout.trim() !== '') packages[pkg] = query.stdout.trim();
+    const query = spawnSync('dpkg-query', ['-W', '-f=${db:Status-Status} ${Version}', pkg], { encoding: 'utf8' });
+    const [status, version] = (query.stdout ?? '').trim().split(' ');
+    if (query.status === 0 && status === 'installed' && version) packages[pkg] = version;
   }
   return makeSet('floor', machineSuite(), packages);
 }
