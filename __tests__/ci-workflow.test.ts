@@ -175,6 +175,18 @@ describe('.github/workflows/monitoring.yml', () => {
     expect([...new Set(Object.values(BINARY_PACKAGES))].filter((pkg) => !ci.has(pkg))).toEqual([]);
   });
 
+  test("the version matrix's current set is fetched before the tests, here and in .ci/run, which runs the e2e on it", () => {
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n');
+    const fetches = (lines: string[]) =>
+      lines.findIndex((line) => /npm run programs:fetch -- .*\bcurrent\b/.test(line) && !line.trim().startsWith('#'));
+    const tests = (lines: string[]) => lines.findIndex((line) => line.trim() === 'npm test');
+    for (const lines of [runs, ci]) {
+      expect(fetches(lines)).toBeGreaterThanOrEqual(0);
+      expect(fetches(lines)).toBeLessThan(tests(lines));
+    }
+    expect(ci).toContain('PROGRAM_SET=current npm run e2e');
+  });
+
   test('secrets reach Terraform as the variables the stack declares, and Terraform credentials as its own', () => {
     const env = workflow.jobs.terraform.env ?? {};
     const fromSecrets = Object.entries(env).filter(([, value]) => value.includes('secrets.'));

@@ -5,6 +5,10 @@
  * PromQL that reads only catalog metrics, recordings and their labels, and the query list the
  * e2e harness runs.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPONENT_DESCRIPTORS } from '../core/components';
+import { compareReleases, parseRelease, releaseOfImage } from '../core/release';
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
 import {
   ALL_VALUES,
@@ -549,5 +553,22 @@ describe('panel queries for the e2e harness', () => {
     expect(new Set(queries.filter((q) => q.needsCadvisor).map((q) => q.panelTitle))).toEqual(
       new Set(['Container CPU', 'Container memory', 'Container network', 'Container disk I/O', 'Container restarts']),
     );
+  });
+});
+
+describe("the Grafana the dashboards' JSON model is for", () => {
+  /** The foundation SDK publishes a build per Grafana line: `10.2.0-cogv0.0.x.<stamp>` builds Grafana 10.2's model. */
+  const sdkVersion = (
+    JSON.parse(
+      readFileSync(join(__dirname, '..', 'node_modules', '@grafana', 'grafana-foundation-sdk', 'package.json'), 'utf8'),
+    ) as { version: string }
+  ).version;
+  const grafanaLine = /^(\d+\.\d+)\.\d+-cog/.exec(sdkVersion)?.[1];
+
+  test("the SDK build is one of a Grafana release; Grafana's oldest supported release is that line, the pinned image of it or newer", () => {
+    expect(grafanaLine).toBeDefined();
+    expect(COMPONENT_DESCRIPTORS.grafana.oldestRelease).toBe(`${grafanaLine}.0`);
+    const pinned = releaseOfImage(COMPONENT_DESCRIPTORS.grafana.image);
+    expect(pinned && compareReleases(pinned, parseRelease(`${grafanaLine}.0`))).toBeGreaterThanOrEqual(0);
   });
 });

@@ -12,6 +12,8 @@ import { AlertRule } from '../domain/rules/model';
 import {
   AlertTestSuite,
   InputSeries,
+  PerRangeSelection,
+  TEST_INTERVAL,
   casesFor,
   histogramSeries,
   observationCountSeries,
@@ -20,6 +22,16 @@ import {
 
 const { app, celery, node, postgres, redis, cadvisor, prometheus, alertmanager, scrape } = METRICS;
 const minutes = Duration.minutes;
+
+/**
+ * When a condition over a window of samples starts (or stops) holding at `minute` under Prometheus
+ * 2's closed windows: one sample earlier under Prometheus 3's left-open ones, which no longer read
+ * the sample on the window's left edge, the last one from before the change (unit-tests.ts,
+ * `RangeSelection`).
+ */
+function windowEdge(minute: number): PerRangeSelection<Duration> {
+  return { closed: minutes(minute), leftOpen: Duration.millis(minutes(minute).millis - TEST_INTERVAL.millis) };
+}
 
 const API = { job: 'api', instance: 'api:8000' } as const;
 const CELERY = { job: 'celery', instance: 'stock-tracker-celery-exporter:9808' } as const;
@@ -90,7 +102,7 @@ function hostCases<P extends string>(
   input: (used: number) => InputSeries[],
   firing: number,
   quiet: number,
-  activeFrom: Duration,
+  activeFrom: Duration | PerRangeSelection<Duration>,
   labels: { readonly [K in P]?: string },
 ) {
   return casesFor(alert, {
@@ -448,7 +460,7 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     ],
   }),
   DatabaseConnectionPoolExhausted: connectionCases(ALERTS.DatabaseConnectionPoolExhausted, 96, 95),
-  CriticalCPUUsage: hostCases(ALERTS.CriticalCPUUsage, (used) => cpu(1 - used), 0.96, 0.94, minutes(15), {
+  CriticalCPUUsage: hostCases(ALERTS.CriticalCPUUsage, (used) => cpu(1 - used), 0.96, 0.94, windowEdge(15), {
     instance: NODE.instance,
   }),
   CriticalMemoryUsage: hostCases(
@@ -614,7 +626,7 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       },
     ],
   }),
-  HighCPUUsage: hostCases(ALERTS.HighCPUUsage, (used) => cpu(1 - used), 0.9, 0.79, minutes(14), {
+  HighCPUUsage: hostCases(ALERTS.HighCPUUsage, (used) => cpu(1 - used), 0.9, 0.79, windowEdge(14), {
     instance: NODE.instance,
   }),
   HighMemoryUsage: hostCases(ALERTS.HighMemoryUsage, (used) => memory(1000 - used * 1000), 0.9, 0.84, minutes(2), NODE),
@@ -650,7 +662,7 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       {
         name: "the application's last sync ended 30 minutes ago",
         input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped],
-        activeFrom: minutes(40),
+        activeFrom: windowEdge(40),
         labels: {},
       },
       {
@@ -659,7 +671,7 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
           ...syncTask({ succeeded: 1, failed: 0 }, (count) => `0+${count}x10 ${count * 10}x${SPAN + 20}`),
           celeryScraped,
         ],
-        activeFrom: minutes(40),
+        activeFrom: windowEdge(40),
         labels: {},
       },
       {
@@ -678,7 +690,11 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       },
     ],
     quiet: [
-      { name: 'a sync 29 minutes ago', input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped], at: minutes(39) },
+      {
+        name: 'the last sync inside the 30-minute window (its counter rose from minute 9 to 10)',
+        input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped],
+        at: windowEdge(39),
+      },
       {
         name: 'a fresh Prometheus: no sync in its first 29 minutes',
         input: [ozonSyncs(`5x${SPAN}`), celeryScraped],

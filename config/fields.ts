@@ -158,7 +158,7 @@ export class Fields {
    * know what it runs.
    */
   image(field: string, value: unknown, fallback: string): string {
-    const example = 'such as prom/prometheus:v2.48.0 or registry.local:5000/prom/prometheus:v2.48.0';
+    const example = 'such as prom/prometheus:v3.5.5 or registry.local:5000/prom/prometheus:v3.5.5';
     const text = this.string(field, value, fallback, undefined, `an image reference ${example}`);
     if (text === fallback) return text;
     const match = IMAGE_REFERENCE.exec(text);

@@ -12,6 +12,7 @@ import { HostPort } from '../core/host-port';
 import { AlertingSettings, DEFAULT_ALERTING_SETTINGS, parseAlertingSettings } from './alerting-settings';
 import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
+import { checkImageRequirements } from './image-requirements';
 import { Fields, NAME, withoutCredentials } from './fields';
 import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
 import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSettings } from './kubernetes-settings';
@@ -564,6 +565,7 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   const config = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as MonitoringConfig;
   checkTarget(config, reader);
   checkPublishing(config, reader);
+  checkImageRequirements(config, reader);
   reader.done();
   return derivedDefaults(config, raw);
 }

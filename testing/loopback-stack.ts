@@ -38,6 +38,7 @@ import {
 } from '../domain/prometheus';
 import { RuleGroupName } from '../domain/rules';
 import { FakeTelegram } from './fake-telegram';
+import { ProgramSet } from './program-sets';
 import {
   ManagedProcess,
   POSTGRES_BIN,
@@ -69,8 +70,12 @@ export const LOOPBACK_COMPONENTS: readonly LoopbackComponent[] = [
 ];
 export type LoopbackComponent = 'redis' | 'postgres' | 'simulator' | 'telegram' | ComponentName;
 
-/** Real programs each component runs (for `describeWithBinaries` / `missingBinaries`). */
-function binariesOf(component: LoopbackComponent): string[] {
+/**
+ * Real programs each component runs (for `describeWithBinaries` / `missingBinaries`): the monitoring
+ * components' from `programs` (a set of the version matrix), else their Debian names on PATH; Redis
+ * and PostgreSQL always the machine's.
+ */
+function binariesOf(component: LoopbackComponent, programs?: ProgramSet): string[] {
   switch (component) {
     case 'redis':
       return ['redis-server'];
@@ -83,13 +88,16 @@ function binariesOf(component: LoopbackComponent): string[] {
       const program = COMPONENT_DESCRIPTORS[component].debian;
       if (program === undefined)
         throw new Error(`${component} has no Debian program: the loopback stack cannot run it`);
-      return [program.binary];
+      return [programs?.binary(program.binary) ?? program.binary];
     }
   }
 }
 
-export function loopbackBinaries(components: readonly LoopbackComponent[] = LOOPBACK_COMPONENTS): string[] {
-  return [...new Set(components.flatMap(binariesOf))];
+export function loopbackBinaries(
+  components: readonly LoopbackComponent[] = LOOPBACK_COMPONENTS,
+  programs?: ProgramSet,
+): string[] {
+  return [...new Set(components.flatMap((component) => binariesOf(component, programs)))];
 }
 
 /** Dummy secrets of the right shapes: one chat per severity, so a message's chat shows its route. */
@@ -123,6 +131,12 @@ export interface LoopbackStackOptions {
   dockerDiscovery?: DockerDiscovery;
   /** Bound on each component's start. Default 30 s. */
   readyTimeoutMs?: number;
+  /**
+   * The set of real programs Prometheus, Alertmanager and the exporters come from
+   * (testing/program-sets.ts, e.g. `await fetchProgramSet('current')`). Default: the Debian
+   * programs on PATH (the floor).
+   */
+  programs?: ProgramSet;
   /**
    * PostgreSQL asks for a password over TCP (scram-sha-256) and its role `stock_tracker` has this
    * one; the postgres-exporter is given it as the stack gives it (`postgresExporterEnv`). Default
@@ -415,7 +429,7 @@ export class LoopbackStack {
         );
         return this.launchHttp(
           component,
-          binariesOf('alertmanager')[0],
+          binariesOf('alertmanager', this.options.programs)[0],
           [
             `--config.file=${join(dir, ALERTMANAGER_CONFIG_FILE)}`,
             `--storage.path=${join(dir, 'data')}`,
@@ -443,7 +457,7 @@ export class LoopbackStack {
     const env: NodeJS.ProcessEnv = { DATA_SOURCE_NAME: undefined, ...this.exporterEnv(component) };
     return this.launchHttp(
       component,
-      debian.binary,
+      binariesOf(component, this.options.programs)[0],
       [`${listenFlag}=${listen}`, ...(debian.args ?? [])],
       env,
       checkPath,
@@ -473,7 +487,7 @@ export class LoopbackStack {
     const dir = this.writeFiles('prometheus', [prometheusYml, ...rules]);
     const prometheus = await this.launchHttp(
       'prometheus',
-      binariesOf('prometheus')[0],
+      binariesOf('prometheus', this.options.programs)[0],
       [
         `--config.file=${join(dir, PROMETHEUS_CONFIG_FILE)}`,
         `--storage.tsdb.path=${join(dir, 'data')}`,

@@ -401,8 +401,9 @@ const container = {
   image: label('Container image'),
   id: label('cgroup path'),
   // cAdvisor's docker handler copies Docker's RestartCount into the label `restartcount` when above 0
-  // (container/docker/handler.go, v0.47.2 l. 221-224); the stack's -whitelisted_container_labels
-  // exports it (metrics/prometheus.go BaseContainerLabels, l. 1788-1809).
+  // (container/docker/handler.go, v0.47.2 l. 221-224, v0.60.5 l. 260-262); the stack's
+  // -whitelisted_container_labels exports it (BaseContainerLabels: metrics/prometheus.go l. 1788-1809
+  // in v0.47.2, lib/metrics/prometheus.go l. 2234-2258 in v0.60.5).
   container_label_restartcount: label(
     "Docker's `RestartCount` (restarts by the restart policy), absent while 0: a restart ends the container's series and starts new ones",
   ),

@@ -8,8 +8,8 @@ import { $label, $value, alert, ruleGroup, t } from '../model';
 
 const ContainerRestarting = alert({
   name: 'ContainerRestarting',
-  // Not changes(container_start_time_seconds): with the pinned cAdvisor that is the creation time, the
-  // same across restarts. Each restart begins new series with Docker's restart count (metrics/restarts.ts).
+  // Not changes(container_start_time_seconds): up to cAdvisor 0.56 that is the creation time, the same
+  // across restarts. Each restart begins new series with Docker's restart count (metrics/restarts.ts).
   expr: gt(
     containerRestarts(windowOf(THRESHOLDS.containerRestarts), ['job', 'instance', 'id', 'name', 'image']),
     level(THRESHOLDS.containerRestarts, 'warning'),
