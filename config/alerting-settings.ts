@@ -5,6 +5,14 @@
 import { Duration } from '../core/duration';
 import { Fields } from './fields';
 import { SEVERITIES, Severity } from '../core/severity';
+import {
+  DEFAULT_TIME_ZONE,
+  MaintenanceWindow,
+  QuietHours,
+  parseMaintenanceWindows,
+  parseQuietHours,
+  parseTimeZone,
+} from './time-windows';
 
 /** Alertmanager's notification timings of one route. */
 export interface NotificationTimings {
@@ -35,6 +43,15 @@ export interface AlertingSettings {
    * the project's repository; point it at your fork or wiki so on-call opens your copy.
    */
   runbookBaseUrl: string;
+  /**
+   * The team's IANA time zone (`Europe/Moscow`), the clock quiet hours and maintenance windows
+   * read unless they name their own. Default `UTC`.
+   */
+  timeZone: string;
+  /** Warnings and info held overnight (see time-windows.ts); none by default. */
+  quietHours?: QuietHours;
+  /** Recurring planned work during which alerts of its severities are not sent; none by default. */
+  maintenanceWindows: MaintenanceWindow[];
 }
 
 /** Where runbook links point by default: the repository's docs/runbooks/ folder. */
@@ -53,6 +70,8 @@ export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
     info: { groupWait: Duration.minutes(1), groupInterval: Duration.minutes(10), repeatInterval: Duration.hours(12) },
   },
   runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
+  timeZone: DEFAULT_TIME_ZONE,
+  maintenanceWindows: [],
 };
 
 /**
@@ -94,9 +113,19 @@ function parseTimings(field: string, raw: unknown, fields: Fields, defaults: Not
 export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSettings {
   const d = DEFAULT_ALERTING_SETTINGS;
   const given = fields.section('alerting', raw);
-  fields.onlyKnownKeys('alerting', given, ['externalUrl', 'timings', 'watchdogHeartbeatUrl', 'runbookBaseUrl']);
+  fields.onlyKnownKeys('alerting', given, [
+    'externalUrl',
+    'timings',
+    'watchdogHeartbeatUrl',
+    'runbookBaseUrl',
+    'timeZone',
+    'quietHours',
+    'maintenanceWindows',
+  ]);
   const timings = fields.section('alerting.timings', given.timings);
   fields.onlyKnownKeys('alerting.timings', timings, SEVERITIES);
+  const timeZone = parseTimeZone('alerting.timeZone', given.timeZone, d.timeZone, fields);
+  const quietHours = parseQuietHours(given.quietHours, timeZone, fields);
   return {
     externalUrl: fields.url(
       'alerting.externalUrl',
@@ -122,5 +151,8 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
       HEARTBEAT_URL,
       'an http(s) URL',
     ),
+    timeZone,
+    ...(quietHours ? { quietHours } : {}),
+    maintenanceWindows: parseMaintenanceWindows(given.maintenanceWindows, timeZone, fields),
   };
 }

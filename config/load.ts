@@ -42,6 +42,10 @@ export const ENV_FIELDS: Record<string, string> = {
   ALERTMANAGER_EXTERNAL_URL: 'alerting.externalUrl',
   RUNBOOK_BASE_URL: 'alerting.runbookBaseUrl',
   WATCHDOG_HEARTBEAT_URL: 'alerting.watchdogHeartbeatUrl',
+  ALERTING_TIME_ZONE: 'alerting.timeZone',
+  QUIET_HOURS_FROM: 'alerting.quietHours.from',
+  QUIET_HOURS_TO: 'alerting.quietHours.to',
+  QUIET_HOURS_SEVERITIES: 'alerting.quietHours.severities',
   STATE_BACKEND: 'backend.type',
   STATE_LOCAL_PATH: 'backend.path',
   STATE_S3_BUCKET: 'backend.bucket',
@@ -298,6 +302,8 @@ const OWN_PREFIXES = [
   'K8S_',
   'REMOTE_WRITE_',
   'RUNBOOK_',
+  'ALERTING_',
+  'QUIET_HOURS_',
 ];
 /** Prefixes other programs share (Docker's CLI, the application's compose file, API keys): warned about only when close to one of ours. */
 const SHARED_PREFIXES = ['DOCKER_', 'POSTGRES_', 'REDIS_', 'API_'];

@@ -13,6 +13,27 @@ export interface AlertmanagerConfigFile {
   inhibit_rules: InhibitRule[];
   receivers: Receiver[];
   templates: string[];
+  /** Named time intervals routes mute or activate by (0.24 and later); absent when none is configured. */
+  time_intervals?: NamedTimeInterval[];
+}
+
+/** A named set of intervals; a time is in it when it is in any of them. */
+export interface NamedTimeInterval {
+  name: string;
+  time_intervals: TimeIntervalSpec[];
+}
+
+/**
+ * One interval (Alertmanager's timeinterval.TimeInterval): a time is in it when it is in one of
+ * `times` on one of `weekdays` (any day when absent), read on the clock of `location` (0.25 and later).
+ */
+export interface TimeIntervalSpec {
+  /** `HH:MM`; each range starts before it ends, within one day (`24:00` ends it). */
+  times: { start_time: string; end_time: string }[];
+  /** Lower-case weekday names. */
+  weekdays?: string[];
+  /** IANA time zone name. */
+  location: string;
 }
 
 /** A matcher in Alertmanager's syntax: `severity="critical"`, `alertname=~"A|B"`. */
@@ -36,6 +57,8 @@ export interface Route {
   group_wait?: Duration;
   group_interval?: Duration;
   repeat_interval?: Duration;
+  /** Names of `time_intervals` during which this route sends nothing. */
+  mute_time_intervals?: string[];
   routes?: Route[];
 }
 
