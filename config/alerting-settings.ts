@@ -74,11 +74,6 @@ export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
   maintenanceWindows: [],
 };
 
-/**
- * Plain http(s) URL without quotes, spaces or a trailing slash, at most 100 characters: it is
- * written into every message's links as is, and counts against Telegram's 4096.
- */
-const EXTERNAL_URL = /^(?=.{1,100}$)https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$/;
 const HEARTBEAT_URL = /^https?:\/\/[^\s"'<>]+$/;
 const TIMING_KEYS = Object.keys(DEFAULT_ALERTING_SETTINGS.timings.critical) as (keyof NotificationTimings)[];
 
@@ -127,13 +122,7 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
   const timeZone = parseTimeZone('alerting.timeZone', given.timeZone, d.timeZone, fields);
   const quietHours = parseQuietHours(given.quietHours, timeZone, fields);
   return {
-    externalUrl: fields.url(
-      'alerting.externalUrl',
-      given.externalUrl,
-      d.externalUrl,
-      EXTERNAL_URL,
-      'an http(s) URL of at most 100 characters without a trailing slash, such as http://localhost:9093',
-    ),
+    externalUrl: fields.publicUrl('alerting.externalUrl', given.externalUrl, d.externalUrl, 'http://localhost:9093'),
     timings: Object.fromEntries(
       SEVERITIES.map((severity) => [
         severity,

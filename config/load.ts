@@ -27,6 +27,7 @@ export const ENV_FIELDS: Record<string, string> = {
   DOCKER_GROUP_ID: 'dockerDiscovery.socketGroupId',
   GRAFANA_BIND_ADDRESS: 'grafana.bindAddress',
   GRAFANA_URL: 'grafana.url',
+  GRAFANA_PUBLIC_URL: 'grafana.publicUrl',
   GRAFANA_ADMIN_USER: 'grafana.adminUser',
   API_TARGETS: 'targets.api',
   CELERY_EXPORTER_TARGET: 'targets.celeryExporter',

@@ -110,6 +110,12 @@ export interface GrafanaSettings {
    * address (127.0.0.1 when Grafana is published on 0.0.0.0).
    */
   url?: string;
+  /**
+   * Where people open Grafana, from a phone too (a reverse proxy's https URL): every alert's
+   * `dashboard_url`, the panel link of its Telegram message, starts with it. Default
+   * `http://localhost:<components.grafana.port>`, which only an SSH tunnel reaches.
+   */
+  publicUrl: string;
 }
 
 export interface MonitoringConfig {
@@ -187,7 +193,12 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
     socketGroupId: 999,
     refreshInterval: Duration.seconds(30),
   },
-  grafana: { bindAddress: '127.0.0.1', adminUser: 'admin', folderTitle: 'Stock Tracker' },
+  grafana: {
+    bindAddress: '127.0.0.1',
+    adminUser: 'admin',
+    folderTitle: 'Stock Tracker',
+    publicUrl: `http://localhost:${COMPONENT_DESCRIPTORS.grafana.port}`,
+  },
   targets: {
     api: ['api:8000'],
     celeryBrokerDatabase: 0,
@@ -336,7 +347,7 @@ function parseDockerDiscovery(raw: unknown, fields: Fields): DockerDiscoverySett
 function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
   const d = DEFAULT_CONFIG.grafana;
   const given = fields.section('grafana', raw);
-  fields.onlyKnownKeys('grafana', given, ['bindAddress', 'adminUser', 'folderTitle', 'url']);
+  fields.onlyKnownKeys('grafana', given, ['bindAddress', 'adminUser', 'folderTitle', 'url', 'publicUrl']);
   return {
     bindAddress: fields.address('grafana.bindAddress', given.bindAddress, d.bindAddress),
     adminUser: fields.string('grafana.adminUser', given.adminUser, d.adminUser, NAME, 'a user name'),
@@ -345,6 +356,7 @@ function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
       given.url === undefined
         ? undefined
         : fields.url('grafana.url', given.url, '', /^https?:\/\/\S+$/, 'an http:// or https:// URL'),
+    publicUrl: fields.publicUrl('grafana.publicUrl', given.publicUrl, d.publicUrl, 'https://grafana.example.com'),
   };
 }
 
@@ -532,7 +544,7 @@ function checkPublishing(
  * Defaults that follow other settings, applied only to what was not given: each target keeps its
  * own stack and state (a Kubernetes deploy with the Docker target's stack name would plan against
  * the Docker state, and destroy it), and Alertmanager's external URL (the silence links in every
- * message) is on the port Alertmanager is published on.
+ * message) and Grafana's public URL (the panel links) are on the ports they are published on.
  */
 function derivedDefaults(config: MonitoringConfig, raw: RawMonitoringConfig): MonitoringConfig {
   const given = (section: unknown, key: string) =>
@@ -540,10 +552,14 @@ function derivedDefaults(config: MonitoringConfig, raw: RawMonitoringConfig): Mo
   const alerting = given(raw.alerting, 'externalUrl')
     ? config.alerting
     : { ...config.alerting, externalUrl: `http://localhost:${config.components.alertmanager.port}` };
-  if (config.target !== 'kubernetes') return { ...config, alerting };
+  const grafana = given(raw.grafana, 'publicUrl')
+    ? config.grafana
+    : { ...config.grafana, publicUrl: `http://localhost:${config.components.grafana.port}` };
+  if (config.target !== 'kubernetes') return { ...config, alerting, grafana };
   return {
     ...config,
     alerting,
+    grafana,
     stackName: raw.stackName === undefined ? `${DEFAULT_CONFIG.stackName}-kubernetes` : config.stackName,
     backend:
       config.backend.type === 'pg' && !given(raw.backend, 'schemaName')
