@@ -4,7 +4,7 @@
  */
 import { Duration } from '../core/duration';
 import { Fields } from './fields';
-import { SEVERITIES, Severity } from '../core/severity';
+import { SEVERITIES, Severity, isSeverity } from '../core/severity';
 import {
   DEFAULT_TIME_ZONE,
   MaintenanceWindow,
@@ -52,6 +52,13 @@ export interface AlertingSettings {
   quietHours?: QuietHours;
   /** Recurring planned work during which alerts of its severities are not sent; none by default. */
   maintenanceWindows: MaintenanceWindow[];
+  /**
+   * Telegram forum topics: the alert chat is one supergroup with topics enabled, and each severity
+   * listed here goes to its topic (`message_thread_id`, the number at the end of the topic's link
+   * `t.me/c/<chat>/<topic>`); a severity not listed goes to the General topic. The alternative to
+   * `telegramSeparateChats` (not both). Needs Alertmanager 0.28 or later. Default none.
+   */
+  telegramTopics: Partial<Record<Severity, number>>;
 }
 
 /** Where runbook links point by default: the repository's docs/runbooks/ folder. */
@@ -72,6 +79,7 @@ export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
   runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
   timeZone: DEFAULT_TIME_ZONE,
   maintenanceWindows: [],
+  telegramTopics: {},
 };
 
 const HEARTBEAT_URL = /^https?:\/\/[^\s"'<>]+$/;
@@ -105,6 +113,55 @@ function parseTimings(field: string, raw: unknown, fields: Fields, defaults: Not
   return timings;
 }
 
+/** A topic id: a positive integer (Alertmanager reads it as a Go int; kept within 32 bits). */
+const TOPIC_ID = /^[1-9]\d{0,9}$/;
+const MAX_TOPIC_ID = 2_147_483_647;
+
+/** `alerting.telegramTopics`: `{ "critical": 12 }`, or `critical:12,warning:13` (TELEGRAM_TOPICS). */
+function parseTelegramTopics(raw: unknown, fields: Fields): Partial<Record<Severity, number>> {
+  if (raw === undefined) return DEFAULT_ALERTING_SETTINGS.telegramTopics;
+  const expected = `severity:topic pairs such as critical:12,warning:13 (severities ${SEVERITIES.join(', ')}; a topic is the number at the end of its link)`;
+  const pairs =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+          .map((item) => item.split(':'))
+      : typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+        ? Object.entries(raw).map(([severity, topic]) => [severity, String(topic)])
+        : undefined;
+  if (pairs === undefined || pairs.some((pair) => pair.length !== 2)) {
+    fields.reader.problem(
+      'alerting.telegramTopics',
+      typeof raw === 'string' ? raw : undefined,
+      `is not valid: expected ${expected}`,
+    );
+    return DEFAULT_ALERTING_SETTINGS.telegramTopics;
+  }
+  const topics: Partial<Record<Severity, number>> = {};
+  for (const [severity, topic] of pairs) {
+    if (!isSeverity(severity)) {
+      fields.reader.problem(
+        'alerting.telegramTopics',
+        severity,
+        `is not a severity (expected one of ${SEVERITIES.join(', ')})`,
+      );
+    } else if (!TOPIC_ID.test(topic) || Number(topic) > MAX_TOPIC_ID) {
+      fields.reader.problem(
+        `alerting.telegramTopics.${severity}`,
+        topic,
+        `is not a topic id: expected a whole number from 1 to ${MAX_TOPIC_ID}`,
+      );
+    } else if (topics[severity] !== undefined) {
+      fields.reader.problem('alerting.telegramTopics', severity, 'is given a topic twice');
+    } else {
+      topics[severity] = Number(topic);
+    }
+  }
+  return topics;
+}
+
 export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSettings {
   const d = DEFAULT_ALERTING_SETTINGS;
   const given = fields.section('alerting', raw);
@@ -116,6 +173,7 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
     'timeZone',
     'quietHours',
     'maintenanceWindows',
+    'telegramTopics',
   ]);
   const timings = fields.section('alerting.timings', given.timings);
   fields.onlyKnownKeys('alerting.timings', timings, SEVERITIES);
@@ -143,5 +201,6 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
     timeZone,
     ...(quietHours ? { quietHours } : {}),
     maintenanceWindows: parseMaintenanceWindows(given.maintenanceWindows, timeZone, fields),
+    telegramTopics: parseTelegramTopics(given.telegramTopics, fields),
   };
 }

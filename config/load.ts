@@ -40,6 +40,7 @@ export const ENV_FIELDS: Record<string, string> = {
   REDIS_TARGET: 'targets.redis',
   REDIS_REQUIRES_PASSWORD: 'targets.redisRequiresPassword',
   TELEGRAM_SEPARATE_CHATS: 'telegramSeparateChats',
+  TELEGRAM_TOPICS: 'alerting.telegramTopics',
   ALERTMANAGER_EXTERNAL_URL: 'alerting.externalUrl',
   RUNBOOK_BASE_URL: 'alerting.runbookBaseUrl',
   WATCHDOG_HEARTBEAT_URL: 'alerting.watchdogHeartbeatUrl',

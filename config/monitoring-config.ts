@@ -18,6 +18,7 @@ import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSetting
 import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
 import { SEVERITIES, Severity, isSeverity } from '../core/severity';
 import { SCRAPE_JOBS } from '../core/components';
+import { Version, atLeast, formatVersion, imageVersion } from './image-version';
 
 /** Where the stack deploys: containers on one Docker host, or kube-prometheus-stack on Kubernetes. */
 export const TARGETS = ['docker', 'kubernetes'] as const;
@@ -426,6 +427,43 @@ function parseSeverities(raw: unknown, fields: Fields): Severity[] {
   return names.filter(isSeverity);
 }
 
+/**
+ * The first Alertmanager that sends `message_thread_id` (its CHANGELOG, 0.28.0: "Enable setting
+ * `message_thread_id` for the Telegram integration", #3638; `MessageThreadID` in
+ * config/notifiers.go from v0.28.0 on). Older ones refuse the field and do not start.
+ */
+export const TELEGRAM_TOPICS_SINCE: Version = [0, 28, 0];
+
+/**
+ * Forum topics are one chat's: not with separate chats. And the Docker target's Alertmanager must
+ * know `message_thread_id` (the Kubernetes target runs the chart's own Alertmanager).
+ */
+function checkTelegramTopics(
+  config: Pick<MonitoringConfig, 'alerting' | 'telegramSeparateChats' | 'components' | 'target'>,
+  reader: ConfigReader,
+): void {
+  const topics = Object.keys(config.alerting.telegramTopics);
+  if (topics.length === 0) return;
+  if (config.telegramSeparateChats.length > 0) {
+    reader.problem(
+      'alerting.telegramTopics',
+      topics.join(','),
+      `are topics of the one alert chat, while telegramSeparateChats (${config.telegramSeparateChats.join(',')}) gives severities chats of their own: choose one`,
+    );
+  }
+  if (config.target !== 'docker') return;
+  const image = config.components.alertmanager.image;
+  const version = imageVersion(image);
+  const minimum = formatVersion(TELEGRAM_TOPICS_SINCE);
+  if (version === undefined || !atLeast(version, TELEGRAM_TOPICS_SINCE)) {
+    reader.problem(
+      'alerting.telegramTopics',
+      topics.join(','),
+      `needs Alertmanager ${minimum} or later (message_thread_id), but components.alertmanager.image is ${image}${version === undefined ? ', whose tag names no version' : ''}: set it to ${minimum} or later (prom/alertmanager:v${minimum})`,
+    );
+  }
+}
+
 /** A stack name: the directory under `cdktf.out/stacks/` and the default state file name. */
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** The component with the longest container name suffix. */
@@ -580,6 +618,7 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   const config = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as MonitoringConfig;
   checkTarget(config, reader);
   checkPublishing(config, reader);
+  checkTelegramTopics(config, reader);
   reader.done();
   return derivedDefaults(config, raw);
 }

@@ -31,10 +31,19 @@ export function hasBinary(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * An Alertmanager newer than Debian stable's 0.25, for what only newer ones have (forum topics,
+ * 0.28): the path in `NEWER_ALERTMANAGER`, or that name itself, which no PATH holds, so the tests
+ * that need it report the hint below.
+ */
+export const NEWER_ALERTMANAGER = process.env.NEWER_ALERTMANAGER || 'NEWER_ALERTMANAGER';
+
 /** Programs the suite runs that no Debian package provides, and how to get each. */
 export const OTHER_INSTALL_HINTS: Readonly<Record<string, string>> = {
   terraform:
     'Terraform is not a Debian package: put a terraform binary from https://releases.hashicorp.com/terraform/ on PATH (GitHub Actions: hashicorp/setup-terraform)',
+  NEWER_ALERTMANAGER:
+    "an Alertmanager 0.28 or later: export NEWER_ALERTMANAGER=$(.ci/newer-alertmanager /tmp/newer-alertmanager) (Debian sid's, from this machine's mirror), or the path of an official release's alertmanager binary",
 };
 
 export function installHint(names: string[]): string {

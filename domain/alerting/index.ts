@@ -101,6 +101,9 @@ export function buildAlertmanagerConfig(
       {
         bot_token: secretPlaceholder('telegramBotToken'),
         chat_id: secretPlaceholder(`telegramChatIds.${severity}`),
+        ...(settings.telegramTopics[severity] === undefined
+          ? {}
+          : { message_thread_id: settings.telegramTopics[severity] }),
         ...(options.telegramApiUrl ? { api_url: options.telegramApiUrl } : {}),
         parse_mode: 'HTML',
         message: `{{ template "${TELEGRAM_MESSAGE_TEMPLATE}" . }}`,

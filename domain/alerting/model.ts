@@ -2,7 +2,8 @@
  * The part of Alertmanager's configuration file this project writes, typed with Alertmanager's own
  * field names (https://prometheus.io/docs/alerting/0.26/configuration/) so the object serialises
  * to `alertmanager.yml` as it is. Only fields both 0.25 (Debian, tests) and 0.26 (the image)
- * accept: no `bot_token_file`, `chat_id_file` or `message_thread_id`.
+ * accept: no `bot_token_file` or `chat_id_file`; `message_thread_id` (0.28) only when forum
+ * topics are configured, which the configuration allows only with an Alertmanager that has it.
  */
 import type { Duration } from '../../core/duration';
 import type { AlertLabel } from './alert-names';
@@ -86,6 +87,8 @@ export interface TelegramConfig {
   /** An integer in the file (see `render.ts` for how a Terraform expression gets there unquoted). */
   chat_id: string;
   api_url?: string;
+  /** The forum topic of the chat the message goes to (0.28 and later); the General topic when absent. */
+  message_thread_id?: number;
   parse_mode: 'HTML';
   message: string;
   send_resolved: boolean;
