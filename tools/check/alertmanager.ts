@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { Severity } from '../../core/severity';
 import { NOTIFICATIONS_FAILING, TELEGRAM_INTEGRATION, WATCHDOG } from '../../domain/alerting';
 import { Check, failed, listed, passed } from './check';
-import { AlertmanagerAlert, AlertmanagerApi, SilenceMatcher } from '../../clients/alertmanager';
+import { AlertmanagerAlert, AlertmanagerApi, matcherText } from '../../clients/alertmanager';
 import { HttpClient } from '../../clients/http';
 import { CheckTargets } from './targets';
 
@@ -15,10 +15,6 @@ import { CheckTargets } from './targets';
 export const TEST_ALERT_NAME = 'TelegramTest';
 /** The test alert resolves by itself after this long (Telegram then gets a "resolved" message). */
 const TEST_ALERT_MINUTES = 5;
-
-function matcherText(m: SilenceMatcher): string {
-  return `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '=~' : '='}"${m.value}"`;
-}
 
 export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Check[] {
   const api = new AlertmanagerApi(targets.urls.alertmanager, http);
