@@ -7,7 +7,7 @@
 import { parse } from 'yaml';
 import { loadMonitoringConfig } from '../config/load';
 import { parseMonitoringConfig } from '../config/monitoring-config';
-import { DASHBOARD_UIDS, PanelRef, panelReadings, panelUrl, renderDashboards } from '../domain/dashboards';
+import { PanelRef, panelName, panelReadings, panelUrl, renderDashboards } from '../domain/dashboards';
 import { Metric } from '../domain/metrics';
 import { Recording } from '../domain/metrics/recordings';
 import { METRIC_CONTRACTS } from '../domain/rules/blind-spots';
@@ -60,12 +60,10 @@ describe('every alert links the panel that shows its condition', () => {
   });
 
   test("the panel reads a metric the alert reads, or its blind-spot contract names (the Watchdog's, Alertmanager's deliveries, which carry its heartbeat)", () => {
-    const titles = Object.fromEntries(renderDashboards({ alertmanager: '' }).map((d) => [d.uid, d.title]));
     const unrelated = (Object.values(ALERTS) as AlertRule[])
       .filter((rule) => rule.expr.metrics.length > 0)
       .flatMap((rule) => {
-        const uid = DASHBOARD_UIDS[rule.panel.dashboard];
-        const panel = panelReadings().find((reading) => reading.name === `${titles[uid]} › ${rule.panel.title}`)!;
+        const panel = panelReadings().find((reading) => reading.name === panelName(rule.panel))!;
         const panelReads = readNames(panel.metrics);
         // A blind-spot warning is about its contract's metrics (its expression reads only what shows their presence).
         const contract = METRIC_CONTRACTS.find((candidate) => candidate.alert === rule.name);

@@ -54,6 +54,11 @@ export function dashboardDefinitions(): DashboardDefinition[] {
   return Object.values(DASHBOARDS).map((declare) => declare());
 }
 
+/** A panel as people and the blind-spot alerts name it: `<dashboard title> › <panel title>`. */
+export function panelName(ref: PanelRef): string {
+  return `${DASHBOARDS[ref.dashboard]().title} › ${ref.title}`;
+}
+
 /**
  * Where the panel opens on its own in Grafana: `<grafanaUrl>/d/<uid>?viewPanel=<id>`, with the id
  * the layout gives it (Grafana 10 reads it; the scenes dashboards of 11 and later look a number
