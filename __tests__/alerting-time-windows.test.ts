@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { ALERTMANAGER_CONFIG_FILE, renderAlertmanagerFiles, telegramReceiver } from '../domain/alerting';
+import { ALERTMANAGER_CONFIG_FILE, holdingNow, renderAlertmanagerFiles, telegramReceiver } from '../domain/alerting';
 import { AlertmanagerConfigFile } from '../domain/alerting/model';
 import { ConfigError } from '../config/errors';
 import { loadMonitoringConfig } from '../config/load';
@@ -176,6 +176,34 @@ describe('quiet hours and maintenance windows: settings', () => {
       expect([name, isTimeZone(name)]).toEqual([name, true]);
     for (const name of ['Europe/MOSCOW', 'europe/moscow', 'Local', 'GMT+3', '+03:00', 'Moscow', 'Europe/Moscow '])
       expect([name, isTimeZone(name)]).toEqual([name, false]);
+  });
+});
+
+describe('which windows hold a severity now (what npm run check -- --test-telegram tells)', () => {
+  const settings = parseMonitoringConfig({
+    alerting: {
+      timeZone: 'Europe/Moscow',
+      quietHours: { from: '23:00', to: '08:00' },
+      maintenanceWindows: [
+        { name: 'weekly-backup', from: '22:30', to: '01:00', weekdays: ['saturday'], timeZone: 'UTC' },
+      ],
+    },
+  }).alerting;
+
+  test('quiet hours on the team clock: 21:30 UTC is 00:30 in Moscow, held; 12:00 UTC is 15:00, not', () => {
+    const night = new Date('2026-11-30T21:30:00Z');
+    expect(holdingNow(settings, 'warning', night)).toEqual(['quiet-hours until 08:00 (Europe/Moscow)']);
+    expect(holdingNow(settings, 'critical', night)).toEqual([]);
+    expect(holdingNow(settings, 'warning', new Date('2026-11-30T12:00:00Z'))).toEqual([]);
+  });
+
+  test('a window past midnight holds the next morning of its weekdays only, and ends at its end', () => {
+    // Sunday 00:30 UTC follows Saturday's 22:30 start; Monday 00:30 follows a Sunday, not a window day.
+    expect(holdingNow(settings, 'critical', new Date('2026-11-29T00:30:00Z'))).toEqual([
+      'weekly-backup until 01:00 (UTC)',
+    ]);
+    expect(holdingNow(settings, 'critical', new Date('2026-11-30T00:30:00Z'))).toEqual([]);
+    expect(holdingNow(settings, 'critical', new Date('2026-11-29T01:00:00Z'))).toEqual([]);
   });
 });
 

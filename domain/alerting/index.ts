@@ -36,7 +36,7 @@ export {
   telegramReceiver,
 } from './routing';
 export { IDENTITY_LABELS, MESSAGE_LIMITS, TELEGRAM_MESSAGE_TEMPLATE } from './telegram-template';
-export { buildTimeIntervals, mutingIntervals, timeIntervalSpecs } from './time-intervals';
+export { buildTimeIntervals, holdingNow, mutingIntervals, timeIntervalSpecs } from './time-intervals';
 
 /**
  * Values that are secret: Terraform expressions such as `${var.telegram_bot_token}` at synth,

@@ -65,3 +65,41 @@ export function mutingIntervals(settings: AlertingSettings): Record<Severity, st
     ]),
   ) as Record<Severity, string[]>;
 }
+
+/** The weekday and minute of the day `now` is on the clock of `timeZone`. */
+function clockIn(now: Date, timeZone: string): { weekday: Weekday; minute: number } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(now)
+      .map((part) => [part.type, part.value]),
+  );
+  return { weekday: parts.weekday.toLowerCase() as Weekday, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/** Whether `now` is inside the window, read as `timeIntervalSpecs` renders it for Alertmanager. */
+function holds(window: DailyWindow, now: Date): boolean {
+  const { weekday, minute } = clockIn(now, window.timeZone);
+  const start = minutesOf(window.from);
+  const end = window.to === MIDNIGHT ? minutesOf(END_OF_DAY) : minutesOf(window.to);
+  if (end > start) return window.weekdays.includes(weekday) && minute >= start && minute < end;
+  const dayBefore = WEEKDAYS[(WEEKDAYS.indexOf(weekday) + WEEKDAYS.length - 1) % WEEKDAYS.length];
+  return (
+    (window.weekdays.includes(weekday) && minute >= start) || (window.weekdays.includes(dayBefore) && minute < end)
+  );
+}
+
+/**
+ * The windows that hold alerts of `severity` at `now`, each as `<name> until <to> (<time zone>)`:
+ * what `npm run check -- --test-telegram` tells when its test message will wait.
+ */
+export function holdingNow(settings: AlertingSettings, severity: Severity, now: Date): string[] {
+  return namedWindows(settings)
+    .filter(({ window }) => window.severities.includes(severity) && holds(window, now))
+    .map(({ name, window }) => `${name} until ${window.to} (${window.timeZone})`);
+}

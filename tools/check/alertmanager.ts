@@ -112,6 +112,11 @@ export function telegramTestCheck(targets: CheckTargets, http: HttpClient, sever
       if (stored.status.state === 'suppressed')
         return failed(`accepted, but silenced or inhibited: it will not be sent (routed to ${listed(receivers)})`);
       const wait = targets.expected.groupWait[severity];
+      const heldBy = targets.expected.heldBy[severity];
+      if (heldBy.length > 0)
+        return passed(
+          `accepted and routed to ${listed(receivers)}, but held by ${listed(heldBy)}: the message follows when that ends (critical is never held by quiet hours: --severity critical)`,
+        );
       return passed(`accepted and routed to ${listed(receivers)}: the message follows after the group wait (${wait})`);
     },
   };
