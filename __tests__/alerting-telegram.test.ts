@@ -19,7 +19,8 @@ import {
   renderAlertmanagerFiles,
 } from '../domain/alerting';
 import { parseMonitoringConfig } from '../config/monitoring-config';
-import { runbookUrl } from '../domain/rules';
+import { linkAnnotations, runbookUrl } from '../domain/rules';
+import { panelUrl } from '../domain/dashboards';
 import { FakeTelegram, SentMessage, TELEGRAM_MAX_MESSAGE_LENGTH } from '../testing/fake-telegram';
 import { ProcessGroup, freePort, sleep, waitFor, waitForHttpOk } from '../testing/processes';
 import { describeOnProgramSets } from '../testing/program-sets';
@@ -29,6 +30,8 @@ const SECRETS = {
   telegramChatIds: { critical: '-1001', warning: '-1002', info: '-1003' },
 };
 const EXTERNAL_URL = 'http://alertmanager.example:9093';
+/** Where the rules' links point, as Prometheus would send them. */
+const LINKS = { grafanaUrl: 'https://grafana.example.com' };
 /** Minutes run as seconds: critical waits 167 ms and flushes every second. */
 const TIMING_SCALE = 1 / 60;
 /** Longer than any scaled group_wait (info: 1 s): what was not sent by then was held back. */
@@ -51,7 +54,7 @@ function specAlert(
     annotations: {
       summary: `${name} on ${labels.instance}`,
       description: `Test description of ${name}.`,
-      runbook_url: runbookUrl(name),
+      ...linkAnnotations(alertRule(name), LINKS),
       ...annotations,
     },
   };
@@ -67,7 +70,7 @@ function ruleAlert(name: AlertName, labels: Record<string, string>, value: strin
     annotations: {
       summary: rule.summary.expand(labels, value),
       description: rule.description.expand(labels, value),
-      runbook_url: runbookUrl(name),
+      ...linkAnnotations(rule, LINKS),
     },
   };
 }
@@ -152,6 +155,7 @@ describeOnProgramSets('real Alertmanager to a fake Telegram Bot API', ['promethe
         '🕒 2025-03-14 09:26 UTC',
         '',
         `📖 <a href="${runbookUrl('CriticalDiskUsage')}">Runbook</a>` +
+          ` · 📈 <a href="${panelUrl(alertRule('CriticalDiskUsage').panel, LINKS.grafanaUrl)}">Panel</a>` +
           ` · 🔕 <a href="${EXTERNAL_URL}/#/silences/new?filter=%7Balertname%3D%22CriticalDiskUsage%22%2Cinstance%3D%22node-1%3a9100%22%7D">Silence</a>`,
       ].join('\n'),
     );
@@ -202,6 +206,7 @@ describeOnProgramSets('real Alertmanager to a fake Telegram Bot API', ['promethe
         summary: '&'.repeat(500),
         description: '<'.repeat(1000),
         runbook_url: `https://example.org/${'a'.repeat(MESSAGE_LIMITS.url - 'https://example.org/'.length)}`,
+        dashboard_url: `https://example.org/${'d'.repeat(MESSAGE_LIMITS.url - 'https://example.org/'.length)}`,
       },
     }));
     await post(worst);
@@ -213,8 +218,10 @@ describeOnProgramSets('real Alertmanager to a fake Telegram Bot API', ['promethe
     );
     for (const message of [firing, resolved]) {
       expect([...message.text].length).toBeLessThan(TELEGRAM_MAX_MESSAGE_LENGTH);
-      // Alertmanager did not have to cut it (its cut ends the text with "…" wherever it falls).
-      expect(message.text).toMatch(/>Silence<\/a>$/);
+      // Alertmanager did not have to cut it (its cut ends the text with "…" wherever it falls), and every link is in.
+      expect(message.text).toMatch(
+        />Runbook<\/a> · 📈 <a href="https:\/\/example\.org\/d{180}">Panel<\/a> · 🔕 <a [^>]+>Silence<\/a>$/,
+      );
     }
   });
 

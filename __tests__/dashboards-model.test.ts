@@ -263,11 +263,11 @@ describe('what the issue asks of each dashboard', () => {
     ).toContain('celery_task_succeeded_total{name="stock_tracker.workers.tasks.sync_tenant_products"}');
   });
 
-  test('Infrastructure: PostgreSQL, Redis, containers and host rows with the panels the requirements measure', () => {
+  test('Infrastructure: PostgreSQL, Redis, containers and host rows with the panels the requirements measure, and the monitoring itself', () => {
     const rows = modelOf(infrastructure)
       .panels.filter((panel) => panel.type === 'row')
       .map((row) => row.title);
-    expect(rows).toEqual(['PostgreSQL', 'Redis', 'Containers', 'Host']);
+    expect(rows).toEqual(['PostgreSQL', 'Redis', 'Containers', 'Host', 'Monitoring']);
     const metricsRead = (title: string) =>
       panelTitled(infrastructure, title).targets!.flatMap((target) =>
         promqlIdentifiers(target.expr).selectors.map((s) => s.metric),
@@ -281,6 +281,15 @@ describe('what the issue asks of each dashboard', () => {
     // The restart-count series present now, unless they were already 15 minutes ago.
     expect(metricsRead('Container restarts')).toEqual(['container_start_time_seconds', 'container_start_time_seconds']);
     expect(metricsRead('Host load average')).toEqual(['node_load1', 'node_load5', 'node_load15']);
+    // A panel for each alert of the monitoring group to link to.
+    expect(metricsRead('Configuration loaded')).toEqual([
+      'prometheus_config_last_reload_successful',
+      'alertmanager_config_last_reload_successful',
+    ]);
+    expect(metricsRead('Alertmanager notification failures')).toEqual([
+      'alertmanager_notifications_failed_total',
+      'alertmanager_notifications_total',
+    ]);
     expect(kindAndUnit(infrastructure, 'PostgreSQL database size')).toEqual(['timeseries', 'bytes']);
     expect(kindAndUnit(infrastructure, 'Container network')).toEqual(['timeseries', 'binBps']);
   });

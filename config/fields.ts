@@ -9,6 +9,8 @@ import { ConfigReader } from './errors';
 /** `host:port`: a DNS name, an IPv4 address or a bracketed IPv6 one, and a port (checked 1-65535 by `hostPort`). */
 const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** See `Fields.publicUrl`. */
+const PUBLIC_URL = /^(?=.{1,100}$)https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$/;
 
 /**
  * An image reference as Docker parses it (distribution/reference): an optional registry host with
@@ -203,6 +205,21 @@ export class Fields {
       return fallback;
     }
     return this.string(field, value, fallback, pattern, expected);
+  }
+
+  /**
+   * A URL people open from a Telegram message (Alertmanager's external URL, Grafana's public URL):
+   * plain http(s) without quotes, spaces, query or a trailing slash, at most 100 characters. It is
+   * written into every message's links as is, and counts against Telegram's 4096.
+   */
+  publicUrl(field: string, value: unknown, fallback: string, example: string): string {
+    return this.url(
+      field,
+      value,
+      fallback,
+      PUBLIC_URL,
+      `an http(s) URL of at most 100 characters without a trailing slash, such as ${example}`,
+    );
   }
 
   /** A nested object; anything else is a problem and reads as empty (so its fields take defaults). */

@@ -5,10 +5,7 @@
  * below either is refused at synth, naming the field, the image and the minimum.
  *
  * A setting that needs a newer release than the floor adds a requirement here, with the condition
- * under which the stack renders it:
- *
- *   { component: 'alertmanager', minimum: '0.28.0', is: 'the first with message_thread_id (alerting.telegramTopic)',
- *     rendered: (config) => config.alerting.telegramTopic !== undefined }
+ * under which the stack renders it (as Telegram forum topics do below).
  */
 import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName } from '../core/components';
 import { Release, compareReleases, formatRelease, parseRelease, releaseOfImage } from '../core/release';
@@ -46,8 +43,14 @@ const OLDEST_RELEASES: readonly ImageRequirement[] = COMPONENTS.map((component) 
 }));
 
 /**
+ * The first Alertmanager with `message_thread_id` in `telegram_configs` (alerting.telegramTopics).
+ * Source: Alertmanager's CHANGELOG 0.28.0 (#3638), `MessageThreadID` in config/notifiers.go from v0.28.0.
+ */
+export const TELEGRAM_TOPICS_MINIMUM = '0.28.0';
+
+/**
  * Every requirement on the images. Sources: Alertmanager's CHANGELOG, 0.24.0 "[FEATURE] Add
- * Telegram integration. #2827".
+ * Telegram integration. #2827"; `TELEGRAM_TOPICS_MINIMUM`.
  */
 export const IMAGE_REQUIREMENTS: readonly ImageRequirement[] = [
   ...OLDEST_RELEASES,
@@ -55,6 +58,12 @@ export const IMAGE_REQUIREMENTS: readonly ImageRequirement[] = [
     component: 'alertmanager',
     minimum: '0.24.0',
     is: 'the first with telegram_configs, the receiver of every alert',
+  },
+  {
+    component: 'alertmanager',
+    minimum: TELEGRAM_TOPICS_MINIMUM,
+    is: 'the first with message_thread_id, which alerting.telegramTopics renders',
+    rendered: (config) => Object.keys(config.alerting.telegramTopics).length > 0,
   },
 ];
 

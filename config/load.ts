@@ -27,6 +27,7 @@ export const ENV_FIELDS: Record<string, string> = {
   DOCKER_GROUP_ID: 'dockerDiscovery.socketGroupId',
   GRAFANA_BIND_ADDRESS: 'grafana.bindAddress',
   GRAFANA_URL: 'grafana.url',
+  GRAFANA_PUBLIC_URL: 'grafana.publicUrl',
   GRAFANA_ADMIN_USER: 'grafana.adminUser',
   API_TARGETS: 'targets.api',
   CELERY_EXPORTER_TARGET: 'targets.celeryExporter',
@@ -39,9 +40,14 @@ export const ENV_FIELDS: Record<string, string> = {
   REDIS_TARGET: 'targets.redis',
   REDIS_REQUIRES_PASSWORD: 'targets.redisRequiresPassword',
   TELEGRAM_SEPARATE_CHATS: 'telegramSeparateChats',
+  TELEGRAM_TOPICS: 'alerting.telegramTopics',
   ALERTMANAGER_EXTERNAL_URL: 'alerting.externalUrl',
   RUNBOOK_BASE_URL: 'alerting.runbookBaseUrl',
   WATCHDOG_HEARTBEAT_URL: 'alerting.watchdogHeartbeatUrl',
+  ALERTING_TIME_ZONE: 'alerting.timeZone',
+  QUIET_HOURS_FROM: 'alerting.quietHours.from',
+  QUIET_HOURS_TO: 'alerting.quietHours.to',
+  QUIET_HOURS_SEVERITIES: 'alerting.quietHours.severities',
   STATE_BACKEND: 'backend.type',
   STATE_LOCAL_PATH: 'backend.path',
   STATE_S3_BUCKET: 'backend.bucket',
@@ -298,6 +304,8 @@ const OWN_PREFIXES = [
   'K8S_',
   'REMOTE_WRITE_',
   'RUNBOOK_',
+  'ALERTING_',
+  'QUIET_HOURS_',
 ];
 /** Prefixes other programs share (Docker's CLI, the application's compose file, API keys): warned about only when close to one of ours. */
 const SHARED_PREFIXES = ['DOCKER_', 'POSTGRES_', 'REDIS_', 'API_'];

@@ -111,6 +111,12 @@ export interface GrafanaSettings {
    * address (127.0.0.1 when Grafana is published on 0.0.0.0).
    */
   url?: string;
+  /**
+   * Where people open Grafana, from a phone too (a reverse proxy's https URL): every alert's
+   * `dashboard_url`, the panel link of its Telegram message, starts with it. Default
+   * `http://localhost:<components.grafana.port>`, which only an SSH tunnel reaches.
+   */
+  publicUrl: string;
 }
 
 export interface MonitoringConfig {
@@ -188,7 +194,12 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
     socketGroupId: 999,
     refreshInterval: Duration.seconds(30),
   },
-  grafana: { bindAddress: '127.0.0.1', adminUser: 'admin', folderTitle: 'Stock Tracker' },
+  grafana: {
+    bindAddress: '127.0.0.1',
+    adminUser: 'admin',
+    folderTitle: 'Stock Tracker',
+    publicUrl: `http://localhost:${COMPONENT_DESCRIPTORS.grafana.port}`,
+  },
   targets: {
     api: ['api:8000'],
     celeryBrokerDatabase: 0,
@@ -337,7 +348,7 @@ function parseDockerDiscovery(raw: unknown, fields: Fields): DockerDiscoverySett
 function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
   const d = DEFAULT_CONFIG.grafana;
   const given = fields.section('grafana', raw);
-  fields.onlyKnownKeys('grafana', given, ['bindAddress', 'adminUser', 'folderTitle', 'url']);
+  fields.onlyKnownKeys('grafana', given, ['bindAddress', 'adminUser', 'folderTitle', 'url', 'publicUrl']);
   return {
     bindAddress: fields.address('grafana.bindAddress', given.bindAddress, d.bindAddress),
     adminUser: fields.string('grafana.adminUser', given.adminUser, d.adminUser, NAME, 'a user name'),
@@ -346,6 +357,7 @@ function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
       given.url === undefined
         ? undefined
         : fields.url('grafana.url', given.url, '', /^https?:\/\/\S+$/, 'an http:// or https:// URL'),
+    publicUrl: fields.publicUrl('grafana.publicUrl', given.publicUrl, d.publicUrl, 'https://grafana.example.com'),
   };
 }
 
@@ -413,6 +425,25 @@ function parseSeverities(raw: unknown, fields: Fields): Severity[] {
     );
   }
   return names.filter(isSeverity);
+}
+
+/**
+ * Forum topics are one chat's: not with separate chats. (The Docker target's Alertmanager must know
+ * `message_thread_id`: an image requirement, config/image-requirements.ts.)
+ */
+function checkTelegramTopics(
+  config: Pick<MonitoringConfig, 'alerting' | 'telegramSeparateChats'>,
+  reader: ConfigReader,
+): void {
+  const topics = Object.keys(config.alerting.telegramTopics);
+  if (topics.length === 0) return;
+  if (config.telegramSeparateChats.length > 0) {
+    reader.problem(
+      'alerting.telegramTopics',
+      topics.join(','),
+      `are topics of the one alert chat, while telegramSeparateChats (${config.telegramSeparateChats.join(',')}) gives severities chats of their own: choose one`,
+    );
+  }
 }
 
 /** A stack name: the directory under `cdktf.out/stacks/` and the default state file name. */
@@ -533,7 +564,7 @@ function checkPublishing(
  * Defaults that follow other settings, applied only to what was not given: each target keeps its
  * own stack and state (a Kubernetes deploy with the Docker target's stack name would plan against
  * the Docker state, and destroy it), and Alertmanager's external URL (the silence links in every
- * message) is on the port Alertmanager is published on.
+ * message) and Grafana's public URL (the panel links) are on the ports they are published on.
  */
 function derivedDefaults(config: MonitoringConfig, raw: RawMonitoringConfig): MonitoringConfig {
   const given = (section: unknown, key: string) =>
@@ -541,10 +572,14 @@ function derivedDefaults(config: MonitoringConfig, raw: RawMonitoringConfig): Mo
   const alerting = given(raw.alerting, 'externalUrl')
     ? config.alerting
     : { ...config.alerting, externalUrl: `http://localhost:${config.components.alertmanager.port}` };
-  if (config.target !== 'kubernetes') return { ...config, alerting };
+  const grafana = given(raw.grafana, 'publicUrl')
+    ? config.grafana
+    : { ...config.grafana, publicUrl: `http://localhost:${config.components.grafana.port}` };
+  if (config.target !== 'kubernetes') return { ...config, alerting, grafana };
   return {
     ...config,
     alerting,
+    grafana,
     stackName: raw.stackName === undefined ? `${DEFAULT_CONFIG.stackName}-kubernetes` : config.stackName,
     backend:
       config.backend.type === 'pg' && !given(raw.backend, 'schemaName')
@@ -566,6 +601,7 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   checkTarget(config, reader);
   checkPublishing(config, reader);
   checkImageRequirements(config, reader);
+  checkTelegramTopics(config, reader);
   reader.done();
   return derivedDefaults(config, raw);
 }

@@ -8,7 +8,7 @@ import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../domain/ale
 import { Duration } from '../core/duration';
 import { JOB } from '../core/components';
 import { RATE_WINDOW, RECORDINGS, THRESHOLDS } from '../domain/metrics';
-import { RULE_GROUPS, Template, isAlert, runbookUrl } from '../domain/rules';
+import { RULE_GROUPS, Template, isAlert, linkAnnotations } from '../domain/rules';
 import { Severity } from '../core/severity';
 import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
 import { LoopbackComponent, LoopbackStack } from '../testing/loopback-stack';
@@ -128,7 +128,7 @@ function severityOf(alert: AlertName): Severity {
 }
 
 /**
- * Chat, severity line, sound, and the rule's own summary and runbook, as Prometheus filled them in;
+ * Chat, severity line, sound, and the rule's own summary, runbook and panel, as Prometheus filled them in;
  * returns what was seen and when Prometheus saw the condition first.
  */
 async function checkFiringMessage(
@@ -159,11 +159,15 @@ async function checkFiringMessage(
     expected.test(firing!.annotations.summary),
     `Prometheus' summary "${firing!.annotations.summary}" is not the rule's ${expected}`,
   );
-  const runbook = runbookUrl(episode.alert, stack.config.alerting.runbookBaseUrl);
+  const { runbook_url: runbook, dashboard_url: panel } = linkAnnotations(rule, {
+    runbookBaseUrl: stack.config.alerting.runbookBaseUrl,
+    grafanaUrl: stack.config.grafana.publicUrl,
+  });
   expectThat(
     message.text.includes(`<a href="${runbook}">Runbook</a>`),
     `the message lacks the runbook link ${runbook}`,
   );
+  expectThat(message.text.includes(`<a href="${panel}">Panel</a>`), `the message lacks the panel link ${panel}`);
   return {
     seen: `${severity}, chat ${chat}${message.disableNotification ? ' (silent)' : ''}: "${summary}"`,
     activeAt: Date.parse(firing!.activeAt),

@@ -473,6 +473,7 @@ export class LoopbackStack {
     const rules = renderProfiledRuleFiles(this.profile, {
       groups: this.options.ruleGroups,
       runbookBaseUrl: this.config.alerting.runbookBaseUrl,
+      grafanaUrl: this.config.grafana.publicUrl,
     });
     const alertmanager = this.has('alertmanager') ? this.address('alertmanager') : this.options.externalAlertmanager;
     const prometheusYml = renderPrometheusConfig({

@@ -8,7 +8,7 @@ import { Document } from 'yaml';
 import { Duration } from '../../core/duration';
 import { Histogram, LabelName, LabelValue, Metric } from '../metrics';
 import { AlertRule } from './model';
-import { runbookUrl } from './render';
+import { LinkOptions, linkAnnotations } from './render';
 
 /** promtool's `interval` (between input samples) and `evaluation_interval` in every test. */
 export const TEST_INTERVAL = Duration.minutes(1);
@@ -149,7 +149,7 @@ interface RuleCheck {
   exp_alerts: ExpectedAlert[];
 }
 
-function expectedAlert(alert: AlertRule, fired: FiringCase<string>, runbookBaseUrl: string | undefined): ExpectedAlert {
+function expectedAlert(alert: AlertRule, fired: FiringCase<string>, links: LinkOptions): ExpectedAlert {
   const labels = Object.fromEntries(
     Object.entries(fired.labels).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
@@ -159,16 +159,15 @@ function expectedAlert(alert: AlertRule, fired: FiringCase<string>, runbookBaseU
       summary: alert.summary.expand(labels, fired.value),
       description: alert.description.expand(labels, fired.value),
       ...alert.annotations,
-      runbook_url: runbookUrl(alert.name, runbookBaseUrl),
+      ...linkAnnotations(alert, links),
     },
   };
 }
 
 function firingChecks(alert: AlertRule, fired: FiringCase<string>, options: PromtoolTestOptions): RuleCheck[] {
-  const runbookBaseUrl = options.runbookBaseUrl;
   const firesAt = timeUnder(fired.activeFrom, options.rangeSelection).plus(alert.for);
   const checks: RuleCheck[] = [
-    { eval_time: firesAt.toString(), alertname: alert.name, exp_alerts: [expectedAlert(alert, fired, runbookBaseUrl)] },
+    { eval_time: firesAt.toString(), alertname: alert.name, exp_alerts: [expectedAlert(alert, fired, options)] },
   ];
   if (firesAt.compare(TEST_INTERVAL) >= 0) {
     // One evaluation earlier it must not fire yet: pending (for > 0) or not yet true (for = 0).
@@ -181,13 +180,11 @@ function firingChecks(alert: AlertRule, fired: FiringCase<string>, options: Prom
   return checks;
 }
 
-export interface PromtoolTestOptions {
-  /** Rule files the tests load, as paths promtool can open. */
+export interface PromtoolTestOptions extends LinkOptions {
+  /** Rule files the tests load, as paths promtool can open (rendered with the same link options). */
   ruleFiles: string[];
   /** How the promtool that runs the tests selects ranges (`rangeSelectionOf` its version). */
   rangeSelection: RangeSelection;
-  /** The base the rule files were rendered with. */
-  runbookBaseUrl?: string;
 }
 
 /** One promtool test file (YAML) for an alert's cases. */

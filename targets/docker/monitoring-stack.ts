@@ -83,6 +83,7 @@ export class MonitoringStack extends TerraformStack {
 
     const ruleFiles = renderRuleFiles(props.ruleGroups ?? RULE_GROUPS, {
       runbookBaseUrl: config.alerting.runbookBaseUrl,
+      grafanaUrl: config.grafana.publicUrl,
     });
     const prometheusYml = renderPrometheusConfig(
       stackPrometheusInput(

@@ -40,6 +40,7 @@ const CeleryWorkerDown = alert({
   for: Duration.minutes(2),
   keepFiringFor: CAUSE_RECOVERY,
   severity: 'critical',
+  panel: { dashboard: 'overview', title: 'Celery workers' },
   summary: t`No Celery worker consumes any queue (seen by ${$labelOr('instance', 'no celery-exporter')})`,
   description: t`For 2 minutes no worker answered Celery's remote control on any queue, or the celery-exporter (job ${$label('job')}) could not be scraped. Stock syncs with Wildberries and Ozon and Google Sheets exports have stopped; queues grow.`,
 });
@@ -52,6 +53,7 @@ const CeleryQueueBacklog = alert({
   ),
   for: Duration.minutes(10),
   severity: 'warning',
+  panel: { dashboard: 'overview', title: 'Celery queue length' },
   summary: t`Celery queue ${$label('queue_name')} has ${$value('number')} tasks waiting`,
   description: t`More than ${formatLevel(THRESHOLDS.celeryQueueLength, 'warning')} waiting in queue ${$label('queue_name')} for 10 minutes: no worker consumes it, or the workers do not keep up.`,
 });
@@ -65,6 +67,7 @@ const CeleryHighFailureRate = alert({
   ),
   for: Duration.minutes(5),
   severity: 'warning',
+  panel: { dashboard: 'overview', title: 'Celery task failure rate' },
   summary: t`Celery task ${$label('name')} fails ${$value('percent')} of the time`,
   description: t`More than ${formatLevel(THRESHOLDS.celeryFailureRatio, 'warning')} of the runs of ${$label('name')} have failed for good for 5 minutes (task events; judged only above ${String(MINIMUM_TRAFFIC.celeryTasksPerSecond.value)} tasks/s).`,
 });

@@ -16,6 +16,7 @@ const ContainerRestarting = alert({
   ),
   for: Duration.seconds(0),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Container restarts' },
   summary: t`Container ${$label('name')} restarted ${$value('number')} times in 15 minutes`,
   description: t`Container ${$label('name')} (image ${$label('image')}) restarted more than ${String(level(THRESHOLDS.containerRestarts, 'warning'))} times in 15 minutes: it is crash-looping.`,
 });

@@ -5,6 +5,7 @@ import { THRESHOLDS, Threshold, formatLevel } from '../../metrics/thresholds';
 import { Expr, gt, select } from '../../metrics/promql';
 import { level } from '../conditions';
 import { $label, $value, Template, alert, ruleGroup, t } from '../model';
+import { PanelRef } from '../../dashboards';
 
 interface UsageAlertSpec<N extends string, L extends string> {
   name: N;
@@ -15,6 +16,8 @@ interface UsageAlertSpec<N extends string, L extends string> {
   what: string;
   where: Template<L, never>;
   for: Duration;
+  /** The panel that draws the usage with both levels. */
+  panel: PanelRef;
 }
 
 /** A host resource above its warning or critical level (the original's CPU, memory and disk pairs). */
@@ -24,6 +27,7 @@ function usageAlert<const N extends string, L extends string>(spec: UsageAlertSp
     expr: gt(spec.usage, level(spec.threshold, spec.severity)),
     for: spec.for,
     severity: spec.severity,
+    panel: spec.panel,
     summary: t`${spec.what} usage on ${spec.where} is ${$value('percent')}`,
     description: t`${spec.what} usage on ${spec.where} has been above ${formatLevel(spec.threshold, spec.severity)} for ${spec.for.toString()}.`,
   });
@@ -35,6 +39,7 @@ const filesystem = t`${$label('mountpoint')} (${$label('device')}) of ${$label('
 const CriticalCPUUsage = usageAlert({
   name: 'CriticalCPUUsage',
   severity: 'critical',
+  panel: { dashboard: 'infrastructure', title: 'Host CPU usage' },
   usage: select(RECORDINGS.cpuUtilisation),
   threshold: THRESHOLDS.cpuUsage,
   what: 'CPU',
@@ -45,6 +50,7 @@ const CriticalCPUUsage = usageAlert({
 const CriticalMemoryUsage = usageAlert({
   name: 'CriticalMemoryUsage',
   severity: 'critical',
+  panel: { dashboard: 'infrastructure', title: 'Host memory usage' },
   usage: select(RECORDINGS.memoryUtilisation),
   threshold: THRESHOLDS.memoryUsage,
   what: 'Memory',
@@ -55,6 +61,7 @@ const CriticalMemoryUsage = usageAlert({
 const CriticalDiskUsage = usageAlert({
   name: 'CriticalDiskUsage',
   severity: 'critical',
+  panel: { dashboard: 'infrastructure', title: 'Host disk usage' },
   usage: select(RECORDINGS.filesystemUtilisation),
   threshold: THRESHOLDS.diskUsage,
   what: 'Disk',
@@ -65,6 +72,7 @@ const CriticalDiskUsage = usageAlert({
 const HighCPUUsage = usageAlert({
   name: 'HighCPUUsage',
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Host CPU usage' },
   usage: select(RECORDINGS.cpuUtilisation),
   threshold: THRESHOLDS.cpuUsage,
   what: 'CPU',
@@ -75,6 +83,7 @@ const HighCPUUsage = usageAlert({
 const HighMemoryUsage = usageAlert({
   name: 'HighMemoryUsage',
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Host memory usage' },
   usage: select(RECORDINGS.memoryUtilisation),
   threshold: THRESHOLDS.memoryUsage,
   what: 'Memory',
@@ -85,6 +94,7 @@ const HighMemoryUsage = usageAlert({
 const HighDiskUsage = usageAlert({
   name: 'HighDiskUsage',
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Host disk usage' },
   usage: select(RECORDINGS.filesystemUtilisation),
   threshold: THRESHOLDS.diskUsage,
   what: 'Disk',

@@ -16,6 +16,7 @@ const Watchdog = alert({
   expr: vector(1),
   for: Duration.seconds(0),
   severity: 'none',
+  panel: { dashboard: 'infrastructure', title: 'Alertmanager notification failures' },
   summary: t`Alerting pipeline heartbeat`,
   description: t`Always firing, on purpose: while it reaches Alertmanager and the dead man's switch, Prometheus evaluates rules and can deliver alerts. Its absence is the alarm.`,
 });
@@ -25,6 +26,7 @@ const TargetDown = alert({
   expr: eq(select(scrape.up), 0),
   for: Duration.minutes(5),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Scrape targets up' },
   summary: t`Scrape target ${$label('instance')} of job ${$label('job')} is down`,
   description: t`Prometheus has failed to scrape ${$label('instance')} (job ${$label('job')}) for 5 minutes: its metrics, and the alerts built on them, are blind.`,
 });
@@ -45,6 +47,7 @@ const ServiceDiscoveryFailing = alert({
   for: Duration.minutes(5),
   keepFiringFor: CAUSE_RECOVERY,
   severity: 'critical',
+  panel: { dashboard: 'infrastructure', title: 'Service discovery refresh failures' },
   summary: t`Prometheus' ${$label('mechanism')} discovery fails on ${$label('instance')}`,
   description: t`${$value('number')} refreshes of the ${$label('mechanism')} service discovery failed in 5 minutes, for 5 minutes: the targets it finds are gone, so their alerts (APIDown, CeleryWorkerDown) would page for a monitoring fault. Prometheus' log says why: permission denied on the socket (DOCKER_GROUP_ID), or an API version the engine refuses.`,
 });
@@ -54,6 +57,7 @@ const PrometheusRuleEvaluationFailures = alert({
   expr: gt(increase(prometheus.ruleEvaluationFailures, Duration.minutes(5)), 0),
   for: Duration.minutes(5),
   severity: 'critical',
+  panel: { dashboard: 'infrastructure', title: 'Rule evaluation failures' },
   summary: t`Prometheus fails to evaluate rules of ${$label('rule_group')}`,
   description: t`${$value('number')} rule evaluations of group ${$label('rule_group')} failed on ${$label('instance')} in 5 minutes: alerts of that group may never fire.`,
 });
@@ -63,6 +67,7 @@ const PrometheusConfigReloadFailed = alert({
   expr: eq(select(prometheus.configReloadSuccessful), 0),
   for: Duration.minutes(10),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Configuration loaded' },
   summary: t`Prometheus ${$label('instance')} could not load its configuration`,
   description: t`The last configuration reload of ${$label('instance')} failed: it still runs the previous configuration, and will not start again if restarted.`,
 });
@@ -80,6 +85,7 @@ const PrometheusTSDBFailures = alert({
   ),
   for: Duration.seconds(0),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Storage (TSDB) failures' },
   summary: t`Prometheus ${$label('instance')} storage (TSDB) reports failures`,
   description: t`Compactions, head truncations or block reloads failed, or the WAL is corrupted, on ${$label('instance')} in the last 3 hours: disk fills up or data is lost.`,
 });
@@ -110,6 +116,7 @@ const AlertmanagerNotificationsFailing = alert({
   ),
   for: Duration.minutes(3),
   severity: 'critical',
+  panel: { dashboard: 'infrastructure', title: 'Alertmanager notification failures' },
   summary: t`Alertmanager ${$label('instance')} fails to deliver ${$value('percent')} of ${$label('integration')} notifications`,
   description: t`More than ${formatLevel(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical')} of the notifications to ${$label('integration')} failed in the last 15 minutes: on-call is not told about alerts, and for telegram the Watchdog heartbeat is held back. Alertmanager's log says why.`,
 });
@@ -119,6 +126,7 @@ const AlertmanagerConfigReloadFailed = alert({
   expr: eq(select(alertmanager.configReloadSuccessful), 0),
   for: Duration.minutes(10),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Configuration loaded' },
   summary: t`Alertmanager ${$label('instance')} could not load its configuration`,
   description: t`The last configuration reload of ${$label('instance')} failed: it still routes with the previous configuration.`,
 });
