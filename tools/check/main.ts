@@ -122,8 +122,8 @@ export function parseCliArgs(argv: string[]): CliOptions | 'help' {
   };
 }
 
-/** The `monitoring` key of cdktf.json's context, as `cdktf synth` sees it. */
-function cdktfContext(): unknown {
+/** The `monitoring` key of cdktf.json's context, as `cdktf synth` sees it (the CLIs read the same configuration). */
+export function cdktfContext(): unknown {
   const cdktf = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdktf.json'), 'utf8')) as {
     context?: { monitoring?: unknown };
   };
