@@ -83,7 +83,7 @@ async function amtool(stack: LoopbackStack, args: string[]): Promise<string> {
 
 describeWithBinaries(
   'backup and restore with the real Prometheus and Alertmanager',
-  [...loopbackBinaries(['alertmanager', 'prometheus']), 'amtool', 'tar'],
+  [...loopbackBinaries(['alertmanager', 'prometheus']), 'amtool'],
   () => {
     const processes = new ProcessGroup();
     let stack: LoopbackStack | undefined;
