@@ -85,11 +85,12 @@ export class DockerEngine {
   }
 
   /**
-   * Extracts the tar stream `tar` into directory `path` of the (possibly stopped) container, every
-   * file owned by the container's user (`copyUIDGID`), as its process would have written it.
+   * Extracts the tar stream `tar` into directory `path` of the (possibly stopped) container, each
+   * file owned as its tar header says. (Not `copyUIDGID`: Docker 20.10 looks the container's user up
+   * in the host's passwd database, and a host without Grafana's uid 472 refuses the copy.)
    */
   async writeArchive(container: string, path: string, tar: Readable): Promise<void> {
-    const answer = await this.call('PUT', `${archivePath(container, path)}&copyUIDGID=1`, {
+    const answer = await this.call('PUT', archivePath(container, path), {
       body: tar,
       headers: { 'content-type': 'application/x-tar' },
     });

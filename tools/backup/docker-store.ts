@@ -75,6 +75,8 @@ export class DockerStore implements DataStore {
     // Every entry of the volume, dot files too; a pattern that matches nothing stays literal, and rm -f ignores it.
     await this.helper(component, `rm -rf ${HELPER_MOUNT}/* ${HELPER_MOUNT}/.[!.]* ${HELPER_MOUNT}/..?*`);
     await this.options.docker.writeArchive(container, mountPath, packTar(from));
+    // Owned by the volume's owner, the component's user (the image made it so), as the component would have written them.
+    await this.helper(component, `chown -R "$(stat -c %u:%g ${HELPER_MOUNT})" ${HELPER_MOUNT}`);
   }
 
   private async helper(component: BackupComponent, script: string): Promise<void> {

@@ -3,6 +3,7 @@
  * which handles every header Docker's archives carry (PAX records, long names, hard links).
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 
 /** Runs `tar args`, feeding it `input`; rejects with its stderr when it fails. */
@@ -30,9 +31,13 @@ export function extractTar(tar: Readable, into: string): Promise<void> {
   return runTar(['-x', '-f', '-', '-C', into], tar);
 }
 
-/** The content of directory `dir` as a tar stream (entries `./...`); the stream errors when tar fails. */
+/**
+ * The content of directory `dir` as a tar stream: its entries, not `dir` itself (extracted, the
+ * stream leaves the target directory's owner and mode alone). The stream errors when tar fails.
+ */
 export function packTar(dir: string): Readable {
-  const child = spawn('tar', ['-c', '-f', '-', '-C', dir, '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['-c', '-f', '-', '-C', dir, '--', ...readdirSync(dir)];
+  const child = spawn('tar', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.on('close', (code) => {
