@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Command, Dependencies, USAGE, main } from '../tools/backup/main';
 import { DirectoryStore } from '../tools/backup/directory-store';
 
@@ -67,6 +68,27 @@ describe('usage', () => {
     const { code, stderr } = await cli('backup', [], { MONITORING_TARGET: 'kubernetes' });
     expect(code).toBe(2);
     expect(stderr).toContain('on Kubernetes (target kubernetes) snapshot the PersistentVolumes instead');
+  });
+});
+
+describe('archives that are not ours', () => {
+  test.each([
+    ['not a gzip file', (file: string) => writeFileSync(file, 'hello'), /restore failed: tar .* failed/],
+    [
+      'a tar.gz without a manifest',
+      (file: string) => {
+        const dir = tempDir();
+        writeFileSync(join(dir, 'notes.txt'), 'hello');
+        spawnSync('tar', ['-czf', file, '-C', dir, 'notes.txt']);
+      },
+      /restore failed: .*backup\.tar\.gz holds no readable manifest\.json: it is not an archive of npm run backup/,
+    ],
+  ])('%s: exit 1, nothing replaced', async (_, make, message) => {
+    const file = join(tempDir(), 'backup.tar.gz');
+    make(file);
+    const { code, stderr } = await cli('restore', [file, '--yes'], {}, { store: () => new DirectoryStore({}) });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
   });
 });
 

@@ -127,8 +127,9 @@ async function backUpPrometheus(options: BackupOptions, into: string): Promise<B
 
 async function backUpAlertmanager(options: BackupOptions, into: string): Promise<BackupManifest['alertmanager']> {
   const { store, apis, progress } = options;
-  const before = await Promise.all(ALERTMANAGER_STATE_FILES.map((file) => store.modifiedAt('alertmanager', file)));
+  // Listed first: a rewrite finished after `before` was read began after the listing, so it holds every silence listed.
   const silences = await apis.alertmanager.silences();
+  const before = await Promise.all(ALERTMANAGER_STATE_FILES.map((file) => store.modifiedAt('alertmanager', file)));
   const limit = apis.alertmanagerSnapshotInterval.plus(Duration.seconds(30));
   progress(`alertmanager: ${silences.length} silences listed; waiting for its next snapshot (at most ${limit})`);
   await awaitCondition(
@@ -206,14 +207,18 @@ function readManifest(dir: string, archive: string): BackupManifest {
   return manifest;
 }
 
-/** Unpacks `archive` into a new directory of `workDir`; returns it and the manifest. */
+/**
+ * Unpacks `archive` (only its manifest with `manifestOnly`) into a new directory of `workDir`;
+ * returns the directory, which the caller removes, and the manifest.
+ */
 export async function openArchive(
   archive: string,
   workDir: string,
+  manifestOnly = false,
 ): Promise<{ dir: string; manifest: BackupManifest }> {
   const dir = mkdtempSync(join(workDir, '.restore-'));
   try {
-    await extractArchive(archive, dir);
+    await extractArchive(archive, dir, manifestOnly ? [MANIFEST_FILE] : []);
     return { dir, manifest: readManifest(dir, archive) };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });

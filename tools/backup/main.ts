@@ -7,6 +7,7 @@
  * ports, the daemon `dockerHost`. Exit code: 0 done, 1 failed (a backup then writes no archive),
  * 2 usage or configuration error.
  */
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +25,6 @@ import { Io, cdktfContext } from '../check/main';
 import { BackupManifest, ComponentApis, backUp, openArchive, restore } from './backup';
 import { DockerStore } from './docker-store';
 import { BACKUP_COMPONENTS, BackupComponent, DataStore, isBackupComponent } from './store';
-import { rmSync } from 'node:fs';
 
 export type Command = 'backup' | 'restore';
 
@@ -220,7 +220,7 @@ export async function main(
     }
     const archive = resolve(options.archive as string);
     if (!options.yes) {
-      const { dir, manifest } = await openArchive(archive, tmpdir());
+      const { dir, manifest } = await openArchive(archive, tmpdir(), true);
       rmSync(dir, { recursive: true, force: true });
       const replaced = options.components.filter((component) => manifest[component]);
       io.stdout.write(

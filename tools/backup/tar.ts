@@ -51,7 +51,7 @@ export function createArchive(dir: string, entries: readonly string[], file: str
   return runTar(['-c', '-z', '-f', file, '-C', dir, ...entries]);
 }
 
-/** Extracts the gzip-compressed archive `file` into the existing directory `into`. */
-export function extractArchive(file: string, into: string): Promise<void> {
-  return runTar(['-x', '-z', '-f', file, '-C', into]);
+/** Extracts `entries` (all when none are named) of the gzip-compressed archive `file` into the existing directory `into`. */
+export function extractArchive(file: string, into: string, entries: readonly string[] = []): Promise<void> {
+  return runTar(['-x', '-z', '-f', file, '-C', into, ...entries]);
 }
