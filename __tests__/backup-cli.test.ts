@@ -64,6 +64,14 @@ describe('usage', () => {
     expect(stderr).toContain('PROMETHEUS_DISK_BUDGET (setting prometheus.diskBudget): "lots" is not a size');
   });
 
+  test('an ssh:// Docker host cannot be reached from here: exit 2, run it on the host', async () => {
+    const { code, stderr } = await cli('backup', [], { DOCKER_HOST: 'ssh://ops@docker-host' });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'backup reaches the Docker daemon over unix:// or tcp://, not ssh://: run it on the Docker host',
+    );
+  });
+
   test('the Kubernetes target has no volumes to copy: exit 2, pointing at volume snapshots', async () => {
     const { code, stderr } = await cli('backup', [], { MONITORING_TARGET: 'kubernetes' });
     expect(code).toBe(2);

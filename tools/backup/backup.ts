@@ -77,8 +77,6 @@ export interface BackupOptions {
   outputDir: string;
   /** Progress lines, for the operator. */
   progress: (line: string) => void;
-  /** The clock; @default Date.now */
-  now?: () => number;
 }
 
 export interface BackupResult {
@@ -157,7 +155,7 @@ async function backUpGrafana(options: BackupOptions, into: string): Promise<Back
 
 /** Backs up `components` into one new archive in `outputDir`; throws (and writes nothing) when a part fails. */
 export async function backUp(options: BackupOptions): Promise<BackupResult> {
-  const startedAt = (options.now ?? Date.now)();
+  const startedAt = Date.now();
   mkdirSync(options.outputDir, { recursive: true });
   // Beside the archive: the final rename stays on one file system.
   const staging = mkdtempSync(join(options.outputDir, '.backup-'));

@@ -69,6 +69,7 @@ Exit code: 0 when restored and checked, 1 when a part failed, 2 for a usage or c
 (without --yes too).`,
 };
 
+/** What the command line asked for. */
 export interface CliOptions {
   json: boolean;
   timeoutMs: number;
@@ -78,8 +79,10 @@ export interface CliOptions {
   yes: boolean;
 }
 
+/** A command line or target the CLI cannot work with: exit 2, with the usage. */
 export class UsageError extends Error {}
 
+/** The options of `npm run <command> -- <argv>`, or 'help'; throws `UsageError` naming what is wrong. */
 export function parseCliArgs(command: Command, argv: string[]): CliOptions | 'help' {
   let parsed;
   try {
@@ -182,6 +185,10 @@ export async function main(
     if (config.target !== 'docker')
       throw new UsageError(
         `${command} works on the Docker target's volumes; on Kubernetes (target ${config.target}) snapshot the PersistentVolumes instead (VolumeSnapshot, Velero)`,
+      );
+    if (!deps.store && !/^(unix|tcp):\/\//.test(config.dockerHost))
+      throw new UsageError(
+        `${command} reaches the Docker daemon over unix:// or tcp://, not ${config.dockerHost.split('://')[0]}://: run it on the Docker host, with DOCKER_HOST at its socket`,
       );
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
