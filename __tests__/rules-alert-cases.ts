@@ -140,6 +140,26 @@ function diskCases(
   });
 }
 
+/** A filesystem's available space, sampled every minute for `FILLING_SPAN` minutes. */
+const FILLING_SPAN = 200;
+
+/**
+ * A filesystem of 40000 bytes whose available space starts at `available` and falls by `perMinute`
+ * every minute: at that rate it is full `available(t) / perMinute` minutes after `t`.
+ */
+function fillingFilesystem(
+  available: number,
+  perMinute: number,
+  options: { fs?: { device: string; fstype: string; mountpoint: string }; readonly?: boolean } = {},
+): InputSeries[] {
+  const labels = { ...NODE, ...(options.fs ?? ROOT_FS) };
+  return [
+    series(node.filesystemSize, labels, `40000x${FILLING_SPAN}`),
+    series(node.filesystemAvailable, labels, `${available}-${perMinute}x${FILLING_SPAN}`),
+    series(node.filesystemReadonly, labels, `${options.readonly ? 1 : 0}x${FILLING_SPAN}`),
+  ];
+}
+
 /** A backend behind an exporter: down by `*_up`, by the exporter's own target, and healthy. */
 function backendDownCases(
   alert: AlertRule<'job', 'job' | 'instance'>,
@@ -631,6 +651,40 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
   }),
   HighMemoryUsage: hostCases(ALERTS.HighMemoryUsage, (used) => memory(1000 - used * 1000), 0.9, 0.84, minutes(2), NODE),
   HighDiskUsage: diskCases(ALERTS.HighDiskUsage, 100, 160),
+  DiskFillingUp: casesFor(ALERTS.DiskFillingUp, {
+    fires: [
+      {
+        // 10 bytes a minute is 14400 a day: from minute 61 less than that is left (14395), at minute 60 more (14405).
+        name: 'losing 10 bytes a minute with 14395 left: full in 23h59m30s; fires an hour later, 65.51% used',
+        input: fillingFilesystem(15005, 10),
+        activeFrom: minutes(61),
+        labels: ROOT_FS,
+        value: '65.51%',
+      },
+    ],
+    quiet: [
+      {
+        name: 'losing 10 bytes a minute with 15000 left (62.5% used): full in 25 hours',
+        input: fillingFilesystem(16200, 10),
+        at: minutes(120),
+      },
+      {
+        name: 'filling twice as fast, but 57.5% used: below the level from which growth is watched',
+        input: fillingFilesystem(20000, 20),
+        at: minutes(150),
+      },
+      {
+        name: 'read-only: nothing writes to it',
+        input: fillingFilesystem(15005, 10, { readonly: true }),
+        at: minutes(150),
+      },
+      {
+        name: 'a tmpfs filling as fast: memory, not disk',
+        input: fillingFilesystem(15005, 10, { fs: { device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/run' } }),
+        at: minutes(150),
+      },
+    ],
+  }),
   SyncOperationFailures: casesFor(ALERTS.SyncOperationFailures, {
     fires: [
       {

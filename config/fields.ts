@@ -3,6 +3,7 @@
  * expected) on the shared `ConfigReader` and returns the fallback, so one run reports every bad value.
  */
 import { isIP } from 'node:net';
+import { ByteSize } from '../core/byte-size';
 import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
 
@@ -57,6 +58,21 @@ export class Fields {
     });
     if (parsed && parsed.compare(min) < 0) {
       this.reader.problem(field, value, `is too short: must be at least ${min}`);
+      return fallback;
+    }
+    return parsed ?? fallback;
+  }
+
+  /** A size in Prometheus' notation (`10GB`, `512MiB`), at least `min`. */
+  byteSize(field: string, value: unknown, fallback: ByteSize, min: ByteSize): ByteSize {
+    if (value === undefined) return fallback;
+    if (ByteSize.isByteSize(value)) return value;
+    const parsed = this.reader.attempt(field, value, undefined, () => {
+      if (typeof value !== 'string') throw new Error('is not a size (expected a string such as 10GB or 512MiB)');
+      return ByteSize.parse(value);
+    });
+    if (parsed && parsed.compare(min) < 0) {
+      this.reader.problem(field, value, `is too small: must be at least ${min}`);
       return fallback;
     }
     return parsed ?? fallback;

@@ -16,6 +16,8 @@ import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ALERTMANAGER_CONFIG_FILE, AlertmanagerSecrets, renderAlertmanagerFiles } from '../domain/alerting';
+import { ALERTMANAGER_SNAPSHOT_INTERVAL } from '../targets/docker/alertmanager-container';
+import { Duration } from '../core/duration';
 import {
   DEFAULT_CONFIG,
   MonitoringConfig,
@@ -281,6 +283,19 @@ export class LoopbackStack {
     );
   }
 
+  /**
+   * The data directory of Prometheus (`--storage.tsdb.path`) or Alertmanager (`--storage.path`):
+   * kept across a stop and a start, as a volume is.
+   */
+  dataDir(component: 'prometheus' | 'alertmanager'): string {
+    return join(this.dir(component), 'data');
+  }
+
+  /** How often Alertmanager rewrites its silences and notification log here: the stack's interval, scaled by the profile. */
+  get alertmanagerSnapshotInterval(): Duration {
+    return ALERTMANAGER_SNAPSHOT_INTERVAL.times(this.profile.timeScale);
+  }
+
   /** Output a component's process wrote (the last 20 kB), for failure messages. */
   log(component: LoopbackComponent): string {
     const running = this.running.get(component);
@@ -432,7 +447,8 @@ export class LoopbackStack {
           binariesOf('alertmanager', this.options.programs)[0],
           [
             `--config.file=${join(dir, ALERTMANAGER_CONFIG_FILE)}`,
-            `--storage.path=${join(dir, 'data')}`,
+            `--storage.path=${this.dataDir('alertmanager')}`,
+            `--data.maintenance-interval=${this.alertmanagerSnapshotInterval}`,
             `--web.listen-address=${listen}`,
             `--web.external-url=${this.config.alerting.externalUrl}`,
             '--cluster.listen-address=',
@@ -491,9 +507,10 @@ export class LoopbackStack {
       binariesOf('prometheus', this.options.programs)[0],
       [
         `--config.file=${join(dir, PROMETHEUS_CONFIG_FILE)}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--storage.tsdb.path=${this.dataDir('prometheus')}`,
         `--web.listen-address=${listen}`,
         `--rules.alert.resend-delay=${this.profile.resendDelay}`,
+        ...(this.config.prometheus.adminApi ? ['--web.enable-admin-api'] : []),
       ],
       {},
       '/-/ready',

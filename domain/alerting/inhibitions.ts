@@ -63,6 +63,7 @@ const {
   HighMemoryUsage,
   CriticalDiskUsage,
   HighDiskUsage,
+  DiskFillingUp,
   PostgreSQLDown,
   DatabaseConnectionPoolExhausted,
   HighDatabaseConnections,
@@ -95,6 +96,12 @@ export const INHIBITIONS: readonly Inhibition[] = [
   inhibit(CriticalCPUUsage, [HighCPUUsage], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(CriticalMemoryUsage, [HighMemoryUsage], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(CriticalDiskUsage, [HighDiskUsage], ['instance', 'mountpoint'], SAME_LEVEL_HIGHER),
+  inhibit(
+    CriticalDiskUsage,
+    [DiskFillingUp],
+    ['instance', 'mountpoint'],
+    'a filesystem already past the critical level pages now: that it will be full within a day adds nothing',
+  ),
   inhibit(
     PostgreSQLDown,
     [DatabaseConnectionPoolExhausted, HighDatabaseConnections, SlowDatabaseQueries],

@@ -324,6 +324,10 @@ const NODE_METRICS = {
     labels: filesystem,
   }),
   filesystemSize: node.gauge('node_filesystem_size_bytes', { help: 'Filesystem size', labels: filesystem }),
+  filesystemReadonly: node.gauge('node_filesystem_readonly', {
+    help: 'Whether the filesystem is mounted read-only (1) or not (0)',
+    labels: filesystem,
+  }),
   load1: node.gauge('node_load1', { help: '1-minute load average' }),
   load5: node.gauge('node_load5', { help: '5-minute load average' }),
   load15: node.gauge('node_load15', { help: '15-minute load average' }),

@@ -192,6 +192,19 @@ export function overTime<S extends GaugeSource>(
 }
 
 /**
+ * `predict_linear(gauge[window], horizon)`: the value the gauge will have `horizon` after now, by
+ * the least-squares line through its samples of the last `window`.
+ */
+export function predictLinear<S extends GaugeSource>(
+  source: S,
+  window: Duration,
+  horizon: Duration,
+): Expr<SourceLabels<S>> {
+  const selector = asSelector(source);
+  return new Expr(`predict_linear(${selector.text}[${window}], ${horizon.seconds})`, selector.metrics);
+}
+
+/**
  * `count by (by) (present_over_time(selector[window]) unless selector offset window)`: per group of
  * `by`, how many series of `selector` began within the last `window`: a sample in it, none at its
  * start. A series that ended before the window is not in it; one already there at its start is not

@@ -1,8 +1,12 @@
-/** The host's rules, through node-exporter: CPU, memory and disk at their warning and critical levels. */
+/**
+ * The host's rules, through node-exporter: CPU, memory and disk at their warning and critical
+ * levels, and a disk that its recent growth will fill.
+ */
 import { Duration } from '../../../core/duration';
-import { RECORDINGS } from '../../metrics/recordings';
-import { THRESHOLDS, Threshold, formatLevel } from '../../metrics/thresholds';
-import { Expr, gt, select } from '../../metrics/promql';
+import { METRICS } from '../../metrics/catalog';
+import { RECORDINGS, REAL_FILESYSTEMS } from '../../metrics/recordings';
+import { THRESHOLDS, Threshold, formatLevel, windowOf } from '../../metrics/thresholds';
+import { Expr, and, eq, gt, lt, predictLinear, select } from '../../metrics/promql';
 import { level } from '../conditions';
 import { $label, $value, Template, alert, ruleGroup, t } from '../model';
 import { PanelRef } from '../../dashboards';
@@ -102,6 +106,31 @@ const HighDiskUsage = usageAlert({
   for: Duration.minutes(5),
 });
 
+const fillHorizon = Duration.seconds(level(THRESHOLDS.diskFillHorizon, 'warning'));
+const fillTrend = windowOf(THRESHOLDS.diskFillHorizon);
+
+/**
+ * node-mixin's NodeFilesystemSpaceFillingUp (docs/node-mixin/alerts/alerts.libsonnet, its warning):
+ * a writable real filesystem, fuller than the level from which growth matters, whose available
+ * space extrapolated along its trend runs out within the horizon. The trend is long (6 h) and the
+ * `for` an hour, so a burst (a big download, a backup being written) does not page.
+ */
+const DiskFillingUp = alert({
+  name: 'DiskFillingUp',
+  expr: and(
+    and(
+      gt(select(RECORDINGS.filesystemUtilisation), level(THRESHOLDS.diskFillWatchedFrom, 'warning')),
+      lt(predictLinear(select(METRICS.node.filesystemAvailable, REAL_FILESYSTEMS), fillTrend, fillHorizon), 0),
+    ),
+    eq(select(METRICS.node.filesystemReadonly, REAL_FILESYSTEMS), 0),
+  ),
+  for: Duration.hours(1),
+  severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Host disk usage' },
+  summary: t`Disk ${filesystem} will be full within ${formatLevel(THRESHOLDS.diskFillHorizon, 'warning')} (${$value('percent')} used)`,
+  description: t`At the rate it filled over the last ${fillTrend.toString()}, ${filesystem} will be full within ${formatLevel(THRESHOLDS.diskFillHorizon, 'warning')}; it is ${$value('percent')} used now. Find what writes before it fills.`,
+});
+
 export const HOST = ruleGroup(
   'host',
   [RECORDINGS.cpuUtilisation, RECORDINGS.memoryUtilisation, RECORDINGS.filesystemUtilisation],
@@ -112,5 +141,6 @@ export const HOST = ruleGroup(
     HighCPUUsage,
     HighMemoryUsage,
     HighDiskUsage,
+    DiskFillingUp,
   },
 );
