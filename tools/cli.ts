@@ -1,6 +1,6 @@
 /**
- * What the project's command-line tools share (`npm run check`, `npm run silence`, `npm run
- * maintenance`): the configuration read as the stack reads it (environment, MONITORING_CONFIG,
+ * What the project's command-line tools share (`npm run check`, `silence`, `maintenance`, `backup`, `restore`):
+ * the configuration read as the stack reads it (environment, MONITORING_CONFIG,
  * cdktf.json's context), output through an `Io`, and the exit codes: 0 done, 1 the stack failed
  * or refused, 2 a usage or configuration error (the message, then the usage).
  */
