@@ -13,18 +13,11 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MonitoringConfig, RawMonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { COMPONENTS, JOB } from '../core/components';
-import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
+import { LoopbackStack, THIS_MACHINE_ALERTS, loopbackBinaries } from '../testing/loopback-stack';
 import { describeWithBinaries, freePort, waitFor } from '../testing/processes';
-import {
-  CheckResult,
-  CheckTargets,
-  TEST_ALERT_NAME,
-  allPassed,
-  buildChecks,
-  runChecks,
-  targetsFromConfig,
-} from '../tools/check';
+import { CheckResult, CheckTargets, TEST_ALERT_NAME, buildChecks, runChecks, targetsFromConfig } from '../tools/check';
 import { PrometheusApi } from '../clients/prometheus';
+import { WATCHDOG } from '../domain/alerting';
 import { main } from '../tools/check/main';
 import { PROMQL_EXAMPLES } from '../tools/guide/promql-examples';
 
@@ -104,11 +97,26 @@ describeWithBinaries(
      * names the checks still failing.
      */
     const waitHealthy = (what: string) =>
-      waitFor(what, async () => allPassed(await runChecks(checksOf())), HEALTHY_WITHIN_MS, 500).catch(
-        async (error: Error) => {
-          throw new Error(`${error.message}\n${failures(await runChecks(checksOf())).join('\n')}`);
-        },
+      waitFor(
+        what,
+        async () => (await stackFailures(await runChecks(checksOf()))).length === 0,
+        HEALTHY_WITHIN_MS,
+        500,
+      ).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${(await stackFailures(await runChecks(checksOf()))).join('\n')}`);
+      });
+    /**
+     * The failing checks but "firing alerts" when only this machine's own alerts fire: the loopback
+     * node-exporter reads the real host, and a busy CI machine fires HighCPUUsage for real.
+     */
+    const stackFailures = async (results: CheckResult[]): Promise<string[]> => {
+      const firingRow = results.find((r) => r.component === 'prometheus' && r.name === 'firing alerts');
+      const firing = (await new PrometheusApi(stack.url('prometheus')).alerts()).filter(
+        (alert) => alert.state === 'firing' && alert.labels.alertname !== WATCHDOG,
       );
+      const onlyThisMachine = firing.every((alert) => THIS_MACHINE_ALERTS.has(alert.labels.alertname));
+      return failures(results.filter((result) => !(onlyThisMachine && result === firingRow)));
+    };
 
     beforeAll(async () => {
       stack = await LoopbackStack.start();
@@ -142,7 +150,7 @@ describeWithBinaries(
 
     test('every check passes on the healthy stack, Grafana included (fake), and says what it saw', async () => {
       const results = await runChecks(checksOf());
-      expect(failures(results)).toEqual([]);
+      expect(await stackFailures(results)).toEqual([]);
       expect(row(results, 'targets of job postgres-exporter').detail).toBe(
         `1/1 up (${stack.address('postgresExporter')})`,
       );
@@ -303,7 +311,7 @@ describeWithBinaries(
         expect(results.find((r) => r.component === 'nodeExporter')?.detail).toBe(
           `GET http://${address}/metrics: connection refused (is it running, on this port?)`,
         );
-        expect(failures(results).map((line) => line.split(':')[0])).toEqual([
+        expect((await stackFailures(results)).map((line) => line.split(':')[0])).toEqual([
           'prometheus targets of job node-exporter',
           'prometheus metrics from node-exporter',
           'nodeExporter answers /metrics',
@@ -379,10 +387,9 @@ describeWithBinaries(
         // Nothing else is left unchecked; besides the endpoint only Prometheus' view of its target may fail.
         expect(results.filter((r) => r.status === 'not-checked' && r.component !== 'alertmanager')).toEqual([]);
         expect(
-          results
-            .filter((r) => r.status === 'failed' && r.component !== 'alertmanager')
-            .map((r) => r.name)
-            .filter((name) => name !== 'targets of job alertmanager'),
+          await stackFailures(
+            results.filter((r) => r.component !== 'alertmanager' && r.name !== 'targets of job alertmanager'),
+          ),
         ).toEqual([]);
 
         const output: string[] = [];
@@ -403,7 +410,8 @@ describeWithBinaries(
         expect(table.split('\n').filter((line) => line.startsWith('–'))).toEqual([
           expect.stringMatching(/^– Alertmanager +4 checks +not checked: "Alertmanager answers \/-\/ready" failed$/),
         ]);
-        expect(table).toMatch(/^✘ \d+ passed, [12] failed, 4 not checked in \d+\.\d s$/m);
+        // 1 or 2 failed (the endpoint, and Prometheus' view of it once scraped); 3 while this machine's own alerts fire.
+        expect(table).toMatch(/^✘ \d+ passed, [123] failed, 4 not checked in \d+\.\d s$/m);
       } finally {
         await stack.startComponent('alertmanager');
         // Bounded: the Watchdog is re-sent within the resend delay; later runs of this file find a healthy stack.

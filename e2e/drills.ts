@@ -8,10 +8,10 @@ import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../domain/ale
 import { Duration } from '../core/duration';
 import { JOB } from '../core/components';
 import { RATE_WINDOW, RECORDINGS, THRESHOLDS } from '../domain/metrics';
-import { RULE_GROUPS, Template, isAlert, linkAnnotations } from '../domain/rules';
+import { Template, linkAnnotations } from '../domain/rules';
 import { Severity } from '../core/severity';
 import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
-import { LoopbackComponent, LoopbackStack } from '../testing/loopback-stack';
+import { LoopbackComponent, LoopbackStack, THIS_MACHINE_ALERTS } from '../testing/loopback-stack';
 import { sleep, waitFor } from '../testing/processes';
 import { AlertmanagerApi } from '../clients/alertmanager';
 import { PrometheusApi } from '../clients/prometheus';
@@ -556,14 +556,6 @@ export async function alertmanagerRestartDrill(
   });
 }
 
-/** Every message: valid Telegram HTML, and exactly as many per group and status as the drills caused. */
-/** The alerts on the host's own resources (the host group), which the loopback node-exporter reads from this machine. */
-const HOST_ALERTS: ReadonlySet<string> = new Set(
-  RULE_GROUPS.filter((group) => group.name === 'host').flatMap((group) =>
-    group.rules.filter(isAlert).map((rule) => rule.name),
-  ),
-);
-
 /**
  * Whether Prometheus held `alert` firing for `instance` when the message was sent: the condition
  * was true, so the message was too.
@@ -582,6 +574,7 @@ async function firingWhenSent(
   return firing.length > 0;
 }
 
+/** Every message: valid Telegram HTML, and exactly as many per group and status as the drills caused. */
 export async function checkToldOnce(
   telegram: FakeTelegram,
   prometheus: PrometheusApi,
@@ -604,7 +597,7 @@ export async function checkToldOnce(
       for (const message of telegram.delivered) {
         const group = messageGroup(message);
         const k = key(group.status, group.alert, group.instance);
-        if (group.alert && HOST_ALERTS.has(group.alert) && !expected.has(k)) {
+        if (group.alert && THIS_MACHINE_ALERTS.has(group.alert) && !expected.has(k)) {
           const held =
             group.status === 'RESOLVED' ||
             (await firingWhenSent(prometheus, group.alert, group.instance, message.receivedAt));
