@@ -549,17 +549,17 @@ describe('panel queries for the e2e harness', () => {
     );
   });
 
-  test('flag exactly the queries that read cAdvisor metrics', () => {
-    const cadvisorNames = new Set(
-      allMetrics()
-        .filter((metric) => metric.source === 'cadvisor')
-        .map((metric) => metric.name),
-    );
+  test('each query carries the catalog metrics its expression reads; those of cAdvisor mark the container panels', () => {
+    const catalog = new Set(allMetrics().map((metric) => metric.name));
     for (const q of queries) {
-      const readsCadvisor = promqlIdentifiers(q.expr).selectors.some((selector) => cadvisorNames.has(selector.metric!));
-      expect([q.panelTitle, q.needsCadvisor]).toEqual([q.panelTitle, readsCadvisor]);
+      const named = q.metrics.map((metric) => metric.name);
+      const unnamed = promqlIdentifiers(q.expr)
+        .selectors.map((selector) => selector.metric!)
+        .filter((metric) => catalog.has(metric) && !named.includes(metric));
+      expect([q.panelTitle, unnamed]).toEqual([q.panelTitle, []]);
     }
-    expect(new Set(queries.filter((q) => q.needsCadvisor).map((q) => q.panelTitle))).toEqual(
+    const readsCadvisor = queries.filter((q) => q.metrics.some((metric) => metric.source === 'cadvisor'));
+    expect(new Set(readsCadvisor.map((q) => q.panelTitle))).toEqual(
       new Set(['Container CPU', 'Container memory', 'Container network', 'Container disk I/O', 'Container restarts']),
     );
   });

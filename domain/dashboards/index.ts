@@ -90,8 +90,8 @@ export interface PanelQuery {
   refId: string;
   /** The expression with every dashboard variable on "All" (`.*`), ready for Prometheus' API. */
   expr: string;
-  /** Reads cAdvisor metrics: only answerable where cAdvisor runs (Docker), not on a bare test machine. */
-  needsCadvisor: boolean;
+  /** The catalog metrics its panel reads (cAdvisor's, say, are only answerable where cAdvisor runs). */
+  metrics: readonly Metric[];
 }
 
 /** Every query of every panel, in dashboard and panel order, as Grafana sends it. */
@@ -100,7 +100,6 @@ export function panelQueries(): PanelQuery[] {
     const variableNames = definition.variables.map((variable) => variable.name);
     return definition.sections.flatMap(({ panels }) =>
       panels.flatMap((panel) => {
-        const needsCadvisor = panel.metrics.some((metric) => metric.source === 'cadvisor');
         return (panel.build().targets ?? []).map((target) => {
           const { refId, expr } = target as prometheus.dataquery;
           return {
@@ -108,7 +107,7 @@ export function panelQueries(): PanelQuery[] {
             panelTitle: panel.title,
             refId,
             expr: withAllValues(expr, variableNames),
-            needsCadvisor,
+            metrics: panel.metrics,
           };
         });
       }),
