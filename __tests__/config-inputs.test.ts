@@ -104,6 +104,14 @@ describe('the scrape interval against the rules', () => {
     expect(longest.toString()).toBe('1m15s');
   });
 
+  test('a Docker discovery refresh interval over 2m30s is refused: ServiceDiscoveryFailing needs two refreshes in 5m', () => {
+    const problems = problemsOf(() =>
+      loadMonitoringConfig({ MONITORING_CONFIG: JSON.stringify({ dockerDiscovery: { refreshInterval: '2m31s' } }) }),
+    );
+    expect(problems).toEqual([expect.objectContaining({ field: 'dockerDiscovery.refreshInterval', value: '2m31s' })]);
+    expect(problems[0].reason).toContain('must be at most 2m30s');
+  });
+
   test("CeleryWorkerDown's min_over_time(redis_up[2m]) needs one scrape in its range, not four", () => {
     const reads = rangesRead(RULE_GROUPS).filter((read) => read.range.toString() === '2m');
     expect(reads).toEqual([{ range: Duration.minutes(2), samples: 1 }]);

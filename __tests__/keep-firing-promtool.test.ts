@@ -23,7 +23,7 @@ test('the causes that hold back other alerts keep firing after they clear; the o
     .filter((rule) => rule.keepFiringFor !== undefined)
     .map((rule) => rule.name)
     .sort();
-  expect(keeping).toEqual(['APIDown', 'CeleryWorkerDown', 'PostgreSQLDown', 'RedisDown', 'ServiceDiscoveryFailing']);
+  expect(keeping).toEqual(['APIDown', 'CeleryWorkerDown', 'PostgreSQLDown', 'RedisDown']);
   expect(CAUSE_RECOVERY.toString()).toBe('2m');
 });
 

@@ -39,6 +39,7 @@ const NODE = { job: 'node-exporter', instance: 'node-exporter:9100' } as const;
 const PG_EXPORTER = { job: 'postgres-exporter', instance: 'postgres-exporter:9187' } as const;
 const REDIS_EXPORTER = { job: 'redis-exporter', instance: 'redis-exporter:9121' } as const;
 const PROMETHEUS = { job: 'prometheus', instance: 'localhost:9090' } as const;
+const DOCKER_SD = { ...PROMETHEUS, mechanism: 'docker' } as const;
 const ALERTMANAGER = { job: 'alertmanager', instance: 'alertmanager:9093' } as const;
 
 /** Samples every minute for 40 minutes unless a case needs longer. */
@@ -388,8 +389,27 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
         activeFrom: minutes(0),
         labels: { job: 'api' },
       },
+      {
+        name: 'a static API target stops answering while the discovery fails: it still pages',
+        input: [
+          series(scrape.up, API, `1 1 0x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+2x${SPAN}`),
+        ],
+        activeFrom: minutes(2),
+        labels: API,
+      },
     ],
     quiet: [
+      {
+        // Prometheus started with a socket it may not read (a wrong DOCKER_GROUP_ID): the discovery
+        // never found the API; ServiceDiscoveryFailing pages, not APIDown.
+        name: 'no API target while every discovery refresh fails',
+        input: [
+          series(scrape.up, CELERY, `1x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+2x${SPAN}`),
+        ],
+        at: minutes(10),
+      },
       {
         name: 'one failed scrape is shorter than the 1m `for`',
         input: [series(scrape.up, API, `1 1 0 1x${SPAN}`)],
@@ -799,26 +819,34 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
   ServiceDiscoveryFailing: casesFor(ALERTS.ServiceDiscoveryFailing, {
     fires: [
       {
-        // A refresh every 30 s, each failing (a socket Prometheus may not read): two failures a
-        // minute, after a burst of retries at the start.
-        name: 'every Docker discovery refresh fails',
+        // As Prometheus counts them (2.42 and 3.5.3 on a socket it cannot open): every refresh ends
+        // in its duration summary's count, and a failed one in the failure counter too.
+        name: 'every Docker discovery refresh fails (a refresh every 30 s)',
         input: [
-          series(
-            prometheus.serviceDiscoveryRefreshFailures,
-            { ...PROMETHEUS, mechanism: 'docker' },
-            `0 0 10+2x${SPAN}`,
-          ),
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+2x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshes, DOCKER_SD, `0+2x${SPAN}`),
         ],
-        activeFrom: minutes(2),
-        labels: { ...PROMETHEUS, mechanism: 'docker' },
-        value: '10',
+        activeFrom: minutes(1),
+        labels: DOCKER_SD,
+        value: '100%',
+      },
+      {
+        name: 'every refresh fails with refresh_interval 2m: the share does not depend on the interval',
+        input: [
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+0.5x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshes, DOCKER_SD, `0+0.5x${SPAN}`),
+        ],
+        activeFrom: minutes(1),
+        labels: DOCKER_SD,
+        value: '100%',
       },
     ],
     quiet: [
       {
-        name: 'three or four refreshes in five minutes fail: a flaky engine, not a broken discovery',
+        name: 'three refreshes in ten fail: a flaky engine, not a broken discovery',
         input: [
-          series(prometheus.serviceDiscoveryRefreshFailures, { ...PROMETHEUS, mechanism: 'docker' }, `0+0.7x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+0.6x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshes, DOCKER_SD, `0+2x${SPAN}`),
         ],
         at: minutes(20),
       },

@@ -47,7 +47,17 @@ export class Fields {
     return value;
   }
 
-  duration(field: string, value: unknown, fallback: Duration, min: Duration = Duration.millis(1)): Duration {
+  /**
+   * A duration in Prometheus' notation (`15s`, `5m`, `30d`), at least `min` (default 1ms) and at
+   * most `max.limit` when given (its `why` completes the refusal); `fallback` when not given.
+   */
+  duration(
+    field: string,
+    value: unknown,
+    fallback: Duration,
+    min: Duration = Duration.millis(1),
+    max?: { limit: Duration; why: string },
+  ): Duration {
     if (value === undefined) return fallback;
     if (Duration.isDuration(value)) return value;
     const parsed = this.reader.attempt(field, value, undefined, () => {
@@ -58,6 +68,10 @@ export class Fields {
     });
     if (parsed && parsed.compare(min) < 0) {
       this.reader.problem(field, value, `is too short: must be at least ${min}`);
+      return fallback;
+    }
+    if (parsed && max && parsed.compare(max.limit) > 0) {
+      this.reader.problem(field, value, `is too long: must be at most ${max.limit} (${max.why})`);
       return fallback;
     }
     return parsed ?? fallback;

@@ -378,6 +378,10 @@ function parseDockerDiscovery(raw: unknown, fields: Fields): DockerDiscoverySett
       given.refreshInterval,
       d.refreshInterval,
       Duration.seconds(1),
+      {
+        limit: Duration.seconds(150),
+        why: 'ServiceDiscoveryFailing judges the share of refreshes that failed in 5 minutes: it needs two of them',
+      },
     ),
   };
 }

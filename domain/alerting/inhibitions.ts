@@ -74,19 +74,12 @@ const {
   CeleryQueueBacklog,
   CeleryHighFailureRate,
   NoSyncActivity,
-  ServiceDiscoveryFailing,
   AlertmanagerNotificationsFailing,
   Watchdog,
 } = ALERTS;
 const SAME_LEVEL_HIGHER = 'the same thing above the critical threshold is also above the warning one';
 
 export const INHIBITIONS: readonly Inhibition[] = [
-  inhibit(
-    ServiceDiscoveryFailing,
-    [APIDown, CeleryWorkerDown],
-    [],
-    'the targets a failing discovery found are gone: their absence is the monitoring fault, not the service',
-  ),
   inhibit(
     APIDown,
     [HighErrorRate, HighLatency, TargetDown],

@@ -480,6 +480,12 @@ const PROMETHEUS_METRICS = {
     help: 'Refreshes of a service discovery that failed (Docker: socket unreadable, API version refused)',
     labels: { mechanism: label('Discovery mechanism, e.g. `docker`') },
   }),
+  // The count of the prometheus_sd_refresh_duration_seconds summary: observed after every refresh,
+  // failed ones included (discovery/refresh/refresh.go; seen on Prometheus 2.42 and 3.5.3, 5 and 5).
+  serviceDiscoveryRefreshes: prom.counter('prometheus_sd_refresh_duration_seconds_count', {
+    help: 'Refreshes of a service discovery, failed ones included',
+    labels: { mechanism: label('Discovery mechanism, e.g. `docker`') },
+  }),
   notificationsErrors: prom.counter('prometheus_notifications_errors_total', {
     help: 'Errors sending alerts to an Alertmanager',
     labels: { alertmanager: label('Alertmanager URL') },

@@ -6,7 +6,7 @@ import { Duration } from '../../../core/duration';
 import { METRICS } from '../../metrics';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
 import { eq, gt, increase, or, rate, ratio, select, sumBy, vector } from '../../metrics/promql';
-import { CAUSE_RECOVERY, level } from '../conditions';
+import { DISCOVERY_WINDOW, level } from '../conditions';
 import { $label, $value, alert, ruleGroup, t } from '../model';
 
 const { scrape, prometheus, alertmanager } = METRICS;
@@ -32,24 +32,26 @@ const TargetDown = alert({
 });
 
 /**
- * A failing discovery loses the targets it found (the API's labelled containers), and their
- * alerts then page for what is a monitoring fault: the cause pages instead, and holds them back
- * (domain/alerting/inhibitions.ts). Its refresh runs every 30 s, 10 a window: half of them failing
- * for 5 minutes is a discovery that stays broken, not one refresh that timed out.
+ * A discovery that never refreshed finds no target, and one that keeps failing misses the targets
+ * that come and go: its job's alerts judge targets it cannot see (`targetDown` leaves the empty job
+ * to this alert). Judged as a share of refreshes, so any refresh interval is judged alike: more
+ * than half of them failing for 5 minutes is a discovery that stays broken, not a refresh that
+ * timed out.
  */
-const DISCOVERY_FAILURES = 5;
 const ServiceDiscoveryFailing = alert({
   name: 'ServiceDiscoveryFailing',
   expr: gt(
-    sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshFailures, Duration.minutes(5))),
-    DISCOVERY_FAILURES - 1,
+    ratio(
+      sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshFailures, DISCOVERY_WINDOW)),
+      sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshes, DISCOVERY_WINDOW)),
+    ),
+    0.5,
   ),
   for: Duration.minutes(5),
-  keepFiringFor: CAUSE_RECOVERY,
   severity: 'critical',
   panel: { dashboard: 'infrastructure', title: 'Service discovery refresh failures' },
   summary: t`Prometheus' ${$label('mechanism')} discovery fails on ${$label('instance')}`,
-  description: t`${$value('number')} refreshes of the ${$label('mechanism')} service discovery failed in 5 minutes, for 5 minutes: the targets it finds are gone, so their alerts (APIDown, CeleryWorkerDown) would page for a monitoring fault. Prometheus' log says why: permission denied on the socket (DOCKER_GROUP_ID), or an API version the engine refuses.`,
+  description: t`${$value('percent')} of the refreshes of the ${$label('mechanism')} service discovery failed in 5 minutes, for 5 minutes: the targets it should find are not scraped (APIDown does not page for an API job left empty meanwhile). Prometheus' log says why: permission denied on the socket (DOCKER_GROUP_ID), or an API version the engine refuses.`,
 });
 
 const PrometheusRuleEvaluationFailures = alert({
