@@ -26,7 +26,10 @@ const DATA_TIMEOUT_MS = 30_000;
  * stack's Docker discovery); the loopback stack scrapes static targets only. Proven on the real
  * Prometheus with a Docker discovery in __tests__/discovery-failing.test.ts.
  */
-const ONLY_WITH_DISCOVERY: readonly Metric[] = [METRICS.prometheus.serviceDiscoveryRefreshFailures];
+const ONLY_WITH_DISCOVERY: readonly Metric[] = [
+  METRICS.prometheus.serviceDiscoveryRefreshFailures,
+  METRICS.prometheus.serviceDiscoveryRefreshes,
+];
 
 export async function checkStack(stack: LoopbackStack, checklist: Checklist): Promise<void> {
   const prometheus = new PrometheusApi(stack.url('prometheus'));
