@@ -6,7 +6,7 @@
  * volumes (DockerStore, the one part these tests do not run).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PrometheusApi } from '../clients/prometheus';
@@ -139,6 +139,8 @@ describeWithBinaries(
       const { archive } = JSON.parse(backup.stdout) as { archive: string };
       expect(readdirSync(output)).toEqual([archive.split('/').pop()]);
       expect(archive).toMatch(/stock-tracker-monitoring-\d{8}T\d{6}Z\.tar\.gz$/);
+      // Grafana's database is inside: the archive is its owner's only.
+      expect(statSync(archive).mode & 0o777).toBe(0o600);
       const entries = spawnSync('tar', ['-tzf', archive]).stdout.toString().split('\n');
       expect(entries).toEqual(expect.arrayContaining(['manifest.json', 'alertmanager/silences', 'alertmanager/nflog']));
       expect(entries.some((entry) => /^prometheus\/[0-9A-Z]{26}\/meta\.json$/.test(entry))).toBe(true);

@@ -10,6 +10,7 @@ import { createServer, Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { WATCHDOG } from '../domain/alerting';
 import { main as silence } from '../tools/silence/main';
+import { labelMatchers } from '../tools/silence/silences';
 import { main as maintenance } from '../tools/silence/maintenance';
 import { ProcessGroup, describeWithBinaries, freePort, waitForHttpOk } from '../testing/processes';
 
@@ -66,6 +67,16 @@ describe('usage: answered before any request, exit 2 with the reason and the usa
       expect({ script, status: result.status, stderr: result.stderr }).toEqual({ script, status: 0, stderr: '' });
       expect(result.stdout).toMatch(new RegExp(`^Usage: npm run ${script} -- `));
     }
+  });
+
+  test('a quoted value, as silence list and amtool print matchers, is what the quotes hold', () => {
+    expect(labelMatchers(['instance="api:8000"', 'job!~"api|celery"', 'path="a\\"b"', 'note=x"y"'])).toEqual([
+      { name: 'instance', value: 'api:8000', isRegex: false, isEqual: true },
+      { name: 'job', value: 'api|celery', isRegex: true, isEqual: false },
+      { name: 'path', value: 'a"b', isRegex: false, isEqual: true },
+      { name: 'note', value: 'x"y"', isRegex: false, isEqual: true },
+    ]);
+    expect(() => labelMatchers(['instance="a"b"'])).toThrow('the quoted value "a"b" is not a valid quoted string');
   });
 
   test.each([

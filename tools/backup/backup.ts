@@ -18,6 +18,7 @@
  * archive behind.
  */
 import {
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -174,6 +175,8 @@ export async function backUp(options: BackupOptions): Promise<BackupResult> {
     const partial = join(staging, 'archive.tar.gz.partial');
     const entries = [MANIFEST_FILE, ...BACKUP_COMPONENTS.filter((component) => manifest[component])];
     await createArchive(staging, entries, partial);
+    // Grafana's database holds password hashes, sessions and API keys: the archive is the owner's only.
+    chmodSync(partial, 0o600);
     renameSync(partial, archive);
     return { archive, manifest, bytes: statSync(archive).size };
   } finally {

@@ -24,6 +24,19 @@ export const MAINTENANCE_MARK = 'maintenance: ';
 /** The rule groups `--group` takes (one file each under domain/rules/groups/). */
 export const GROUP_NAMES = RULE_GROUPS.map((group) => group.name);
 
+/**
+ * A matcher's value as typed, or, in double quotes as `silence list` and amtool print it
+ * (`instance="api:8000"`), what the quotes hold (their escapes read as Go and JSON read them).
+ */
+function unquoted(value: string, text: string): string {
+  if (!(value.length >= 2 && value.startsWith('"') && value.endsWith('"'))) return value;
+  try {
+    return JSON.parse(value) as string;
+  } catch {
+    throw new UsageError(`--label "${text}": the quoted value ${value} is not a valid quoted string`);
+  }
+}
+
 /** `--label` values as matchers; a name Alertmanager would refuse, or a regex it cannot be, is a usage error. */
 export function labelMatchers(labels: readonly string[]): SilenceMatcher[] {
   return labels.map((text) => {
@@ -32,7 +45,8 @@ export function labelMatchers(labels: readonly string[]): SilenceMatcher[] {
       throw new UsageError(
         `--label "${text}" is not a matcher: expected name=value, name!=value, name=~regex or name!~regex (a name of letters, digits and _)`,
       );
-    const [, name, operator, value] = match;
+    const [, name, operator, written] = match;
+    const value = unquoted(written, text);
     const isRegex = operator.endsWith('~');
     if (isRegex) regexOf(value, `--label "${text}"`);
     return { name, value, isRegex, isEqual: !operator.startsWith('!') };
