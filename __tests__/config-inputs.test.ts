@@ -223,11 +223,20 @@ describe('publishing without a login takes an explicit opt-in', () => {
   });
 
   test('with the opt-in it is accepted and warned about on every synth', () => {
-    const env = { MONITORING_BIND_ADDRESS: '0.0.0.0', MONITORING_PUBLISH_WITHOUT_AUTH: 'true' };
+    const heartbeat = { WATCHDOG_HEARTBEAT_URL: 'https://hc-ping.com/0f1e2d3c' };
+    const env = { MONITORING_BIND_ADDRESS: '0.0.0.0', MONITORING_PUBLISH_WITHOUT_AUTH: 'true', ...heartbeat };
     const config = load(env);
     expect(config.bindAddress).toBe('0.0.0.0');
     expect(configWarnings(env, config)).toEqual([expect.stringMatching(/published on 0\.0\.0\.0 without a login/)]);
-    expect(configWarnings({}, load({}))).toEqual([]);
+    expect(configWarnings(heartbeat, load(heartbeat))).toEqual([]);
+  });
+
+  test("without a dead man's switch every synth says a broken Telegram would go unheard", () => {
+    expect(configWarnings({}, load({}))).toEqual([
+      expect.stringMatching(
+        /^WATCHDOG_HEARTBEAT_URL \(alerting\.watchdogHeartbeatUrl\) is not set: when Telegram stops/,
+      ),
+    ]);
   });
 });
 

@@ -17,6 +17,9 @@ import { loadMonitoringConfig } from '../config/load';
 import { DEFAULT_CONFIG, parseMonitoringConfig } from '../config/monitoring-config';
 import { configWarnings } from '../main';
 
+/** A dead man's switch, so that the warnings below are the images' only. */
+const HEARTBEAT = { watchdogHeartbeatUrl: 'https://hc-ping.com/0f1e2d3c' };
+
 function problemLines(run: () => unknown): string[] {
   try {
     run();
@@ -142,9 +145,27 @@ describe('image requirements', () => {
 
   test('an image pinned by digest alone is accepted with a warning naming the release it must be', () => {
     const image = `ghcr.io/google/cadvisor@sha256:${'a'.repeat(64)}`;
-    const config = parseMonitoringConfig({ components: { cadvisor: { image } } });
+    const config = parseMonitoringConfig({ components: { cadvisor: { image } }, alerting: HEARTBEAT });
     expect(configWarnings({}, config)).toEqual([
       `components.cadvisor.image "${image}" names no release in its tag: the stack cannot check it is at least 0.54.0`,
     ]);
+  });
+
+  test('a Prometheus before 2.50 with Docker discovery is warned about (Docker 29 refuses its API version), not refused', () => {
+    const old = (enabled: boolean) =>
+      parseMonitoringConfig({
+        components: { prometheus: { image: 'prom/prometheus:v2.42.0' } },
+        dockerDiscovery: { enabled },
+        alerting: HEARTBEAT,
+      });
+    expect(configWarnings({}, old(true))).toEqual([
+      'components.prometheus.image "prom/prometheus:v2.42.0" is release 2.42.0: 2.50.0 is the first whose Docker discovery (dockerDiscovery.enabled) Docker Engine 29 and later accept: on such a host the discovered api targets vanish',
+    ]);
+    expect(configWarnings({}, old(false))).toEqual([]);
+    const current = parseMonitoringConfig({
+      components: { prometheus: { image: 'prom/prometheus:v2.50.0' } },
+      alerting: HEARTBEAT,
+    });
+    expect(configWarnings({}, current)).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ export interface RenderedSettings {
   readonly target: string;
   readonly components: { readonly [N in ComponentName]: { readonly image: string } };
   readonly alerting: AlertingSettings;
+  readonly dockerDiscovery: { readonly enabled: boolean };
 }
 
 /** A release a component's image must have at least. */
@@ -33,6 +34,11 @@ export interface ImageRequirement {
   readonly is: string;
   /** Whether the configuration renders what needs it. @default always */
   readonly rendered?: (config: RenderedSettings) => boolean;
+  /**
+   * The need depends on the host (its Docker engine's version), which synth cannot see: an image
+   * below it is warned about (`imageWarnings`), not refused. @default false
+   */
+  readonly hostDependent?: boolean;
 }
 
 /** The floor: each component's oldest supported release. */
@@ -58,6 +64,15 @@ export const IMAGE_REQUIREMENTS: readonly ImageRequirement[] = [
     component: 'alertmanager',
     minimum: '0.24.0',
     is: 'the first with telegram_configs, the receiver of every alert',
+  },
+  {
+    // README "Versions": Docker 29.0 serves API 1.44 and newer only; Prometheus' Docker client
+    // speaks 1.44 from 2.50 on (docker client 25), 1.43 from 2.45 to 2.49.
+    component: 'prometheus',
+    minimum: '2.50.0',
+    is: 'the first whose Docker discovery (dockerDiscovery.enabled) Docker Engine 29 and later accept: on such a host the discovered api targets vanish',
+    rendered: (config) => config.dockerDiscovery.enabled,
+    hostDependent: true,
   },
   {
     component: 'alertmanager',
@@ -93,6 +108,7 @@ export function checkImageRequirements(
     const release = releaseOfImage(image);
     if (release === undefined) continue;
     const unmet = requirementsOf(config, component, requirements)
+      .filter((requirement) => !requirement.hostDependent)
       .map((requirement) => ({ requirement, minimum: parseRelease(requirement.minimum) }))
       .filter(({ minimum }) => compareReleases(release, minimum) < 0)
       .sort((a, b) => compareReleases(b.minimum, a.minimum));
@@ -126,5 +142,28 @@ export function uncheckedImages(
     return [
       `components.${component}.image "${image}" names no release in its tag: the stack cannot check it is at least ${formatRelease(highest)}`,
     ];
+  });
+}
+
+/**
+ * One warning per Docker image below a host-dependent requirement the configuration puts on it
+ * (`hostDependent`): what the image lacks on which hosts, naming the image and the minimum.
+ */
+export function imageWarnings(
+  config: RenderedSettings,
+  requirements: readonly ImageRequirement[] = IMAGE_REQUIREMENTS,
+): string[] {
+  if (config.target !== 'docker') return [];
+  return COMPONENTS.flatMap((component) => {
+    const image = config.components[component].image;
+    const release = releaseOfImage(image);
+    if (release === undefined) return [];
+    return requirementsOf(config, component, requirements)
+      .filter((requirement) => requirement.hostDependent)
+      .filter((requirement) => compareReleases(release, parseRelease(requirement.minimum)) < 0)
+      .map(
+        (requirement) =>
+          `components.${component}.image "${image}" is release ${formatRelease(release)}: ${requirement.minimum} is ${requirement.is}`,
+      );
   });
 }

@@ -65,7 +65,10 @@ export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Che
         const text = `${others.length} besides the ${WATCHDOG}${others.length > 0 ? ` (${suppressed} silenced or inhibited): ${listed([...new Set(others.map((a) => a.labels.alertname))])}` : ''}`;
         if (watchdogs.length === 0) return failed(`no ${WATCHDOG}: Prometheus' alerts do not arrive here; ${text}`);
         const sent = watchdogs.some((alert) => alert.status.state !== 'suppressed');
-        if (sent) return passed(`${WATCHDOG} received (Prometheus reaches Alertmanager); ${text}`);
+        const unheard = targets.expected.heartbeat
+          ? ''
+          : ' (no WATCHDOG_HEARTBEAT_URL: a Telegram that stops taking messages goes unheard)';
+        if (sent) return passed(`${WATCHDOG} received (Prometheus reaches Alertmanager)${unheard}; ${text}`);
         return failed(`${WATCHDOG} received but ${whyHeldBack(watchdogs[0], others)}: no heartbeat is sent; ${text}`);
       },
     },

@@ -22,6 +22,8 @@ export interface Expectations {
   receivers: string[];
   /** How long a new alert of each severity waits before its first message. */
   groupWait: Record<Severity, string>;
+  /** Whether the Watchdog has a dead man's switch to reach (WATCHDOG_HEARTBEAT_URL). */
+  heartbeat: boolean;
   /** Quiet hours and maintenance windows holding each severity's messages now (empty: sent as they come). */
   heldBy: Record<Severity, string[]>;
   /** Grafana: the data source every panel queries, the folder and the dashboards in it. */
@@ -61,6 +63,7 @@ export function expectationsFromConfig(config: MonitoringConfig, now = new Date(
     groupWait: Object.fromEntries(
       SEVERITIES.map((severity) => [severity, config.alerting.timings[severity].groupWait.toString()]),
     ) as Record<Severity, string>,
+    heartbeat: config.alerting.watchdogHeartbeatUrl !== undefined,
     heldBy: Object.fromEntries(
       SEVERITIES.map((severity) => [severity, holdingNow(config.alerting, severity, now)]),
     ) as Record<Severity, string[]>,
