@@ -137,6 +137,7 @@ describe('quiet hours and maintenance windows: settings', () => {
           { name: 'Backup Night', from: '25:00', to: '03:00', timeZone: 'Mars/Olympus' },
           { name: 'db', to: '03:00', severities: ['page'] },
           { name: 'db', from: '01:00', to: '03:00', timeZone: 'Local' },
+          { name: 'nothing', from: '01:00', to: '03:00', weekdays: [], severities: [] },
         ],
       },
     });
@@ -154,6 +155,8 @@ describe('quiet hours and maintenance windows: settings', () => {
       'alerting.maintenanceWindows[2].severities: "page" is not a severity',
       'alerting.maintenanceWindows[3].name: "db" names another maintenance window too',
       'alerting.maintenanceWindows[3].timeZone: "Local" is not valid',
+      'alerting.maintenanceWindows[4].weekdays: "[]" is empty: leave it out for every day',
+      'alerting.maintenanceWindows[4].severities: "[]" is empty: a window that holds no severity does nothing',
     ];
     for (const line of expected) expect(message).toContain(line);
     expect(message.split('\n').length - 1).toBe(expected.length);

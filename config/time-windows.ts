@@ -129,6 +129,14 @@ function parseDailyWindow(field: string, given: RawSection, fields: Fields, defa
   for (const severity of severities.filter((name) => !(defaults.allowed as readonly string[]).includes(name))) {
     fields.reader.problem(`${field}.severities`, severity, defaults.refusal);
   }
+  // An empty list given on purpose is a mistake either way: no severity held is a window that does
+  // nothing, and no weekday would be read by Alertmanager as every day.
+  for (const [list, values, meaning] of [
+    ['weekdays', weekdays, 'leave it out for every day'],
+    ['severities', severities, 'a window that holds no severity does nothing'],
+  ] as const) {
+    if (values.length === 0) fields.reader.problem(`${field}.${list}`, '[]', `is empty: ${meaning}`);
+  }
   return {
     from: from as ClockTime,
     to: to as ClockTime,
