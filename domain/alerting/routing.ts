@@ -29,7 +29,9 @@ export const WATCHDOG_RECEIVER = 'watchdog';
 
 /**
  * The Watchdog fires all the time; repeating it a little faster than the group interval makes every
- * flush send it, so a heartbeat service sees it every minute.
+ * flush send it, so a heartbeat service sees it every minute (equal intervals would skip a flush
+ * whenever it comes a moment early). Newer Alertmanagers (sid's 0.33) log a warning about a
+ * repeat_interval below group_interval at each load: meant, and harmless.
  */
 export const WATCHDOG_TIMINGS: NotificationTimings = {
   groupWait: Duration.seconds(0),
