@@ -24,7 +24,7 @@ import { PROMQL_EXAMPLES } from '../tools/guide/promql-examples';
 const GRAFANA_PASSWORD = 'loopback-grafana-password';
 const ROOT = join(__dirname, '..');
 
-/** The few Grafana endpoints the checks call, answering as Grafana 10.2 does; it refuses a wrong login. */
+/** The few Grafana endpoints the checks call, answering as Grafana 11.6 does; it refuses a wrong login. */
 class FakeGrafana {
   private constructor(private readonly server: ReturnType<typeof createServer>) {}
 
@@ -37,7 +37,7 @@ class FakeGrafana {
       const reply = (status: number, body: unknown) =>
         response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       const url = new URL(request.url ?? '/', 'http://grafana');
-      if (url.pathname === '/api/health') return reply(200, { commit: 'fake', database: 'ok', version: '10.2.2' });
+      if (url.pathname === '/api/health') return reply(200, { commit: 'fake', database: 'ok', version: '11.6.16' });
       if (request.headers.authorization !== login) return reply(401, { message: 'Invalid username or password' });
       if (url.pathname === '/api/datasources/uid/prometheus/health')
         return reply(200, { status: 'OK', message: 'Successfully queried the Prometheus API.' });

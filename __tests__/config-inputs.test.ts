@@ -81,7 +81,7 @@ describe('valid, and accepted', () => {
       components: {
         prometheus: { image: 'registry.local:5000/prom/prometheus:v3.5.0' },
         alertmanager: { image: digest },
-        grafana: { image: 'localhost:5000/grafana/grafana:10.2.2' },
+        grafana: { image: 'localhost:5000/grafana/grafana:11.6.14' },
       },
     });
     expect(config.components.prometheus.image).toBe('registry.local:5000/prom/prometheus:v3.5.0');

@@ -566,7 +566,7 @@ describe('panel queries for the e2e harness', () => {
 });
 
 describe("the Grafana the dashboards' JSON model is for", () => {
-  /** The foundation SDK publishes a build per Grafana line: `10.2.0-cogv0.0.x.<stamp>` builds Grafana 10.2's model. */
+  /** The foundation SDK publishes a build per Grafana line: `11.6.0-cogv0.0.x.<stamp>` builds Grafana 11.6's model. */
   const sdkVersion = (
     JSON.parse(
       readFileSync(join(__dirname, '..', 'node_modules', '@grafana', 'grafana-foundation-sdk', 'package.json'), 'utf8'),

@@ -196,9 +196,9 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
   grafana: {
     title: 'Grafana',
     role: 'dashboards over Prometheus (published on `grafana.bindAddress`)',
-    // The newest Grafana line the foundation SDK has a build for (package.json): the dashboards' JSON model is that Grafana's.
+    // The newest Grafana line the foundation SDK has a build for (package.json, 11.6): the dashboards' JSON model is that Grafana's.
     image: 'grafana/grafana:11.6.16',
-    oldestRelease: '10.2.0',
+    oldestRelease: '11.6.0',
     port: 3000,
     memoryLimitMb: 512,
     job: 'grafana',

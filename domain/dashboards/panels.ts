@@ -243,8 +243,8 @@ export function timeSeriesPanel<const T extends string>(spec: PanelSpec<T>): Tim
     .thresholdsStyle(
       new common.GraphThresholdsStyleConfigBuilder().mode(
         spec.thresholds === undefined || spec.thresholds === 'up'
-          ? common.GraphTresholdsStyleMode.Off
-          : common.GraphTresholdsStyleMode.Dashed,
+          ? common.GraphThresholdsStyleMode.Off
+          : common.GraphThresholdsStyleMode.Dashed,
       ),
     );
   return new TimeSeriesPanel(spec.title, spec.queries, 'chart', visualisation);
