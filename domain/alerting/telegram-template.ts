@@ -2,7 +2,7 @@
  * `telegram.tmpl`: the message a person reads on their phone. Written as Go template text here,
  * from the same typed pieces as the routing (severities, group labels, annotation names).
  *
- * How Alertmanager executes it (0.25 and 0.26): with `parse_mode: HTML` the `message` is run by
+ * How Alertmanager executes it (0.25 to 0.33, the matrix): with `parse_mode: HTML` the `message` is run by
  * Go's html/template, which escapes every value for the context it lands in (text, href) and then
  * cuts the result at 4096 runes, in the middle of a tag if need be; Telegram refuses such a
  * message and the alert is never delivered. So every part here has a length limit, and the

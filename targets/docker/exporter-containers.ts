@@ -9,7 +9,7 @@ import { envEntries } from '../../domain/prometheus';
 
 export interface PostgresExporterContainerProps extends ComponentContainerProps {
   /**
-   * Its environment (`postgresExporterEnv`: `DATA_SOURCE_URI`, `DATA_SOURCE_USER`, `DATA_SOURCE_PASS`);
+   * Its environment (`postgresExporterEnv`: `DATA_SOURCE_URI`, `DATA_SOURCE_USER`, `PGPASSWORD`);
    * the password is a Terraform expression, never a literal.
    */
   readonly env: Readonly<Record<string, string>>;
