@@ -3,6 +3,7 @@
  * report, and that a set runs the releases it says it does.
  */
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { rangeSelectionOf } from '../domain/rules/unit-tests';
 import {
   DEFAULT_MATRIX,
@@ -55,6 +56,28 @@ describe('program sets', () => {
 });
 
 const PROGRAMS = ['prometheus', 'promtool', 'prometheus-alertmanager', 'amtool', 'prometheus-node-exporter'];
+
+describe('npm run programs:fetch', () => {
+  const fetch = (...args: string[]) =>
+    spawnSync('npm', ['run', '--silent', 'programs:fetch', '--', ...args], {
+      cwd: join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  test('--help answers with the usage, exit 0', () => {
+    const result = fetch('--help');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run programs:fetch -- \[floor\|trixie\|current \.\.\.\]/);
+  });
+
+  test('a name that is no set is a usage error naming it, exit 2, nothing fetched', () => {
+    const result = fetch('bogus');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^bogus: not a program set \(expected floor, trixie, current\)/);
+    expect(result.stdout).toBe('');
+  });
+});
 
 describeOnProgramSets('each set runs the releases it reports', PROGRAMS, (programs) => {
   test.each(PROGRAMS)('%s --version prints the version of its package', (program) => {

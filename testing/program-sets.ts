@@ -322,18 +322,40 @@ export function describeOnProgramSets(
   }
 }
 
-async function main(names: string[]): Promise<void> {
-  const wanted = names.length > 0 ? matrixSetNames({ PROGRAM_SETS: names.join(',') }) : matrixSetNames();
+const FETCH_USAGE = `Usage: npm run programs:fetch -- [${PROGRAM_SET_NAMES.join('|')} ...]
+
+Fetches the named program sets of the version matrix (default: PROGRAM_SETS, else ${DEFAULT_MATRIX.join(
+  ' ',
+)}) into ${programSetsDir()} without touching apt's state, and prints each set's versions.`;
+
+/** `npm run programs:fetch -- <names>`: exit 0 fetched, 1 a set could not be fetched, 2 a usage error. */
+async function main(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(FETCH_USAGE);
+    return 0;
+  }
+  const unknown = args.filter((name) => !(PROGRAM_SET_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    console.error(
+      `${unknown.join(', ')}: not a program set (expected ${PROGRAM_SET_NAMES.join(', ')})\n\n${FETCH_USAGE}`,
+    );
+    return 2;
+  }
+  const wanted = args.length > 0 ? matrixSetNames({ PROGRAM_SETS: args.join(',') }) : matrixSetNames();
   for (const name of wanted) {
     const set = await fetchProgramSet(name);
     const where = name === 'floor' ? 'PATH' : join(suiteDir(set.suite), 'root', 'usr', 'bin');
     console.log(`${set.title}\n  ${where}`);
   }
+  return 0;
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: Error) => {
-    console.error(error.message);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: Error) => {
+      console.error(error.message);
+      process.exitCode = 1;
+    },
+  );
 }
