@@ -131,7 +131,7 @@ describe('quiet hours and maintenance windows: settings', () => {
     const message = problems({
       alerting: {
         timeZone: 'europe/moscow',
-        quietHours: { from: '8:00', to: '24:00', severities: ['critical', 'info'] },
+        quietHours: { from: '8:00', to: '24:00', severities: ['critical', 'info', 'warn'] },
         maintenanceWindows: [
           { name: 'quiet-hours', from: '02:00', to: '02:00', weekdays: ['sunday', 'funday'] },
           { name: 'Backup Night', from: '25:00', to: '03:00', timeZone: 'Mars/Olympus' },
@@ -145,6 +145,7 @@ describe('quiet hours and maintenance windows: settings', () => {
       'alerting.timeZone: "europe/moscow" is not valid: expected an IANA time zone name',
       'alerting.quietHours.from: "8:00" is not valid: expected a time HH:MM from 00:00 to 23:59',
       'alerting.quietHours.severities: "critical" is not held in quiet hours: critical alerts are always delivered',
+      'alerting.quietHours.severities: "warn" is not a severity (expected some of warning, info)',
       'alerting.maintenanceWindows[0].name: "quiet-hours" is the name of the quiet hours',
       'alerting.maintenanceWindows[0].to: "02:00" is the time the window starts (from 02:00): it would be empty',
       'alerting.maintenanceWindows[0].weekdays: "funday" is not a weekday',

@@ -51,6 +51,7 @@ describe('usage', () => {
     ['restore', [], 'name the archive to restore'],
     ['restore', ['a.tar.gz', 'b.tar.gz'], 'name one archive'],
     ['restore', ['a.tar.gz', '--output-dir', 'x'], '--output-dir is not an option of restore'],
+    ['restore', ['/nonexistent/backup.tar.gz', '--yes'], '/nonexistent/backup.tar.gz: no such file'],
   ] as const)('%s %j: exit 2, says why and shows the usage', async (command, argv, why) => {
     const { code, stderr } = await cli(command, [...argv]);
     expect(code).toBe(2);

@@ -127,7 +127,12 @@ function parseDailyWindow(field: string, given: RawSection, fields: Fields, defa
     defaults.allowed.join(', '),
   );
   for (const severity of severities.filter((name) => !(defaults.allowed as readonly string[]).includes(name))) {
-    fields.reader.problem(`${field}.severities`, severity, defaults.refusal);
+    const known = (SEVERITIES as readonly string[]).includes(severity);
+    fields.reader.problem(
+      `${field}.severities`,
+      severity,
+      known ? defaults.refusal : `is not a severity (expected some of ${defaults.allowed.join(', ')})`,
+    );
   }
   // An empty list given on purpose is a mistake either way: no severity held is a window that does
   // nothing, and no weekday would be read by Alertmanager as every day.

@@ -7,7 +7,7 @@
  * ports, the daemon `dockerHost`. Exit code: 0 done, 1 failed (a backup then writes no archive),
  * 2 usage or configuration error.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -180,6 +180,8 @@ export async function main(
       throw new UsageError(
         `${command} works on the Docker target's volumes; on Kubernetes (target ${config.target}) snapshot the PersistentVolumes instead (VolumeSnapshot, Velero)`,
       );
+    if (command === 'restore' && !existsSync(resolve(options.archive as string)))
+      throw new UsageError(`${options.archive}: no such file (name an archive npm run backup wrote)`);
     if (!deps.store && !/^(unix|tcp):\/\//.test(config.dockerHost))
       throw new UsageError(
         `${command} reaches the Docker daemon over unix:// or tcp://, not ${config.dockerHost.split('://')[0]}://: run it on the Docker host, with DOCKER_HOST at its socket`,
