@@ -63,6 +63,7 @@ const {
   HighMemoryUsage,
   CriticalDiskUsage,
   HighDiskUsage,
+  DiskFillingUp,
   PostgreSQLDown,
   DatabaseConnectionPoolExhausted,
   HighDatabaseConnections,
@@ -74,7 +75,6 @@ const {
   CeleryHighFailureRate,
   NoSyncActivity,
   SyncOperationFailures,
-  ServiceDiscoveryFailing,
   AlertmanagerNotificationsFailing,
   Watchdog,
   APIAvailabilityFastBurn,
@@ -140,12 +140,6 @@ const SLO_INHIBITIONS: readonly Inhibition[] = [
 
 export const INHIBITIONS: readonly Inhibition[] = [
   inhibit(
-    ServiceDiscoveryFailing,
-    [APIDown, CeleryWorkerDown],
-    [],
-    'the targets a failing discovery found are gone: their absence is the monitoring fault, not the service',
-  ),
-  inhibit(
     APIDown,
     [HighErrorRate, HighLatency, TargetDown],
     ['job'],
@@ -154,6 +148,12 @@ export const INHIBITIONS: readonly Inhibition[] = [
   inhibit(CriticalCPUUsage, [HighCPUUsage], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(CriticalMemoryUsage, [HighMemoryUsage], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(CriticalDiskUsage, [HighDiskUsage], ['instance', 'mountpoint'], SAME_LEVEL_HIGHER),
+  inhibit(
+    CriticalDiskUsage,
+    [DiskFillingUp],
+    ['instance', 'mountpoint'],
+    'a filesystem already past the critical level pages now: that it will be full within a day adds nothing',
+  ),
   inhibit(
     PostgreSQLDown,
     [DatabaseConnectionPoolExhausted, HighDatabaseConnections, SlowDatabaseQueries],

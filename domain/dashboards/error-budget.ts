@@ -37,6 +37,11 @@ export function sliScaleBottom(slo: Pick<Slo, 'budget'>): number {
   return Math.max(0, Number((1 - 10 * slo.budget).toPrecision(12)));
 }
 
+/** The title of an SLO's burn-rate panel, the one its alerts link (`dashboard_url`). */
+export function burnRatePanelTitle(slo: Pick<Slo, 'title'>): string {
+  return `${slo.title}: burn rate per window`;
+}
+
 /** `{{platform}} 1h`, or `1h` for an SLO of the whole API (its one `job`). */
 function legend(slo: Slo, what: string): string {
   return slo.by.includes('platform') ? `{{platform}} ${what}` : what;
@@ -60,7 +65,7 @@ function sloSection(slo: Slo): Section {
       queries: [query(timeToExhaustion(slo, PACE_WINDOW), legend(slo, 'spent in'))],
     }),
     timeSeriesPanel({
-      title: `${slo.title}: burn rate per window`,
+      title: burnRatePanelTitle(slo),
       description: `How many times faster than ${slo.window} allows each window spends the budget: 1 spends exactly the budget by the end of the window. The alerts fire when both windows of a tier are above its rate: ${levels}.`,
       unit: 'count',
       queries: burnWindows().map((window) => query(burnRateOver(slo, window), legend(slo, window.toString()))),

@@ -13,10 +13,10 @@ import { BLIND_SPOT_ALERTS, METRIC_CONTRACTS } from './blind-spots';
 import { GROUP_ALERTS, groupDefinitions } from './groups';
 
 export * from './model';
-export { renderRuleFiles, ruleGroupSpecs, runbookUrl, validateGroups } from './render';
-export { SAMPLES_PER_RANGE, scrapeIntervalProblems, shortestRange } from './windows';
+export { linkAnnotations, renderRuleFiles, ruleGroupSpecs, runbookUrl, validateGroups } from './render';
+export { SAMPLES_PER_RANGE, rangesRead, scrapeIntervalProblems, shortestRange } from './windows';
 export { SLO_LABEL, SLO_QUERIES } from './groups/slo';
-export type { RuleGroupSpec, RuleRenderOptions, RuleSpec } from './render';
+export type { LinkOptions, RuleGroupSpec, RuleRenderOptions, RuleSpec } from './render';
 
 /**
  * Every alert, by name: the names routing and inhibition (alerting/) may refer to. The burn-rate

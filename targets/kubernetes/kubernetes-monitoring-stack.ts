@@ -100,6 +100,7 @@ export class KubernetesMonitoringStack extends TerraformStack {
         ...prometheusRules(
           ruleGroupSpecs(props.ruleGroups ?? ruleGroups(config.slo), {
             runbookBaseUrl: config.alerting.runbookBaseUrl,
+            grafanaUrl: config.grafana.publicUrl,
           }),
           (group) => metadata(`rules-${group}`),
         ),

@@ -21,6 +21,7 @@ import {
   timeToExhaustion,
 } from '../../metrics/slo';
 import { and, gt, overTime } from '../../metrics/promql';
+import { burnRatePanelTitle } from '../../dashboards/error-budget';
 import { guardText, withEnoughEvents } from '../conditions';
 import { $label, $query, $value, AlertRule, Template, alert, labelHole, ruleGroup, t } from '../model';
 
@@ -60,6 +61,7 @@ function burnRateAlert<L extends string>(
     severity: tier.severity,
     labels: { [SLO_LABEL]: slo.id },
     runbook: `${slo.alertPrefix}SLO`,
+    panel: { dashboard: 'errorBudgets', title: burnRatePanelTitle(slo) },
     summary: t`${slo.title}${where}: error budget burning ${$value('number')}x over ${tier.long.toString()}`,
     description: t`Objective: ${slo.promise}. Budget left: ${$query({
       name: SLO_QUERIES.budgetLeft,
