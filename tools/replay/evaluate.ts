@@ -1,0 +1,274 @@
+/**
+ * The rule side of a replay: each alerting rule evaluated over a stored history as Prometheus
+ * would have evaluated it live, then its `for` and `keep_firing_for` applied.
+ *
+ * Recording rules are not read from the TSDB (the history may hold other recordings, or none: a
+ * backfilled month, a rule added by the change under review). Their expressions are put in place of
+ * the recorded series instead, in dependency order (promql-text.ts): a rule evaluated in the same
+ * group reads this evaluation's recorded value, which is what the inlined expression computes.
+ * Each alert's expression is then one range query per chunk of at most 11,000 steps (Prometheus'
+ * limit) at the group's evaluation interval, and the series of the matrix, which carry only the
+ * steps where the expression returned them, go through the state machine of Prometheus 2.42
+ * (rules/alerting.go, AlertingRule.Eval):
+ *
+ * - a series that appears is pending from that step (`activeAt`); a pending alert whose series is
+ *   missing at a step is dropped;
+ * - it fires at the first step where `step - activeAt >= for`, if still returned then;
+ * - a firing alert whose series is missing resolves at that step, or, with `keep_firing_for`, keeps
+ *   firing while `step - firstMissing < keep_firing_for` and resolves at the first step past it;
+ * - the next appearance of a resolved series starts a new pending alert.
+ */
+import { Duration } from '../../core/duration';
+import { PrometheusApi, RangeSeries } from '../../clients/prometheus';
+import { NotReplayable, metricNamesRead, substituteRecordings } from './promql-text';
+import { ReplayRuleSet } from './rule-set';
+
+/** Prometheus answers at most this many steps per range query (web/api/v1/api.go). */
+export const MAX_STEPS_PER_QUERY = 11_000;
+
+/** An alerting rule ready to replay: its expression with every recording inlined. */
+export interface ReplayAlertRule {
+  group: string;
+  name: string;
+  /** The rule's expression, recordings replaced by their own expressions. */
+  expr: string;
+  forMs: number;
+  keepFiringForMs: number;
+  /** The labels the rule adds (`severity`). */
+  labels: Record<string, string>;
+  /** The group's evaluation interval: the step of its range queries. */
+  intervalMs: number;
+  /** Metric names the expression reads (after inlining): what the alert is about. */
+  metrics: string[];
+}
+
+/** An alert rule the replay cannot evaluate, and why. */
+export interface SkippedRule {
+  name: string;
+  reason: string;
+}
+
+/** One firing of one alert: from pending to resolved. Times are ms since the epoch. */
+export interface AlertEpisode {
+  /** The alert's labels as Alertmanager gets them: the series', the rule's, and `alertname`. */
+  labels: Record<string, string>;
+  activeAt: number;
+  firedAt: number;
+  /** The first evaluation at which it no longer fired; undefined while it still fired at the end. */
+  resolvedAt?: number;
+}
+
+/** What one rule did over the window. */
+export interface RuleOutcome {
+  rule: ReplayAlertRule;
+  episodes: AlertEpisode[];
+  /** Alerts that went pending but never fired (the `for` filtered them). */
+  pendingOnly: number;
+}
+
+const RESERVED = new Set(['ALERTS', 'ALERTS_FOR_STATE']);
+
+/** Every recording's expression with the recordings it reads inlined; throws on a cycle, naming it. */
+function expandedRecordings(ruleSet: ReplayRuleSet): Map<string, string> {
+  const raw = new Map<string, string[]>();
+  for (const group of ruleSet.groups)
+    for (const rule of group.rules)
+      if (rule.record !== undefined) raw.set(rule.record, [...(raw.get(rule.record) ?? []), rule.expr]);
+  const expanded = new Map<string, string>();
+  const expand = (name: string, path: string[]): string => {
+    const done = expanded.get(name);
+    if (done !== undefined) return done;
+    if (path.includes(name))
+      throw new Error(`recording rules read each other in a cycle: ${[...path, name].join(' -> ')}`);
+    const texts = (raw.get(name) ?? []).map((expr) => {
+      const reads = metricNamesRead(expr).filter((metric) => raw.has(metric));
+      const inner = new Map(reads.map((metric) => [metric, expand(metric, [...path, name])]));
+      return substituteRecordings(expr, inner, ruleSet.evaluationInterval);
+    });
+    // The same name recorded by several rules is one series family: their union.
+    const text = texts.length === 1 ? texts[0] : texts.map((t) => `(${t})`).join(' or ');
+    expanded.set(name, text);
+    return text;
+  };
+  for (const name of raw.keys()) expand(name, []);
+  return expanded;
+}
+
+/** The alerting rules of a rule set, ready to replay, and those that cannot be (reading `ALERTS`, say). */
+export function replayableRules(ruleSet: ReplayRuleSet): { rules: ReplayAlertRule[]; skipped: SkippedRule[] } {
+  const recordings = expandedRecordings(ruleSet);
+  const rules: ReplayAlertRule[] = [];
+  const skipped: SkippedRule[] = [];
+  const globalInterval = Duration.parse(ruleSet.evaluationInterval);
+  for (const group of ruleSet.groups) {
+    const interval = group.interval ? Duration.parse(group.interval) : globalInterval;
+    for (const rule of group.rules) {
+      if (rule.alert === undefined) continue;
+      try {
+        const expr = substituteRecordings(rule.expr, recordings, interval.toString());
+        const metrics = metricNamesRead(expr);
+        const reserved = metrics.filter((metric) => RESERVED.has(metric));
+        if (reserved.length > 0)
+          throw new NotReplayable(`it reads ${reserved.join(', ')}, which only a live Prometheus writes`);
+        rules.push({
+          group: group.name,
+          name: rule.alert,
+          expr,
+          forMs: Duration.parse(rule.for ?? '0s').millis,
+          keepFiringForMs: Duration.parse(rule.keep_firing_for ?? '0s').millis,
+          labels: rule.labels ?? {},
+          intervalMs: interval.millis,
+          metrics,
+        });
+      } catch (error) {
+        if (!(error instanceof NotReplayable)) throw error;
+        skipped.push({ name: rule.alert, reason: error.message });
+      }
+    }
+  }
+  return { rules, skipped };
+}
+
+/** The evaluation instants of a rule over `[from, to]`: multiples of its interval, as a live group's are. */
+export function evaluationSteps(fromMs: number, toMs: number, intervalMs: number): { first: number; count: number } {
+  const first = Math.ceil(fromMs / intervalMs) * intervalMs;
+  return { first, count: first > toMs ? 0 : Math.floor((toMs - first) / intervalMs) + 1 };
+}
+
+/** The alert labels of a returned series: without `__name__`, with the rule's labels and `alertname`. */
+function alertLabels(series: Record<string, string>, rule: ReplayAlertRule): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [name, value] of Object.entries(series)) if (name !== '__name__') labels[name] = value;
+  return { ...labels, ...rule.labels, alertname: rule.name };
+}
+
+/** A stable key of a label set. */
+export function labelKey(labels: Record<string, string>): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Prometheus' alert state machine over one series: the sorted steps at which the expression
+ * returned it (indices from `first`, `count` steps in all). Returns its episodes and how many
+ * pending alerts never fired.
+ */
+export function alertEpisodes(
+  present: readonly number[],
+  rule: Pick<ReplayAlertRule, 'forMs' | 'keepFiringForMs' | 'intervalMs'>,
+  window: { first: number; count: number },
+  labels: Record<string, string>,
+): { episodes: AlertEpisode[]; pendingOnly: number } {
+  const stepsToFire = Math.ceil(rule.forMs / rule.intervalMs);
+  // keep_firing_for holds while (step - firstMissing) * interval < keep_firing_for.
+  const stepsKept = Math.ceil(rule.keepFiringForMs / rule.intervalMs);
+  const at = (step: number) => window.first + step * rule.intervalMs;
+  const episodes: AlertEpisode[] = [];
+  let pendingOnly = 0;
+  let firing: { activeAt: number; firedAt: number; lastPresent: number } | undefined;
+  let runStart = -1;
+  const closeRun = (runEnd: number, nextStart: number) => {
+    // The series was returned at steps [runStart, runEnd) and next at nextStart (count when never again).
+    if (firing === undefined) {
+      const fireStep = runStart + stepsToFire;
+      if (fireStep < runEnd) firing = { activeAt: runStart, firedAt: fireStep, lastPresent: runEnd - 1 };
+      else pendingOnly += 1;
+    } else firing.lastPresent = runEnd - 1;
+    if (firing === undefined) return;
+    const resolveStep = firing.lastPresent + 1 + stepsKept;
+    if (nextStart < resolveStep) return; // back before keep_firing_for ran out: the same alert fires on
+    episodes.push({
+      labels,
+      activeAt: at(firing.activeAt),
+      firedAt: at(firing.firedAt),
+      ...(resolveStep < window.count ? { resolvedAt: at(resolveStep) } : {}),
+    });
+    firing = undefined;
+  };
+  for (let i = 0; i < present.length; i += 1) {
+    if (i === 0 || present[i] !== present[i - 1] + 1) {
+      if (i > 0) closeRun(present[i - 1] + 1, present[i]);
+      if (firing === undefined) runStart = present[i];
+    }
+  }
+  if (present.length > 0) closeRun(present[present.length - 1] + 1, window.count);
+  return { episodes, pendingOnly };
+}
+
+/** Runs `tasks` with at most `limit` at a time, keeping their order in the results. */
+async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next;
+      next += 1;
+      results[index] = await tasks[index]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+export interface EvaluateOptions {
+  /** Range queries in flight at once. @default 2 */
+  concurrency?: number;
+  /** Steps per range query, at most `MAX_STEPS_PER_QUERY`. @default MAX_STEPS_PER_QUERY */
+  stepsPerQuery?: number;
+}
+
+/**
+ * Every rule evaluated over `[fromMs, toMs]` against the Prometheus at `prometheus`, each as range
+ * queries at its group's interval. Throws with Prometheus' own message when it refuses a query,
+ * naming the rule.
+ */
+export async function evaluateRules(
+  prometheus: PrometheusApi,
+  rules: readonly ReplayAlertRule[],
+  fromMs: number,
+  toMs: number,
+  options: EvaluateOptions = {},
+): Promise<RuleOutcome[]> {
+  const stepsPerQuery = Math.min(options.stepsPerQuery ?? MAX_STEPS_PER_QUERY, MAX_STEPS_PER_QUERY);
+  const plans = rules.map((rule) => ({ rule, window: evaluationSteps(fromMs, toMs, rule.intervalMs) }));
+  const tasks = plans.flatMap(({ rule, window }) =>
+    Array.from({ length: Math.ceil(window.count / stepsPerQuery) }, (_, chunk) => async () => {
+      const start = window.first + chunk * stepsPerQuery * rule.intervalMs;
+      const end = Math.min(
+        start + (stepsPerQuery - 1) * rule.intervalMs,
+        window.first + (window.count - 1) * rule.intervalMs,
+      );
+      try {
+        return await prometheus.queryRange(rule.expr, start, end, rule.intervalMs);
+      } catch (error) {
+        throw new Error(`alert ${rule.name}: ${(error as Error).message}`, { cause: error });
+      }
+    }),
+  );
+  const answers = await pooled(tasks, options.concurrency ?? 2);
+  let answer = 0;
+  return plans.map(({ rule, window }) => {
+    const steps = new Map<string, { labels: Record<string, string>; present: number[] }>();
+    const chunks = Math.ceil(window.count / stepsPerQuery);
+    for (let chunk = 0; chunk < chunks; chunk += 1) {
+      for (const series of answers[answer + chunk] as RangeSeries[]) {
+        const labels = alertLabels(series.metric, rule);
+        const key = labelKey(labels);
+        const entry = steps.get(key) ?? { labels, present: [] };
+        for (const [seconds] of series.values)
+          entry.present.push(Math.round((seconds * 1000 - window.first) / rule.intervalMs));
+        steps.set(key, entry);
+      }
+    }
+    answer += chunks;
+    const outcome: RuleOutcome = { rule, episodes: [], pendingOnly: 0 };
+    for (const { labels, present } of steps.values()) {
+      // Two series with one label set after `__name__` is dropped fail the rule live; here they merge.
+      const sorted = [...new Set(present)].sort((a, b) => a - b);
+      const { episodes, pendingOnly } = alertEpisodes(sorted, rule, window, labels);
+      outcome.episodes.push(...episodes);
+      outcome.pendingOnly += pendingOnly;
+    }
+    outcome.episodes.sort((a, b) => a.firedAt - b.firedAt);
+    return outcome;
+  });
+}
