@@ -1,0 +1,114 @@
+/**
+ * The replay cross-checked against Prometheus' own rule evaluation: two hours of the labelled
+ * month around a Redis outage (the recording rules, `for` and the dependent Celery alerts all at
+ * work) are backfilled with promtool into a real Prometheus and replayed; the same series go to
+ * `promtool test rules` as input series, with the replay's verdict for every alerting rule at
+ * every evaluation step as the expected alerts. promtool evaluates the rendered rule files with
+ * Prometheus' rule manager (rules/manager.go), so a step where the replay says otherwise fails
+ * the test, naming the alert and the time.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Document } from 'yaml';
+import { Duration } from '../core/duration';
+import { evaluateRules, evaluationSteps, replayableRules } from '../tools/replay/evaluate';
+import { ROOT, loadRuleSet } from '../tools/replay/rule-set';
+import { serveHistory } from '../testing/labelled-month/backfill';
+import { MONTH_EVENTS, monthTime } from '../testing/labelled-month/events';
+import { DEFAULT_SERIES_OPTIONS, MonthSeries } from '../testing/labelled-month/series';
+import { ProcessGroup, describeWithBinaries } from '../testing/processes';
+
+const run = promisify(execFile);
+
+/** Two hours around the month's first Redis outage (day 3, 11:00 Moscow time, 4 minutes). */
+const WINDOW_START = monthTime(3, '10:30');
+const WINDOW_MS = 2 * 3_600_000;
+
+describeWithBinaries('replay cross-checked with promtool test rules', ['promtool', 'prometheus'], () => {
+  const processes = new ProcessGroup();
+  afterAll(() => processes.stopAll());
+
+  test('the replay fires the same alerts at the same evaluation steps as Prometheus evaluating the rules', async () => {
+    const dir = processes.tempDir('stm-replay-check-');
+    const scrapeMs = DEFAULT_SERIES_OPTIONS.scrapeIntervalMs;
+    const month = new MonthSeries(
+      { ...DEFAULT_SERIES_OPTIONS, start: WINDOW_START, end: WINDOW_START + WINDOW_MS },
+      MONTH_EVENTS,
+    );
+    // promtool's input series start at time 0: the backfill is shifted there too, so both read one timeline.
+    const series = [...month.chunk(WINDOW_START, WINDOW_START + WINDOW_MS).series.values()].sort((a, b) =>
+      a.prefix < b.prefix ? -1 : 1,
+    );
+    const openMetrics = series.flatMap((buffer) =>
+      [...buffer.values].flatMap((value, step) =>
+        Number.isNaN(value) ? [] : [`${buffer.prefix} ${value} ${(step * scrapeMs) / 1000}`],
+      ),
+    );
+    writeFileSync(join(dir, 'window.om'), `${openMetrics.join('\n')}\n# EOF\n`);
+    await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'window.om'), join(dir, 'tsdb')], {
+      timeout: 60_000,
+    });
+    const server = await serveHistory(join(dir, 'tsdb'), processes);
+
+    const ruleSet = loadRuleSet(ROOT, {}, 'this checkout');
+    const { rules, skipped } = replayableRules(ruleSet);
+    expect(skipped).toEqual([]);
+    const lastStep = WINDOW_MS - scrapeMs;
+    const outcomes = await evaluateRules(server.api, rules, 0, lastStep);
+    // The window must exercise the replay: the outage fires its alerts after their `for`, which then resolve.
+    const resolved = outcomes.flatMap((outcome) =>
+      outcome.episodes.flatMap((episode) =>
+        episode.resolvedAt !== undefined && episode.firedAt > episode.activeAt ? [outcome.rule.name] : [],
+      ),
+    );
+    expect(resolved).toEqual(expect.arrayContaining(['RedisDown', 'CeleryWorkerDown']));
+
+    // The rule files as deployed, without annotations (their text is not what is compared).
+    const ruleFile = {
+      groups: ruleSet.groups.map((group) => ({
+        ...group,
+        rules: group.rules.map((rule) => ({ ...rule, annotations: undefined })),
+      })),
+    };
+    writeFileSync(join(dir, 'rules.yml'), new Document(ruleFile).toString({ lineWidth: 0 }));
+    const interval = Duration.parse(ruleSet.evaluationInterval).millis;
+    const steps = evaluationSteps(0, lastStep, interval);
+    const alertTests = Array.from({ length: steps.count }, (_, index) => steps.first + index * interval).flatMap((at) =>
+      outcomes.map((outcome) => ({
+        eval_time: `${at / 1000}s`,
+        alertname: outcome.rule.name,
+        exp_alerts: outcome.episodes
+          .filter((episode) => episode.firedAt <= at && (episode.resolvedAt === undefined || at < episode.resolvedAt))
+          .map((episode) => ({ exp_labels: episode.labels })),
+      })),
+    );
+    const tests = {
+      rule_files: ['rules.yml'],
+      evaluation_interval: ruleSet.evaluationInterval,
+      tests: [
+        {
+          interval: `${scrapeMs / 1000}s`,
+          input_series: series.map((buffer) => ({
+            series: buffer.prefix,
+            values: [...buffer.values].map((value) => (Number.isNaN(value) ? '_' : String(value))).join(' '),
+          })),
+          alert_rule_test: alertTests,
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'tests.yml'), new Document(tests).toString({ lineWidth: 0 }));
+    const verdict = await run('promtool', ['test', 'rules', join(dir, 'tests.yml')], {
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+    }).then(
+      ({ stdout }) => ({ code: 0, output: stdout }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code ?? -1,
+        output: `${error.stdout ?? ''}${error.stderr ?? ''}`.slice(0, 4000),
+      }),
+    );
+    expect(verdict).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
+  }, 240_000);
+});
