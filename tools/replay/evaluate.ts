@@ -167,7 +167,7 @@ export function alertEpisodes(
   let firing: { activeAt: number; firedAt: number; lastPresent: number } | undefined;
   let runStart = -1;
   const closeRun = (runEnd: number, nextStart: number) => {
-    // The series was returned at steps [runStart, runEnd) and next at nextStart (count when never again).
+    // The series was returned at steps [runStart, runEnd) and next at nextStart (Infinity when never again).
     if (firing === undefined) {
       const fireStep = runStart + stepsToFire;
       if (fireStep < runEnd) firing = { activeAt: runStart, firedAt: fireStep, lastPresent: runEnd - 1 };
@@ -175,7 +175,8 @@ export function alertEpisodes(
     } else firing.lastPresent = runEnd - 1;
     if (firing === undefined) return;
     const resolveStep = firing.lastPresent + 1 + stepsKept;
-    if (nextStart < resolveStep) return; // back before keep_firing_for ran out: the same alert fires on
+    // Back by the step keep_firing_for runs out: the alert was never inactive and fires on.
+    if (nextStart <= resolveStep) return;
     episodes.push({
       labels,
       activeAt: at(firing.activeAt),
@@ -190,7 +191,7 @@ export function alertEpisodes(
       if (firing === undefined) runStart = present[i];
     }
   }
-  if (present.length > 0) closeRun(present[present.length - 1] + 1, window.count);
+  if (present.length > 0) closeRun(present[present.length - 1] + 1, Infinity);
   return { episodes, pendingOnly };
 }
 
