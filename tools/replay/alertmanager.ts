@@ -263,7 +263,9 @@ export function simulateAlertmanager(
     else if (!subset(firingKeys, entry.firing)) kind = 'firing';
     else if (firing.length === 0) kind = entry.firing.size > 0 ? 'resolved' : undefined;
     else if (receiver?.sendResolved && !subset(resolvedKeys, entry.resolved)) kind = 'changed';
-    else if (entry.at <= at - group.route.repeatInterval) kind = 'repeat';
+    // Strictly before (DedupStage.needsUpdate): the log's time is when the last message went out, a
+    // little after its flush, so the flush exactly one repeat_interval later does not repeat yet.
+    else if (entry.at < at - group.route.repeatInterval) kind = 'repeat';
     if (kind === undefined) return;
     log.set(logKey, { firing: firingKeys, resolved: resolvedKeys, at });
     const told = receiver?.sendResolved ? resolved : [];
