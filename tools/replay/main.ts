@@ -25,7 +25,7 @@ messages each chat would have received.
 
 Options:
   --prometheus <url>     Prometheus to read the history from (http(s)://host:port, no credentials)
-  --from <time>          start: RFC 3339 (2026-03-01T00:00:00Z), Unix seconds, or relative (-30d, now-6h)
+  --from <time>          start: RFC 3339 (2026-03-01T00:00:00Z), Unix seconds, or relative (now-30d, --from=-6h)
   --to <time>            end (default now)
   --base <revision>      also replay another git revision's rules and routing, side by side
   --night <HH-HH>        night hours, start inclusive, end exclusive (default ${DEFAULT_NIGHT.startHour}-${DEFAULT_NIGHT.endHour})
