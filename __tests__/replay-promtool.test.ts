@@ -13,11 +13,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Document } from 'yaml';
 import { Duration } from '../core/duration';
+import { main } from '../tools/replay/main';
 import { evaluateRules, evaluationSteps, replayableRules } from '../tools/replay/evaluate';
+import { ReplaySummary } from '../tools/replay/report';
 import { ROOT, loadRuleSet } from '../tools/replay/rule-set';
-import { serveHistory } from '../testing/labelled-month/backfill';
+import { HistoryServer, serveHistory } from '../testing/labelled-month/backfill';
 import { MONTH_EVENTS, monthTime } from '../testing/labelled-month/events';
-import { DEFAULT_SERIES_OPTIONS, MonthSeries } from '../testing/labelled-month/series';
+import { DEFAULT_SERIES_OPTIONS, MonthSeries, SeriesBuffer } from '../testing/labelled-month/series';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 
 const run = promisify(execFile);
@@ -30,15 +32,19 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
   const processes = new ProcessGroup();
   afterAll(() => processes.stopAll());
 
-  test('the replay fires the same alerts at the same evaluation steps as Prometheus evaluating the rules', async () => {
-    const dir = processes.tempDir('stm-replay-check-');
-    const scrapeMs = DEFAULT_SERIES_OPTIONS.scrapeIntervalMs;
+  const scrapeMs = DEFAULT_SERIES_OPTIONS.scrapeIntervalMs;
+  let dir: string;
+  let server: HistoryServer;
+  let series: SeriesBuffer[];
+
+  beforeAll(async () => {
+    dir = processes.tempDir('stm-replay-check-');
     const month = new MonthSeries(
       { ...DEFAULT_SERIES_OPTIONS, start: WINDOW_START, end: WINDOW_START + WINDOW_MS },
       MONTH_EVENTS,
     );
     // promtool's input series start at time 0: the backfill is shifted there too, so both read one timeline.
-    const series = [...month.chunk(WINDOW_START, WINDOW_START + WINDOW_MS).series.values()].sort((a, b) =>
+    series = [...month.chunk(WINDOW_START, WINDOW_START + WINDOW_MS).series.values()].sort((a, b) =>
       a.prefix < b.prefix ? -1 : 1,
     );
     const openMetrics = series.flatMap((buffer) =>
@@ -50,8 +56,10 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
     await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'window.om'), join(dir, 'tsdb')], {
       timeout: 60_000,
     });
-    const server = await serveHistory(join(dir, 'tsdb'), processes);
+    server = await serveHistory(join(dir, 'tsdb'), processes);
+  }, 120_000);
 
+  test('the replay fires the same alerts at the same evaluation steps as Prometheus evaluating the rules', async () => {
     const ruleSet = loadRuleSet(ROOT, {}, 'this checkout');
     const { rules, skipped } = replayableRules(ruleSet);
     expect(skipped).toEqual([]);
@@ -110,5 +118,31 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
       }),
     );
     expect(verdict).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
+  }, 240_000);
+
+  test('npm run alerts:replay --base HEAD replays both revisions against the same Prometheus, side by side', async () => {
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    };
+    const args = ['--prometheus', server.url, '--from', '0', '--to', String((WINDOW_MS - scrapeMs) / 1000)];
+    const code = await main([...args, '--base', 'HEAD', '--json'], {}, io);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('replaying HEAD') });
+    const { replays } = JSON.parse(stdout) as { replays: ReplaySummary[] };
+    expect(replays.map((replay) => replay.source)).toEqual(['HEAD', 'this checkout']);
+    // The outage pages once for Redis (CeleryWorkerDown is its dependant) in both revisions.
+    for (const replay of replays) {
+      expect(replay.pages).toBeGreaterThanOrEqual(1);
+      expect(replay.alerts.map((alert) => alert.name)).toContain('RedisDown');
+    }
+    expect(replays[0].pages).toBe(replays[1].pages);
+
+    const table = await main(args, {}, io);
+    expect(table).toBe(0);
+    expect(stdout).toContain('RedisDown');
+    expect(await main([...args, '--base', 'no-such-revision'], {}, io)).toBe(2);
+    expect(stderr).toContain('--base "no-such-revision" names no commit');
   }, 240_000);
 });

@@ -147,7 +147,7 @@ type Labels = Record<string, string>;
 type Sample = [name: string, labels: Labels, value: number];
 
 /** One series of one file: its text prefix and a value per scrape (NaN: no sample). */
-interface SeriesBuffer {
+export interface SeriesBuffer {
   name: string;
   prefix: string;
   values: Float64Array;

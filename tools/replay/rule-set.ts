@@ -229,7 +229,6 @@ export async function ruleSetOfRevision(ref: string, env: NodeJS.ProcessEnv): Pr
   } finally {
     await run('git', ['-C', ROOT, 'worktree', 'remove', '--force', worktree]).catch(() => undefined);
     rmSync(scratch, { recursive: true, force: true });
-    await run('git', ['-C', ROOT, 'worktree', 'prune']).catch(() => undefined);
   }
 }
 
