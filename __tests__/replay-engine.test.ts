@@ -178,18 +178,20 @@ describe('time intervals', () => {
 });
 
 describe('recordings inlined into expressions', () => {
-  const recordings = new Map([['job:errors:ratio5m', 'sum by (job) (rate(errors_total[5m]))']]);
+  const recordings = new Map([
+    ['job:errors:ratio5m', { expr: 'sum by (job) (rate(errors_total[5m]))', interval: '30s' }],
+  ]);
 
   test('a recorded series is replaced by its expression, its matchers kept as filters', () => {
-    const text = substituteRecordings('job:errors:ratio5m{job="api"} > 0.05', recordings, '15s');
+    const text = substituteRecordings('job:errors:ratio5m{job="api"} > 0.05', recordings);
     expect(text).toContain('(sum by (job) (rate(errors_total[5m])))');
     expect(text).toContain('"job", "api"');
     expect(metricNamesRead(text)).toEqual(['errors_total']);
   });
 
-  test('a range over a recorded series becomes a subquery at the evaluation interval', () => {
-    expect(substituteRecordings('max_over_time(job:errors:ratio5m[1h])', recordings, '15s')).toBe(
-      'max_over_time(((sum by (job) (rate(errors_total[5m]))))[1h:15s])',
+  test("a range over a recorded series becomes a subquery at its group's evaluation interval", () => {
+    expect(substituteRecordings('max_over_time(job:errors:ratio5m[1h])', recordings)).toBe(
+      'max_over_time(((sum by (job) (rate(errors_total[5m]))))[1h:30s])',
     );
   });
 

@@ -20,7 +20,7 @@
  */
 import { Duration } from '../../core/duration';
 import { PrometheusApi, RangeSeries } from '../../clients/prometheus';
-import { NotReplayable, metricNamesRead, substituteRecordings } from './promql-text';
+import { NotReplayable, RecordedExpression, metricNamesRead, substituteRecordings } from './promql-text';
 import { ReplayRuleSet } from './rule-set';
 
 /** Prometheus answers at most this many steps per range query (web/api/v1/api.go). */
@@ -68,27 +68,34 @@ export interface RuleOutcome {
 
 const RESERVED = new Set(['ALERTS', 'ALERTS_FOR_STATE']);
 
-/** Every recording's expression with the recordings it reads inlined; throws on a cycle, naming it. */
-function expandedRecordings(ruleSet: ReplayRuleSet): Map<string, string> {
-  const raw = new Map<string, string[]>();
+/** Every recording with the recordings it reads inlined; throws on a cycle, naming it. */
+function expandedRecordings(ruleSet: ReplayRuleSet): Map<string, RecordedExpression> {
+  const raw = new Map<string, { expr: string; interval: string }[]>();
   for (const group of ruleSet.groups)
     for (const rule of group.rules)
-      if (rule.record !== undefined) raw.set(rule.record, [...(raw.get(rule.record) ?? []), rule.expr]);
-  const expanded = new Map<string, string>();
-  const expand = (name: string, path: string[]): string => {
+      if (rule.record !== undefined)
+        raw.set(rule.record, [
+          ...(raw.get(rule.record) ?? []),
+          { expr: rule.expr, interval: group.interval ?? ruleSet.evaluationInterval },
+        ]);
+  const expanded = new Map<string, RecordedExpression>();
+  const expand = (name: string, path: string[]): RecordedExpression => {
     const done = expanded.get(name);
     if (done !== undefined) return done;
     if (path.includes(name))
       throw new Error(`recording rules read each other in a cycle: ${[...path, name].join(' -> ')}`);
-    const texts = (raw.get(name) ?? []).map((expr) => {
+    const rules = raw.get(name) ?? [];
+    const texts = rules.map(({ expr }) => {
       const reads = metricNamesRead(expr).filter((metric) => raw.has(metric));
-      const inner = new Map(reads.map((metric) => [metric, expand(metric, [...path, name])]));
-      return substituteRecordings(expr, inner, ruleSet.evaluationInterval);
+      return substituteRecordings(expr, new Map(reads.map((metric) => [metric, expand(metric, [...path, name])])));
     });
     // The same name recorded by several rules is one series family: their union.
-    const text = texts.length === 1 ? texts[0] : texts.map((t) => `(${t})`).join(' or ');
-    expanded.set(name, text);
-    return text;
+    const recorded = {
+      expr: texts.length === 1 ? texts[0] : texts.map((text) => `(${text})`).join(' or '),
+      interval: rules[0].interval,
+    };
+    expanded.set(name, recorded);
+    return recorded;
   };
   for (const name of raw.keys()) expand(name, []);
   return expanded;
@@ -105,7 +112,7 @@ export function replayableRules(ruleSet: ReplayRuleSet): { rules: ReplayAlertRul
     for (const rule of group.rules) {
       if (rule.alert === undefined) continue;
       try {
-        const expr = substituteRecordings(rule.expr, recordings, interval.toString());
+        const expr = substituteRecordings(rule.expr, recordings);
         const metrics = metricNamesRead(expr);
         const reserved = metrics.filter((metric) => RESERVED.has(metric));
         if (reserved.length > 0)

@@ -219,25 +219,32 @@ function filtered(expr: string, matcher: SelectorMatcher): string {
 /** Why a selector of a recorded series cannot be replaced by the recording's expression. */
 export class NotReplayable extends Error {}
 
+/** A recording as a replay inlines it: its expression (recordings it reads already inlined) and its group's interval. */
+export interface RecordedExpression {
+  readonly expr: string;
+  /** The evaluation interval of the recording's group: the spacing its samples would have had. */
+  readonly interval: string;
+}
+
 /**
- * `expr` with every selector of a recorded series replaced by the recording's expression (as
- * `expressions` gives it, already expanded), its matchers applied as filters. A range over a
- * recorded series (`r[10m]`) becomes a subquery at `step`, the evaluation interval its samples
- * would have been written at. `offset` and `@` on a recorded series are refused (NotReplayable).
+ * `expr` with every selector of a recorded series replaced by the recording's expression, its
+ * matchers applied as filters. A range over a recorded series (`r[10m]`) becomes a subquery at
+ * the recording's interval, where its samples would have been written. `offset` and `@` on a
+ * recorded series are refused (NotReplayable).
  */
-export function substituteRecordings(expr: string, expressions: ReadonlyMap<string, string>, step: string): string {
+export function substituteRecordings(expr: string, recordings: ReadonlyMap<string, RecordedExpression>): string {
   let out = '';
   let copied = 0;
   for (const selector of findSelectors(expr)) {
-    const recorded = selector.name === undefined ? undefined : expressions.get(selector.name);
+    const recorded = selector.name === undefined ? undefined : recordings.get(selector.name);
     if (recorded === undefined) continue;
     if (selector.modified)
       throw new NotReplayable(`${selector.name} is read with offset or @: its past values were never recorded`);
-    const body = selector.matchers.reduce(filtered, `(${recorded})`);
+    const body = selector.matchers.reduce(filtered, `(${recorded.expr})`);
     const replaced =
       selector.range === undefined
         ? `(${body})`
-        : `(${body})[${selector.range.includes(':') ? selector.range : `${selector.range}:${step}`}]`;
+        : `(${body})[${selector.range.includes(':') ? selector.range : `${selector.range}:${recorded.interval}`}]`;
     out += expr.slice(copied, selector.start) + replaced;
     copied = selector.end;
   }
