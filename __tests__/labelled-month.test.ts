@@ -3,13 +3,16 @@
  * its faults show in the series as the ground truth says, and its scoring counts an announcement
  * as true only when it is about an event that deserves its tier.
  */
+import { readdirSync } from 'node:fs';
 import { allMetrics, seriesNames } from '../domain/metrics';
 import { Message } from '../tools/replay/alertmanager';
 import { ReplayAlertRule } from '../tools/replay/evaluate';
 import { ReplayResult } from '../tools/replay/replay';
+import { BLOCK_MS, backfillMonth, serveHistory } from '../testing/labelled-month/backfill';
 import { LabelledEvent, MONTH_EVENTS } from '../testing/labelled-month/events';
 import { announcements, scoreMonth } from '../testing/labelled-month/score';
 import { DEFAULT_SERIES_OPTIONS, MonthSeries, SeriesBuffer } from '../testing/labelled-month/series';
+import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 
 const event = (id: string): LabelledEvent => {
   const found = MONTH_EVENTS.find((candidate) => candidate.id === id);
@@ -139,4 +142,22 @@ describe('labelled month scoring', () => {
       score.unexplained.map((a) => a.message.firing[0].labels.name ?? a.message.firing[0].labels.alertname),
     ).toEqual(['RedisDown', 'other.task']);
   });
+});
+
+describeWithBinaries('labelled month backfilled with promtool', ['promtool', 'prometheus'], () => {
+  const processes = new ProcessGroup();
+  afterAll(() => processes.stopAll());
+
+  test('a block boundary inside the range: one block per side, every scrape queryable across it', async () => {
+    // 2026-03-14T18:00Z, a multiple of the block span, with no labelled event within three hours.
+    const boundary = Math.ceil((DEFAULT_SERIES_OPTIONS.start + 12 * 86_400_000) / BLOCK_MS) * BLOCK_MS;
+    const options = { ...DEFAULT_SERIES_OPTIONS, start: boundary - 3 * 3_600_000, end: boundary + 3 * 3_600_000 };
+    const month = await backfillMonth(processes.tempDir('stm-month-'), options, MONTH_EVENTS);
+    expect(readdirSync(month.tsdb).filter((entry) => /^[0-9A-Z]{26}$/.test(entry))).toHaveLength(2);
+    const server = await serveHistory(month.tsdb, processes);
+    const scrapes = (6 * 3_600_000) / options.scrapeIntervalMs;
+    const last = options.end - options.scrapeIntervalMs;
+    const counted = await server.api.queryRange('count_over_time(up{job="api"}[6h])', last, last, 15_000);
+    expect(counted.map((series) => series.values[0][1])).toEqual([String(scrapes)]);
+  }, 120_000);
 });
