@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import { Duration } from '../core/duration';
 import { replay } from '../tools/replay/replay';
-import { NightHours, peopleMessages, summarize } from '../tools/replay/report';
+import { NightHours, peopleMessages, renderSummaries, summarize } from '../tools/replay/report';
 import { ROOT, loadRuleSet } from '../tools/replay/rule-set';
 import { formatTable } from '../tools/text-table';
 import { backfillMonth, serveHistory } from '../testing/labelled-month/backfill';
@@ -141,6 +141,8 @@ async function main(argv: string[]): Promise<number> {
         result.seconds < TARGETS.replaySeconds,
       ],
     ];
+    // What the replay itself says (per chat, per alert): where the misses and the noise come from.
+    console.log(`\n${renderSummaries([summary], NIGHT)}`);
     console.log(
       `\n${classTable(score.events, 'incident')}\n\n${classTable(score.events, 'noise')}\n\n${tierTable(score)}`,
     );
