@@ -22,6 +22,7 @@ const run = promisify(execFile);
  */
 export const BLOCK_MS = 162 * 3_600_000;
 
+/** A month turned into TSDB blocks. */
 export interface BackfilledMonth {
   /** The TSDB directory Prometheus opens. */
   tsdb: string;

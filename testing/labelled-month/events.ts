@@ -45,6 +45,7 @@ export type Fault =
   /** A low-volume task fails `failures` times, `spacingMs` apart, on top of its background failures. */
   | { kind: 'taskFailures'; failures: number; spacingMs: number };
 
+/** One incident or one piece of noise of the month, with what the generator does to the series. */
 export interface LabelledEvent {
   /** Unique, readable: `redis-outage-2`. */
   id: string;
@@ -68,10 +69,13 @@ export interface LabelledEvent {
   fault: Fault;
 }
 
-/** The month starts on a Monday at midnight in Moscow (UTC+3 all year since 2014): 2026-03-02T00:00+03:00. */
+/** The time zone of the month's users: its days, nights and traffic curve are Moscow's. */
 export const MONTH_TIME_ZONE = 'Europe/Moscow';
+/** Moscow is UTC+3 all year since 2014. */
 const UTC_OFFSET_MS = 3 * 3_600_000;
+/** The month starts on a Monday at midnight in Moscow: 2026-03-02T00:00+03:00 (ms since the epoch). */
 export const MONTH_START = Date.UTC(2026, 2, 2) - UTC_OFFSET_MS;
+/** The month's length in days, and its end (ms since the epoch, exclusive). */
 export const MONTH_DAYS = 30;
 export const MONTH_END = MONTH_START + MONTH_DAYS * 86_400_000;
 

@@ -27,6 +27,7 @@ export interface Announcement {
   true: boolean;
 }
 
+/** Precision and recall of one tier over the month. */
 export interface TierScore {
   /** Announcements of the tier. */
   sent: number;
@@ -40,6 +41,7 @@ export interface TierScore {
   recall: number | null;
 }
 
+/** What became of one labelled event. */
 export interface EventOutcome {
   event: LabelledEvent;
   announcements: Announcement[];
@@ -49,6 +51,7 @@ export interface EventOutcome {
   perChat: Record<string, number>;
 }
 
+/** The month judged: per tier, per event, and what was about nothing. */
 export interface MonthScore {
   tiers: Record<Tier, TierScore>;
   events: EventOutcome[];

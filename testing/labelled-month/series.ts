@@ -54,6 +54,7 @@ export interface SeriesOptions {
   seed: number;
 }
 
+/** The labelled month: 30 days from MONTH_START, scraped every 30 s. */
 export const DEFAULT_SERIES_OPTIONS: SeriesOptions = {
   start: MONTH_START,
   end: MONTH_START + 30 * 86_400_000,

@@ -217,6 +217,7 @@ async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[
   return results;
 }
 
+/** How the range queries of a replay are run. */
 export interface EvaluateOptions {
   /** Range queries in flight at once. @default 2 */
   concurrency?: number;

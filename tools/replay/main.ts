@@ -16,6 +16,7 @@ import { DEFAULT_NIGHT, NightHours, renderSummaries, summarize } from './report'
 import { ROOT, ReplayRuleSet, RuleSetError, loadRuleSet, ruleSetOfRevision } from './rule-set';
 import { wallClock } from './time-intervals';
 
+/** The help text (`--help`, and after a usage error). */
 export const USAGE = `Usage: npm run alerts:replay -- --prometheus <url> --from <time> [options]
 
 Evaluates this checkout's alerting rules over the history a Prometheus holds, at the evaluation
@@ -36,8 +37,10 @@ Options:
 
 Exit code: 0 when the replay ran, 1 when Prometheus failed, 2 for a usage or configuration error.`;
 
+/** A flag missing or malformed: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
 
+/** The command line, checked. Times are ms since the epoch. */
 export interface ReplayOptions {
   prometheus: string;
   fromMs: number;
@@ -93,6 +96,10 @@ function parsePrometheusUrl(text: string | undefined): string {
   return text.replace(/\/+$/, '');
 }
 
+/**
+ * The options of `argv` (relative times count back from `now`, ms), or `help`. Throws a
+ * UsageError naming the flag and its value (never credentials written into the URL).
+ */
 export function parseCliArgs(argv: string[], now: number): ReplayOptions | 'help' {
   let parsed;
   try {
@@ -139,6 +146,7 @@ export function parseCliArgs(argv: string[], now: number): ReplayOptions | 'help
   };
 }
 
+/** Where the CLI writes: the process' streams, or a test's buffers. */
 export interface Io {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };

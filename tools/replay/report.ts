@@ -12,7 +12,9 @@ import { wallClock } from './time-intervals';
 
 /** What a message asks of people, by the `severity` of its alerts: a page wakes someone, a ticket waits. */
 export const TIER_BY_SEVERITY = { critical: 'page', warning: 'warning', info: 'ticket' } as const;
+/** `page`, `warning` or `ticket`. */
 export type Tier = (typeof TIER_BY_SEVERITY)[keyof typeof TIER_BY_SEVERITY];
+/** The tiers, most urgent first. */
 export const TIERS: readonly Tier[] = ['page', 'warning', 'ticket'];
 
 /** The most urgent tier of the alerts a message tells about (firing first, else resolved); none for other severities. */
@@ -31,8 +33,10 @@ export interface NightHours {
   timeZone: string;
 }
 
+/** 22:00 to 07:00 UTC unless `--night` and `--time-zone` say otherwise. */
 export const DEFAULT_NIGHT: NightHours = { startHour: 22, endHour: 7, timeZone: 'UTC' };
 
+/** Whether `at` (ms since the epoch) falls in the night hours, read on the wall clock of their time zone. */
 export function atNight(at: number, night: NightHours): boolean {
   const hour = Math.floor(wallClock(at, night.timeZone).minute / 60);
   return night.startHour <= night.endHour
@@ -47,6 +51,7 @@ export function tellsPeople(receiver: ReplayReceiver): boolean {
 
 const KINDS: readonly MessageKind[] = ['firing', 'changed', 'resolved', 'repeat'];
 
+/** The messages one receiver that tells people would have sent. */
 export interface ChatSummary {
   receiver: string;
   messages: number;
@@ -54,6 +59,7 @@ export interface ChatSummary {
   atNight: number;
 }
 
+/** What one alerting rule did over the window. */
 export interface AlertSummary {
   name: string;
   severity: string;
