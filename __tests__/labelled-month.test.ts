@@ -94,6 +94,7 @@ describe('labelled month scoring', () => {
     keepFiringForMs: 0,
     labels: {},
     intervalMs: 15_000,
+    stepMs: 15_000,
     metrics,
   });
   const result: ReplayResult = {

@@ -7,7 +7,7 @@
  * cross-checked against promtool in replay-promtool.test.ts.
  */
 import { Message, simulateAlertmanager } from '../tools/replay/alertmanager';
-import { AlertEpisode, alertEpisodes, evaluationSteps } from '../tools/replay/evaluate';
+import { AlertEpisode, alertEpisodes, evaluationSteps, replayStep } from '../tools/replay/evaluate';
 import { UsageError, parseCliArgs, parseTime } from '../tools/replay/main';
 import { metricNamesRead, substituteRecordings } from '../tools/replay/promql-text';
 import { ReplayAlertmanager } from '../tools/replay/rule-set';
@@ -18,7 +18,7 @@ const STEP = 15_000;
 
 describe('alert state machine', () => {
   const window = { first: 0, count: 100 };
-  const rule = (forMs: number, keepFiringForMs = 0) => ({ forMs, keepFiringForMs, intervalMs: STEP });
+  const rule = (forMs: number, keepFiringForMs = 0) => ({ forMs, keepFiringForMs, stepMs: STEP });
   const steps = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
   test('fires at the first evaluation where it has been active for `for`, resolves when the series goes', () => {
@@ -49,6 +49,20 @@ describe('alert state machine', () => {
   test('an alert still firing at the end of the window has no resolution', () => {
     const { episodes } = alertEpisodes(steps(95, 99), rule(0, 10 * STEP), window, {});
     expect(episodes).toEqual([{ labels: {}, activeAt: 95 * STEP, firedAt: 95 * STEP }]);
+  });
+
+  test('a rule that reads only ranges of 6h or more is replayed at a 24th of the shortest, others at their interval', () => {
+    const ticket =
+      'sum(rate(x_total{code=~"5.."}[3d])) / sum(rate(x_total[3d])) > 0.005 and sum(rate(x_total[6h])) > 0';
+    expect(replayStep(ticket, STEP)).toBe(15 * MINUTE);
+    expect(replayStep('max_over_time(y[12h:1m]) > 1', STEP)).toBe(30 * MINUTE);
+    expect(replayStep('rate(x_total[3d]) > 1 and rate(x_total[5m]) > 0', STEP)).toBe(STEP);
+    expect(replayStep('up == 0', STEP)).toBe(STEP);
+    // The state machine counts `for` in those steps.
+    const coarse = { forMs: 30 * MINUTE, keepFiringForMs: 0, stepMs: 15 * MINUTE };
+    expect(alertEpisodes([0, 1, 2, 3], coarse, { first: 0, count: 10 }, {}).episodes).toEqual([
+      { labels: {}, activeAt: 0, firedAt: 30 * MINUTE, resolvedAt: 60 * MINUTE },
+    ]);
   });
 
   test('evaluation steps are the multiples of the interval inside the window', () => {

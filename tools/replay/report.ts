@@ -88,6 +88,8 @@ export interface ReplaySummary {
   nightPagesPerWeek: number;
   alerts: AlertSummary[];
   skipped: { name: string; reason: string }[];
+  /** Rules replayed at a coarser step than their evaluation interval (every range they read is long). */
+  coarse: { name: string; step: string; interval: string }[];
 }
 
 const WEEK_MS = 7 * 86_400_000;
@@ -153,6 +155,13 @@ export function summarize(
     nightPagesPerWeek: round(nightPages / weeks),
     alerts,
     skipped: result.skipped,
+    coarse: result.outcomes
+      .filter(({ rule }) => rule.stepMs !== rule.intervalMs)
+      .map(({ rule }) => ({
+        name: rule.name,
+        step: Duration.millis(rule.stepMs).toString(),
+        interval: Duration.millis(rule.intervalMs).toString(),
+      })),
   };
 }
 
@@ -214,5 +223,10 @@ export function renderSummaries(summaries: readonly ReplaySummary[], night: Nigh
   for (const summary of summaries)
     for (const skipped of summary.skipped)
       lines.push(`not replayed in ${summary.source}: ${skipped.name}: ${skipped.reason}`);
+  for (const summary of summaries)
+    for (const rule of summary.coarse)
+      lines.push(
+        `replayed every ${rule.step}, not every ${rule.interval}, in ${summary.source}: ${rule.name} (it reads only ranges of 6h or more; its times are exact to ${rule.step})`,
+      );
   return lines.join('\n');
 }
