@@ -85,6 +85,7 @@ describe('labelled month series', () => {
 
 describe('labelled month scoring', () => {
   const outage = event('redis-outage-1');
+  const slowBurn = event('slow-burn-1');
   const lowVolume = MONTH_EVENTS.find((candidate) => candidate.class === 'low-volume task failures') as LabelledEvent;
   const rule = (name: string, metrics: string[]): ReplayAlertRule => ({
     group: 'g',
@@ -103,6 +104,7 @@ describe('labelled month scoring', () => {
     toMs: 0,
     outcomes: [
       { rule: rule('RedisDown', ['redis_up']), episodes: [], pendingOnly: 0 },
+      { rule: rule('APIAvailabilitySteadyBurn', ['http_requests_total']), episodes: [], pendingOnly: 0 },
       {
         rule: rule('CeleryHighFailureRate', ['celery_task_failed_total', 'celery_task_succeeded_total']),
         episodes: [],
@@ -120,6 +122,20 @@ describe('labelled month scoring', () => {
     kind: 'firing',
     firing: [{ labels: { alertname, severity, ...labels }, firedAt: at }],
     resolved: [],
+  });
+
+  test('a slow burn told as a warning is true and detects it; paged, it is a false page', () => {
+    const at = slowBurn.start + 12 * 3_600_000;
+    const sent = announcements(
+      result,
+      [message('APIAvailabilitySteadyBurn', 'warning', at), message('APIAvailabilitySteadyBurn', 'critical', at + 1)],
+      MONTH_EVENTS,
+    );
+    const score = scoreMonth(sent, MONTH_EVENTS);
+    expect(slowBurn.deserves).toBe('ticket');
+    expect(score.tiers.warning).toMatchObject({ sent: 1, trueSent: 1 });
+    expect(score.tiers.page).toMatchObject({ sent: 1, trueSent: 0 });
+    expect(score.events.find((outcome) => outcome.event === slowBurn)?.detectedAfterMs).toBe(12 * 3_600_000);
   });
 
   test('pages about an outage are true, a page about nothing is not; a low-volume warning is noise', () => {

@@ -5,10 +5,12 @@
  * start and its end plus grace, reads one of the series the event disturbs (the rule's
  * expression, recordings inlined, names them) and carries no other value of the labels the event
  * pins: an alert about queues is not about an API outage at the same time, nor one about the
- * low-volume task about the sync task's failures. A message that announces alerts (`firing` kind: new in its
- * group) is true for its tier when it is about an event that deserves that tier or a more urgent
- * one; an incident is detected when such a message about it comes, of its tier or more urgent,
- * and its time to detect runs from its start to that message. Repeats, partial and full
+ * low-volume task about the sync task's failures. A message that announces alerts (`firing` kind:
+ * new in its group) is true when it is about an incident that deserves it: a page only about one
+ * that deserves a page (waking someone for less is the noise people feel), a warning or a ticket
+ * about any incident (a ticket-worthy slow burn told in the warning chat is early, not false). An
+ * incident is detected when a message about it comes, of its tier or more urgent, and its time to
+ * detect runs from its start to that message. Repeats, partial and full
  * resolutions count as notifications, not as announcements.
  */
 import { Message } from '../../tools/replay/alertmanager';
@@ -23,7 +25,7 @@ export interface Announcement {
   message: Message;
   tier: Tier;
   about: LabelledEvent[];
-  /** About an event that deserves its tier or more. */
+  /** About an incident that deserves it (see the file's comment). */
   true: boolean;
 }
 
@@ -80,7 +82,9 @@ export function announcements(
         );
       }),
     );
-    return [{ message, tier, about, true: about.some((event) => RANK[event.deserves] >= RANK[tier]) }];
+    const deserved = (event: LabelledEvent) =>
+      tier === 'page' ? event.deserves === 'page' : event.kind === 'incident' && event.deserves !== 'none';
+    return [{ message, tier, about, true: about.some(deserved) }];
   });
 }
 
