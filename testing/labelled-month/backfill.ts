@@ -9,7 +9,9 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { HttpClient } from '../../clients/http';
 import { PrometheusApi } from '../../clients/prometheus';
+import { RANGE_QUERY_TIMEOUT_MS } from '../../tools/replay/evaluate';
 import { ManagedProcess, ProcessGroup, freePort, waitForHttpOk } from '../processes';
 import { LabelledEvent } from './events';
 import { MonthSeries, SeriesOptions } from './series';
@@ -78,6 +80,7 @@ export async function backfillMonth(
 /** A Prometheus serving a backfilled TSDB. */
 export interface HistoryServer {
   url: string;
+  /** Its API, waiting as long as a replay waits for a range query. */
   api: PrometheusApi;
   process: ManagedProcess;
 }
@@ -106,5 +109,5 @@ export async function serveHistory(tsdb: string, processes: ProcessGroup, timeou
       cause: error,
     });
   }
-  return { url, api: new PrometheusApi(url), process: prometheus };
+  return { url, api: new PrometheusApi(url, new HttpClient(RANGE_QUERY_TIMEOUT_MS)), process: prometheus };
 }

@@ -30,6 +30,13 @@ import { PrometheusApi, RangeSeries } from '../../clients/prometheus';
 import { NotReplayable, RecordedExpression, findSelectors, metricNamesRead, substituteRecordings } from './promql-text';
 import { ReplayRuleSet } from './rule-set';
 
+/**
+ * How long a replay waits for one range query: a little over Prometheus' own `--query.timeout`
+ * (2 min by default), so that its error, naming the query, is what is reported. Range queries over
+ * days of long windows take seconds each.
+ */
+export const RANGE_QUERY_TIMEOUT_MS = 150_000;
+
 /** Prometheus answers at most this many steps per range query (web/api/v1/api.go). */
 export const MAX_STEPS_PER_QUERY = 11_000;
 

@@ -11,6 +11,7 @@ import { ConfigError } from '../../config/errors';
 import { Duration } from '../../core/duration';
 import { HttpClient } from '../../clients/http';
 import { PrometheusApi } from '../../clients/prometheus';
+import { RANGE_QUERY_TIMEOUT_MS } from './evaluate';
 import { replay } from './replay';
 import { DEFAULT_NIGHT, NightHours, renderSummaries, summarize } from './report';
 import { ROOT, ReplayRuleSet, RuleSetError, loadRuleSet, ruleSetOfRevision } from './rule-set';
@@ -169,8 +170,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, now =
     io.stderr.write(`${(error as Error).message}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
     return 2;
   }
-  // Range queries over weeks take seconds each: Prometheus' own query timeout (2 min) bounds them.
-  const prometheus = new PrometheusApi(options.prometheus, new HttpClient(150_000));
+  const prometheus = new PrometheusApi(options.prometheus, new HttpClient(RANGE_QUERY_TIMEOUT_MS));
   const { fromMs, toMs, night, concurrency } = options;
   try {
     const summaries = [];
