@@ -9,7 +9,7 @@
 import { Message, simulateAlertmanager } from '../tools/replay/alertmanager';
 import { AlertEpisode, alertEpisodes, evaluationSteps, replayStep } from '../tools/replay/evaluate';
 import { UsageError, parseCliArgs, parseTime } from '../tools/replay/main';
-import { metricNamesRead, substituteRecordings } from '../tools/replay/promql-text';
+import { RecordedExpression, metricNamesRead, substituteRecordings, windowsRead } from '../tools/replay/promql-text';
 import { ReplayAlertmanager } from '../tools/replay/rule-set';
 import { inTimeRange } from '../tools/replay/time-intervals';
 
@@ -51,13 +51,17 @@ describe('alert state machine', () => {
     expect(episodes).toEqual([{ labels: {}, activeAt: 95 * STEP, firedAt: 95 * STEP }]);
   });
 
-  test('a rule that reads only ranges of 6h or more is replayed at a 24th of the shortest, others at their interval', () => {
-    const ticket =
-      'sum(rate(x_total{code=~"5.."}[3d])) / sum(rate(x_total[3d])) > 0.005 and sum(rate(x_total[6h])) > 0';
-    expect(replayStep(ticket, STEP)).toBe(15 * MINUTE);
-    expect(replayStep('max_over_time(y[12h:1m]) > 1', STEP)).toBe(30 * MINUTE);
-    expect(replayStep('rate(x_total[3d]) > 1 and rate(x_total[5m]) > 0', STEP)).toBe(STEP);
-    expect(replayStep('up == 0', STEP)).toBe(STEP);
+  test('a rule whose every window is 6h or more is replayed at a 24th of the shortest, others at their interval', () => {
+    const recordings = new Map<string, RecordedExpression>([
+      ['errors:rate5m', { expr: 'sum(rate(e_total[5m]))', interval: '15s', windowsMs: [5 * MINUTE] }],
+      ['errors:ratio_rate6h', { expr: '…', interval: '15s', windowsMs: [6 * 60 * MINUTE] }],
+    ]);
+    const steps = (expr: string) => replayStep(windowsRead(expr, recordings), STEP);
+    // A recording read with a range is read over that range, not over its own 5m.
+    expect(steps('avg_over_time(errors:rate5m[3d]) > 1 and errors:ratio_rate6h > 1')).toBe(15 * MINUTE);
+    expect(steps('max_over_time(y[12h:1m]) > 1')).toBe(30 * MINUTE);
+    expect(steps('rate(x_total[3d]) > 1 and errors:rate5m > 0')).toBe(STEP);
+    expect(steps('up == 0')).toBe(STEP);
     // The state machine counts `for` in those steps.
     const coarse = { forMs: 30 * MINUTE, keepFiringForMs: 0, stepMs: 15 * MINUTE };
     expect(alertEpisodes([0, 1, 2, 3], coarse, { first: 0, count: 10 }, {}).episodes).toEqual([
@@ -193,7 +197,7 @@ describe('time intervals', () => {
 
 describe('recordings inlined into expressions', () => {
   const recordings = new Map([
-    ['job:errors:ratio5m', { expr: 'sum by (job) (rate(errors_total[5m]))', interval: '30s' }],
+    ['job:errors:ratio5m', { expr: 'sum by (job) (rate(errors_total[5m]))', interval: '30s', windowsMs: [300_000] }],
   ]);
 
   test('a recorded series is replaced by its expression, its matchers kept as filters', () => {

@@ -18,16 +18,17 @@
  *   firing while `step - firstMissing < keep_firing_for` and resolves at the first step past it;
  * - the next appearance of a resolved series starts a new pending alert.
  *
- * A rule whose every range is 6 h or longer (an SLO's ticket tier: 1x over 3 d and 6 h) is replayed
- * at a coarser step, a 24th of its shortest range in whole evaluation intervals: such a value moves
- * by a fraction of a percent between two evaluations, while Prometheus reads the whole range again
- * at each of the month's 172,800 steps (measured on the labelled month: `rate(x[3d])` over 21
- * series takes 3.8 s per replayed day at 15 s, about 2 minutes for the month). Its times are then
- * exact to that step; every other rule is replayed at its evaluation interval.
+ * A rule whose every window is 6 h or longer (an SLO's ticket tier: 1x over 3 d and 6 h, read
+ * through recordings or not) is replayed at a coarser step, a 24th of its shortest window in whole
+ * evaluation intervals: such a value moves by a fraction of a percent between two evaluations,
+ * while Prometheus reads the whole window again at each of the month's 172,800 steps (measured on
+ * the labelled month: `rate(x[3d])` over 21 series takes 3.8 s per replayed day at 15 s, about 2
+ * minutes for the month; `avg_over_time` of an inlined 5m recording over 3d did not finish in 4
+ * minutes). Its times are then exact to that step; every other rule is replayed at its interval.
  */
 import { Duration } from '../../core/duration';
 import { PrometheusApi, RangeSeries } from '../../clients/prometheus';
-import { NotReplayable, RecordedExpression, findSelectors, metricNamesRead, substituteRecordings } from './promql-text';
+import { NotReplayable, RecordedExpression, metricNamesRead, substituteRecordings, windowsRead } from './promql-text';
 import { ReplayRuleSet } from './rule-set';
 
 /**
@@ -101,14 +102,16 @@ function expandedRecordings(ruleSet: ReplayRuleSet): Map<string, RecordedExpress
     if (path.includes(name))
       throw new Error(`recording rules read each other in a cycle: ${[...path, name].join(' -> ')}`);
     const rules = raw.get(name) ?? [];
-    const texts = rules.map(({ expr }) => {
+    const inlined = rules.map(({ expr }) => {
       const reads = metricNamesRead(expr).filter((metric) => raw.has(metric));
-      return substituteRecordings(expr, new Map(reads.map((metric) => [metric, expand(metric, [...path, name])])));
+      const inner = new Map(reads.map((metric) => [metric, expand(metric, [...path, name])]));
+      return { text: substituteRecordings(expr, inner), windowsMs: windowsRead(expr, inner) };
     });
     // The same name recorded by several rules is one series family: their union.
     const recorded = {
-      expr: texts.length === 1 ? texts[0] : texts.map((text) => `(${text})`).join(' or '),
+      expr: inlined.length === 1 ? inlined[0].text : inlined.map(({ text }) => `(${text})`).join(' or '),
       interval: rules[0].interval,
+      windowsMs: inlined.flatMap(({ windowsMs }) => windowsMs),
     };
     expanded.set(name, recorded);
     return recorded;
@@ -141,7 +144,7 @@ export function replayableRules(ruleSet: ReplayRuleSet): { rules: ReplayAlertRul
           keepFiringForMs: Duration.parse(rule.keep_firing_for ?? '0s').millis,
           labels: rule.labels ?? {},
           intervalMs: interval.millis,
-          stepMs: replayStep(expr, interval.millis),
+          stepMs: replayStep(windowsRead(rule.expr, recordings), interval.millis),
           metrics,
         });
       } catch (error) {
@@ -159,16 +162,14 @@ export const COARSE_FROM_MS = 6 * 3_600_000;
 const STEPS_PER_SHORTEST_RANGE = 24;
 
 /**
- * The step a rule is replayed at (ms): its evaluation interval `intervalMs`, or for an expression
- * whose every range (`[3d]`, a subquery's `[6h:1m]`) is at least COARSE_FROM_MS long, the largest
- * multiple of the interval within a 24th of the shortest. Expressions without a range keep the interval.
+ * The step a rule is replayed at (ms): its evaluation interval `intervalMs`, or, when every window
+ * it reads (`windowsRead`: `[3d]`, `[6h:1m]`, a recording's own) is at least COARSE_FROM_MS long,
+ * the largest multiple of the interval within a 24th of the shortest. A rule reading no window
+ * keeps the interval.
  */
-export function replayStep(expr: string, intervalMs: number): number {
-  const ranges = findSelectors(expr).flatMap((selector) =>
-    selector.range === undefined ? [] : [Duration.parse(selector.range.split(':')[0]).millis],
-  );
-  const shortest = Math.min(...ranges);
-  if (ranges.length === 0 || shortest < COARSE_FROM_MS) return intervalMs;
+export function replayStep(windowsMs: readonly number[], intervalMs: number): number {
+  const shortest = Math.min(...windowsMs);
+  if (windowsMs.length === 0 || shortest < COARSE_FROM_MS) return intervalMs;
   return Math.max(1, Math.floor(shortest / STEPS_PER_SHORTEST_RANGE / intervalMs)) * intervalMs;
 }
 

@@ -5,6 +5,8 @@
  * only on the typed ones of this checkout.
  */
 
+import { Duration } from '../../core/duration';
+
 /** A label matcher of a selector: `job="api"`, `status=~"5.."`. */
 export interface SelectorMatcher {
   readonly label: string;
@@ -224,6 +226,22 @@ export interface RecordedExpression {
   readonly expr: string;
   /** The evaluation interval of the recording's group: the spacing its samples would have had. */
   readonly interval: string;
+  /** The windows it reads (`windowsRead` of its own expression), ms. */
+  readonly windowsMs: readonly number[];
+}
+
+/**
+ * The windows (ms) `expr` reads, as written, recordings not inlined: each range on a series
+ * (`[3d]`, a subquery's `[6h:1m]`), and for a recorded series read without a range, the windows
+ * of the recording. `avg_over_time(r5m[3d])` reads a 3d window, not the 5m inside `r5m`.
+ * Throws a RangeError on a range that is not a duration.
+ */
+export function windowsRead(expr: string, recordings: ReadonlyMap<string, RecordedExpression>): number[] {
+  return findSelectors(expr).flatMap((selector) => {
+    if (selector.range !== undefined) return [Duration.parse(selector.range.split(':')[0]).millis];
+    const recorded = selector.name === undefined ? undefined : recordings.get(selector.name);
+    return recorded === undefined ? [] : [...recorded.windowsMs];
+  });
 }
 
 /**

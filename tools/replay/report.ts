@@ -226,7 +226,7 @@ export function renderSummaries(summaries: readonly ReplaySummary[], night: Nigh
   for (const summary of summaries)
     for (const rule of summary.coarse)
       lines.push(
-        `replayed every ${rule.step}, not every ${rule.interval}, in ${summary.source}: ${rule.name} (it reads only ranges of 6h or more; its times are exact to ${rule.step})`,
+        `replayed every ${rule.step}, not every ${rule.interval}, in ${summary.source}: ${rule.name} (every window it reads is 6h or more; its times are exact to ${rule.step})`,
       );
   return lines.join('\n');
 }
