@@ -103,12 +103,13 @@ describe('labelled month scoring', () => {
     fromMs: 0,
     toMs: 0,
     outcomes: [
-      { rule: rule('RedisDown', ['redis_up']), episodes: [], pendingOnly: 0 },
-      { rule: rule('APIAvailabilitySteadyBurn', ['http_requests_total']), episodes: [], pendingOnly: 0 },
+      { rule: rule('RedisDown', ['redis_up']), episodes: [], pendingOnly: 0, queryMs: 0 },
+      { rule: rule('APIAvailabilitySteadyBurn', ['http_requests_total']), episodes: [], pendingOnly: 0, queryMs: 0 },
       {
         rule: rule('CeleryHighFailureRate', ['celery_task_failed_total', 'celery_task_succeeded_total']),
         episodes: [],
         pendingOnly: 0,
+        queryMs: 0,
       },
     ],
     skipped: [],

@@ -154,6 +154,11 @@ async function main(argv: string[]): Promise<number> {
         `about no labelled event: ${announcement.tier} ${announcement.message.firing.map((a) => a.labels.alertname).join(', ')} at ${new Date(announcement.message.at).toISOString()}`,
       );
     for (const skipped of result.skipped) console.log(`not replayed: ${skipped.name}: ${skipped.reason}`);
+    // Where the replay time goes: the rules Prometheus took longest to answer (queries overlap, so these add up to more).
+    const slowest = [...result.outcomes].sort((a, b) => b.queryMs - a.queryMs).slice(0, 5);
+    console.log(
+      `slowest rules to replay: ${slowest.map((o) => `${o.rule.name} ${(o.queryMs / 1000).toFixed(1)} s`).join(', ')}`,
+    );
     console.log('');
     for (const [text, met] of checks) console.log(`${met ? 'target met   ' : 'target MISSED'} ${text}`);
     if (values.json)

@@ -27,7 +27,7 @@
  * minutes). Its times are then exact to that step; every other rule is replayed at its interval.
  */
 import { Duration } from '../../core/duration';
-import { PrometheusApi, RangeSeries } from '../../clients/prometheus';
+import { PrometheusApi } from '../../clients/prometheus';
 import { NotReplayable, RecordedExpression, metricNamesRead, substituteRecordings, windowsRead } from './promql-text';
 import { ReplayRuleSet } from './rule-set';
 
@@ -81,6 +81,8 @@ export interface RuleOutcome {
   episodes: AlertEpisode[];
   /** Alerts that went pending but never fired (the `for` filtered them). */
   pendingOnly: number;
+  /** Time Prometheus took to answer its range queries, ms (summed over its chunks). */
+  queryMs: number;
 }
 
 const RESERVED = new Set(['ALERTS', 'ALERTS_FOR_STATE']);
@@ -281,7 +283,9 @@ export async function evaluateRules(
       const start = window.first + chunk * stepsPerQuery * rule.stepMs;
       const end = Math.min(start + (stepsPerQuery - 1) * rule.stepMs, window.first + (window.count - 1) * rule.stepMs);
       try {
-        return await prometheus.queryRange(rule.expr, start, end, rule.stepMs);
+        const started = performance.now();
+        const series = await prometheus.queryRange(rule.expr, start, end, rule.stepMs);
+        return { series, ms: performance.now() - started };
       } catch (error) {
         throw new Error(`alert ${rule.name}: ${(error as Error).message}`, { cause: error });
       }
@@ -292,8 +296,10 @@ export async function evaluateRules(
   return plans.map(({ rule, window }) => {
     const steps = new Map<string, { labels: Record<string, string>; present: number[] }>();
     const chunks = Math.ceil(window.count / stepsPerQuery);
+    let queryMs = 0;
     for (let chunk = 0; chunk < chunks; chunk += 1) {
-      for (const series of answers[answer + chunk] as RangeSeries[]) {
+      queryMs += answers[answer + chunk].ms;
+      for (const series of answers[answer + chunk].series) {
         const labels = alertLabels(series.metric, rule);
         const key = labelKey(labels);
         const entry = steps.get(key) ?? { labels, present: [] };
@@ -303,7 +309,7 @@ export async function evaluateRules(
       }
     }
     answer += chunks;
-    const outcome: RuleOutcome = { rule, episodes: [], pendingOnly: 0 };
+    const outcome: RuleOutcome = { rule, episodes: [], pendingOnly: 0, queryMs: Math.round(queryMs) };
     for (const { labels, present } of steps.values()) {
       // Two series with one label set after `__name__` is dropped fail the rule live; here they merge.
       const sorted = [...new Set(present)].sort((a, b) => a - b);
