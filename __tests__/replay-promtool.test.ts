@@ -1,10 +1,11 @@
 /**
- * The replay cross-checked against Prometheus' own rule evaluation: two hours of the labelled
- * month around a Redis outage (the recording rules, `for` and the dependent Celery alerts all at
- * work) are backfilled with promtool into a real Prometheus and replayed; the same series go to
- * `promtool test rules` as input series, with the replay's verdict for every alerting rule at
- * every evaluation step as the expected alerts. promtool evaluates the rendered rule files with
- * Prometheus' rule manager (rules/manager.go), so a step where the replay says otherwise fails
+ * The replay cross-checked against Prometheus' own rule evaluation: four and a half hours of the
+ * labelled month (day 1: a low-volume task failing twice at 12:17, an API outage at 14:10 and a
+ * 30 % error blip at 16:00, so `for`, `keep_firing_for`, absent series and alerts on recording
+ * rules are all at work) are backfilled with promtool into a real Prometheus and replayed; the same
+ * series go to `promtool test rules` as input series, with the replay's verdict for every alerting
+ * rule at every evaluation step as the expected alerts. promtool evaluates the rendered rule files
+ * with Prometheus' rule manager (rules/manager.go), so a step where the replay says otherwise fails
  * the test, naming the alert and the time.
  */
 import { execFile } from 'node:child_process';
@@ -24,9 +25,9 @@ import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 
 const run = promisify(execFile);
 
-/** Two hours around the month's first Redis outage (day 3, 11:00 Moscow time, 4 minutes). */
-const WINDOW_START = monthTime(3, '10:30');
-const WINDOW_MS = 2 * 3_600_000;
+/** Day 1, 12:00 to 16:30 Moscow time. */
+const WINDOW_START = monthTime(1, '12:00');
+const WINDOW_MS = 4.5 * 3_600_000;
 
 describeWithBinaries('replay cross-checked with promtool test rules', ['promtool', 'prometheus'], () => {
   const processes = new ProcessGroup();
@@ -65,13 +66,14 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
     expect(skipped).toEqual([]);
     const lastStep = WINDOW_MS - scrapeMs;
     const outcomes = await evaluateRules(server.api, rules, 0, lastStep);
-    // The window must exercise the replay: the outage fires its alerts after their `for`, which then resolve.
+    // The window must exercise the replay: the outage and the blip fire alerts after their `for`
+    // (HighErrorRate reads recording rules), which then resolve.
     const resolved = outcomes.flatMap((outcome) =>
       outcome.episodes.flatMap((episode) =>
         episode.resolvedAt !== undefined && episode.firedAt > episode.activeAt ? [outcome.rule.name] : [],
       ),
     );
-    expect(resolved).toEqual(expect.arrayContaining(['RedisDown', 'CeleryWorkerDown']));
+    expect(resolved).toEqual(expect.arrayContaining(['APIDown', 'HighErrorRate']));
 
     // The rule files as deployed, without annotations (their text is not what is compared).
     const ruleFile = {
@@ -135,16 +137,16 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('replaying HEAD') });
     const { replays } = JSON.parse(stdout) as { replays: ReplaySummary[] };
     expect(replays.map((replay) => replay.source)).toEqual(['HEAD', 'this checkout']);
-    // The outage pages once for Redis (CeleryWorkerDown is its dependant) in both revisions.
+    // The outage pages in both revisions.
     for (const replay of replays) {
       expect(replay.pages).toBeGreaterThanOrEqual(1);
-      expect(replay.alerts.map((alert) => alert.name)).toContain('RedisDown');
+      expect(replay.alerts.map((alert) => alert.name)).toContain('APIDown');
     }
     expect(replays[0].pages).toBe(replays[1].pages);
 
     const table = await main(args, {}, io);
     expect(table).toBe(0);
-    expect(stdout).toContain('RedisDown');
+    expect(stdout).toContain('APIDown');
     expect(await main([...args, '--base', 'no-such-revision'], {}, io)).toBe(2);
     expect(stderr).toContain('--base "no-such-revision" names no commit');
   }, 240_000);
