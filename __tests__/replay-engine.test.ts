@@ -8,7 +8,8 @@
  */
 import { Message, simulateAlertmanager } from '../tools/replay/alertmanager';
 import { AlertEpisode, alertEpisodes, evaluationSteps, replayStep } from '../tools/replay/evaluate';
-import { UsageError, parseCliArgs, parseTime } from '../tools/replay/main';
+import { UsageError } from '../tools/cli';
+import { parseCliArgs, parseTime } from '../tools/replay/main';
 import { RecordedExpression, metricNamesRead, substituteRecordings, windowsRead } from '../tools/replay/promql-text';
 import { ReplayAlertmanager } from '../tools/replay/rule-set';
 import { inTimeRange } from '../tools/replay/time-intervals';

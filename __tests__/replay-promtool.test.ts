@@ -131,6 +131,7 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
     const io = {
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text) },
+      color: false,
     };
     const args = ['--prometheus', server.url, '--from', '0', '--to', String((WINDOW_MS - scrapeMs) / 1000)];
     const code = await main([...args, '--base', 'HEAD', '--json'], {}, io);

@@ -7,8 +7,8 @@
  * answer), 2 for a usage or configuration error.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../config/errors';
 import { Duration } from '../../core/duration';
+import { EXIT, Io, UsageError, runAsProgram, usageFailure } from '../cli';
 import { HttpClient } from '../../clients/http';
 import { PrometheusApi } from '../../clients/prometheus';
 import { RANGE_QUERY_TIMEOUT_MS } from './evaluate';
@@ -37,9 +37,6 @@ Options:
   --help                 show this help
 
 Exit code: 0 when the replay ran, 1 when Prometheus failed, 2 for a usage or configuration error.`;
-
-/** A flag missing or malformed: printed with the usage, exit code 2. */
-export class UsageError extends Error {}
 
 /** The command line, checked. Times are ms since the epoch. */
 export interface ReplayOptions {
@@ -147,12 +144,6 @@ export function parseCliArgs(argv: string[], now: number): ReplayOptions | 'help
   };
 }
 
-/** Where the CLI writes: the process' streams, or a test's buffers. */
-export interface Io {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
-
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, now = Date.now()): Promise<number> {
   let options: ReplayOptions | 'help';
@@ -161,14 +152,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, now =
     options = parseCliArgs(argv, now);
     if (options === 'help') {
       io.stdout.write(`${USAGE}\n`);
-      return 0;
+      return EXIT.done;
     }
     const head = loadRuleSet(ROOT, env, 'this checkout');
     ruleSets = options.base === undefined ? [head] : [await ruleSetOfRevision(options.base, env), head];
   } catch (error) {
-    if (!(error instanceof UsageError || error instanceof ConfigError || error instanceof RuleSetError)) throw error;
-    io.stderr.write(`${(error as Error).message}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
-    return 2;
+    if (!(error instanceof RuleSetError)) return usageFailure(error, io, USAGE);
+    io.stderr.write(`${error.message}\n`);
+    return EXIT.usage;
   }
   const prometheus = new PrometheusApi(options.prometheus, new HttpClient(RANGE_QUERY_TIMEOUT_MS));
   const { fromMs, toMs, night, concurrency } = options;
@@ -182,19 +173,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io, now =
     io.stdout.write(
       options.json ? `${JSON.stringify({ night, replays: summaries })}\n` : `${renderSummaries(summaries, night)}\n`,
     );
-    return 0;
+    return EXIT.done;
   } catch (error) {
     io.stderr.write(`replay failed: ${(error as Error).message}\n`);
-    return 1;
+    return EXIT.failed;
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 2;
-    },
-  );
-}
+if (require.main === module) runAsProgram(main);

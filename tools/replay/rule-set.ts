@@ -203,8 +203,9 @@ export const ROOT = join(__dirname, '..', '..');
 
 /**
  * The rule set of git revision `ref`: a temporary worktree of it (with this checkout's
- * node_modules), this file run there with ts-node in a child process, the worktree removed after,
- * whatever happened. Throws with git's or the child's own message.
+ * node_modules: a revision that needs other package versions fails to load, naming its error),
+ * this file run there with ts-node in a child process, the worktree removed after, whatever
+ * happened. Throws with git's or the child's own message.
  */
 export async function ruleSetOfRevision(ref: string, env: NodeJS.ProcessEnv): Promise<ReplayRuleSet> {
   if (!/^[\w./@^~{}:-]+$/.test(ref)) throw new RuleSetError(`--base "${ref}" is not a git revision`);
@@ -222,7 +223,8 @@ export async function ruleSetOfRevision(ref: string, env: NodeJS.ProcessEnv): Pr
       { cwd: worktree, env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
     ).catch((error: { stderr?: string; message: string }) => {
       throw new RuleSetError(
-        `reading the rules of ${ref} failed: ${(error.stderr ?? error.message).trim().split('\n')[0]}`,
+        // Node prints the failing file first and the error a few lines below it: keep both.
+        `reading the rules of ${ref} failed:\n${(error.stderr ?? error.message).trim().split('\n').slice(0, 8).join('\n')}`,
       );
     });
     return JSON.parse(stdout) as ReplayRuleSet;
