@@ -22,7 +22,7 @@ interface WorkflowStep {
 }
 interface Workflow {
   on: { pull_request?: unknown; push?: { branches?: string[] } };
-  jobs: Record<string, { needs?: string; env?: Record<string, string>; steps: WorkflowStep[] }>;
+  jobs: Record<string, { if?: string; needs?: string; env?: Record<string, string>; steps: WorkflowStep[] }>;
 }
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -135,6 +135,15 @@ describe('.github/workflows/monitoring.yml', () => {
       "github.event_name == 'push' && github.ref == 'refs/heads/main'",
     );
     expect(workflow.jobs.terraform.needs).toBe('test');
+  });
+
+  test('a pull request replays the rules against the base branch only when REPLAY_PROMETHEUS_URL is set', () => {
+    const replay = workflow.jobs['alert-replay'];
+    expect(replay.if).toBe("github.event_name == 'pull_request' && vars.REPLAY_PROMETHEUS_URL != ''");
+    expect(stepRunning('alerts:replay').run).toMatch(
+      /--prometheus "\$REPLAY_PROMETHEUS_URL" .*--base "origin\/\$GITHUB_BASE_REF"/s,
+    );
+    expect(replay.steps.find((step) => step.uses?.startsWith('actions/checkout@'))?.with).toEqual({ 'fetch-depth': 0 });
   });
 
   test('Terraform is set up without the wrapper cdktf cannot read, in one version, also for the tests', () => {

@@ -11,6 +11,12 @@ export interface Sample {
   value: [number, string];
 }
 
+/** One series of a range query's matrix: its labels and `[unix seconds, value as text]` per step it exists at. */
+export interface RangeSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+
 /** A rule as `/api/v1/rules` reports it. */
 export interface RuleStatus {
   name: string;
@@ -103,6 +109,19 @@ export class PrometheusApi {
       `/api/v1/query?query=${encodeURIComponent(expr)}${time}`,
     );
     return result.resultType === 'vector' ? result.result : [];
+  }
+
+  /**
+   * A range query (`/api/v1/query_range`): `expr` evaluated at `start`, `start + step`, ... up to
+   * `end` (ms since the epoch, `step` in ms), as Prometheus evaluates a rule at each of those
+   * instants. Each series of the matrix carries only the steps where the expression returned it.
+   * Prometheus refuses more than 11,000 steps per query (web/api/v1/api.go): callers chunk.
+   */
+  async queryRange(expr: string, start: number, end: number, step: number): Promise<RangeSeries[]> {
+    const result = await this.data<{ resultType: string; result: RangeSeries[] }>(
+      `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${start / 1000}&end=${end / 1000}&step=${step / 1000}`,
+    );
+    return result.resultType === 'matrix' ? result.result : [];
   }
 
   /** The value of the first sample of `expr`, or undefined when it returns nothing. */

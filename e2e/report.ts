@@ -3,6 +3,7 @@
  * recorded with the check CLI's model (tools/check/check.ts), so both runners judge alike.
  */
 import { CheckRecord, passed, record } from '../tools/check/check';
+export { formatTable } from '../tools/text-table';
 
 /** Named checks: each runs, is printed as soon as it ends, and counts; a failure never stops the others. */
 export class Checklist {
@@ -33,19 +34,6 @@ export class Checklist {
 /** Fails a check with `message` unless `condition` holds. */
 export function expectThat(condition: boolean, message: string): void {
   if (!condition) throw new Error(message);
-}
-
-/** A plain-text table with a header row, columns padded to their widest cell. */
-export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
 export function seconds(ms: number): string {

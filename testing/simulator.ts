@@ -130,7 +130,7 @@ export function parseFaults(raw: unknown): Partial<SimulatorFaults> {
 }
 
 /** Events of a steady rate, counted exactly over uneven ticks (no Poisson noise in the ratios). */
-class Pace {
+export class Pace {
   private carry = 0;
   due(perSecond: number, seconds: number): number {
     this.carry += perSecond * seconds;
@@ -162,7 +162,7 @@ function duration(median: number, spread = 0.6): number {
 }
 
 /** Routes of the real API (src/stock_tracker/api/main.py), as its middleware labels them (`/:id`). */
-const ROUTES = [
+export const ROUTES = [
   { method: 'GET', endpoint: '/api/v1/products/', weight: 0.4, medianSeconds: 0.04, queries: 2 },
   { method: 'GET', endpoint: '/api/v1/products/:id', weight: 0.25, medianSeconds: 0.025, queries: 1 },
   { method: 'GET', endpoint: '/api/v1/analytics/summary', weight: 0.15, medianSeconds: 0.08, queries: 3 },
@@ -177,36 +177,36 @@ const ROUTES = [
 }[];
 type Route = (typeof ROUTES)[number];
 
-const TENANTS = [
+export const TENANTS = [
   '7d1c3f0e-1a2b-4c5d-8e9f-000000001001',
   '7d1c3f0e-1a2b-4c5d-8e9f-000000001002',
   '7d1c3f0e-1a2b-4c5d-8e9f-000000001003',
 ] as const;
 type Tenant = (typeof TENANTS)[number];
 /** Each tenant sells on one marketplace (`Tenant.marketplace_type`). */
-const MARKETPLACE: Record<Tenant, Platform> = {
+export const MARKETPLACE: Record<Tenant, Platform> = {
   [TENANTS[0]]: 'wildberries',
   [TENANTS[1]]: 'ozon',
   [TENANTS[2]]: 'wildberries',
 };
-const PRODUCTS: Record<Tenant, number> = { [TENANTS[0]]: 1240, [TENANTS[1]]: 310, [TENANTS[2]]: 2875 };
+export const PRODUCTS: Record<Tenant, number> = { [TENANTS[0]]: 1240, [TENANTS[1]]: 310, [TENANTS[2]]: 2875 };
 /** The tasks and queues of Stock Tracker's Celery app (src/stock_tracker/workers/celery_app.py, tasks.py). */
-const SCHEDULE_TASK = 'stock_tracker.workers.tasks.schedule_tenant_syncs';
-const QUEUES = { sync: 'sync', default: 'default', maintenance: 'maintenance' } as const;
+export const SCHEDULE_TASK = 'stock_tracker.workers.tasks.schedule_tenant_syncs';
+export const QUEUES = { sync: 'sync', default: 'default', maintenance: 'maintenance' } as const;
 /** The queue the exporter names on task series it saw no `task-sent` event for (its `--default-queue-name`). */
-const EXPORTER_DEFAULT_QUEUE = 'celery';
+export const EXPORTER_DEFAULT_QUEUE = 'celery';
 /** The worker the exporter names by the host part of `celery@<hostname>`: the worker container. */
-const WORKER_HOST = 'stock-tracker-worker';
+export const WORKER_HOST = 'stock-tracker-worker';
 /** `--concurrency=4` in Stock Tracker's compose file. */
-const WORKER_PROCESSES = 4;
+export const WORKER_PROCESSES = 4;
 /** The compose worker consumes `--queues=sync,default`: nobody takes `maintenance`. */
-const CONSUMED_QUEUES: readonly string[] = [QUEUES.sync, QUEUES.default];
-const SERVER_ERRORS = ['500', '502', '503'] as const;
-const DB_ERROR = 'OperationalError';
-const SYNC_ERRORS = ['TimeoutError', 'HTTPStatusError'] as const;
+export const CONSUMED_QUEUES: readonly string[] = [QUEUES.sync, QUEUES.default];
+export const SERVER_ERRORS = ['500', '502', '503'] as const;
+export const DB_ERROR = 'OperationalError';
+export const SYNC_ERRORS = ['TimeoutError', 'HTTPStatusError'] as const;
 
 /** Traffic of a mid-sized deployment, per second. */
-const RATES = { requests: 20, syncs: 0.6, schedules: 1 / 60, healthChecks: 1 / 300, rateLimited: 0.1 };
+export const RATES = { requests: 20, syncs: 0.6, schedules: 1 / 60, healthChecks: 1 / 300, rateLimited: 0.1 };
 const TICK_MS = 250;
 
 type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;

@@ -1,0 +1,154 @@
+/**
+ * The replay cross-checked against Prometheus' own rule evaluation: four and a half hours of the
+ * labelled month (day 1: a low-volume task failing twice at 12:17, an API outage at 14:10 and a
+ * 30 % error blip at 16:00, so `for`, `keep_firing_for`, absent series and alerts on recording
+ * rules are all at work) are backfilled with promtool into a real Prometheus and replayed; the same
+ * series go to `promtool test rules` as input series, with the replay's verdict for every alerting
+ * rule at every evaluation step as the expected alerts. promtool evaluates the rendered rule files
+ * with Prometheus' rule manager (rules/manager.go), so a step where the replay says otherwise fails
+ * the test, naming the alert and the time.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Document } from 'yaml';
+import { Duration } from '../core/duration';
+import { main } from '../tools/replay/main';
+import { evaluateRules, evaluationSteps, replayableRules } from '../tools/replay/evaluate';
+import { ReplaySummary } from '../tools/replay/report';
+import { ROOT, loadRuleSet } from '../tools/replay/rule-set';
+import { HistoryServer, serveHistory } from '../testing/labelled-month/backfill';
+import { MONTH_EVENTS, monthTime } from '../testing/labelled-month/events';
+import { DEFAULT_SERIES_OPTIONS, MonthSeries, SeriesBuffer } from '../testing/labelled-month/series';
+import { ProcessGroup, describeWithBinaries } from '../testing/processes';
+
+const run = promisify(execFile);
+
+/** Day 1, 12:00 to 16:30 Moscow time. */
+const WINDOW_START = monthTime(1, '12:00');
+const WINDOW_MS = 4.5 * 3_600_000;
+
+describeWithBinaries('replay cross-checked with promtool test rules', ['promtool', 'prometheus'], () => {
+  const processes = new ProcessGroup();
+  afterAll(() => processes.stopAll());
+
+  const scrapeMs = DEFAULT_SERIES_OPTIONS.scrapeIntervalMs;
+  let dir: string;
+  let server: HistoryServer;
+  let series: SeriesBuffer[];
+
+  beforeAll(async () => {
+    dir = processes.tempDir('stm-replay-check-');
+    const month = new MonthSeries(
+      { ...DEFAULT_SERIES_OPTIONS, start: WINDOW_START, end: WINDOW_START + WINDOW_MS },
+      MONTH_EVENTS,
+    );
+    // promtool's input series start at time 0: the backfill is shifted there too, so both read one timeline.
+    series = [...month.chunk(WINDOW_START, WINDOW_START + WINDOW_MS).series.values()].sort((a, b) =>
+      a.prefix < b.prefix ? -1 : 1,
+    );
+    const openMetrics = series.flatMap((buffer) =>
+      [...buffer.values].flatMap((value, step) =>
+        Number.isNaN(value) ? [] : [`${buffer.prefix} ${value} ${(step * scrapeMs) / 1000}`],
+      ),
+    );
+    writeFileSync(join(dir, 'window.om'), `${openMetrics.join('\n')}\n# EOF\n`);
+    await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'window.om'), join(dir, 'tsdb')], {
+      timeout: 60_000,
+    });
+    server = await serveHistory(join(dir, 'tsdb'), processes);
+  }, 120_000);
+
+  test('the replay fires the same alerts at the same evaluation steps as Prometheus evaluating the rules', async () => {
+    const ruleSet = loadRuleSet(ROOT, {}, 'this checkout');
+    const { rules, skipped } = replayableRules(ruleSet);
+    expect(skipped).toEqual([]);
+    const lastStep = WINDOW_MS - scrapeMs;
+    const outcomes = await evaluateRules(server.api, rules, 0, lastStep);
+    // The window must exercise the replay: the outage and the blip fire alerts after their `for`
+    // (HighErrorRate reads recording rules), which then resolve.
+    const resolved = outcomes.flatMap((outcome) =>
+      outcome.episodes.flatMap((episode) =>
+        episode.resolvedAt !== undefined && episode.firedAt > episode.activeAt ? [outcome.rule.name] : [],
+      ),
+    );
+    expect(resolved).toEqual(expect.arrayContaining(['APIDown', 'HighErrorRate']));
+
+    // The rule files as deployed, without annotations (their text is not what is compared).
+    const ruleFile = {
+      groups: ruleSet.groups.map((group) => ({
+        ...group,
+        rules: group.rules.map((rule) => ({ ...rule, annotations: undefined })),
+      })),
+    };
+    writeFileSync(join(dir, 'rules.yml'), new Document(ruleFile).toString({ lineWidth: 0 }));
+    const interval = Duration.parse(ruleSet.evaluationInterval).millis;
+    const steps = evaluationSteps(0, lastStep, interval);
+    const alertTests = Array.from({ length: steps.count }, (_, index) => steps.first + index * interval).flatMap((at) =>
+      // A rule replayed at a coarser step (every window it reads is 6h or more) is exact only to that step.
+      outcomes
+        .filter(({ rule }) => rule.stepMs === rule.intervalMs)
+        .map((outcome) => ({
+          eval_time: `${at / 1000}s`,
+          alertname: outcome.rule.name,
+          exp_alerts: outcome.episodes
+            .filter((episode) => episode.firedAt <= at && (episode.resolvedAt === undefined || at < episode.resolvedAt))
+            .map((episode) => ({ exp_labels: episode.labels })),
+        })),
+    );
+    const tests = {
+      rule_files: ['rules.yml'],
+      evaluation_interval: ruleSet.evaluationInterval,
+      tests: [
+        {
+          interval: `${scrapeMs / 1000}s`,
+          input_series: series.map((buffer) => ({
+            series: buffer.prefix,
+            values: [...buffer.values].map((value) => (Number.isNaN(value) ? '_' : String(value))).join(' '),
+          })),
+          alert_rule_test: alertTests,
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'tests.yml'), new Document(tests).toString({ lineWidth: 0 }));
+    const verdict = await run('promtool', ['test', 'rules', join(dir, 'tests.yml')], {
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+    }).then(
+      ({ stdout }) => ({ code: 0, output: stdout }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code ?? -1,
+        output: `${error.stdout ?? ''}${error.stderr ?? ''}`.slice(0, 4000),
+      }),
+    );
+    expect(verdict).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
+  }, 240_000);
+
+  test('npm run alerts:replay --base HEAD replays both revisions against the same Prometheus, side by side', async () => {
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      color: false,
+    };
+    const args = ['--prometheus', server.url, '--from', '0', '--to', String((WINDOW_MS - scrapeMs) / 1000)];
+    const code = await main([...args, '--base', 'HEAD', '--json'], {}, io);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('replaying HEAD') });
+    const { replays } = JSON.parse(stdout) as { replays: ReplaySummary[] };
+    expect(replays.map((replay) => replay.source)).toEqual(['HEAD', 'this checkout']);
+    // The outage pages in both revisions.
+    for (const replay of replays) {
+      expect(replay.pages).toBeGreaterThanOrEqual(1);
+      expect(replay.alerts.map((alert) => alert.name)).toContain('APIDown');
+    }
+    expect(replays[0].pages).toBe(replays[1].pages);
+
+    const table = await main(args, {}, io);
+    expect(table).toBe(0);
+    expect(stdout).toContain('APIDown');
+    expect(await main([...args, '--base', 'no-such-revision'], {}, io)).toBe(2);
+    expect(stderr).toContain('--base "no-such-revision" names no commit');
+  }, 240_000);
+});
