@@ -108,13 +108,14 @@ export async function checkStack(stack: LoopbackStack, checklist: Checklist): Pr
     'every dashboard panel query runs; every panel with a source on loopback has data',
     async () => {
       const queries = panelQueries();
-      // Run but not checked for data: cAdvisor's (it needs Docker) and the discovery counters (no discovery here).
+      // Run but not checked for data: cAdvisor's (it needs Docker), the discovery counters (no discovery
+      // here) and panels empty on a healthy service.
       const whyNoData = (query: (typeof queries)[number]) =>
         query.metrics.some((metric) => metric.source === JOB.cadvisor)
           ? 'cAdvisor needs Docker'
           : query.metrics.some((metric) => ONLY_WITH_DISCOVERY.includes(metric))
             ? 'no service discovery on loopback'
-            : undefined;
+            : query.emptyWhenHealthy && `empty ${query.emptyWhenHealthy}`;
       const checked = queries.filter((query) => whyNoData(query) === undefined);
       const label = (query: (typeof queries)[number]) => `${query.dashboardUid} / ${query.panelTitle} (${query.refId})`;
       let empty: string[] = [];

@@ -63,6 +63,7 @@ function sloSection(slo: Slo): Section {
       description: `When the budget left is spent if errors go on at the pace of the last ${PACE_WINDOW}: 0 once it is spent, empty without errors in the last ${PACE_WINDOW}.`,
       unit: 'seconds',
       queries: [query(timeToExhaustion(slo, PACE_WINDOW), legend(slo, 'spent in'))],
+      emptyWhenHealthy: `without ${slo.title} errors in the last ${PACE_WINDOW}`,
     }),
     timeSeriesPanel({
       title: burnRatePanelTitle(slo),

@@ -99,6 +99,8 @@ export interface PanelQuery {
   expr: string;
   /** The catalog metrics its panel reads (cAdvisor's, say, are only answerable where cAdvisor runs). */
   metrics: readonly Metric[];
+  /** Why its panel is empty on a healthy service, if it may be (`PanelSpec.emptyWhenHealthy`). */
+  emptyWhenHealthy?: string;
 }
 
 /** Every query of every panel, in dashboard and panel order, as Grafana sends it. */
@@ -115,6 +117,7 @@ export function panelQueries(): PanelQuery[] {
             refId,
             expr: withAllValues(expr, variableNames),
             metrics: panel.metrics,
+            emptyWhenHealthy: panel.emptyWhenHealthy,
           };
         });
       }),

@@ -121,6 +121,11 @@ export interface PanelSpec<T extends string = string> {
    * objective, drawn from 1 - 10 budgets); default 0: a ratio is shown on 0-100%.
    */
   min?: number;
+  /**
+   * Why the panel is empty on a healthy service (`without slow requests in the last hour`): the
+   * e2e harness runs its queries but does not ask them for data. @default always has data
+   */
+  emptyWhenHealthy?: string;
 }
 
 /** Grid size class: single values are small, charts wider and taller (layout.ts places them). */
@@ -138,12 +143,20 @@ export class Panel<
   B extends VisualisationBuilder = VisualisationBuilder,
   T extends string = string,
 > implements cog.Builder<dashboard.Panel> {
+  readonly title: T;
+  readonly queries: readonly Query[];
+  /** `PanelSpec.emptyWhenHealthy`. */
+  readonly emptyWhenHealthy?: string;
+
   constructor(
-    readonly title: T,
-    readonly queries: readonly Query[],
+    spec: Pick<PanelSpec<T>, 'title' | 'queries' | 'emptyWhenHealthy'>,
     readonly size: PanelSize,
     protected readonly visualisation: B,
-  ) {}
+  ) {
+    this.title = spec.title;
+    this.queries = spec.queries;
+    this.emptyWhenHealthy = spec.emptyWhenHealthy;
+  }
 
   /** Options of this visualisation beyond the common ones, set with the SDK's own builder. */
   with(configure: (visualisation: B) => unknown): this {
@@ -252,7 +265,7 @@ export function timeSeriesPanel<const T extends string>(spec: PanelSpec<T>): Tim
           : common.GraphThresholdsStyleMode.Dashed,
       ),
     );
-  return new TimeSeriesPanel(spec.title, spec.queries, 'chart', visualisation);
+  return new TimeSeriesPanel(spec, 'chart', visualisation);
 }
 
 /** A dial of the latest value of each series, coloured by the threshold. */
@@ -260,7 +273,7 @@ export function gaugePanel<const T extends string>(spec: PanelSpec<T>): Panel<ga
   const visualisation = withCommonOptions(new gauge.PanelBuilder(), spec, true)
     .reduceOptions(lastValue())
     .showThresholdMarkers(true);
-  return new Panel(spec.title, spec.queries, 'compact', visualisation);
+  return new Panel(spec, 'compact', visualisation);
 }
 
 /** A big number (the latest value) with a sparkline of the range, coloured by the threshold. */
@@ -269,7 +282,7 @@ export function statPanel<const T extends string>(spec: PanelSpec<T>): Panel<sta
     .reduceOptions(lastValue())
     .graphMode(common.BigValueGraphMode.Area)
     .colorMode(common.BigValueColorMode.Value);
-  return new Panel(spec.title, spec.queries, 'compact', visualisation);
+  return new Panel(spec, 'compact', visualisation);
 }
 
 /** Up or Down, on a red or green background: for an `up`-style gauge (1 up, 0 down) reduced to one series. */
@@ -289,5 +302,5 @@ export function barGaugePanel<const T extends string>(spec: PanelSpec<T>): Panel
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Gradient)
     .min(0);
-  return new Panel(spec.title, spec.queries, 'chart', visualisation);
+  return new Panel(spec, 'chart', visualisation);
 }
