@@ -81,6 +81,23 @@ export class AlertmanagerApi {
     return this.http.getJson<AlertmanagerAlert[]>(`${this.baseUrl}/api/v2/alerts${query}`);
   }
 
+  /** Creates a silence from now until `endsAt` (RFC 3339); resolves to its id. */
+  async createSilence(
+    matchers: readonly SilenceMatcher[],
+    endsAt: string,
+    createdBy: string,
+    comment: string,
+  ): Promise<string> {
+    const answer = await this.http.postJson(`${this.baseUrl}/api/v2/silences`, {
+      matchers,
+      startsAt: new Date().toISOString(),
+      endsAt,
+      createdBy,
+      comment,
+    });
+    return (JSON.parse(answer.body) as { silenceID: string }).silenceID;
+  }
+
   /** Posts alerts as Prometheus does; throws unless Alertmanager answers 2xx. */
   async post(alerts: readonly PostableAlert[]): Promise<void> {
     await this.http.postJson(`${this.baseUrl}/api/v2/alerts`, alerts);

@@ -18,6 +18,8 @@ export interface RuleStatus {
   health: 'ok' | 'err' | 'unknown';
   lastError?: string;
   state?: 'inactive' | 'pending' | 'firing';
+  /** An alerting rule's `for`, seconds. */
+  duration?: number;
 }
 
 /** A rule group as `/api/v1/rules` reports it. */
