@@ -10,6 +10,7 @@ import { JOB } from '../core/components';
 import { RATE_WINDOW, RECORDINGS, THRESHOLDS } from '../domain/metrics';
 import { RULE_GROUPS, Template, isAlert, runbookUrl } from '../domain/rules';
 import { Severity } from '../core/severity';
+import { MonitoringConfig } from '../config/monitoring-config';
 import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
 import { LoopbackComponent, LoopbackStack } from '../testing/loopback-stack';
 import { sleep, waitFor } from '../testing/processes';
@@ -77,6 +78,18 @@ const LATE_GRACE_MS = 15_000;
 
 type Status = 'FIRING' | 'RESOLVED';
 
+/**
+ * What judging a drill's messages needs of the stack it ran on: the chat of each severity, the
+ * configuration (runbook links, routes), the timing profile, and where Prometheus answers. A
+ * LoopbackStack is one; the Docker harness builds its own.
+ */
+export interface DrillContext {
+  readonly secrets: { readonly telegramChatIds: Readonly<Record<Severity, string>> };
+  readonly config: MonitoringConfig;
+  readonly profile: TimingProfile;
+  url(component: 'prometheus'): string;
+}
+
 function unescapeHtml(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
@@ -99,7 +112,8 @@ export function messageGroup(message: SentMessage): { status?: Status; alert?: s
   return { status, alert: group?.[1], instance: group?.[2] };
 }
 
-function isAbout(episode: Episode, status: Status, since: number): (message: SentMessage) => boolean {
+/** Whether a message tells `status` of the episode's group, received at `since` or later. */
+export function isAbout(episode: Episode, status: Status, since: number): (message: SentMessage) => boolean {
   return (message) => {
     const group = messageGroup(message);
     return (
@@ -131,10 +145,10 @@ function severityOf(alert: AlertName): Severity {
  * Chat, severity line, sound, and the rule's own summary and runbook, as Prometheus filled them in;
  * returns what was seen and when Prometheus saw the condition first.
  */
-async function checkFiringMessage(
+export async function checkFiringMessage(
   message: SentMessage,
   episode: Episode,
-  stack: LoopbackStack,
+  stack: DrillContext,
 ): Promise<{ seen: string; activeAt: number }> {
   const rule = alertRule(episode.alert);
   const severity = severityOf(episode.alert);
@@ -170,7 +184,7 @@ async function checkFiringMessage(
   };
 }
 
-function checkResolvedMessage(message: SentMessage, episode: Episode, stack: LoopbackStack): string {
+export function checkResolvedMessage(message: SentMessage, episode: Episode, stack: DrillContext): string {
   const severity = severityOf(episode.alert);
   expectThat(
     message.chatId === stack.secrets.telegramChatIds[severity],
@@ -184,7 +198,7 @@ function checkResolvedMessage(message: SentMessage, episode: Episode, stack: Loo
 }
 
 /** The longest a resolved message may take after the repair: the condition clearing, then the group's next flush. */
-function resolveTimeoutMs(episode: Episode, stack: LoopbackStack, timing: NotifyTiming): number {
+export function resolveTimeoutMs(episode: Episode, stack: DrillContext, timing: NotifyTiming): number {
   const { groupInterval } = profiledNotificationTimings(stack.config, severityOf(episode.alert), stack.profile);
   return groupInterval.millis + timing.bound.millis - timing.for.millis - timing.groupWait.millis + LATE_GRACE_MS;
 }
@@ -527,7 +541,6 @@ export async function alertmanagerRestartDrill(
   });
 }
 
-/** Every message: valid Telegram HTML, and exactly as many per group and status as the drills caused. */
 /** The alerts on the host's own resources (the host group), which the loopback node-exporter reads from this machine. */
 const HOST_ALERTS: ReadonlySet<string> = new Set(
   RULE_GROUPS.filter((group) => group.name === 'host').flatMap((group) =>
@@ -553,14 +566,29 @@ async function firingWhenSent(
   return firing.length > 0;
 }
 
+/** Alerts a run may tell besides its drills' when they are true (Prometheus held them firing as they were sent), and what about. */
+export interface TrueOnTheirOwn {
+  alerts: ReadonlySet<string>;
+  about: string;
+}
+
+/** node-exporter reads this machine: on a busy host its CPU alerts are true. */
+export const ABOUT_THIS_MACHINE: TrueOnTheirOwn = { alerts: HOST_ALERTS, about: 'this machine' };
+
+/**
+ * Every message: valid Telegram HTML, and exactly as many per group and status as the drills
+ * caused; an alert of `trueOnTheirOwn` is checked against Prometheus at the time it was sent,
+ * reported when true, and a false alarm when not.
+ */
 export async function checkToldOnce(
-  telegram: FakeTelegram,
+  telegram: Pick<FakeTelegram, 'delivered' | 'attempts'>,
   prometheus: PrometheusApi,
   episodes: readonly Episode[],
   checklist: Checklist,
+  trueOnTheirOwn: TrueOnTheirOwn = ABOUT_THIS_MACHINE,
 ): Promise<void> {
   await checklist.check(
-    'every alert was told exactly once per drill, firing and resolved; nothing else was sent but true alerts about this machine',
+    `every alert was told exactly once per drill, firing and resolved; nothing else was sent but true alerts about ${trueOnTheirOwn.about}`,
     async () => {
       const key = (status: string | undefined, alert: string | undefined, instance: string | undefined) =>
         `${status} ${alert}${instance ? ` on ${instance}` : ''}`;
@@ -569,18 +597,16 @@ export async function checkToldOnce(
         for (const status of ['FIRING', 'RESOLVED'])
           expected.set(key(status, alert, instance), (expected.get(key(status, alert, instance)) ?? 0) + 1);
       const actual = new Map<string, number>();
-      // node-exporter reads this machine: on a busy host its CPU alerts are true. Such a message is
-      // checked against Prometheus at the time it was sent, reported when true, and a false alarm when not.
-      const trueAboutThisHost = new Set<string>();
+      const trueAlone = new Set<string>();
       for (const message of telegram.delivered) {
         const group = messageGroup(message);
         const k = key(group.status, group.alert, group.instance);
-        if (group.alert && HOST_ALERTS.has(group.alert) && !expected.has(k)) {
+        if (group.alert && trueOnTheirOwn.alerts.has(group.alert) && !expected.has(k)) {
           const held =
             group.status === 'RESOLVED' ||
             (await firingWhenSent(prometheus, group.alert, group.instance, message.receivedAt));
           if (held) {
-            trueAboutThisHost.add(group.alert);
+            trueAlone.add(group.alert);
             continue;
           }
         }
@@ -596,11 +622,11 @@ export async function checkToldOnce(
         wrong.length === 0 && refused.length === 0,
         [...wrong, ...refused.map((problem) => `Telegram would refuse: ${problem}`)].join('\n'),
       );
-      const host =
-        trueAboutThisHost.size === 0
+      const alone =
+        trueAlone.size === 0
           ? ''
-          : `; also ${[...trueAboutThisHost].join(', ')} about this machine itself, true when sent (Prometheus held it firing): not counted`;
-      return `${telegram.delivered.length} messages, all valid Telegram HTML${host}`;
+          : `; also ${[...trueAlone].join(', ')} about ${trueOnTheirOwn.about}, true when sent (Prometheus held it firing): not counted`;
+      return `${telegram.delivered.length} messages, all valid Telegram HTML${alone}`;
     },
   );
 }
