@@ -62,12 +62,16 @@ export function rerunInOwnNamespaces(): Promise<number> {
     { stdio: 'inherit', env: { ...process.env, [NAMESPACES_MARK]: namespaces() } },
   );
   // Ctrl-C reaches the child through the terminal's process group; this one waits for it to clean up.
+  // A SIGTERM (a CI timeout) reaches this one only: passed on, so the child stops its engine.
   const ignore = () => undefined;
+  const forward = () => child.kill('SIGTERM');
   process.on('SIGINT', ignore);
+  process.on('SIGTERM', forward);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       process.removeListener('SIGINT', ignore);
+      process.removeListener('SIGTERM', forward);
       resolve(code ?? (signal ? 128 : 1));
     });
   });
@@ -175,6 +179,20 @@ export class DockerEngine {
         await this.exited;
       }
     }
+    unmountUnder(this.dir);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Unmounts, deepest first, what is still mounted under `dir` in this mount namespace (the engine
+ * leaves its default network namespace bound under its exec root): the folder can then be removed.
+ */
+function unmountUnder(dir: string): void {
+  const mountPoints = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((point) => point !== undefined && point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mountPoints) spawnSync('umount', ['--lazy', point]);
 }
