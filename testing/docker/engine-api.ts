@@ -326,6 +326,23 @@ export class DockerApi {
     return list.map((container) => container.Names[0].replace(/^\//, ''));
   }
 
+  /**
+   * `docker logs --tail <lines>`: stdout and stderr, interleaved. Without a TTY the engine frames
+   * each chunk with an 8-byte header (stream, 3 zero bytes, big-endian length), dropped here.
+   */
+  async logs(id: string, lines: number): Promise<string> {
+    const { body } = await this.ok('GET', `/containers/${encodeURIComponent(id)}/logs`, {
+      query: { stdout: true, stderr: true, tail: lines },
+    });
+    const chunks: Buffer[] = [];
+    for (let offset = 0; offset + 8 <= body.length;) {
+      const length = body.readUInt32BE(offset + 4);
+      chunks.push(body.subarray(offset + 8, offset + 8 + length));
+      offset += 8 + length;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
   /** `PUT /containers/{id}/archive`: a tar extracted at `path` in the container's file system. */
   async putArchive(id: string, path: string, tar: Buffer): Promise<void> {
     await this.ok('PUT', `/containers/${encodeURIComponent(id)}/archive`, {

@@ -395,6 +395,9 @@ export function replacementOf(before: ContainerPlan, after: ContainerPlan): { re
   };
 }
 
+/** The lines of a container's log a failure's message shows (the provider shows none; the harness's reader needs them). */
+const LOG_LINES = 20;
+
 /** resourceDockerContainerCreate's steps for a plan; resolves to the container id once it is running (and healthy, with `wait`). */
 export async function createContainer(api: DockerApi, plan: ContainerPlan): Promise<string> {
   const id = await api.createContainer(plan.name, plan.body);
@@ -421,7 +424,7 @@ export async function createContainer(api: DockerApi, plan: ContainerPlan): Prom
         const last = state.Health.Log.at(-1);
         fail(
           plan.name,
-          `container failed to be in healthy state (${state.Health.Status}; last probe: ${last ? `exit ${last.ExitCode} ${last.Output.trim()}` : 'none'})`,
+          `container failed to be in healthy state (${state.Health.Status}; last probe: ${last ? `exit ${last.ExitCode} ${last.Output.trim()}` : 'none'}; running: ${state.Running}, exit code ${state.ExitCode})\n${await api.logs(id, LOG_LINES)}`,
         );
       }
       await sleep(1_000);
@@ -429,7 +432,11 @@ export async function createContainer(api: DockerApi, plan: ContainerPlan): Prom
   }
   // resourceDockerContainerRead: must_run (true by default) wants it running (funcs.go l. 676-683).
   const state = (await api.inspectContainer(id))?.State;
-  if (!state?.Running) fail(plan.name, `container failed to be in running state (exit code ${state?.ExitCode})`);
+  if (!state?.Running)
+    fail(
+      plan.name,
+      `container failed to be in running state (exit code ${state?.ExitCode})\n${await api.logs(id, LOG_LINES)}`,
+    );
   return id;
 }
 
@@ -493,7 +500,7 @@ function labelMap(value: unknown, where: string): Record<string, string> {
  * (Terraform runs the preconditions), and translates it. Throws on anything it does not know.
  */
 export async function planStack(
-  api: DockerApi,
+  api: Pick<DockerApi, 'host' | 'inspectNetwork' | 'inspectImage'>,
   json: TerraformJson,
   variables: Readonly<Record<string, string>>,
 ): Promise<StackPlan> {
