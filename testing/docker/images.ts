@@ -158,6 +158,8 @@ export const IMAGE_RECORDS: { readonly [C in ComponentName]?: ImageRecord } = {
     ],
     entrypoint: ['/bin/alertmanager'],
     cmd: ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager'],
+    // Debian's build reads its default template (default.tmpl) and UI from this folder; upstream's embeds them.
+    trees: [{ path: '/usr/share/prometheus/alertmanager' }],
     user: 'nobody',
     workdir: '/alertmanager',
     exposedPort: 9093,
