@@ -43,6 +43,8 @@ export interface ScrapeTarget {
   /** The scrape job the target belongs to. */
   scrapePool: string;
   labels: Record<string, string>;
+  /** The labels before relabelling, `__meta_*` of its discovery included. */
+  discoveredLabels: Record<string, string>;
   health: 'up' | 'down' | 'unknown';
   lastError: string;
   /** The URL Prometheus scrapes, e.g. `http://api:8000/metrics`. */
