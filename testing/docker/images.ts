@@ -215,6 +215,20 @@ fi
 exec "$@"
 `;
 
+/**
+ * The official redis image builds Redis with protected mode off (its Dockerfile edits
+ * `createBoolConfig("protected-mode", ...)` in src/config.c): other containers reach it without a
+ * password. Debian's build keeps it on, so the image's entrypoint turns it off, first, so that the
+ * command's own options still win.
+ */
+const REDIS_ENTRYPOINT = `#!/bin/sh
+if [ "$1" = redis-server ]; then
+  shift
+  exec redis-server --protected-mode no "$@"
+fi
+exec "$@"
+`;
+
 /** A Debian version as an image tag, which allows letters, digits, `_`, `.` and `-` only (`5:7.0.15-1~deb12u10` → `5_7.0.15-1_deb12u10`). */
 function versionTag(version: string): string {
   return version.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -232,7 +246,9 @@ export function applicationImages(
         { program: 'redis-server', path: '/usr/local/bin/redis-server' },
         { program: 'redis-cli', path: '/usr/local/bin/redis-cli' },
       ],
+      entrypoint: ['/usr/local/bin/docker-entrypoint.sh'],
       cmd: ['redis-server'],
+      files: { '/usr/local/bin/docker-entrypoint.sh': { content: REDIS_ENTRYPOINT, mode: 0o755 } },
       user: 'redis',
       users: [{ name: 'redis', id: 999, home: '/data', shell: '/bin/false' }],
       workdir: '/data',
