@@ -168,6 +168,11 @@ export class Deployment implements DrillContext {
     return this.output(`${component}_url`);
   }
 
+  /** The name of a component's container. */
+  containerName(component: ComponentName): string {
+    return containerName(this.config, component);
+  }
+
   /** The component a container of the stack runs, by its name. */
   componentOf(name: string): ComponentName | undefined {
     return COMPONENTS.find((component) => containerName(this.config, component) === name);
