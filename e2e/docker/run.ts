@@ -29,6 +29,7 @@ import {
   applicationImages,
   buildImage,
   imageConfigDifferences,
+  imagePathsMissing,
 } from '../../testing/docker/images';
 import { installHint, missingBinaries, waitFor } from '../../testing/processes';
 import { notifyTiming } from '../../testing/timing-profile';
@@ -69,7 +70,7 @@ const CHANGED_RULE = { alert: 'APIDown', for: Duration.minutes(2) } as const;
 /** Builds every image there is a program for, and compares each with its record. */
 async function buildImages(engine: DockerEngine, checklist: Checklist): Promise<boolean> {
   return checklist.check(
-    `images built with docker import from ${IMAGE_PROGRAMS.title}, laid out as their records`,
+    `images built with docker import from ${IMAGE_PROGRAMS.title}, laid out as their records (config, program paths, directories)`,
     async () => {
       const layouts = [...Object.values(IMAGE_RECORDS), ...Object.values(applicationImages())];
       await Promise.all(layouts.map((layout) => buildImage(engine.api, layout!, engine.dir)));
@@ -78,6 +79,9 @@ async function buildImages(engine: DockerEngine, checklist: Checklist): Promise<
         const image = await engine.api.inspectImage(layout!.reference);
         expectThat(image !== undefined, `${layout!.reference} is not in the engine`);
         differences.push(...imageConfigDifferences(image!, layout!).map((d) => `${layout!.reference}: ${d}`));
+        differences.push(
+          ...(await imagePathsMissing(engine.api, layout!)).map((path) => `${layout!.reference}: no ${path}`),
+        );
       }
       expectThat(differences.length === 0, differences.join('\n'));
       return layouts.map((layout) => layout!.reference).join(', ');

@@ -424,3 +424,23 @@ export function imageConfigDifferences(image: ImageInspect, layout: ImageLayout)
     .filter(([, actual, wanted]) => !same(actual, wanted))
     .map(([what, actual, wanted]) => `${what}: ${JSON.stringify(actual)}, recorded ${JSON.stringify(wanted)}`);
 }
+
+/**
+ * The files of the layout missing from the engine's image: each program at its recorded path, and
+ * the user's directories. Read through a container created (never started) from the image, then
+ * removed.
+ */
+export async function imagePathsMissing(api: DockerApi, layout: ImageLayout): Promise<string[]> {
+  const id = await api.createContainer(`paths-of-${layout.reference.replace(/[^A-Za-z0-9_.-]/g, '-')}`, {
+    Image: layout.reference,
+    HostConfig: {},
+  });
+  try {
+    const paths = [...layout.programs.map((program) => program.path), ...(layout.userDirectories ?? [])];
+    const missing: string[] = [];
+    for (const path of paths) await api.getArchive(id, path).catch(() => missing.push(path));
+    return missing;
+  } finally {
+    await api.removeContainer(id, { force: true, volumes: true });
+  }
+}
