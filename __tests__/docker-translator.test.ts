@@ -6,7 +6,9 @@
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
 import { TerraformJson, onAppNetwork, synthStack } from '../testing/synth';
 import { describeWithBinaries } from '../testing/processes';
-import { ContainerPlan, planContainer, planStack, replacementOf } from '../testing/docker/translator';
+import { ContainerPlan, goDurationNanos, planContainer, planStack, replacementOf } from '../testing/docker/translator';
+import { rewriteReferences } from '../testing/docker/terraform-evaluation';
+import { filesOf, tarOf } from '../testing/docker/tar';
 import { IMAGE_RECORDS, ImageLayout, imageConfigDifferences, importChanges } from '../testing/docker/images';
 import { ImageInspect, NetworkInspect } from '../testing/docker/engine-api';
 import { TEST_VARIABLES } from '../e2e/docker/deployment';
@@ -192,5 +194,32 @@ describe('the images, as their records say', () => {
         prometheus,
       ),
     ).toEqual(['user: "root", recorded "nobody"']);
+  });
+});
+
+describe('what the translation is built on', () => {
+  test("Go durations as the provider's time.ParseDuration reads them; anything else fails naming the field", () => {
+    expect(goDurationNanos('1m30s', 'x')).toBe(90e9);
+    expect(goDurationNanos('500ms', 'x')).toBe(5e8);
+    expect(() => goDurationNanos('30', 'docker_container.c.healthcheck.interval')).toThrow(
+      'docker_container.c.healthcheck.interval: "30" is not a Go duration',
+    );
+  });
+
+  test('references inside ${...} become locals; an escaped $${...} and text outside stay as they are', () => {
+    const given = ['data.docker_network.app'];
+    expect(rewriteReferences('${data.docker_network.app.id} $${data.docker_network.app.id}', given)).toBe(
+      '${local.given__data__docker_network__app.id} $${data.docker_network.app.id}',
+    );
+    expect(rewriteReferences('${data.docker_network.app-other.id}', given)).toBe('${data.docker_network.app-other.id}');
+  });
+
+  test('an uploaded file survives the tar round trip with its mode', () => {
+    const archive = tarOf([
+      { name: '/etc/prometheus/prometheus.yml', content: Buffer.from('global: {}\n'), mode: 0o644 },
+    ]);
+    expect(archive.length % 512).toBe(0);
+    expect(filesOf(archive).get('/etc/prometheus/prometheus.yml')?.toString()).toBe('global: {}\n');
+    expect(archive.subarray(100, 107).toString()).toBe('0000644');
   });
 });
