@@ -433,6 +433,8 @@ export function imageConfigDifferences(image: ImageInspect, layout: ImageLayout)
 export async function imagePathsMissing(api: DockerApi, layout: ImageLayout): Promise<string[]> {
   const id = await api.createContainer(`paths-of-${layout.reference.replace(/[^A-Za-z0-9_.-]/g, '-')}`, {
     Image: layout.reference,
+    // An image without a CMD or ENTRYPOINT (the Node one) cannot be created without a command; it never runs.
+    Cmd: ['/bin/sh'],
     HostConfig: {},
   });
   try {
