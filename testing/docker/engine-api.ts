@@ -255,10 +255,6 @@ export class DockerApi {
     return this.inspect(`/networks/${encodeURIComponent(name)}`);
   }
 
-  async removeNetwork(name: string): Promise<void> {
-    await this.ok('DELETE', `/networks/${encodeURIComponent(name)}`);
-  }
-
   /** `POST /networks/{network}/connect`: the container joins the network, with these aliases. */
   async connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void> {
     await this.ok('POST', `/networks/${encodeURIComponent(network)}/connect`, {
@@ -278,15 +274,6 @@ export class DockerApi {
 
   async createVolume(name: string, labels: Record<string, string>): Promise<void> {
     await this.ok('POST', '/volumes/create', { json: { Name: name, Labels: labels } });
-  }
-
-  async volumeNames(): Promise<string[]> {
-    const answer = await this.json<{ Volumes: { Name: string }[] | null }>('GET', '/volumes');
-    return (answer.Volumes ?? []).map((volume) => volume.Name);
-  }
-
-  async removeVolume(name: string): Promise<void> {
-    await this.ok('DELETE', `/volumes/${encodeURIComponent(name)}`);
   }
 
   /** Creates a container; resolves to its id. */
@@ -317,12 +304,9 @@ export class DockerApi {
     return this.inspect(`/containers/${encodeURIComponent(id)}/json`);
   }
 
-  /** Names of every container, running or not, with a label `key=value` (or any, without a value). */
-  async containerNames(label?: string): Promise<string[]> {
-    const query: CallOptions['query'] = label
-      ? { all: true, filters: JSON.stringify({ label: [label] }) }
-      : { all: true };
-    const list = await this.json<{ Names: string[] }[]>('GET', '/containers/json', { query });
+  /** Names of every container, running or not. */
+  async containerNames(): Promise<string[]> {
+    const list = await this.json<{ Names: string[] }[]>('GET', '/containers/json', { query: { all: true } });
     return list.map((container) => container.Names[0].replace(/^\//, ''));
   }
 
