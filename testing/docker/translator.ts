@@ -471,7 +471,7 @@ const NOT_APPLIED_PREFIX = 'grafana_';
 /** What the stack is made of, read from cdk.tf.json: evaluated and planned, ready to create. */
 export interface StackPlan {
   /** Volumes by logical id: name and labels. */
-  volumes: Record<string, { name: string; labels: Record<string, string>; preventDestroy: boolean }>;
+  volumes: Record<string, { name: string; labels: Record<string, string> }>;
   /** Images by logical id: the pinned name, the local image id (undefined when it would have to be pulled). */
   images: Record<string, { name: string; imageId?: string }>;
   /** Containers whose image is here, in creation order. */
@@ -538,13 +538,10 @@ export async function planStack(
   for (const [id, attributes] of Object.entries(volumesAndImages.volumes)) {
     const where = `docker_volume.${id}`;
     knownKeys(attributes, ['name', 'labels', 'lifecycle'], where);
-    const lifecycle = knownKeys(asObject(attributes.lifecycle ?? {}, where), ['prevent_destroy'], `${where}.lifecycle`);
+    // prevent_destroy guards a destroy, which the harness never does: volumes go with its engine.
+    knownKeys(asObject(attributes.lifecycle ?? {}, where), ['prevent_destroy'], `${where}.lifecycle`);
     // resourceDockerVolumeCreate: name, labels (resource_docker_volume.go).
-    volumes[id] = {
-      name: asString(attributes.name, where),
-      labels: labelMap(attributes.labels, `${where}.labels`),
-      preventDestroy: lifecycle.prevent_destroy === true,
-    };
+    volumes[id] = { name: asString(attributes.name, where), labels: labelMap(attributes.labels, `${where}.labels`) };
     known[where] = { name: volumes[id].name };
   }
   const images: StackPlan['images'] = {};
