@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 60000,
+  // The version matrix's program sets (testing/program-sets.ts), fetched before the tests look for them.
+  globalSetup: '<rootDir>/testing/jest-global-setup.ts',
 };

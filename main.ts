@@ -9,6 +9,7 @@ import { Annotations, App, AppConfig, CONTEXT_ENV, TerraformStack } from 'cdktf'
 import { ConfigError, describeProblem } from './config/errors';
 import { loadMonitoringConfig, unknownVariables } from './config/load';
 import { MonitoringConfig, isLoopback } from './config/monitoring-config';
+import { imageWarnings, uncheckedImages } from './config/image-requirements';
 import { RULE_GROUPS, scrapeIntervalProblems } from './domain/rules';
 import { MonitoringStack } from './targets/docker/monitoring-stack';
 import { MonitoringStackProps } from './targets/shared/stack-props';
@@ -27,7 +28,7 @@ export function buildApp(
   return app;
 }
 
-/** What a deploy should know but that does not stop it: ignored variables, components published without a login. */
+/** What a deploy should know but that does not stop it: ignored variables, components published without a login, images whose release cannot be checked or that a host may refuse, no dead man's switch. */
 export function configWarnings(env: NodeJS.ProcessEnv, config: MonitoringConfig): string[] {
   const published =
     config.target === 'docker' && !isLoopback(config.bindAddress)
@@ -35,7 +36,13 @@ export function configWarnings(env: NodeJS.ProcessEnv, config: MonitoringConfig)
           `Prometheus, Alertmanager and the exporters are published on ${config.bindAddress} without a login (publishWithoutAuth): anyone who reaches it reads every metric and can silence every alert`,
         ]
       : [];
-  return [...unknownVariables(env), ...published];
+  const unheard =
+    config.alerting.watchdogHeartbeatUrl === undefined
+      ? [
+          "WATCHDOG_HEARTBEAT_URL (alerting.watchdogHeartbeatUrl) is not set: when Telegram stops taking the stack's messages, nothing outside Telegram hears of it (docs/MONITORING_GUIDE.md, dead man's switch)",
+        ]
+      : [];
+  return [...unknownVariables(env), ...published, ...uncheckedImages(config), ...imageWarnings(config), ...unheard];
 }
 
 /** The CLI sets CDKTF_OUTDIR for the app it runs: its annotations are printed once each, stderr twice. */

@@ -55,6 +55,28 @@ describe('fake Bot API', () => {
     expect(telegram.delivered.map((m) => [m.token, m.chatId, m.text])).toEqual([['1:x', '-5', 'ok']]);
   });
 
+  test('records the forum topic (message_thread_id, as a string like Alertmanager sends it or a number) and answers with a topic message', async () => {
+    const post = (params: Record<string, unknown>) =>
+      fetch(`${telegram.url}/bot1:x/sendMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chat_id: '-1005', text: 'topic', ...params }),
+      });
+    const inTopic = await (await post({ message_thread_id: '7' })).json();
+    expect(inTopic).toMatchObject({
+      ok: true,
+      result: { chat: { id: -1005, type: 'supergroup', is_forum: true }, message_thread_id: 7, is_topic_message: true },
+    });
+    await post({ message_thread_id: 8 });
+    const general = (await (await post({})).json()) as { result: object };
+    expect(general.result).not.toHaveProperty('message_thread_id');
+    expect(telegram.delivered.filter((m) => m.text === 'topic').map((m) => m.messageThreadId)).toEqual([
+      7,
+      8,
+      undefined,
+    ]);
+  });
+
   test("refuses every message with Telegram's own answer until told to stop: a group upgraded to a supergroup", async () => {
     telegram.refuse(BOT_API_ERRORS.groupMigrated(-1001234567890));
     for (const text of ['first', 'second']) {

@@ -1,5 +1,6 @@
 /**
- * The rendered alertmanager.yml and telegram.tmpl in the real Alertmanager (Debian's 0.25), with
+ * The rendered alertmanager.yml and telegram.tmpl in the real Alertmanager of each program set of
+ * the version matrix (testing/program-sets.ts: Debian stable's 0.25, sid's 0.33 by default), with
  * Telegram's Bot API faked on loopback: routing per severity, the message text, escaping, size,
  * retries, resolution, the Watchdog and inhibition. Timings run minutes as seconds (same tree).
  */
@@ -18,15 +19,19 @@ import {
   renderAlertmanagerFiles,
 } from '../domain/alerting';
 import { parseMonitoringConfig } from '../config/monitoring-config';
-import { runbookUrl } from '../domain/rules';
+import { linkAnnotations, runbookUrl } from '../domain/rules';
+import { panelUrl } from '../domain/dashboards';
 import { FakeTelegram, SentMessage, TELEGRAM_MAX_MESSAGE_LENGTH } from '../testing/fake-telegram';
-import { ProcessGroup, describeWithBinaries, freePort, sleep, waitFor, waitForHttpOk } from '../testing/processes';
+import { ProcessGroup, freePort, sleep, waitFor, waitForHttpOk } from '../testing/processes';
+import { describeOnProgramSets } from '../testing/program-sets';
 
 const SECRETS = {
   telegramBotToken: '123456:TEST-not-a-token',
   telegramChatIds: { critical: '-1001', warning: '-1002', info: '-1003' },
 };
 const EXTERNAL_URL = 'http://alertmanager.example:9093';
+/** Where the rules' links point, as Prometheus would send them. */
+const LINKS = { grafanaUrl: 'https://grafana.example.com' };
 /** Minutes run as seconds: critical waits 167 ms and flushes every second. */
 const TIMING_SCALE = 1 / 60;
 /** Longer than any scaled group_wait (info: 1 s): what was not sent by then was held back. */
@@ -49,7 +54,7 @@ function specAlert(
     annotations: {
       summary: `${name} on ${labels.instance}`,
       description: `Test description of ${name}.`,
-      runbook_url: runbookUrl(name),
+      ...linkAnnotations(alertRule(name), LINKS),
       ...annotations,
     },
   };
@@ -65,7 +70,7 @@ function ruleAlert(name: AlertName, labels: Record<string, string>, value: strin
     annotations: {
       summary: rule.summary.expand(labels, value),
       description: rule.description.expand(labels, value),
-      runbook_url: runbookUrl(name),
+      ...linkAnnotations(rule, LINKS),
     },
   };
 }
@@ -77,7 +82,7 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)', ['prometheus-alertmanager'], () => {
+describeOnProgramSets('real Alertmanager to a fake Telegram Bot API', ['prometheus-alertmanager'], (programs) => {
   const processes = new ProcessGroup();
   let telegram: FakeTelegram;
   let alertmanager: string;
@@ -106,7 +111,7 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
       writeFileSync(join(dir, file.path), file.content);
     }
     alertmanager = `http://127.0.0.1:${await freePort()}`;
-    processes.start('alertmanager', 'prometheus-alertmanager', [
+    processes.start('alertmanager', programs.binary('prometheus-alertmanager'), [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
       `--storage.path=${join(dir, 'data')}`,
       `--web.listen-address=${alertmanager.slice('http://'.length)}`,
@@ -150,6 +155,7 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
         '🕒 2025-03-14 09:26 UTC',
         '',
         `📖 <a href="${runbookUrl('CriticalDiskUsage')}">Runbook</a>` +
+          ` · 📈 <a href="${panelUrl(alertRule('CriticalDiskUsage').panel, LINKS.grafanaUrl)}">Panel</a>` +
           ` · 🔕 <a href="${EXTERNAL_URL}/#/silences/new?filter=%7Balertname%3D%22CriticalDiskUsage%22%2Cinstance%3D%22node-1%3a9100%22%7D">Silence</a>`,
       ].join('\n'),
     );
@@ -200,6 +206,7 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
         summary: '&'.repeat(500),
         description: '<'.repeat(1000),
         runbook_url: `https://example.org/${'a'.repeat(MESSAGE_LIMITS.url - 'https://example.org/'.length)}`,
+        dashboard_url: `https://example.org/${'d'.repeat(MESSAGE_LIMITS.url - 'https://example.org/'.length)}`,
       },
     }));
     await post(worst);
@@ -211,8 +218,10 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
     );
     for (const message of [firing, resolved]) {
       expect([...message.text].length).toBeLessThan(TELEGRAM_MAX_MESSAGE_LENGTH);
-      // Alertmanager did not have to cut it (its cut ends the text with "…" wherever it falls).
-      expect(message.text).toMatch(/>Silence<\/a>$/);
+      // Alertmanager did not have to cut it (its cut ends the text with "…" wherever it falls), and every link is in.
+      expect(message.text).toMatch(
+        />Runbook<\/a> · 📈 <a href="https:\/\/example\.org\/d{180}">Panel<\/a> · 🔕 <a [^>]+>Silence<\/a>$/,
+      );
     }
   });
 
@@ -337,7 +346,8 @@ describeWithBinaries('Alertmanager to Telegram (real Alertmanager, fake Bot API)
 
     await post([failing('webhook')]);
     await sleep(QUIET_PERIOD_MS);
-    expect(await status()).toEqual({ state: 'active', inhibitedBy: [], silencedBy: [] });
+    // From 0.28 the status also lists `mutedBy` (time intervals muting the alert, api/v2/openapi.yaml).
+    expect(await status()).toMatchObject({ state: 'active', inhibitedBy: [], silencedBy: [] });
     await post([failing('webhook'), watchdog].map(ended));
   });
 

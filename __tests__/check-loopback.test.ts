@@ -13,25 +13,18 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MonitoringConfig, RawMonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { COMPONENTS, JOB } from '../core/components';
-import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
+import { LoopbackStack, THIS_MACHINE_ALERTS, loopbackBinaries } from '../testing/loopback-stack';
 import { describeWithBinaries, freePort, waitFor } from '../testing/processes';
-import {
-  CheckResult,
-  CheckTargets,
-  TEST_ALERT_NAME,
-  allPassed,
-  buildChecks,
-  runChecks,
-  targetsFromConfig,
-} from '../tools/check';
+import { CheckResult, CheckTargets, TEST_ALERT_NAME, buildChecks, runChecks, targetsFromConfig } from '../tools/check';
 import { PrometheusApi } from '../clients/prometheus';
+import { WATCHDOG } from '../domain/alerting';
 import { main } from '../tools/check/main';
 import { PROMQL_EXAMPLES } from '../tools/guide/promql-examples';
 
 const GRAFANA_PASSWORD = 'loopback-grafana-password';
 const ROOT = join(__dirname, '..');
 
-/** The few Grafana endpoints the checks call, answering as Grafana 10.2 does; it refuses a wrong login. */
+/** The few Grafana endpoints the checks call, answering as Grafana 11.6 does; it refuses a wrong login. */
 class FakeGrafana {
   private constructor(private readonly server: ReturnType<typeof createServer>) {}
 
@@ -44,7 +37,7 @@ class FakeGrafana {
       const reply = (status: number, body: unknown) =>
         response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       const url = new URL(request.url ?? '/', 'http://grafana');
-      if (url.pathname === '/api/health') return reply(200, { commit: 'fake', database: 'ok', version: '10.2.2' });
+      if (url.pathname === '/api/health') return reply(200, { commit: 'fake', database: 'ok', version: '11.6.16' });
       if (request.headers.authorization !== login) return reply(401, { message: 'Invalid username or password' });
       if (url.pathname === '/api/datasources/uid/prometheus/health')
         return reply(200, { status: 'OK', message: 'Successfully queried the Prometheus API.' });
@@ -80,6 +73,9 @@ function row(results: CheckResult[], name: string): CheckResult {
   return found;
 }
 
+/** How long a loopback stack may take to be healthy again after a fault, on a busy 2-core machine. */
+const HEALTHY_WITHIN_MS = 60_000;
+
 function failures(results: CheckResult[]): string[] {
   return results.filter((result) => !result.ok).map((result) => `${result.component} ${result.name}: ${result.detail}`);
 }
@@ -96,6 +92,31 @@ describeWithBinaries(
     const env = { GRAFANA_PASSWORD };
     const checksOf = (options: Parameters<typeof buildChecks>[1] = {}) =>
       buildChecks(targets, { timeoutMs: 3_000, skip: ['cadvisor'], ...options });
+    /**
+     * Waits (bounded: 60 s, for a loaded machine) until every check passes; on timeout the error
+     * names the checks still failing.
+     */
+    const waitHealthy = (what: string) =>
+      waitFor(
+        what,
+        async () => (await stackFailures(await runChecks(checksOf()))).length === 0,
+        HEALTHY_WITHIN_MS,
+        500,
+      ).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${(await stackFailures(await runChecks(checksOf()))).join('\n')}`);
+      });
+    /**
+     * The failing checks but "firing alerts" when only this machine's own alerts fire: the loopback
+     * node-exporter reads the real host, and a busy CI machine fires HighCPUUsage for real.
+     */
+    const stackFailures = async (results: CheckResult[]): Promise<string[]> => {
+      const firingRow = results.find((r) => r.component === 'prometheus' && r.name === 'firing alerts');
+      const firing = (await new PrometheusApi(stack.url('prometheus')).alerts()).filter(
+        (alert) => alert.state === 'firing' && alert.labels.alertname !== WATCHDOG,
+      );
+      const onlyThisMachine = firing.every((alert) => THIS_MACHINE_ALERTS.has(alert.labels.alertname));
+      return failures(results.filter((result) => !(onlyThisMachine && result === firingRow)));
+    };
 
     beforeAll(async () => {
       stack = await LoopbackStack.start();
@@ -119,12 +140,8 @@ describeWithBinaries(
       targets.expected.jobs = targets.expected.jobs.filter((job) => job !== JOB.grafana && job !== JOB.cadvisor);
       grafana = await FakeGrafana.start(config, targets.expected.dashboards);
       // A fresh stack: wait (bounded) until every target was scraped and the Watchdog reached Alertmanager.
-      await waitFor('a healthy loopback stack', async () => allPassed(await runChecks(checksOf())), 30_000, 500).catch(
-        async (error: Error) => {
-          throw new Error(`${error.message}\n${failures(await runChecks(checksOf())).join('\n')}`);
-        },
-      );
-    }, 90_000);
+      await waitHealthy('a healthy loopback stack');
+    }, 120_000);
 
     afterAll(async () => {
       await stack?.stop();
@@ -133,7 +150,7 @@ describeWithBinaries(
 
     test('every check passes on the healthy stack, Grafana included (fake), and says what it saw', async () => {
       const results = await runChecks(checksOf());
-      expect(failures(results)).toEqual([]);
+      expect(await stackFailures(results)).toEqual([]);
       expect(row(results, 'targets of job postgres-exporter').detail).toBe(
         `1/1 up (${stack.address('postgresExporter')})`,
       );
@@ -294,7 +311,7 @@ describeWithBinaries(
         expect(results.find((r) => r.component === 'nodeExporter')?.detail).toBe(
           `GET http://${address}/metrics: connection refused (is it running, on this port?)`,
         );
-        expect(failures(results).map((line) => line.split(':')[0])).toEqual([
+        expect((await stackFailures(results)).map((line) => line.split(':')[0])).toEqual([
           'prometheus targets of job node-exporter',
           'prometheus metrics from node-exporter',
           'nodeExporter answers /metrics',
@@ -347,8 +364,7 @@ describeWithBinaries(
 
     test('a stopped Alertmanager is one failure and one "not checked" row for the checks behind it, not five failures; the CLI exits 1', async () => {
       // The test before leaves alerts of its uninstrumented API for a while: start from a healthy stack (bounded).
-      const healthy = async () => allPassed(await runChecks(checksOf()));
-      await waitFor('the stack healthy before stopping Alertmanager', healthy, 30_000, 500);
+      await waitHealthy('the stack healthy before stopping Alertmanager');
       await stack.stopComponent('alertmanager');
       try {
         const results = await runChecks(checksOf());
@@ -371,10 +387,9 @@ describeWithBinaries(
         // Nothing else is left unchecked; besides the endpoint only Prometheus' view of its target may fail.
         expect(results.filter((r) => r.status === 'not-checked' && r.component !== 'alertmanager')).toEqual([]);
         expect(
-          results
-            .filter((r) => r.status === 'failed' && r.component !== 'alertmanager')
-            .map((r) => r.name)
-            .filter((name) => name !== 'targets of job alertmanager'),
+          await stackFailures(
+            results.filter((r) => r.component !== 'alertmanager' && r.name !== 'targets of job alertmanager'),
+          ),
         ).toEqual([]);
 
         const output: string[] = [];
@@ -395,12 +410,13 @@ describeWithBinaries(
         expect(table.split('\n').filter((line) => line.startsWith('–'))).toEqual([
           expect.stringMatching(/^– Alertmanager +4 checks +not checked: "Alertmanager answers \/-\/ready" failed$/),
         ]);
-        expect(table).toMatch(/^✘ \d+ passed, [12] failed, 4 not checked in \d+\.\d s$/m);
+        // 1 or 2 failed (the endpoint, and Prometheus' view of it once scraped); 3 while this machine's own alerts fire.
+        expect(table).toMatch(/^✘ \d+ passed, [123] failed, 4 not checked in \d+\.\d s$/m);
       } finally {
         await stack.startComponent('alertmanager');
         // Bounded: the Watchdog is re-sent within the resend delay; later runs of this file find a healthy stack.
-        await waitFor('the stack healthy again', healthy, 30_000, 500);
+        await waitHealthy('the stack healthy again');
       }
-    });
+    }, 180_000);
   },
 );

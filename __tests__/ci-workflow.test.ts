@@ -3,6 +3,7 @@
  * synthesized JSON (locations only, never a credential), and the example workflow parses and
  * runs only what exists.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -173,6 +174,30 @@ describe('.github/workflows/monitoring.yml', () => {
     expect(packages(runs.join('\n'))).toEqual(ci);
     // Every program the tests run (each component's Debian program, the tools beside them) is installed.
     expect([...new Set(Object.values(BINARY_PACKAGES))].filter((pkg) => !ci.has(pkg))).toEqual([]);
+  });
+
+  test('.ci/run parses as bash, and every file of this repository it runs exists (a merge once left a removed one)', () => {
+    const script = join(ROOT, '.ci', 'run');
+    expect(spawnSync('bash', ['-n', script]).status).toBe(0);
+    const commands = readFileSync(script, 'utf8')
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('#'));
+    const files = commands.flatMap((line) => [
+      ...line.matchAll(/(?:^|[\s=$(])\.?\/?((?:\.ci|tools|testing|e2e)\/[\w./-]+)/g),
+    ]);
+    expect(files.map((m) => m[1]).filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);
+  });
+
+  test("the version matrix's current set is fetched before the tests, here and in .ci/run, which runs the e2e on it", () => {
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n');
+    const fetches = (lines: string[]) =>
+      lines.findIndex((line) => /npm run programs:fetch -- .*\bcurrent\b/.test(line) && !line.trim().startsWith('#'));
+    const tests = (lines: string[]) => lines.findIndex((line) => line.trim() === 'npm test');
+    for (const lines of [runs, ci]) {
+      expect(fetches(lines)).toBeGreaterThanOrEqual(0);
+      expect(fetches(lines)).toBeLessThan(tests(lines));
+    }
+    expect(ci).toContain('PROGRAM_SET=current npm run e2e');
   });
 
   test('secrets reach Terraform as the variables the stack declares, and Terraform credentials as its own', () => {

@@ -8,7 +8,7 @@ import { ConfigError, ConfigProblem } from '../config/errors';
 import { loadMonitoringConfig, unknownVariables } from '../config/load';
 import { DEFAULT_CONFIG, MonitoringConfig, parseMonitoringConfig, publishedUrl } from '../config/monitoring-config';
 import { Duration } from '../core/duration';
-import { RULE_GROUPS, scrapeIntervalProblems, shortestRange } from '../domain/rules';
+import { RULE_GROUPS, rangesRead, scrapeIntervalProblems, shortestRange } from '../domain/rules';
 import { configWarnings } from '../main';
 
 function problemsOf(run: () => unknown): ConfigProblem[] {
@@ -81,7 +81,7 @@ describe('valid, and accepted', () => {
       components: {
         prometheus: { image: 'registry.local:5000/prom/prometheus:v3.5.0' },
         alertmanager: { image: digest },
-        grafana: { image: 'localhost:5000/grafana/grafana:10.2.2' },
+        grafana: { image: 'localhost:5000/grafana/grafana:11.6.14' },
       },
     });
     expect(config.components.prometheus.image).toBe('registry.local:5000/prom/prometheus:v3.5.0');
@@ -102,6 +102,20 @@ describe('the scrape interval against the rules', () => {
   test("the rules' shortest range is 5m, so a scrape interval of at most 1m15s", () => {
     expect(shortestRange(RULE_GROUPS).toString()).toBe('5m');
     expect(longest.toString()).toBe('1m15s');
+  });
+
+  test('a Docker discovery refresh interval over 2m30s is refused: ServiceDiscoveryFailing needs two refreshes in 5m', () => {
+    const problems = problemsOf(() =>
+      loadMonitoringConfig({ MONITORING_CONFIG: JSON.stringify({ dockerDiscovery: { refreshInterval: '2m31s' } }) }),
+    );
+    expect(problems).toEqual([expect.objectContaining({ field: 'dockerDiscovery.refreshInterval', value: '2m31s' })]);
+    expect(problems[0].reason).toContain('must be at most 2m30s');
+  });
+
+  test("CeleryWorkerDown's min_over_time(redis_up[2m]) needs one scrape in its range, not four", () => {
+    const reads = rangesRead(RULE_GROUPS).filter((read) => read.range.toString() === '2m');
+    expect(reads).toEqual([{ range: Duration.minutes(2), samples: 1 }]);
+    expect(rangesRead(RULE_GROUPS).some((read) => read.samples === 4 && read.range.toString() === '5m')).toBe(true);
   });
 
   test('at the edge it is accepted, a second above it is refused naming the range', () => {
@@ -209,11 +223,20 @@ describe('publishing without a login takes an explicit opt-in', () => {
   });
 
   test('with the opt-in it is accepted and warned about on every synth', () => {
-    const env = { MONITORING_BIND_ADDRESS: '0.0.0.0', MONITORING_PUBLISH_WITHOUT_AUTH: 'true' };
+    const heartbeat = { WATCHDOG_HEARTBEAT_URL: 'https://hc-ping.com/0f1e2d3c' };
+    const env = { MONITORING_BIND_ADDRESS: '0.0.0.0', MONITORING_PUBLISH_WITHOUT_AUTH: 'true', ...heartbeat };
     const config = load(env);
     expect(config.bindAddress).toBe('0.0.0.0');
     expect(configWarnings(env, config)).toEqual([expect.stringMatching(/published on 0\.0\.0\.0 without a login/)]);
-    expect(configWarnings({}, load({}))).toEqual([]);
+    expect(configWarnings(heartbeat, load(heartbeat))).toEqual([]);
+  });
+
+  test("without a dead man's switch every synth says a broken Telegram would go unheard", () => {
+    expect(configWarnings({}, load({}))).toEqual([
+      expect.stringMatching(
+        /^WATCHDOG_HEARTBEAT_URL \(alerting\.watchdogHeartbeatUrl\) is not set: when Telegram stops/,
+      ),
+    ]);
   });
 });
 

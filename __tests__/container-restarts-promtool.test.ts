@@ -6,19 +6,16 @@
  * fed one series whose value changed at each restart, a shape cAdvisor does not export. What does
  * change is the restart count, a label: the rule counts the restart-count series that began in the window.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { Duration } from '../core/duration';
 import { METRICS, THRESHOLDS, containerRestarts, windowOf } from '../domain/metrics';
 import { InputSeries, series } from '../domain/rules/unit-tests';
-import { describeWithBinaries } from '../testing/processes';
+import { describeOnProgramSets } from '../testing/program-sets';
+import { runPromtool } from '../testing/promtool';
 import { API_CONTAINER, restartedContainer } from './rules-alert-cases';
-
-const run = promisify(execFile);
 
 /** The expression ContainerRestarting compared with its threshold before. */
 const OLD_EXPR = 'changes(container_start_time_seconds{name!=""}[15m])';
@@ -34,7 +31,7 @@ function labels(set: Readonly<Record<string, string>>): string {
 }
 const CONTAINER = Object.fromEntries(CONTAINER_LABELS.map((label) => [label, API_CONTAINER[label]]));
 
-describeWithBinaries('ContainerRestarting against cAdvisor series, with the real promtool', ['promtool'], () => {
+describeOnProgramSets('ContainerRestarting on cAdvisor series, real promtool', ['promtool'], (programs) => {
   let dir: string;
   let files = 0;
   beforeAll(() => {
@@ -55,10 +52,7 @@ describeWithBinaries('ContainerRestarting against cAdvisor series, with the real
         ],
       }),
     );
-    const { stdout, stderr } = await run('promtool', ['test', 'rules', file], { cwd: dir, timeout: 60_000 }).catch(
-      (error: { stdout: string; stderr: string }) => error,
-    );
-    return `${stdout}${stderr}`;
+    return (await runPromtool(programs.binary('promtool'), ['test', 'rules', file], { cwd: dir })).output;
   }
 
   test('three restarts as cAdvisor 0.47 exports them: the old expression reads 0 for every series, the rule 3', async () => {

@@ -5,6 +5,10 @@
  * PromQL that reads only catalog metrics, recordings and their labels, and the query list the
  * e2e harness runs.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPONENT_DESCRIPTORS } from '../core/components';
+import { compareReleases, parseRelease, releaseOfImage } from '../core/release';
 import { DEFAULT_CONFIG } from '../config/monitoring-config';
 import {
   ALL_VALUES,
@@ -259,11 +263,11 @@ describe('what the issue asks of each dashboard', () => {
     ).toContain('celery_task_succeeded_total{name="stock_tracker.workers.tasks.sync_tenant_products"}');
   });
 
-  test('Infrastructure: PostgreSQL, Redis, containers and host rows with the panels the requirements measure', () => {
+  test('Infrastructure: PostgreSQL, Redis, containers and host rows with the panels the requirements measure, and the monitoring itself', () => {
     const rows = modelOf(infrastructure)
       .panels.filter((panel) => panel.type === 'row')
       .map((row) => row.title);
-    expect(rows).toEqual(['PostgreSQL', 'Redis', 'Containers', 'Host']);
+    expect(rows).toEqual(['PostgreSQL', 'Redis', 'Containers', 'Host', 'Monitoring']);
     const metricsRead = (title: string) =>
       panelTitled(infrastructure, title).targets!.flatMap((target) =>
         promqlIdentifiers(target.expr).selectors.map((s) => s.metric),
@@ -277,6 +281,15 @@ describe('what the issue asks of each dashboard', () => {
     // The restart-count series present now, unless they were already 15 minutes ago.
     expect(metricsRead('Container restarts')).toEqual(['container_start_time_seconds', 'container_start_time_seconds']);
     expect(metricsRead('Host load average')).toEqual(['node_load1', 'node_load5', 'node_load15']);
+    // A panel for each alert of the monitoring group to link to.
+    expect(metricsRead('Configuration loaded')).toEqual([
+      'prometheus_config_last_reload_successful',
+      'alertmanager_config_last_reload_successful',
+    ]);
+    expect(metricsRead('Alertmanager notification failures')).toEqual([
+      'alertmanager_notifications_failed_total',
+      'alertmanager_notifications_total',
+    ]);
     expect(kindAndUnit(infrastructure, 'PostgreSQL database size')).toEqual(['timeseries', 'bytes']);
     expect(kindAndUnit(infrastructure, 'Container network')).toEqual(['timeseries', 'binBps']);
   });
@@ -536,18 +549,35 @@ describe('panel queries for the e2e harness', () => {
     );
   });
 
-  test('flag exactly the queries that read cAdvisor metrics', () => {
-    const cadvisorNames = new Set(
-      allMetrics()
-        .filter((metric) => metric.source === 'cadvisor')
-        .map((metric) => metric.name),
-    );
+  test('each query carries the catalog metrics its expression reads; those of cAdvisor mark the container panels', () => {
+    const catalog = new Set(allMetrics().map((metric) => metric.name));
     for (const q of queries) {
-      const readsCadvisor = promqlIdentifiers(q.expr).selectors.some((selector) => cadvisorNames.has(selector.metric!));
-      expect([q.panelTitle, q.needsCadvisor]).toEqual([q.panelTitle, readsCadvisor]);
+      const named = q.metrics.map((metric) => metric.name);
+      const unnamed = promqlIdentifiers(q.expr)
+        .selectors.map((selector) => selector.metric!)
+        .filter((metric) => catalog.has(metric) && !named.includes(metric));
+      expect([q.panelTitle, unnamed]).toEqual([q.panelTitle, []]);
     }
-    expect(new Set(queries.filter((q) => q.needsCadvisor).map((q) => q.panelTitle))).toEqual(
+    const readsCadvisor = queries.filter((q) => q.metrics.some((metric) => metric.source === 'cadvisor'));
+    expect(new Set(readsCadvisor.map((q) => q.panelTitle))).toEqual(
       new Set(['Container CPU', 'Container memory', 'Container network', 'Container disk I/O', 'Container restarts']),
     );
+  });
+});
+
+describe("the Grafana the dashboards' JSON model is for", () => {
+  /** The foundation SDK publishes a build per Grafana line: `11.6.0-cogv0.0.x.<stamp>` builds Grafana 11.6's model. */
+  const sdkVersion = (
+    JSON.parse(
+      readFileSync(join(__dirname, '..', 'node_modules', '@grafana', 'grafana-foundation-sdk', 'package.json'), 'utf8'),
+    ) as { version: string }
+  ).version;
+  const grafanaLine = /^(\d+\.\d+)\.\d+-cog/.exec(sdkVersion)?.[1];
+
+  test("the SDK build is one of a Grafana release; Grafana's oldest supported release is that line, the pinned image of it or newer", () => {
+    expect(grafanaLine).toBeDefined();
+    expect(COMPONENT_DESCRIPTORS.grafana.oldestRelease).toBe(`${grafanaLine}.0`);
+    const pinned = releaseOfImage(COMPONENT_DESCRIPTORS.grafana.image);
+    expect(pinned && compareReleases(pinned, parseRelease(`${grafanaLine}.0`))).toBeGreaterThanOrEqual(0);
   });
 });

@@ -13,6 +13,8 @@ import { ALERTS, RULE_GROUPS } from '../domain/rules';
 import { METRICS, Metric, TARGET_LABELS, seriesNames } from '../domain/metrics';
 import { HEALTHY, StockTrackerSimulator, parseFaults } from '../testing/simulator';
 import { freePort, portAnswers } from '../testing/processes';
+import { ProgramSet } from '../testing/program-sets';
+import { drillPrograms, e2eProgramSet, timingTable } from '../e2e/run';
 import {
   DRILL_PROFILE,
   notifyTiming,
@@ -191,5 +193,49 @@ describe('loopback ports', () => {
     expect(await portAnswers(port)).toBe(true);
     await new Promise((resolve) => server.close(resolve));
     expect(await portAnswers(port)).toBe(false);
+  });
+});
+
+describe('the time-to-notify table names the program versions each drill ran', () => {
+  /** A program set as sid has it, without fetching anything. */
+  const SID: ProgramSet = {
+    name: 'current',
+    suite: 'sid',
+    packages: {},
+    binary: (program) => program,
+    missing: () => [],
+    version: (program) =>
+      ({
+        prometheus: '3.5.3',
+        'prometheus-alertmanager': '0.33.1',
+        'prometheus-postgres-exporter': '0.19.1',
+        'prometheus-redis-exporter': '1.86.0',
+      })[program],
+    title: 'current (sid)',
+  };
+
+  test('Prometheus and Alertmanager always; the exporter whose metrics the alert reads; never the simulated API', () => {
+    expect(drillPrograms('PostgreSQLDown', SID)).toBe(
+      'Prometheus 3.5.3, Alertmanager 0.33.1, postgres-exporter 0.19.1',
+    );
+    expect(drillPrograms('RedisDown', SID)).toBe('Prometheus 3.5.3, Alertmanager 0.33.1, redis-exporter 1.86.0');
+    expect(drillPrograms('HighErrorRate', SID)).toBe('Prometheus 3.5.3, Alertmanager 0.33.1');
+  });
+
+  test('the table says which set it ran and has a versions column', () => {
+    const timing = notifyTiming('RedisDown', parseMonitoringConfig({}), DRILL_PROFILE, Duration.seconds(3));
+    const table = timingTable([{ drill: 'RedisDown', alert: 'RedisDown', timing, notifiedMs: 15_000 }], SID);
+    expect(table).toMatch(/^Time-to-notify on the current program set \(sid\)/);
+    const [header, , row] = table.split('\n').slice(2);
+    expect(header).toMatch(/ versions$/);
+    expect(row).toMatch(/ Prometheus 3\.5\.3, Alertmanager 0\.33\.1, redis-exporter 1\.86\.0$/);
+  });
+
+  test('PROGRAM_SET picks the set, current by default', () => {
+    expect(e2eProgramSet({})).toBe('current');
+    expect(e2eProgramSet({ PROGRAM_SET: 'floor' })).toBe('floor');
+    expect(() => e2eProgramSet({ PROGRAM_SET: 'sid' })).toThrow(
+      'PROGRAM_SET: sid is not a program set (expected floor, trixie, current)',
+    );
   });
 });

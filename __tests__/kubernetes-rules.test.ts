@@ -15,7 +15,8 @@ import { INHIBITIONS } from '../domain/alerting';
 import { renderDashboards } from '../domain/dashboards';
 import { JOB } from '../core/components';
 import { OPERATOR_CONFIG_KEY, PrometheusRule, ServiceMonitor } from '../targets/kubernetes';
-import { ProcessGroup, describeWithBinaries } from '../testing/processes';
+import { ProcessGroup } from '../testing/processes';
+import { describeOnProgramSets } from '../testing/program-sets';
 import { TerraformJson, resourcesOf, synthFromEnvironment } from '../testing/synth';
 import {
   KubernetesObject,
@@ -164,7 +165,7 @@ describe('validity for the cluster', () => {
   });
 });
 
-describeWithBinaries('the real tools on what the manifests hold', ['promtool', 'amtool'], () => {
+describeOnProgramSets('the real tools on what the manifests hold', ['promtool', 'amtool'], (programs) => {
   const processes = new ProcessGroup();
   let dir: string;
   beforeAll(() => {
@@ -178,7 +179,10 @@ describeWithBinaries('the real tools on what the manifests hold', ['promtool', '
       writeFileSync(file, stringify({ groups: rule.spec.groups }));
       return file;
     });
-    const result = spawnSync('promtool', ['check', 'rules', ...files], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(programs.binary('promtool'), ['check', 'rules', ...files], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout.match(/^ {2}SUCCESS: \d+ rules found$/gm)).toHaveLength(files.length);
@@ -200,7 +204,7 @@ describeWithBinaries('the real tools on what the manifests hold', ['promtool', '
       mountPath,
     );
     writeFileSync(join(dir, 'alertmanager.yaml'), alertmanagerYml);
-    const result = spawnSync('amtool', ['check-config', join(dir, 'alertmanager.yaml')], {
+    const result = spawnSync(programs.binary('amtool'), ['check-config', join(dir, 'alertmanager.yaml')], {
       encoding: 'utf8',
       timeout: 10_000,
     });

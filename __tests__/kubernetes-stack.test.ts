@@ -225,7 +225,12 @@ describe('the Kubernetes stack with sample rules, Alertmanager files and a dashb
     const [rule] = manifestsOf<PrometheusRule>(json, 'PrometheusRule');
     expect(rule.metadata.name).toBe('stock-tracker-rules-api');
     expect(rule.spec).toEqual(
-      parse(renderRuleFiles(SAMPLE_RULE_GROUPS, { runbookBaseUrl: config.alerting.runbookBaseUrl })[0].content),
+      parse(
+        renderRuleFiles(SAMPLE_RULE_GROUPS, {
+          runbookBaseUrl: config.alerting.runbookBaseUrl,
+          grafanaUrl: config.grafana.publicUrl,
+        })[0].content,
+      ),
     );
   });
 

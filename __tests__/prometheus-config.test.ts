@@ -22,7 +22,8 @@ import {
   stackPrometheusInput,
 } from '../domain/prometheus';
 import { JOB, SCRAPE_JOBS, ScrapeJobKey, ScrapeTargets } from '../core/components';
-import { ProcessGroup, describeWithBinaries } from '../testing/processes';
+import { ProcessGroup } from '../testing/processes';
+import { describeOnProgramSets } from '../testing/program-sets';
 import { onAppNetwork } from '../testing/synth';
 
 const SAMPLE_RULES: RenderedFile[] = [{ path: 'rules/api.yml', content: 'groups:\n  - name: api\n    rules: []\n' }];
@@ -233,7 +234,7 @@ describe('renderPrometheusConfig from other inputs', () => {
   });
 });
 
-describeWithBinaries('promtool check config (real binary)', ['promtool'], () => {
+describeOnProgramSets('promtool check config (real binary)', ['promtool'], (programs) => {
   const processes = new ProcessGroup();
   afterAll(() => processes.stopAll());
 
@@ -255,7 +256,7 @@ describeWithBinaries('promtool check config (real binary)', ['promtool'], () => 
       ...ruleFiles,
     ]);
     const loopback = writeConfigDir([renderPrometheusConfig(loopbackInput(DEFAULT_CONFIG, paths)), ...ruleFiles]);
-    const result = spawnSync('promtool', ['check', 'config', stack, loopback], { encoding: 'utf8' });
+    const result = spawnSync(programs.binary('promtool'), ['check', 'config', stack, loopback], { encoding: 'utf8' });
     const output = result.stdout + result.stderr;
     expect({ status: result.status, output }).toEqual({ status: 0, output: expect.any(String) });
     expect(output.match(/is valid prometheus config file syntax/g)).toHaveLength(2);
@@ -266,7 +267,7 @@ describeWithBinaries('promtool check config (real binary)', ['promtool'], () => 
     const config = writeConfigDir([
       renderPrometheusConfig(stackPrometheusInput(onAppNetwork(DEFAULT_CONFIG), ['rules/missing.yml'])),
     ]);
-    const result = spawnSync('promtool', ['check', 'config', config], { encoding: 'utf8' });
+    const result = spawnSync(programs.binary('promtool'), ['check', 'config', config], { encoding: 'utf8' });
     expect(result.status).not.toBe(0);
   });
 });

@@ -12,6 +12,8 @@ import { AlertRule } from '../domain/rules/model';
 import {
   AlertTestSuite,
   InputSeries,
+  PerRangeSelection,
+  TEST_INTERVAL,
   casesFor,
   histogramSeries,
   observationCountSeries,
@@ -21,12 +23,23 @@ import {
 const { app, celery, node, postgres, redis, cadvisor, prometheus, alertmanager, scrape } = METRICS;
 const minutes = Duration.minutes;
 
+/**
+ * When a condition over a window of samples starts (or stops) holding at `minute` under Prometheus
+ * 2's closed windows: one sample earlier under Prometheus 3's left-open ones, which no longer read
+ * the sample on the window's left edge, the last one from before the change (unit-tests.ts,
+ * `RangeSelection`).
+ */
+function windowEdge(minute: number): PerRangeSelection<Duration> {
+  return { closed: minutes(minute), leftOpen: Duration.millis(minutes(minute).millis - TEST_INTERVAL.millis) };
+}
+
 const API = { job: 'api', instance: 'api:8000' } as const;
 const CELERY = { job: 'celery', instance: 'stock-tracker-celery-exporter:9808' } as const;
 const NODE = { job: 'node-exporter', instance: 'node-exporter:9100' } as const;
 const PG_EXPORTER = { job: 'postgres-exporter', instance: 'postgres-exporter:9187' } as const;
 const REDIS_EXPORTER = { job: 'redis-exporter', instance: 'redis-exporter:9121' } as const;
 const PROMETHEUS = { job: 'prometheus', instance: 'localhost:9090' } as const;
+const DOCKER_SD = { ...PROMETHEUS, mechanism: 'docker' } as const;
 const ALERTMANAGER = { job: 'alertmanager', instance: 'alertmanager:9093' } as const;
 
 /** Samples every minute for 40 minutes unless a case needs longer. */
@@ -90,7 +103,7 @@ function hostCases<P extends string>(
   input: (used: number) => InputSeries[],
   firing: number,
   quiet: number,
-  activeFrom: Duration,
+  activeFrom: Duration | PerRangeSelection<Duration>,
   labels: { readonly [K in P]?: string },
 ) {
   return casesFor(alert, {
@@ -126,6 +139,26 @@ function diskCases(
       },
     ],
   });
+}
+
+/** A filesystem's available space, sampled every minute for `FILLING_SPAN` minutes. */
+const FILLING_SPAN = 200;
+
+/**
+ * A filesystem of 40000 bytes whose available space starts at `available` and falls by `perMinute`
+ * every minute: at that rate it is full `available(t) / perMinute` minutes after `t`.
+ */
+function fillingFilesystem(
+  available: number,
+  perMinute: number,
+  options: { fs?: { device: string; fstype: string; mountpoint: string }; readonly?: boolean } = {},
+): InputSeries[] {
+  const labels = { ...NODE, ...(options.fs ?? ROOT_FS) };
+  return [
+    series(node.filesystemSize, labels, `40000x${FILLING_SPAN}`),
+    series(node.filesystemAvailable, labels, `${available}-${perMinute}x${FILLING_SPAN}`),
+    series(node.filesystemReadonly, labels, `${options.readonly ? 1 : 0}x${FILLING_SPAN}`),
+  ];
 }
 
 /** A backend behind an exporter: down by `*_up`, by the exporter's own target, and healthy. */
@@ -356,8 +389,27 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
         activeFrom: minutes(0),
         labels: { job: 'api' },
       },
+      {
+        name: 'a static API target stops answering while the discovery fails: it still pages',
+        input: [
+          series(scrape.up, API, `1 1 0x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+2x${SPAN}`),
+        ],
+        activeFrom: minutes(2),
+        labels: API,
+      },
     ],
     quiet: [
+      {
+        // Prometheus started with a socket it may not read (a wrong DOCKER_GROUP_ID): the discovery
+        // never found the API; ServiceDiscoveryFailing pages, not APIDown.
+        name: 'no API target while every discovery refresh fails',
+        input: [
+          series(scrape.up, CELERY, `1x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+2x${SPAN}`),
+        ],
+        at: minutes(10),
+      },
       {
         name: 'one failed scrape is shorter than the 1m `for`',
         input: [series(scrape.up, API, `1 1 0 1x${SPAN}`)],
@@ -402,6 +454,15 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     ],
     quiet: [
       {
+        name: 'Redis (the broker) is down, and for 2 minutes after it is back: RedisDown is the page',
+        input: [
+          ...consumers({ sync: '1 1 0x14 1x30', default: '1 1 0x14 1x30', maintenance: `0x${SPAN}` }),
+          series(scrape.up, CELERY, `1x${SPAN}`),
+          series(redis.up, REDIS_EXPORTER, '1 1 0x12 1x30'),
+        ],
+        at: minutes(15),
+      },
+      {
         name: 'nobody consumes maintenance, but a worker takes sync and default',
         input: [
           ...consumers({ sync: `1x${SPAN}`, default: `1x${SPAN}`, maintenance: `0x${SPAN}` }),
@@ -439,7 +500,7 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     ],
   }),
   DatabaseConnectionPoolExhausted: connectionCases(ALERTS.DatabaseConnectionPoolExhausted, 96, 95),
-  CriticalCPUUsage: hostCases(ALERTS.CriticalCPUUsage, (used) => cpu(1 - used), 0.96, 0.94, minutes(15), {
+  CriticalCPUUsage: hostCases(ALERTS.CriticalCPUUsage, (used) => cpu(1 - used), 0.96, 0.94, windowEdge(15), {
     instance: NODE.instance,
   }),
   CriticalMemoryUsage: hostCases(
@@ -605,11 +666,45 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       },
     ],
   }),
-  HighCPUUsage: hostCases(ALERTS.HighCPUUsage, (used) => cpu(1 - used), 0.9, 0.79, minutes(14), {
+  HighCPUUsage: hostCases(ALERTS.HighCPUUsage, (used) => cpu(1 - used), 0.9, 0.79, windowEdge(14), {
     instance: NODE.instance,
   }),
   HighMemoryUsage: hostCases(ALERTS.HighMemoryUsage, (used) => memory(1000 - used * 1000), 0.9, 0.84, minutes(2), NODE),
   HighDiskUsage: diskCases(ALERTS.HighDiskUsage, 100, 160),
+  DiskFillingUp: casesFor(ALERTS.DiskFillingUp, {
+    fires: [
+      {
+        // 10 bytes a minute is 14400 a day: from minute 61 less than that is left (14395), at minute 60 more (14405).
+        name: 'losing 10 bytes a minute with 14395 left: full in 23h59m30s; fires an hour later, 65.51% used',
+        input: fillingFilesystem(15005, 10),
+        activeFrom: minutes(61),
+        labels: ROOT_FS,
+        value: '65.51%',
+      },
+    ],
+    quiet: [
+      {
+        name: 'losing 10 bytes a minute with 15000 left (62.5% used): full in 25 hours',
+        input: fillingFilesystem(16200, 10),
+        at: minutes(120),
+      },
+      {
+        name: 'filling twice as fast, but 57.5% used: below the level from which growth is watched',
+        input: fillingFilesystem(20000, 20),
+        at: minutes(150),
+      },
+      {
+        name: 'read-only: nothing writes to it',
+        input: fillingFilesystem(15005, 10, { readonly: true }),
+        at: minutes(150),
+      },
+      {
+        name: 'a tmpfs filling as fast: memory, not disk',
+        input: fillingFilesystem(15005, 10, { fs: { device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/run' } }),
+        at: minutes(150),
+      },
+    ],
+  }),
   SyncOperationFailures: casesFor(ALERTS.SyncOperationFailures, {
     fires: [
       {
@@ -641,7 +736,7 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       {
         name: "the application's last sync ended 30 minutes ago",
         input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped],
-        activeFrom: minutes(40),
+        activeFrom: windowEdge(40),
         labels: {},
       },
       {
@@ -650,7 +745,7 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
           ...syncTask({ succeeded: 1, failed: 0 }, (count) => `0+${count}x10 ${count * 10}x${SPAN + 20}`),
           celeryScraped,
         ],
-        activeFrom: minutes(40),
+        activeFrom: windowEdge(40),
         labels: {},
       },
       {
@@ -669,7 +764,11 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
       },
     ],
     quiet: [
-      { name: 'a sync 29 minutes ago', input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped], at: minutes(39) },
+      {
+        name: 'the last sync inside the 30-minute window (its counter rose from minute 9 to 10)',
+        input: [ozonSyncs(`0+1x10 10x${SPAN + 20}`), celeryScraped],
+        at: windowEdge(39),
+      },
       {
         name: 'a fresh Prometheus: no sync in its first 29 minutes',
         input: [ozonSyncs(`5x${SPAN}`), celeryScraped],
@@ -720,26 +819,34 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
   ServiceDiscoveryFailing: casesFor(ALERTS.ServiceDiscoveryFailing, {
     fires: [
       {
-        // A refresh every 30 s, each failing (a socket Prometheus may not read): two failures a
-        // minute, after a burst of retries at the start.
-        name: 'every Docker discovery refresh fails',
+        // As Prometheus counts them (2.42 and 3.5.3 on a socket it cannot open): every refresh ends
+        // in its duration summary's count, and a failed one in the failure counter too.
+        name: 'every Docker discovery refresh fails (a refresh every 30 s)',
         input: [
-          series(
-            prometheus.serviceDiscoveryRefreshFailures,
-            { ...PROMETHEUS, mechanism: 'docker' },
-            `0 0 10+2x${SPAN}`,
-          ),
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+2x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshes, DOCKER_SD, `0+2x${SPAN}`),
         ],
-        activeFrom: minutes(2),
-        labels: { ...PROMETHEUS, mechanism: 'docker' },
-        value: '10',
+        activeFrom: minutes(1),
+        labels: DOCKER_SD,
+        value: '100%',
+      },
+      {
+        name: 'every refresh fails with refresh_interval 2m: the share does not depend on the interval',
+        input: [
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+0.5x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshes, DOCKER_SD, `0+0.5x${SPAN}`),
+        ],
+        activeFrom: minutes(1),
+        labels: DOCKER_SD,
+        value: '100%',
       },
     ],
     quiet: [
       {
-        name: 'three or four refreshes in five minutes fail: a flaky engine, not a broken discovery',
+        name: 'three refreshes in ten fail: a flaky engine, not a broken discovery',
         input: [
-          series(prometheus.serviceDiscoveryRefreshFailures, { ...PROMETHEUS, mechanism: 'docker' }, `0+0.7x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshFailures, DOCKER_SD, `0+0.6x${SPAN}`),
+          series(prometheus.serviceDiscoveryRefreshes, DOCKER_SD, `0+2x${SPAN}`),
         ],
         at: minutes(20),
       },

@@ -1,51 +1,20 @@
 /**
- * The rendered rule files against the real promtool: `promtool check rules` over every file, and
- * `promtool test rules` over every alert's typed cases (__tests__/rules-alert-cases.ts), each in
- * ONE promtool run; results are then reported per alert.
+ * The rendered rule files against the real promtool of each program set of the version matrix
+ * (testing/program-sets.ts: Debian stable's 2.42 and sid's 3.5 by default): `promtool check rules`
+ * over every file, and `promtool test rules` over every alert's typed cases
+ * (__tests__/rules-alert-cases.ts), each in ONE promtool run; results are then reported per alert.
+ * A case whose timing depends on how a release selects ranges gives both times.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { renderRuleFiles } from '../domain/rules';
 import { RULE_GROUPS } from '../domain/rules';
 import { AlertRule, isAlert } from '../domain/rules/model';
-import { missingCases, renderPromtoolTests } from '../domain/rules/unit-tests';
-import { describeWithBinaries } from '../testing/processes';
+import { missingCases, rangeSelectionOf, renderPromtoolTests } from '../domain/rules/unit-tests';
+import { describeOnProgramSets } from '../testing/program-sets';
+import { PromtoolRun, RuleTestRun, runPromtool, testRules } from '../testing/promtool';
 import { ALERT_CASES } from './rules-alert-cases';
-
-const run = promisify(execFile);
-
-/**
- * promtool's output and exit code (a failing check is a result, not an exception). stderr is
- * merged into stdout by the shell, so failure details stay under the file they belong to.
- */
-async function promtool(args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run('sh', ['-c', 'exec promtool "$@" 2>&1', 'promtool', ...args], {
-      timeout: 30_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof failed.code === 'number' ? failed.code : -1,
-      output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`,
-    };
-  }
-}
-
-/** promtool test output, split per test file: `Unit Testing:  <file>` then SUCCESS or FAILED and details. */
-function resultsByFile(output: string): Map<string, string> {
-  const results = new Map<string, string>();
-  for (const section of output.split(/^Unit Testing: +/m).slice(1)) {
-    const newline = section.indexOf('\n');
-    results.set(section.slice(0, newline).trim(), section.slice(newline + 1).trim());
-  }
-  return results;
-}
 
 const alerts: AlertRule[] = RULE_GROUPS.flatMap((group) => group.rules.filter(isAlert));
 
@@ -70,11 +39,13 @@ describe('alert test coverage', () => {
   });
 });
 
-describeWithBinaries('rule files with the real promtool', ['promtool'], () => {
+describeOnProgramSets('rule files with the real promtool', ['promtool'], (programs) => {
+  const promtool = programs.binary('promtool');
+  const rangeSelection = rangeSelectionOf(programs.version('promtool') ?? '');
   let dir: string;
   let ruleFiles: string[];
-  let check: { code: number; output: string };
-  let unitTests: { code: number; output: string };
+  let check: PromtoolRun;
+  let unitTests: RuleTestRun;
   const testFileOf = (alertName: string) => join(dir, 'tests', `${alertName}.test.yml`);
 
   beforeAll(async () => {
@@ -88,11 +59,14 @@ describeWithBinaries('rule files with the real promtool', ['promtool'], () => {
     });
     for (const alert of alerts) {
       const suite = ALERT_CASES[alert.name as keyof typeof ALERT_CASES];
-      writeFileSync(testFileOf(alert.name), renderPromtoolTests(suite, { ruleFiles }));
+      writeFileSync(testFileOf(alert.name), renderPromtoolTests(suite, { ruleFiles, rangeSelection }));
     }
     [check, unitTests] = await Promise.all([
-      promtool(['check', 'rules', ...ruleFiles]),
-      promtool(['test', 'rules', ...alerts.map((alert) => testFileOf(alert.name))]),
+      runPromtool(promtool, ['check', 'rules', ...ruleFiles]),
+      testRules(
+        promtool,
+        alerts.map((alert) => testFileOf(alert.name)),
+      ),
     ]);
   });
 
@@ -106,15 +80,13 @@ describeWithBinaries('rule files with the real promtool', ['promtool'], () => {
   });
 
   test('promtool ran every alert test file', () => {
-    expect([...resultsByFile(unitTests.output).keys()].sort()).toEqual(
-      alerts.map((alert) => testFileOf(alert.name)).sort(),
-    );
+    expect([...unitTests.byFile.keys()].sort()).toEqual(alerts.map((alert) => testFileOf(alert.name)).sort());
   });
 
   test.each(alerts.map((alert) => [alert.name]))(
     '%s: fires after exactly its `for` with its labels and annotations, quiet below its threshold',
     (name) => {
-      const result = resultsByFile(unitTests.output).get(testFileOf(name));
+      const result = unitTests.byFile.get(testFileOf(name));
       expect(result ?? unitTests.output).toBe('SUCCESS');
     },
   );

@@ -219,6 +219,7 @@ describe('validation', () => {
     expr: eq(select(METRICS.scrape.up, { job: 'api' }), 0),
     for: Duration.minutes(1),
     severity: 'warning',
+    panel: { dashboard: 'overview', title: 'API status' },
     summary: t`probe ${$label('instance')} down`,
     description: t`probe down`,
   });

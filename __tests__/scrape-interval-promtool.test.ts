@@ -4,19 +4,17 @@
  * interval accepted, four samples in the rules' 5m ranges) HighErrorRate and HighCPUUsage fire; at
  * 3m, which the configuration refuses, rate() over 5m holds one sample or two and neither ever does.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { Duration } from '../core/duration';
 import { METRICS } from '../domain/metrics';
 import { RULE_GROUPS, renderRuleFiles, shortestRange } from '../domain/rules';
 import { InputSeries, series } from '../domain/rules/unit-tests';
-import { describeWithBinaries } from '../testing/processes';
+import { describeOnProgramSets } from '../testing/program-sets';
+import { runPromtool } from '../testing/promtool';
 
-const run = promisify(execFile);
 const API = { job: 'api', instance: 'api:8000' } as const;
 const NODE = { job: 'node-exporter', instance: 'node-exporter:9100' } as const;
 const HOUR = Duration.minutes(60);
@@ -53,7 +51,7 @@ function firingChecks(firing: boolean) {
   }));
 }
 
-describeWithBinaries('the scrape interval against the rules, with the real promtool', ['promtool'], () => {
+describeOnProgramSets('the scrape interval against the rules, with the real promtool', ['promtool'], (programs) => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'stm-interval-'));
@@ -77,10 +75,7 @@ describeWithBinaries('the scrape interval against the rules, with the real promt
         ],
       }),
     );
-    const { stdout, stderr } = await run('promtool', ['test', 'rules', file], { cwd: dir, timeout: 60_000 }).catch(
-      (error: { stdout: string; stderr: string }) => error,
-    );
-    return `${stdout}${stderr}`;
+    return (await runPromtool(programs.binary('promtool'), ['test', 'rules', file], { cwd: dir })).output;
   }
 
   test('at the longest accepted interval, 1m15s, both alerts fire from 10 minutes on', async () => {

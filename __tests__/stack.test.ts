@@ -481,13 +481,19 @@ describe('the stack with what rules/, alerting/ and dashboards/ render today', (
     expect(configJsons).toEqual(dashboards.map((d) => d.json).sort());
   });
 
-  test('runbook links in the uploaded rules follow config.alerting.runbookBaseUrl', () => {
+  test('runbook and panel links in the uploaded rules follow config.alerting.runbookBaseUrl and config.grafana.publicUrl', () => {
     const base = 'https://wiki.example.org/runbooks';
-    const custom = onAppNetwork(parseMonitoringConfig({ alerting: { runbookBaseUrl: base } }));
+    const grafana = 'https://grafana.example.org';
+    const custom = onAppNetwork(
+      parseMonitoringConfig({ alerting: { runbookBaseUrl: base }, grafana: { publicUrl: grafana } }),
+    );
     const rules = Object.values(uploads(containerNamed(synthStack(custom).json, names.prometheus))).join('\n');
     const links = [...rules.matchAll(/runbook_url: (\S+)/g)].map((m) => m[1]);
     expect(links.length).toBeGreaterThan(20);
     for (const link of links) expect(link).toMatch(new RegExp(`^${base}/[A-Za-z]+\\.md$`));
+    const panels = [...rules.matchAll(/dashboard_url: (\S+)/g)].map((m) => m[1]);
+    expect(panels.length).toBe(links.length);
+    for (const link of panels) expect(link).toMatch(new RegExp(`^${grafana}/d/stock-tracker-[a-z]+\\?viewPanel=\\d+$`));
   });
 });
 

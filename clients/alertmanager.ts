@@ -1,6 +1,7 @@
 /**
  * Alertmanager's v2 API (https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml),
- * the parts the check CLI and the e2e harness read and the test alert it posts.
+ * the parts the check CLI and the e2e harness read, the test alert it posts, and the silences the
+ * silence and maintenance CLIs create, list and expire.
  */
 import { HttpClient } from './http';
 
@@ -22,13 +23,27 @@ export interface SilenceMatcher {
   isEqual?: boolean;
 }
 
-export interface Silence {
-  id: string;
-  status: { state: 'active' | 'pending' | 'expired' };
+/** A matcher as Alertmanager writes it: `instance="api:8000"`, `alertname=~"A|B"`, `alertname!="Watchdog"`, `job!~"x.*"`. */
+export function matcherText(m: SilenceMatcher): string {
+  const negative = m.isEqual === false;
+  const operator = m.isRegex ? (negative ? '!~' : '=~') : negative ? '!=' : '=';
+  return `${m.name}${operator}${JSON.stringify(m.value)}`;
+}
+
+/** A silence as a client posts it; times are RFC 3339. Alertmanager needs a comment and an author. */
+export interface PostableSilence {
+  /** At least one must not match the empty string (Alertmanager refuses the silence otherwise). */
   matchers: SilenceMatcher[];
-  /** RFC 3339. */
+  startsAt: string;
   endsAt: string;
   createdBy: string;
+  comment: string;
+}
+
+/** A silence Alertmanager holds: `pending` until it starts, `expired` once it ended or was expired. */
+export interface Silence extends PostableSilence {
+  id: string;
+  status: { state: 'active' | 'pending' | 'expired' };
 }
 
 /** An alert Alertmanager holds: `suppressed` when silenced or inhibited (by the listed ids). */
@@ -81,21 +96,18 @@ export class AlertmanagerApi {
     return this.http.getJson<AlertmanagerAlert[]>(`${this.baseUrl}/api/v2/alerts${query}`);
   }
 
-  /** Creates a silence from now until `endsAt` (RFC 3339); resolves to its id. */
-  async createSilence(
-    matchers: readonly SilenceMatcher[],
-    endsAt: string,
-    createdBy: string,
-    comment: string,
-  ): Promise<string> {
-    const answer = await this.http.postJson(`${this.baseUrl}/api/v2/silences`, {
-      matchers,
-      startsAt: new Date().toISOString(),
-      endsAt,
-      createdBy,
-      comment,
-    });
-    return (JSON.parse(answer.body) as { silenceID: string }).silenceID;
+  /** Creates a silence; returns its id. Throws with Alertmanager's reason when it refuses it (400). */
+  async createSilence(silence: PostableSilence): Promise<string> {
+    const answer = await this.http.postJsonForJson<{ silenceID: string }>(`${this.baseUrl}/api/v2/silences`, silence);
+    return answer.silenceID;
+  }
+
+  /**
+   * Expires a silence now (an expired one stays expired). Throws when Alertmanager has no silence of
+   * that id (it answers 500 "not found") or the id is not a UUID (422).
+   */
+  async expireSilence(id: string): Promise<void> {
+    await this.http.delete(`${this.baseUrl}/api/v2/silence/${encodeURIComponent(id)}`);
   }
 
   /** Posts alerts as Prometheus does; throws unless Alertmanager answers 2xx. */

@@ -18,7 +18,7 @@ export class HttpClient {
   constructor(readonly timeoutMs: number) {}
 
   async request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     url: string,
     options: { auth?: BasicAuth; json?: unknown } = {},
   ): Promise<HttpAnswer> {
@@ -51,6 +51,16 @@ export class HttpClient {
   /** POST of a JSON body that must answer 2xx. */
   async postJson(url: string, body: unknown): Promise<HttpAnswer> {
     return expectOk('POST', url, await this.request('POST', url, { json: body }));
+  }
+
+  /** POST of a JSON body that must answer 2xx with JSON. */
+  async postJsonForJson<T>(url: string, body: unknown): Promise<T> {
+    return parseJson<T>('POST', url, await this.postJson(url, body));
+  }
+
+  /** DELETE that must answer 2xx. */
+  async delete(url: string): Promise<HttpAnswer> {
+    return expectOk('DELETE', url, await this.request('DELETE', url));
   }
 
   private reason(error: unknown): string {

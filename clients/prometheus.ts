@@ -81,8 +81,8 @@ export class PrometheusApi {
    * The `data` of an API answer at `path` (`/api/v1/...`). Throws with Prometheus' own message when
    * it answers `status: error` (a bad expression is a 400 with one), else with the HTTP status.
    */
-  async data<T>(path: string): Promise<T> {
-    const answer = await this.http.get(`${this.baseUrl}${path}`);
+  async data<T>(path: string, method: 'GET' | 'POST' = 'GET'): Promise<T> {
+    const answer = await this.http.request(method, `${this.baseUrl}${path}`);
     let parsed: ApiAnswer<T> | undefined;
     try {
       parsed = JSON.parse(answer.body) as ApiAnswer<T>;
@@ -92,7 +92,7 @@ export class PrometheusApi {
     const endpoint = path.split('?')[0];
     if (parsed?.status === 'error') throw new Error(`${endpoint}: ${parsed.error ?? 'error without a message'}`);
     if (answer.status < 200 || answer.status > 299 || parsed === undefined) {
-      throw new Error(`GET ${endpoint} answered ${answer.status}: ${excerpt(answer.body)}`);
+      throw new Error(`${method} ${endpoint} answered ${answer.status}: ${excerpt(answer.body)}`);
     }
     return parsed.data;
   }
@@ -113,6 +113,16 @@ export class PrometheusApi {
   async value(expr: string): Promise<number | undefined> {
     const [sample] = await this.query(expr);
     return sample ? Number(sample.value[1]) : undefined;
+  }
+
+  /**
+   * Takes a snapshot of the TSDB, the head's samples included (the admin API: Prometheus runs with
+   * `--web.enable-admin-api`, else this throws with its "admin APIs disabled"). Returns the
+   * snapshot's directory name under `<storage.tsdb.path>/snapshots/`; its content is a data
+   * directory Prometheus starts from.
+   */
+  async snapshot(): Promise<string> {
+    return (await this.data<{ name: string }>('/api/v1/admin/tsdb/snapshot', 'POST')).name;
   }
 
   async ruleGroups(): Promise<RuleGroupStatus[]> {

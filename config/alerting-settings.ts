@@ -4,7 +4,15 @@
  */
 import { Duration } from '../core/duration';
 import { Fields } from './fields';
-import { SEVERITIES, Severity } from '../core/severity';
+import { SEVERITIES, Severity, isSeverity } from '../core/severity';
+import {
+  DEFAULT_TIME_ZONE,
+  MaintenanceWindow,
+  QuietHours,
+  parseMaintenanceWindows,
+  parseQuietHours,
+  parseTimeZone,
+} from './time-windows';
 
 /** Alertmanager's notification timings of one route. */
 export interface NotificationTimings {
@@ -35,6 +43,22 @@ export interface AlertingSettings {
    * the project's repository; point it at your fork or wiki so on-call opens your copy.
    */
   runbookBaseUrl: string;
+  /**
+   * The team's IANA time zone (`Europe/Moscow`), the clock quiet hours and maintenance windows
+   * read unless they name their own. Default `UTC`.
+   */
+  timeZone: string;
+  /** Warnings and info held overnight (see time-windows.ts); none by default. */
+  quietHours?: QuietHours;
+  /** Recurring planned work during which alerts of its severities are not sent; none by default. */
+  maintenanceWindows: MaintenanceWindow[];
+  /**
+   * Telegram forum topics: the alert chat is one supergroup with topics enabled, and each severity
+   * listed here goes to its topic (`message_thread_id`, the number at the end of the topic's link
+   * `t.me/c/<chat>/<topic>`); a severity not listed goes to the General topic. The alternative to
+   * `telegramSeparateChats` (not both). Needs Alertmanager 0.28 or later. Default none.
+   */
+  telegramTopics: Partial<Record<Severity, number>>;
 }
 
 /** Where runbook links point by default: the repository's docs/runbooks/ folder. */
@@ -53,13 +77,11 @@ export const DEFAULT_ALERTING_SETTINGS: AlertingSettings = {
     info: { groupWait: Duration.minutes(1), groupInterval: Duration.minutes(10), repeatInterval: Duration.hours(12) },
   },
   runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
+  timeZone: DEFAULT_TIME_ZONE,
+  maintenanceWindows: [],
+  telegramTopics: {},
 };
 
-/**
- * Plain http(s) URL without quotes, spaces or a trailing slash, at most 100 characters: it is
- * written into every message's links as is, and counts against Telegram's 4096.
- */
-const EXTERNAL_URL = /^(?=.{1,100}$)https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$/;
 const HEARTBEAT_URL = /^https?:\/\/[^\s"'<>]+$/;
 const TIMING_KEYS = Object.keys(DEFAULT_ALERTING_SETTINGS.timings.critical) as (keyof NotificationTimings)[];
 
@@ -91,20 +113,74 @@ function parseTimings(field: string, raw: unknown, fields: Fields, defaults: Not
   return timings;
 }
 
+/** A topic id: a positive integer (Alertmanager reads it as a Go int; kept within 32 bits). */
+const TOPIC_ID = /^[1-9]\d{0,9}$/;
+const MAX_TOPIC_ID = 2_147_483_647;
+
+/** `alerting.telegramTopics`: `{ "critical": 12 }`, or `critical:12,warning:13` (TELEGRAM_TOPICS). */
+function parseTelegramTopics(raw: unknown, fields: Fields): Partial<Record<Severity, number>> {
+  if (raw === undefined) return DEFAULT_ALERTING_SETTINGS.telegramTopics;
+  const expected = `severity:topic pairs such as critical:12,warning:13 (severities ${SEVERITIES.join(', ')}; a topic is the number at the end of its link)`;
+  const pairs =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+          .map((item) => item.split(':'))
+      : typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+        ? Object.entries(raw).map(([severity, topic]) => [severity, String(topic)])
+        : undefined;
+  if (pairs === undefined || pairs.some((pair) => pair.length !== 2)) {
+    fields.reader.problem(
+      'alerting.telegramTopics',
+      typeof raw === 'string' ? raw : undefined,
+      `is not valid: expected ${expected}`,
+    );
+    return DEFAULT_ALERTING_SETTINGS.telegramTopics;
+  }
+  const topics: Partial<Record<Severity, number>> = {};
+  for (const [severity, topic] of pairs) {
+    if (!isSeverity(severity)) {
+      fields.reader.problem(
+        'alerting.telegramTopics',
+        severity,
+        `is not a severity (expected one of ${SEVERITIES.join(', ')})`,
+      );
+    } else if (!TOPIC_ID.test(topic) || Number(topic) > MAX_TOPIC_ID) {
+      fields.reader.problem(
+        `alerting.telegramTopics.${severity}`,
+        topic,
+        `is not a topic id: expected a whole number from 1 to ${MAX_TOPIC_ID}`,
+      );
+    } else if (topics[severity] !== undefined) {
+      fields.reader.problem('alerting.telegramTopics', severity, 'is given a topic twice');
+    } else {
+      topics[severity] = Number(topic);
+    }
+  }
+  return topics;
+}
+
 export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSettings {
   const d = DEFAULT_ALERTING_SETTINGS;
   const given = fields.section('alerting', raw);
-  fields.onlyKnownKeys('alerting', given, ['externalUrl', 'timings', 'watchdogHeartbeatUrl', 'runbookBaseUrl']);
+  fields.onlyKnownKeys('alerting', given, [
+    'externalUrl',
+    'timings',
+    'watchdogHeartbeatUrl',
+    'runbookBaseUrl',
+    'timeZone',
+    'quietHours',
+    'maintenanceWindows',
+    'telegramTopics',
+  ]);
   const timings = fields.section('alerting.timings', given.timings);
   fields.onlyKnownKeys('alerting.timings', timings, SEVERITIES);
+  const timeZone = parseTimeZone('alerting.timeZone', given.timeZone, d.timeZone, fields);
+  const quietHours = parseQuietHours(given.quietHours, timeZone, fields);
   return {
-    externalUrl: fields.url(
-      'alerting.externalUrl',
-      given.externalUrl,
-      d.externalUrl,
-      EXTERNAL_URL,
-      'an http(s) URL of at most 100 characters without a trailing slash, such as http://localhost:9093',
-    ),
+    externalUrl: fields.publicUrl('alerting.externalUrl', given.externalUrl, d.externalUrl, 'http://localhost:9093'),
     timings: Object.fromEntries(
       SEVERITIES.map((severity) => [
         severity,
@@ -122,5 +198,9 @@ export function parseAlertingSettings(raw: unknown, fields: Fields): AlertingSet
       HEARTBEAT_URL,
       'an http(s) URL',
     ),
+    timeZone,
+    ...(quietHours ? { quietHours } : {}),
+    maintenanceWindows: parseMaintenanceWindows(given.maintenanceWindows, timeZone, fields),
+    telegramTopics: parseTelegramTopics(given.telegramTopics, fields),
   };
 }

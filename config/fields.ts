@@ -3,12 +3,15 @@
  * expected) on the shared `ConfigReader` and returns the fallback, so one run reports every bad value.
  */
 import { isIP } from 'node:net';
+import { ByteSize } from '../core/byte-size';
 import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
 
 /** `host:port`: a DNS name, an IPv4 address or a bracketed IPv6 one, and a port (checked 1-65535 by `hostPort`). */
 const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** See `Fields.publicUrl`. */
+const PUBLIC_URL = /^(?=.{1,100}$)https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$/;
 
 /**
  * An image reference as Docker parses it (distribution/reference): an optional registry host with
@@ -44,7 +47,17 @@ export class Fields {
     return value;
   }
 
-  duration(field: string, value: unknown, fallback: Duration, min: Duration = Duration.millis(1)): Duration {
+  /**
+   * A duration in Prometheus' notation (`15s`, `5m`, `30d`), at least `min` (default 1ms) and at
+   * most `max.limit` when given (its `why` completes the refusal); `fallback` when not given.
+   */
+  duration(
+    field: string,
+    value: unknown,
+    fallback: Duration,
+    min: Duration = Duration.millis(1),
+    max?: { limit: Duration; why: string },
+  ): Duration {
     if (value === undefined) return fallback;
     if (Duration.isDuration(value)) return value;
     const parsed = this.reader.attempt(field, value, undefined, () => {
@@ -55,6 +68,25 @@ export class Fields {
     });
     if (parsed && parsed.compare(min) < 0) {
       this.reader.problem(field, value, `is too short: must be at least ${min}`);
+      return fallback;
+    }
+    if (parsed && max && parsed.compare(max.limit) > 0) {
+      this.reader.problem(field, value, `is too long: must be at most ${max.limit} (${max.why})`);
+      return fallback;
+    }
+    return parsed ?? fallback;
+  }
+
+  /** A size in Prometheus' notation (`10GB`, `512MiB`), at least `min`. */
+  byteSize(field: string, value: unknown, fallback: ByteSize, min: ByteSize): ByteSize {
+    if (value === undefined) return fallback;
+    if (ByteSize.isByteSize(value)) return value;
+    const parsed = this.reader.attempt(field, value, undefined, () => {
+      if (typeof value !== 'string') throw new Error('is not a size (expected a string such as 10GB or 512MiB)');
+      return ByteSize.parse(value);
+    });
+    if (parsed && parsed.compare(min) < 0) {
+      this.reader.problem(field, value, `is too small: must be at least ${min}`);
       return fallback;
     }
     return parsed ?? fallback;
@@ -158,7 +190,7 @@ export class Fields {
    * know what it runs.
    */
   image(field: string, value: unknown, fallback: string): string {
-    const example = 'such as prom/prometheus:v2.48.0 or registry.local:5000/prom/prometheus:v2.48.0';
+    const example = 'such as prom/prometheus:v3.5.5 or registry.local:5000/prom/prometheus:v3.5.5';
     const text = this.string(field, value, fallback, undefined, `an image reference ${example}`);
     if (text === fallback) return text;
     const match = IMAGE_REFERENCE.exec(text);
@@ -203,6 +235,21 @@ export class Fields {
       return fallback;
     }
     return this.string(field, value, fallback, pattern, expected);
+  }
+
+  /**
+   * A URL people open from a Telegram message (Alertmanager's external URL, Grafana's public URL):
+   * plain http(s) without quotes, spaces, query or a trailing slash, at most 100 characters. It is
+   * written into every message's links as is, and counts against Telegram's 4096.
+   */
+  publicUrl(field: string, value: unknown, fallback: string, example: string): string {
+    return this.url(
+      field,
+      value,
+      fallback,
+      PUBLIC_URL,
+      `an http(s) URL of at most 100 characters without a trailing slash, such as ${example}`,
+    );
   }
 
   /** A nested object; anything else is a problem and reads as empty (so its fields take defaults). */

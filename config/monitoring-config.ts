@@ -10,12 +10,20 @@
 import { COMPONENTS, COMPONENT_DESCRIPTORS, ComponentName, componentSlug } from '../core/components';
 import { HostPort } from '../core/host-port';
 import { AlertingSettings, DEFAULT_ALERTING_SETTINGS, parseAlertingSettings } from './alerting-settings';
+import { ByteSize } from '../core/byte-size';
 import { Duration } from '../core/duration';
 import { ConfigReader } from './errors';
+import { checkImageRequirements } from './image-requirements';
 import { Fields, NAME, withoutCredentials } from './fields';
 import { BackendSettings, DEFAULT_BACKEND_SETTINGS, parseBackendSettings } from './state-backend';
 import { DEFAULT_KUBERNETES_SETTINGS, KubernetesSettings, parseKubernetesSettings } from './kubernetes-settings';
 import { RemoteWriteSettings, parseRemoteWriteSettings } from './remote-write';
+import {
+  DEFAULT_DOCKER_DISK_BUDGET,
+  MINIMUM_DISK_BUDGET,
+  RETENTION_SHARE_OF_BUDGET,
+  prometheusStorage,
+} from './storage-budget';
 import { SEVERITIES, Severity, isSeverity } from '../core/severity';
 import { SCRAPE_JOBS } from '../core/components';
 
@@ -75,7 +83,26 @@ export interface PrometheusSettings {
    * takes about 1 s), or "database down" turns into "exporter target down".
    */
   scrapeTimeout: Duration;
+  /** How long samples are kept (`--storage.tsdb.retention.time`). Default 30d. */
   retention: Duration;
+  /**
+   * Disk Prometheus may fill, in Prometheus' size notation (`10GB`, powers of 2). Default: 10GiB on
+   * Docker (its volume shares the host's disk); on Kubernetes the size of its volume
+   * (`kubernetes.prometheusVolumeSize`), which in turn follows a budget given alone.
+   */
+  diskBudget: ByteSize;
+  /**
+   * Largest size of the TSDB before its oldest blocks go (`--storage.tsdb.retention.size`;
+   * `prometheusSpec.retentionSize` on Kubernetes), whichever of it and `retention` comes first.
+   * Default 80 % of `diskBudget` (see storage-budget.ts), at most the budget.
+   */
+  retentionSize: ByteSize;
+  /**
+   * Turns on Prometheus' admin API (`--web.enable-admin-api`; `prometheusSpec.enableAdminAPI`),
+   * which `npm run backup` takes its TSDB snapshot through. Default false: the API also deletes
+   * series, for anyone who reaches Prometheus' port, the application's containers included.
+   */
+  adminApi: boolean;
   /** Scrape jobs beyond the built-in nine (for example an nginx exporter); names must be unique. */
   extraJobs: ExtraScrapeJob[];
 }
@@ -110,6 +137,12 @@ export interface GrafanaSettings {
    * address (127.0.0.1 when Grafana is published on 0.0.0.0).
    */
   url?: string;
+  /**
+   * Where people open Grafana, from a phone too (a reverse proxy's https URL): every alert's
+   * `dashboard_url`, the panel link of its Telegram message, starts with it. Default
+   * `http://localhost:<components.grafana.port>`, which only an SSH tunnel reaches.
+   */
+  publicUrl: string;
 }
 
 export interface MonitoringConfig {
@@ -179,6 +212,9 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
     evaluationInterval: Duration.seconds(15),
     scrapeTimeout: Duration.seconds(10),
     retention: Duration.days(30),
+    diskBudget: DEFAULT_DOCKER_DISK_BUDGET,
+    retentionSize: DEFAULT_DOCKER_DISK_BUDGET.share(RETENTION_SHARE_OF_BUDGET),
+    adminApi: false,
     extraJobs: [],
   },
   dockerDiscovery: {
@@ -187,7 +223,12 @@ export const DEFAULT_CONFIG: MonitoringConfig = {
     socketGroupId: 999,
     refreshInterval: Duration.seconds(30),
   },
-  grafana: { bindAddress: '127.0.0.1', adminUser: 'admin', folderTitle: 'Stock Tracker' },
+  grafana: {
+    bindAddress: '127.0.0.1',
+    adminUser: 'admin',
+    folderTitle: 'Stock Tracker',
+    publicUrl: `http://localhost:${COMPONENT_DESCRIPTORS.grafana.port}`,
+  },
   targets: {
     api: ['api:8000'],
     celeryBrokerDatabase: 0,
@@ -289,6 +330,14 @@ function parsePrometheus(raw: unknown, fields: Fields): PrometheusSettings {
     // Not given: Prometheus' own default, 10s, but never above the interval (as Prometheus does).
     scrapeTimeout: fields.duration('prometheus.scrapeTimeout', given.scrapeTimeout, d.scrapeTimeout, SHORTEST_INTERVAL),
     retention: fields.duration('prometheus.retention', given.retention, d.retention, Duration.hours(2)),
+    diskBudget: fields.byteSize('prometheus.diskBudget', given.diskBudget, d.diskBudget, MINIMUM_DISK_BUDGET),
+    retentionSize: fields.byteSize(
+      'prometheus.retentionSize',
+      given.retentionSize,
+      d.retentionSize,
+      ByteSize.mebibytes(1),
+    ),
+    adminApi: fields.boolean('prometheus.adminApi', given.adminApi, d.adminApi),
     extraJobs: parseExtraJobs(given.extraJobs, fields),
   };
   if (given.scrapeTimeout === undefined && settings.scrapeTimeout.compare(settings.scrapeInterval) > 0) {
@@ -329,6 +378,10 @@ function parseDockerDiscovery(raw: unknown, fields: Fields): DockerDiscoverySett
       given.refreshInterval,
       d.refreshInterval,
       Duration.seconds(1),
+      {
+        limit: Duration.seconds(150),
+        why: 'ServiceDiscoveryFailing judges the share of refreshes that failed in 5 minutes: it needs two of them',
+      },
     ),
   };
 }
@@ -336,7 +389,7 @@ function parseDockerDiscovery(raw: unknown, fields: Fields): DockerDiscoverySett
 function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
   const d = DEFAULT_CONFIG.grafana;
   const given = fields.section('grafana', raw);
-  fields.onlyKnownKeys('grafana', given, ['bindAddress', 'adminUser', 'folderTitle', 'url']);
+  fields.onlyKnownKeys('grafana', given, ['bindAddress', 'adminUser', 'folderTitle', 'url', 'publicUrl']);
   return {
     bindAddress: fields.address('grafana.bindAddress', given.bindAddress, d.bindAddress),
     adminUser: fields.string('grafana.adminUser', given.adminUser, d.adminUser, NAME, 'a user name'),
@@ -345,6 +398,7 @@ function parseGrafana(raw: unknown, fields: Fields): GrafanaSettings {
       given.url === undefined
         ? undefined
         : fields.url('grafana.url', given.url, '', /^https?:\/\/\S+$/, 'an http:// or https:// URL'),
+    publicUrl: fields.publicUrl('grafana.publicUrl', given.publicUrl, d.publicUrl, 'https://grafana.example.com'),
   };
 }
 
@@ -412,6 +466,25 @@ function parseSeverities(raw: unknown, fields: Fields): Severity[] {
     );
   }
   return names.filter(isSeverity);
+}
+
+/**
+ * Forum topics are one chat's: not with separate chats. (The Docker target's Alertmanager must know
+ * `message_thread_id`: an image requirement, config/image-requirements.ts.)
+ */
+function checkTelegramTopics(
+  config: Pick<MonitoringConfig, 'alerting' | 'telegramSeparateChats'>,
+  reader: ConfigReader,
+): void {
+  const topics = Object.keys(config.alerting.telegramTopics);
+  if (topics.length === 0) return;
+  if (config.telegramSeparateChats.length > 0) {
+    reader.problem(
+      'alerting.telegramTopics',
+      topics.join(','),
+      `are topics of the one alert chat, while telegramSeparateChats (${config.telegramSeparateChats.join(',')}) gives severities chats of their own: choose one`,
+    );
+  }
 }
 
 /** A stack name: the directory under `cdktf.out/stacks/` and the default state file name. */
@@ -528,22 +601,51 @@ function checkPublishing(
   );
 }
 
+/** Whether the user gave `key` of a raw section. */
+function given(section: unknown, key: string): boolean {
+  return typeof section === 'object' && section !== null && (section as Record<string, unknown>)[key] !== undefined;
+}
+
+/**
+ * The disk budget, the retention size and the Kubernetes volume, each given or following the others
+ * (storage-budget.ts); a retention size above the budget, or a budget above the volume, is a problem.
+ */
+function withPrometheusStorage(config: MonitoringConfig, raw: RawMonitoringConfig, reader: ConfigReader) {
+  const storage = prometheusStorage(
+    config.target,
+    { ...config.prometheus, prometheusVolumeSize: config.kubernetes.prometheusVolumeSize },
+    {
+      diskBudget: given(raw.prometheus, 'diskBudget'),
+      retentionSize: given(raw.prometheus, 'retentionSize'),
+      prometheusVolumeSize: given(raw.kubernetes, 'prometheusVolumeSize'),
+    },
+    reader,
+  );
+  return {
+    ...config,
+    prometheus: { ...config.prometheus, diskBudget: storage.diskBudget, retentionSize: storage.retentionSize },
+    kubernetes: { ...config.kubernetes, prometheusVolumeSize: storage.prometheusVolumeSize },
+  };
+}
+
 /**
  * Defaults that follow other settings, applied only to what was not given: each target keeps its
  * own stack and state (a Kubernetes deploy with the Docker target's stack name would plan against
  * the Docker state, and destroy it), and Alertmanager's external URL (the silence links in every
- * message) is on the port Alertmanager is published on.
+ * message) and Grafana's public URL (the panel links) are on the ports they are published on.
  */
 function derivedDefaults(config: MonitoringConfig, raw: RawMonitoringConfig): MonitoringConfig {
-  const given = (section: unknown, key: string) =>
-    typeof section === 'object' && section !== null && (section as Record<string, unknown>)[key] !== undefined;
   const alerting = given(raw.alerting, 'externalUrl')
     ? config.alerting
     : { ...config.alerting, externalUrl: `http://localhost:${config.components.alertmanager.port}` };
-  if (config.target !== 'kubernetes') return { ...config, alerting };
+  const grafana = given(raw.grafana, 'publicUrl')
+    ? config.grafana
+    : { ...config.grafana, publicUrl: `http://localhost:${config.components.grafana.port}` };
+  if (config.target !== 'kubernetes') return { ...config, alerting, grafana };
   return {
     ...config,
     alerting,
+    grafana,
     stackName: raw.stackName === undefined ? `${DEFAULT_CONFIG.stackName}-kubernetes` : config.stackName,
     backend:
       config.backend.type === 'pg' && !given(raw.backend, 'schemaName')
@@ -564,8 +666,11 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   const config = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as MonitoringConfig;
   checkTarget(config, reader);
   checkPublishing(config, reader);
+  checkImageRequirements(config, reader);
+  checkTelegramTopics(config, reader);
+  const withStorage = withPrometheusStorage(config, raw, reader);
   reader.done();
-  return derivedDefaults(config, raw);
+  return derivedDefaults(withStorage, raw);
 }
 
 /**

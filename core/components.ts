@@ -117,8 +117,15 @@ export interface ComponentDescriptor {
   readonly title: string;
   /** What it is for, in the words of the guide. */
   readonly role: string;
-  /** Default image, pinned to an exact release (`components.<name>.image`). */
+  /** Default image, pinned to an exact release (`components.<name>.image`); README "Versions" says why this one. */
   readonly image: string;
+  /**
+   * The oldest release the stack supports, `major.minor.patch` (README "Versions"): for a component
+   * the tests run, Debian stable's, the floor of the version matrix (testing/program-sets.ts); for
+   * the others, the oldest that works with what the stack renders and on today's Docker. A
+   * configured image below it is refused at synth (config/image-requirements.ts).
+   */
+  readonly oldestRelease: string;
   /** The port it listens on, in its container and on the host (`components.<name>.port`). */
   readonly port: number;
   /** Default memory limit, MiB (`components.<name>.memoryLimitMb`). */
@@ -156,7 +163,9 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
   prometheus: {
     title: 'Prometheus',
     role: 'scrapes every target, evaluates the rules, keeps the series',
-    image: 'prom/prometheus:v2.48.0',
+    // The 3.5 long-term-support line, its latest patch.
+    image: 'prom/prometheus:v3.5.5',
+    oldestRelease: '2.42.0',
     port: 9090,
     memoryLimitMb: 2048,
     job: 'prometheus',
@@ -172,7 +181,8 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
   alertmanager: {
     title: 'Alertmanager',
     role: 'groups, de-duplicates and routes alerts to Telegram',
-    image: 'prom/alertmanager:v0.26.0',
+    image: 'prom/alertmanager:v0.34.1',
+    oldestRelease: '0.25.0',
     port: 9093,
     memoryLimitMb: 256,
     job: 'alertmanager',
@@ -186,7 +196,9 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
   grafana: {
     title: 'Grafana',
     role: 'dashboards over Prometheus (published on `grafana.bindAddress`)',
-    image: 'grafana/grafana:10.2.2',
+    // The newest Grafana line the foundation SDK has a build for (package.json, 11.6): the dashboards' JSON model is that Grafana's.
+    image: 'grafana/grafana:11.6.16',
+    oldestRelease: '11.6.0',
     port: 3000,
     memoryLimitMb: 512,
     job: 'grafana',
@@ -197,7 +209,8 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
   postgresExporter: {
     title: 'postgres-exporter',
     role: "PostgreSQL's connections, sizes, transactions, locks",
-    image: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
+    image: 'quay.io/prometheuscommunity/postgres-exporter:v0.20.1',
+    oldestRelease: '0.11.1',
     port: 9187,
     memoryLimitMb: 128,
     job: 'postgresExporter',
@@ -219,7 +232,8 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     title: 'redis-exporter',
     role: "Redis' memory, clients, commands, hits and evictions",
     // The -alpine build of the same release: the default one is FROM scratch, with nothing to run a healthcheck.
-    image: 'oliver006/redis_exporter:v1.55.0-alpine',
+    image: 'oliver006/redis_exporter:v1.93.0-alpine',
+    oldestRelease: '1.45.0',
     port: 9121,
     memoryLimitMb: 128,
     job: 'redisExporter',
@@ -239,7 +253,8 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
   nodeExporter: {
     title: 'node-exporter',
     role: "the host's CPU, memory, disks, network, load",
-    image: 'prom/node-exporter:v1.7.0',
+    image: 'prom/node-exporter:v1.12.1',
+    oldestRelease: '1.5.0',
     port: 9100,
     memoryLimitMb: 128,
     job: 'nodeExporter',
@@ -254,7 +269,9 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
   cadvisor: {
     title: 'cAdvisor',
     role: 'CPU, memory, network and disk I/O of every container',
-    image: 'gcr.io/cadvisor/cadvisor:v0.47.2',
+    // ghcr.io since 0.53 (gcr.io/cadvisor has no newer release); 0.54 reads containers of Docker's containerd image store.
+    image: 'ghcr.io/google/cadvisor:v0.60.5',
+    oldestRelease: '0.54.0',
     port: 8080,
     memoryLimitMb: 256,
     job: 'cadvisor',
@@ -269,6 +286,7 @@ export const COMPONENT_DESCRIPTORS: { readonly [N in ComponentName]: ComponentDe
     role: "Celery's queues and workers, and with task events every task's outcome (only when the application runs none)",
     // ghcr.io gets every release as <major>.<minor>.<patch> (its push-image-ghcr workflow); the compose file's is `latest`.
     image: 'ghcr.io/danihodovic/celery-exporter:0.12.2',
+    oldestRelease: '0.12.2',
     port: 9808,
     memoryLimitMb: 128,
     job: 'celery',

@@ -14,6 +14,7 @@ import { Checklist, formatTable, seconds } from './report';
 import { runEndToEnd, timingTable } from './run';
 import { BENCH_PROFILE } from '../testing/timing-profile';
 import { LoopbackStack } from '../testing/loopback-stack';
+import { ProgramSet } from '../testing/program-sets';
 import { sleep, waitFor } from '../testing/processes';
 
 const TARGET_FLOOR_RATIO = 1.2;
@@ -36,8 +37,12 @@ async function countByJob(prometheus: PrometheusApi): Promise<Map<string, number
  * Series per job and Prometheus' RSS, once two readings a step apart give the same total. The
  * stack's checks run first, both ways, so both Prometheus servers answered the same queries.
  */
-async function footprint(keepAllExporterSeries: boolean, checklist: Checklist): Promise<Footprint> {
-  const stack = await LoopbackStack.start({ keepAllExporterSeries });
+async function footprint(
+  keepAllExporterSeries: boolean,
+  programs: ProgramSet,
+  checklist: Checklist,
+): Promise<Footprint> {
+  const stack = await LoopbackStack.start({ keepAllExporterSeries, programs });
   try {
     const prometheus = new PrometheusApi(stack.url('prometheus'));
     await checkStack(stack, checklist);
@@ -68,8 +73,9 @@ function mib(bytes: number): string {
 
 async function main(): Promise<void> {
   console.log(`Drills of npm run e2e, minutes run as ${60 * BENCH_PROFILE.timeScale} s...`);
-  const { checklist, timings } = await runEndToEnd(BENCH_PROFILE, () => undefined);
-  console.log(`\n${timingTable(timings)}`);
+  const { checklist, timings, programs } = await runEndToEnd(BENCH_PROFILE, () => undefined);
+  if (programs === undefined) throw new Error(`no program set: ${checklist.results[0]?.detail ?? ''}`);
+  console.log(`\n${timingTable(timings, programs)}`);
   const missed = timings.filter(
     ({ notifiedMs, timing }) =>
       notifiedMs === undefined ||
@@ -85,8 +91,8 @@ async function main(): Promise<void> {
 
   console.log('\nSeries, with and without the relabelling (each stack started alone, measured once settled)...');
   const relabelChecks = new Checklist(() => undefined);
-  const catalogOnly = await footprint(false, relabelChecks);
-  const everything = await footprint(true, new Checklist(() => undefined));
+  const catalogOnly = await footprint(false, programs, relabelChecks);
+  const everything = await footprint(true, programs, new Checklist(() => undefined));
   const jobs = [...new Set([...everything.seriesByJob.keys(), ...catalogOnly.seriesByJob.keys()])].sort();
   const fewer = (all: number, kept: number) => (all === 0 ? '-' : `${(((all - kept) / all) * 100).toFixed(0)}%`);
   const rows = jobs.map((job) => {

@@ -16,6 +16,12 @@ export const TELEGRAM_MAX_MESSAGE_LENGTH = 4096;
 export interface SentMessage {
   token: string;
   chatId: string;
+  /**
+   * `message_thread_id`: the forum topic of a supergroup the message goes to (an Integer in the
+   * Bot API; Alertmanager's client sends it as a decimal string); undefined when not given (the
+   * General topic, or a chat without topics).
+   */
+  messageThreadId?: number;
   text: string;
   parseMode?: string;
   disableNotification: boolean;
@@ -159,6 +165,7 @@ export class FakeTelegram {
     const message: SentMessage = {
       token: match[1],
       chatId: String(params.chat_id ?? ''),
+      messageThreadId: params.message_thread_id === undefined ? undefined : Number(params.message_thread_id),
       text: String(params.text ?? ''),
       parseMode: params.parse_mode === undefined ? undefined : String(params.parse_mode),
       disableNotification: String(params.disable_notification) === 'true',
@@ -197,12 +204,18 @@ export class FakeTelegram {
       });
     }
     this.messageId += 1;
+    // A Message as the Bot API returns it: in a forum topic, from a supergroup with topics, marked as a topic message.
+    const topic = message.messageThreadId;
     reply(response, 200, {
       ok: true,
       result: {
         message_id: this.messageId,
         date: Math.floor(message.receivedAt / 1000),
-        chat: { id: Number(message.chatId), type: 'group' },
+        chat:
+          topic === undefined
+            ? { id: Number(message.chatId), type: 'group' }
+            : { id: Number(message.chatId), type: 'supergroup', is_forum: true },
+        ...(topic === undefined ? {} : { message_thread_id: topic, is_topic_message: true }),
         text: message.text,
       },
     });

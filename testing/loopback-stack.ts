@@ -16,6 +16,8 @@ import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ALERTMANAGER_CONFIG_FILE, AlertmanagerSecrets, renderAlertmanagerFiles } from '../domain/alerting';
+import { ALERTMANAGER_SNAPSHOT_INTERVAL } from '../targets/docker/alertmanager-container';
+import { Duration } from '../core/duration';
 import {
   DEFAULT_CONFIG,
   MonitoringConfig,
@@ -36,8 +38,9 @@ import {
   redisAddress,
   renderPrometheusConfig,
 } from '../domain/prometheus';
-import { RuleGroupName } from '../domain/rules';
+import { RULE_GROUPS, RuleGroupName, isAlert } from '../domain/rules';
 import { FakeTelegram } from './fake-telegram';
+import { ProgramSet } from './program-sets';
 import {
   ManagedProcess,
   POSTGRES_BIN,
@@ -50,6 +53,16 @@ import {
 } from './processes';
 
 const run = promisify(execFile);
+
+/**
+ * The alerts on the host's own resources (the host group): the loopback node-exporter reads this
+ * machine, so on a busy machine they fire for real (HighCPUUsage at a load of 7 on 2 cores).
+ */
+export const THIS_MACHINE_ALERTS: ReadonlySet<string> = new Set(
+  RULE_GROUPS.filter((group) => group.name === 'host').flatMap((group) =>
+    group.rules.filter(isAlert).map((rule) => rule.name),
+  ),
+);
 
 /** Components of the monitoring stack the loopback stack runs from their Debian program, besides Prometheus and Alertmanager: the exporters. */
 const LOOPBACK_EXPORTERS: readonly ComponentName[] = COMPONENTS.filter(
@@ -69,8 +82,12 @@ export const LOOPBACK_COMPONENTS: readonly LoopbackComponent[] = [
 ];
 export type LoopbackComponent = 'redis' | 'postgres' | 'simulator' | 'telegram' | ComponentName;
 
-/** Real programs each component runs (for `describeWithBinaries` / `missingBinaries`). */
-function binariesOf(component: LoopbackComponent): string[] {
+/**
+ * Real programs each component runs (for `describeWithBinaries` / `missingBinaries`): the monitoring
+ * components' from `programs` (a set of the version matrix), else their Debian names on PATH; Redis
+ * and PostgreSQL always the machine's.
+ */
+function binariesOf(component: LoopbackComponent, programs?: ProgramSet): string[] {
   switch (component) {
     case 'redis':
       return ['redis-server'];
@@ -83,13 +100,16 @@ function binariesOf(component: LoopbackComponent): string[] {
       const program = COMPONENT_DESCRIPTORS[component].debian;
       if (program === undefined)
         throw new Error(`${component} has no Debian program: the loopback stack cannot run it`);
-      return [program.binary];
+      return [programs?.binary(program.binary) ?? program.binary];
     }
   }
 }
 
-export function loopbackBinaries(components: readonly LoopbackComponent[] = LOOPBACK_COMPONENTS): string[] {
-  return [...new Set(components.flatMap(binariesOf))];
+export function loopbackBinaries(
+  components: readonly LoopbackComponent[] = LOOPBACK_COMPONENTS,
+  programs?: ProgramSet,
+): string[] {
+  return [...new Set(components.flatMap((component) => binariesOf(component, programs)))];
 }
 
 /** Dummy secrets of the right shapes: one chat per severity, so a message's chat shows its route. */
@@ -123,6 +143,12 @@ export interface LoopbackStackOptions {
   dockerDiscovery?: DockerDiscovery;
   /** Bound on each component's start. Default 30 s. */
   readyTimeoutMs?: number;
+  /**
+   * The set of real programs Prometheus, Alertmanager and the exporters come from
+   * (testing/program-sets.ts, e.g. `await fetchProgramSet('current')`). Default: the Debian
+   * programs on PATH (the floor).
+   */
+  programs?: ProgramSet;
   /**
    * PostgreSQL asks for a password over TCP (scram-sha-256) and its role `stock_tracker` has this
    * one; the postgres-exporter is given it as the stack gives it (`postgresExporterEnv`). Default
@@ -265,6 +291,19 @@ export class LoopbackStack {
       timeoutMs,
       250,
     );
+  }
+
+  /**
+   * The data directory of Prometheus (`--storage.tsdb.path`) or Alertmanager (`--storage.path`):
+   * kept across a stop and a start, as a volume is.
+   */
+  dataDir(component: 'prometheus' | 'alertmanager'): string {
+    return join(this.dir(component), 'data');
+  }
+
+  /** How often Alertmanager rewrites its silences and notification log here: the stack's interval, scaled by the profile. */
+  get alertmanagerSnapshotInterval(): Duration {
+    return ALERTMANAGER_SNAPSHOT_INTERVAL.times(this.profile.timeScale);
   }
 
   /** Output a component's process wrote (the last 20 kB), for failure messages. */
@@ -415,10 +454,11 @@ export class LoopbackStack {
         );
         return this.launchHttp(
           component,
-          binariesOf('alertmanager')[0],
+          binariesOf('alertmanager', this.options.programs)[0],
           [
             `--config.file=${join(dir, ALERTMANAGER_CONFIG_FILE)}`,
-            `--storage.path=${join(dir, 'data')}`,
+            `--storage.path=${this.dataDir('alertmanager')}`,
+            `--data.maintenance-interval=${this.alertmanagerSnapshotInterval}`,
             `--web.listen-address=${listen}`,
             `--web.external-url=${this.config.alerting.externalUrl}`,
             '--cluster.listen-address=',
@@ -443,7 +483,7 @@ export class LoopbackStack {
     const env: NodeJS.ProcessEnv = { DATA_SOURCE_NAME: undefined, ...this.exporterEnv(component) };
     return this.launchHttp(
       component,
-      debian.binary,
+      binariesOf(component, this.options.programs)[0],
       [`${listenFlag}=${listen}`, ...(debian.args ?? [])],
       env,
       checkPath,
@@ -459,6 +499,7 @@ export class LoopbackStack {
     const rules = renderProfiledRuleFiles(this.profile, {
       groups: this.options.ruleGroups,
       runbookBaseUrl: this.config.alerting.runbookBaseUrl,
+      grafanaUrl: this.config.grafana.publicUrl,
     });
     const alertmanager = this.has('alertmanager') ? this.address('alertmanager') : this.options.externalAlertmanager;
     const prometheusYml = renderPrometheusConfig({
@@ -473,12 +514,13 @@ export class LoopbackStack {
     const dir = this.writeFiles('prometheus', [prometheusYml, ...rules]);
     const prometheus = await this.launchHttp(
       'prometheus',
-      binariesOf('prometheus')[0],
+      binariesOf('prometheus', this.options.programs)[0],
       [
         `--config.file=${join(dir, PROMETHEUS_CONFIG_FILE)}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--storage.tsdb.path=${this.dataDir('prometheus')}`,
         `--web.listen-address=${listen}`,
         `--rules.alert.resend-delay=${this.profile.resendDelay}`,
+        ...(this.config.prometheus.adminApi ? ['--web.enable-admin-api'] : []),
       ],
       {},
       '/-/ready',

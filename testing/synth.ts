@@ -65,6 +65,7 @@ export const SAMPLE_RULE_GROUPS: readonly RuleGroup[] = [
         expr: eq(select(METRICS.scrape.up, { job: 'api' }), 0),
         for: Duration.minutes(1),
         severity: 'critical',
+        panel: { dashboard: 'overview', title: 'API status' },
         summary: t`API down`,
         description: t`The API cannot be scraped.`,
       }),

@@ -14,7 +14,7 @@ import { Duration } from '../core/duration';
 import { MonitoringConfig, PrometheusSettings } from '../config/monitoring-config';
 import { RenderedFile } from '../core/rendered-file';
 import { Expr } from '../domain/metrics';
-import { RULE_GROUPS, RuleGroup, RuleGroupName, renderRuleFiles } from '../domain/rules';
+import { LinkOptions, RULE_GROUPS, RuleGroup, RuleGroupName, renderRuleFiles } from '../domain/rules';
 import { SEVERITIES, Severity } from '../core/severity';
 
 export interface TimingProfile {
@@ -109,12 +109,9 @@ export function profiledRuleGroups(profile: TimingProfile, names?: readonly Rule
 /** The rule files Prometheus loads under the profile (paths `rules/<group>.yml`): all groups, or those named. */
 export function renderProfiledRuleFiles(
   profile: TimingProfile,
-  options: { groups?: readonly RuleGroupName[]; runbookBaseUrl?: string } = {},
+  options: { groups?: readonly RuleGroupName[] } & LinkOptions = {},
 ): RenderedFile[] {
-  return renderRuleFiles(profiledRuleGroups(profile, options.groups), {
-    timeScale: profile.timeScale,
-    runbookBaseUrl: options.runbookBaseUrl,
-  });
+  return renderRuleFiles(profiledRuleGroups(profile, options.groups), { ...options, timeScale: profile.timeScale });
 }
 
 /** Alertmanager's timings of a severity's route under the profile. */
@@ -137,6 +134,8 @@ function scaledTimings(timings: NotificationTimings, profile: TimingProfile): No
 /** What bounds an alert's time-to-notify under the profile. */
 export interface NotifyTiming {
   for: Duration;
+  /** How long it keeps firing after its condition clears (`keep_firing_for`), scaled; zero when none. */
+  keepFiringFor: Duration;
   groupWait: Duration;
   /** How long the alert's window needs to cross its threshold after the fault (zero for an up/down state). */
   conditionDelay: Duration;
@@ -161,6 +160,7 @@ export function notifyTiming(
   const { scrapeInterval, evaluationInterval, scrapeTimeout } = profile.prometheus;
   return {
     for: forDuration,
+    keepFiringFor: (rule.keepFiringFor ?? Duration.millis(0)).times(profile.timeScale),
     groupWait,
     conditionDelay,
     floor,

@@ -5,9 +5,10 @@
 import { App, TerraformStack } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Container } from '@cdktf/provider-docker/lib/container';
+import { COMPONENT_DESCRIPTORS } from '../core/components';
 
 const app = new App();
 const stack = new TerraformStack(app, 'one-container');
 new DockerProvider(stack, 'docker', {});
-new Container(stack, 'prometheus', { name: 'prometheus', image: 'prom/prometheus:v2.48.0' });
+new Container(stack, 'prometheus', { name: 'prometheus', image: COMPONENT_DESCRIPTORS.prometheus.image });
 app.synth();

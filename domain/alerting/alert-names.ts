@@ -2,7 +2,7 @@
  * The alerts routing and inhibition may name (rules/ defines them), and the labels Alertmanager
  * reads from them.
  */
-import { ALERTS, AlertName, AlertRule } from '../rules';
+import { ALERTS, AlertName, AlertRule, linkAnnotations } from '../rules';
 import { LabelName, METRICS, Metric, TARGET_LABELS } from '../metrics';
 
 export type { AlertName };
@@ -43,4 +43,9 @@ export type AlertLabel =
   | CatalogLabel<typeof METRICS.alertmanager.notificationsFailed, 'integration'>;
 
 /** Annotations every rule carries (domain/rules/render.ts writes them). */
-export const ANNOTATIONS = { summary: 'summary', description: 'description', runbook: 'runbook_url' } as const;
+export const ANNOTATIONS = {
+  summary: 'summary',
+  description: 'description',
+  runbook: 'runbook_url',
+  dashboard: 'dashboard_url',
+} as const satisfies Record<string, keyof ReturnType<typeof linkAnnotations> | 'summary' | 'description'>;

@@ -12,6 +12,7 @@ import { AlertmanagerConfigFile, Receiver } from './model';
 export { TELEGRAM_INTEGRATION } from './model';
 import { SEVERITY_STYLE, WATCHDOG_RECEIVER, buildInhibitRules, buildRoute, telegramReceiver } from './routing';
 import { TELEGRAM_MESSAGE_TEMPLATE, renderTelegramTemplate } from './telegram-template';
+import { buildTimeIntervals, mutingIntervals } from './time-intervals';
 
 export { ALERT_NAMES, ANNOTATIONS, NOTIFICATIONS_FAILING, WATCHDOG, alertRule } from './alert-names';
 export {
@@ -35,6 +36,7 @@ export {
   telegramReceiver,
 } from './routing';
 export { IDENTITY_LABELS, MESSAGE_LIMITS, TELEGRAM_MESSAGE_TEMPLATE } from './telegram-template';
+export { buildTimeIntervals, holdingNow, mutingIntervals, timeIntervalSpecs } from './time-intervals';
 
 /**
  * Values that are secret: Terraform expressions such as `${var.telegram_bot_token}` at synth,
@@ -99,6 +101,9 @@ export function buildAlertmanagerConfig(
       {
         bot_token: secretPlaceholder('telegramBotToken'),
         chat_id: secretPlaceholder(`telegramChatIds.${severity}`),
+        ...(settings.telegramTopics[severity] === undefined
+          ? {}
+          : { message_thread_id: settings.telegramTopics[severity] }),
         ...(options.telegramApiUrl ? { api_url: options.telegramApiUrl } : {}),
         parse_mode: 'HTML',
         message: `{{ template "${TELEGRAM_MESSAGE_TEMPLATE}" . }}`,
@@ -108,8 +113,9 @@ export function buildAlertmanagerConfig(
     ],
   });
   const heartbeat = settings.watchdogHeartbeatUrl;
+  const timeIntervals = buildTimeIntervals(settings);
   return {
-    route: buildRoute(settings.timings, options.timeScale),
+    route: buildRoute(settings.timings, mutingIntervals(settings), options.timeScale),
     inhibit_rules: buildInhibitRules(),
     receivers: [
       ...SEVERITIES.map(telegram),
@@ -120,6 +126,7 @@ export function buildAlertmanagerConfig(
       },
     ],
     templates: [`${options.configDir ?? DEFAULT_ALERTMANAGER_CONFIG_DIR}/templates/*.tmpl`],
+    ...(timeIntervals.length > 0 ? { time_intervals: timeIntervals } : {}),
   };
 }
 

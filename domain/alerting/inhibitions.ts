@@ -63,6 +63,7 @@ const {
   HighMemoryUsage,
   CriticalDiskUsage,
   HighDiskUsage,
+  DiskFillingUp,
   PostgreSQLDown,
   DatabaseConnectionPoolExhausted,
   HighDatabaseConnections,
@@ -73,19 +74,12 @@ const {
   CeleryQueueBacklog,
   CeleryHighFailureRate,
   NoSyncActivity,
-  ServiceDiscoveryFailing,
   AlertmanagerNotificationsFailing,
   Watchdog,
 } = ALERTS;
 const SAME_LEVEL_HIGHER = 'the same thing above the critical threshold is also above the warning one';
 
 export const INHIBITIONS: readonly Inhibition[] = [
-  inhibit(
-    ServiceDiscoveryFailing,
-    [APIDown, CeleryWorkerDown],
-    [],
-    'the targets a failing discovery found are gone: their absence is the monitoring fault, not the service',
-  ),
   inhibit(
     APIDown,
     [HighErrorRate, HighLatency, TargetDown],
@@ -95,6 +89,12 @@ export const INHIBITIONS: readonly Inhibition[] = [
   inhibit(CriticalCPUUsage, [HighCPUUsage], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(CriticalMemoryUsage, [HighMemoryUsage], ['instance'], SAME_LEVEL_HIGHER),
   inhibit(CriticalDiskUsage, [HighDiskUsage], ['instance', 'mountpoint'], SAME_LEVEL_HIGHER),
+  inhibit(
+    CriticalDiskUsage,
+    [DiskFillingUp],
+    ['instance', 'mountpoint'],
+    'a filesystem already past the critical level pages now: that it will be full within a day adds nothing',
+  ),
   inhibit(
     PostgreSQLDown,
     [DatabaseConnectionPoolExhausted, HighDatabaseConnections, SlowDatabaseQueries],

@@ -2,7 +2,8 @@
  * The part of Alertmanager's configuration file this project writes, typed with Alertmanager's own
  * field names (https://prometheus.io/docs/alerting/0.26/configuration/) so the object serialises
  * to `alertmanager.yml` as it is. Only fields both 0.25 (Debian, tests) and 0.26 (the image)
- * accept: no `bot_token_file`, `chat_id_file` or `message_thread_id`.
+ * accept: no `bot_token_file` or `chat_id_file`; `message_thread_id` (0.28) only when forum
+ * topics are configured, which the configuration allows only with an Alertmanager that has it.
  */
 import type { Duration } from '../../core/duration';
 import type { AlertLabel } from './alert-names';
@@ -13,6 +14,27 @@ export interface AlertmanagerConfigFile {
   inhibit_rules: InhibitRule[];
   receivers: Receiver[];
   templates: string[];
+  /** Named time intervals routes mute or activate by (0.24 and later); absent when none is configured. */
+  time_intervals?: NamedTimeInterval[];
+}
+
+/** A named set of intervals; a time is in it when it is in any of them. */
+export interface NamedTimeInterval {
+  name: string;
+  time_intervals: TimeIntervalSpec[];
+}
+
+/**
+ * One interval (Alertmanager's timeinterval.TimeInterval): a time is in it when it is in one of
+ * `times` on one of `weekdays` (any day when absent), read on the clock of `location` (0.25 and later).
+ */
+export interface TimeIntervalSpec {
+  /** `HH:MM`; each range starts before it ends, within one day (`24:00` ends it). */
+  times: { start_time: string; end_time: string }[];
+  /** Lower-case weekday names. */
+  weekdays?: string[];
+  /** IANA time zone name. */
+  location: string;
 }
 
 /** A matcher in Alertmanager's syntax: `severity="critical"`, `alertname=~"A|B"`. */
@@ -36,6 +58,8 @@ export interface Route {
   group_wait?: Duration;
   group_interval?: Duration;
   repeat_interval?: Duration;
+  /** Names of `time_intervals` during which this route sends nothing. */
+  mute_time_intervals?: string[];
   routes?: Route[];
 }
 
@@ -63,6 +87,8 @@ export interface TelegramConfig {
   /** An integer in the file (see `render.ts` for how a Terraform expression gets there unquoted). */
   chat_id: string;
   api_url?: string;
+  /** The forum topic of the chat the message goes to (0.28 and later); the General topic when absent. */
+  message_thread_id?: number;
   parse_mode: 'HTML';
   message: string;
   send_resolved: boolean;

@@ -29,7 +29,9 @@ export const WATCHDOG_RECEIVER = 'watchdog';
 
 /**
  * The Watchdog fires all the time; repeating it a little faster than the group interval makes every
- * flush send it, so a heartbeat service sees it every minute.
+ * flush send it, so a heartbeat service sees it every minute (equal intervals would skip a flush
+ * whenever it comes a moment early). Newer Alertmanagers (sid's 0.33) log a warning about a
+ * repeat_interval below group_interval at each load: meant, and harmless.
  */
 export const WATCHDOG_TIMINGS: NotificationTimings = {
   groupWait: Duration.seconds(0),
@@ -53,10 +55,15 @@ function timed(
 }
 
 /**
- * The routing tree. `scale` multiplies every timing (tests and the e2e harness run minutes as
- * seconds with the same tree).
+ * The routing tree. `muting` names, per severity, the time intervals its route is muted in (the
+ * Watchdog's never is: a muted heartbeat would raise the dead man's switch). `scale` multiplies
+ * every timing (tests and the e2e harness run minutes as seconds with the same tree).
  */
-export function buildRoute(timings: Record<Severity, NotificationTimings>, scale = 1): Route {
+export function buildRoute(
+  timings: Record<Severity, NotificationTimings>,
+  muting: Record<Severity, string[]>,
+  scale = 1,
+): Route {
   if (!(scale > 0 && scale <= 1)) throw new RangeError(`timeScale must be in (0, 1], got ${scale}`);
   return {
     receiver: telegramReceiver(FALLBACK_SEVERITY),
@@ -68,6 +75,7 @@ export function buildRoute(timings: Record<Severity, NotificationTimings>, scale
         receiver: telegramReceiver(severity),
         matchers: [equals('severity', severity)],
         ...timed(timings[severity], scale),
+        ...(muting[severity].length > 0 ? { mute_time_intervals: muting[severity] } : {}),
       })),
     ],
   };

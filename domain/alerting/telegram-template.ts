@@ -2,7 +2,7 @@
  * `telegram.tmpl`: the message a person reads on their phone. Written as Go template text here,
  * from the same typed pieces as the routing (severities, group labels, annotation names).
  *
- * How Alertmanager executes it (0.25 and 0.26): with `parse_mode: HTML` the `message` is run by
+ * How Alertmanager executes it (0.25 to 0.33, the matrix): with `parse_mode: HTML` the `message` is run by
  * Go's html/template, which escapes every value for the context it lands in (text, href) and then
  * cuts the result at 4096 runes, in the middle of a tag if need be; Telegram refuses such a
  * message and the alert is never delivered. So every part here has a length limit, and the
@@ -10,7 +10,7 @@
  * __tests__/alerting-telegram.test.ts):
  * - text values are escaped by the template itself (`&`, `<`, `>`), then cut to a length counted
  *   in escaped characters, never inside an entity, and passed on as safe HTML;
- * - values inside links (runbook URL, the silence filter) are used only when made of characters
+ * - values inside links (runbook and panel URLs, the silence filter) are used only when made of characters
  *   that html/template leaves as they are, and are bounded by the same patterns;
  * - a group shows its first `alertsShown` alerts and counts the rest.
  */
@@ -29,7 +29,7 @@ export const MESSAGE_LIMITS = {
   description: 200,
   /** Identity labels of an alert (queue, platform, ...). */
   labelValue: 48,
-  /** Runbook link target. */
+  /** Runbook and panel link targets. */
   url: 200,
   /** A label value in the silence link's filter. */
   filterValue: 64,
@@ -101,7 +101,10 @@ function defineMessage(externalUrl: string): string[] {
     `{{ with .GroupLabels.instance }} · <code>${text('.', MESSAGE_LIMITS.name)}</code>{{ end }}` +
     ` · {{ if eq .Status "firing" }}{{ len .Alerts.Firing }} firing{{ with .Alerts.Resolved }}, {{ len . }} resolved{{ end }}` +
     `{{ else }}{{ len .Alerts.Resolved }} resolved{{ end }}`;
-  const runbook = `{{ with (index .Alerts 0).Annotations.${ANNOTATIONS.runbook} }}{{ if match "${PLAIN_URL}" . }}📖 <a href="{{ . }}">Runbook</a> · {{ end }}{{ end }}`;
+  // The first alert's links: every alert of a group has the same name, so the same runbook and panel.
+  const link = (annotation: string, emoji: string, text: string) =>
+    `{{ with (index .Alerts 0).Annotations.${annotation} }}{{ if match "${PLAIN_URL}" . }}${emoji} <a href="{{ . }}">${text}</a> · {{ end }}{{ end }}`;
+  const links = link(ANNOTATIONS.runbook, '📖', 'Runbook') + link(ANNOTATIONS.dashboard, '📈', 'Panel');
   return [
     `{{ define "${name('header')}" }}${title}\n${subject}\n{{ end }}`,
     `{{ define "${name('alert')}" }}`,
@@ -113,7 +116,7 @@ function defineMessage(externalUrl: string): string[] {
     `{{ with .Annotations.${ANNOTATIONS.description} }}${text('.', MESSAGE_LIMITS.description)}`,
     `{{ end }}{{ end }}${identityLine()}🕒 {{ .StartsAt.UTC.Format ${TIME_FORMAT} }}{{ if eq .Status "resolved" }} → {{ .EndsAt.UTC.Format ${TIME_FORMAT} }}{{ end }}`,
     `{{ end }}`,
-    `{{ define "${name('links')}" }}${runbook}${silenceLink(externalUrl)}{{ end }}`,
+    `{{ define "${name('links')}" }}${links}${silenceLink(externalUrl)}{{ end }}`,
     // The alerts a message details: the firing ones, or all of them when the group resolved.
     `{{ define "${TELEGRAM_MESSAGE_TEMPLATE}" }}{{ template "${name('header')}" . }}` +
       `{{ $alerts := .Alerts.Resolved }}{{ if eq .Status "firing" }}{{ $alerts = .Alerts.Firing }}{{ end }}` +

@@ -14,7 +14,7 @@ import { METRICS } from '../metrics';
 import { histogramQuantile, rate, ratio, select, sum, sumBy } from '../metrics/promql';
 import { RATE_WINDOW, RECORDINGS, SYNC_TASK, SYNC_WINDOW } from '../metrics/recordings';
 import { THRESHOLDS } from '../metrics/thresholds';
-import { DashboardDefinition, section } from './layout';
+import { defineDashboard, section } from './layout';
 import { gaugePanel, query, statPanel, timeSeriesPanel } from './panels';
 import { labelValuesVariable } from './variables';
 
@@ -26,13 +26,13 @@ export const BUSINESS_UID = 'stock-tracker-business';
 const syncTask = { name: SYNC_TASK } as const;
 const ALL_MARKETPLACES = 'all marketplaces (sync task)';
 
-export function businessDashboard(): DashboardDefinition {
+export function businessDashboard() {
   const tenant = labelValuesVariable(app.products, 'tenant_id', 'Tenant');
   const platform = labelValuesVariable(app.syncOperations, 'platform', 'Marketplace');
   const syncs = { tenant_id: tenant.matcher, platform: platform.matcher };
   const syncRate = rate(select(app.syncOperations, syncs), SYNC_WINDOW);
   const failedSyncRate = rate(select(app.syncOperations, { ...syncs, status: 'failure' }), SYNC_WINDOW);
-  return {
+  return defineDashboard({
     uid: BUSINESS_UID,
     title: 'Stock Tracker - Business Metrics',
     description:
@@ -122,5 +122,5 @@ export function businessDashboard(): DashboardDefinition {
         }),
       ]),
     ],
-  };
+  });
 }

@@ -5,7 +5,7 @@
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import { BUSINESS_UID, businessDashboard } from './business';
 import { INFRASTRUCTURE_UID, infrastructureDashboard } from './infrastructure';
-import { DashboardDefinition, DashboardUrls, buildDashboard } from './layout';
+import { DashboardDefinition, DashboardUrls, buildDashboard, panelId } from './layout';
 import { OVERVIEW_UID, overviewDashboard } from './overview';
 import { Metric } from '../metrics';
 import { withAllValues } from './variables';
@@ -30,9 +30,48 @@ export const DASHBOARD_UIDS = {
   infrastructure: INFRASTRUCTURE_UID,
 } as const;
 
+/** Each dashboard's declaration, by the key alerts name it with (fresh objects on each call). */
+const DASHBOARDS = {
+  overview: overviewDashboard,
+  business: businessDashboard,
+  infrastructure: infrastructureDashboard,
+} as const satisfies Record<keyof typeof DASHBOARD_UIDS, () => DashboardDefinition>;
+
+export type DashboardKey = keyof typeof DASHBOARDS;
+
+/** The titles of the panels of dashboard `K`, as literal types. */
+export type PanelTitle<K extends DashboardKey> =
+  ReturnType<(typeof DASHBOARDS)[K]> extends DashboardDefinition<infer T> ? T : never;
+
+/**
+ * A panel, named by its dashboard and title: a title no panel of that dashboard has does not
+ * compile. An alert names the panel that shows its condition (its `dashboard_url`).
+ */
+export type PanelRef = { [K in DashboardKey]: { readonly dashboard: K; readonly title: PanelTitle<K> } }[DashboardKey];
+
 /** Every dashboard, as typed definitions (fresh objects on each call). */
 export function dashboardDefinitions(): DashboardDefinition[] {
-  return [overviewDashboard(), businessDashboard(), infrastructureDashboard()];
+  return Object.values(DASHBOARDS).map((declare) => declare());
+}
+
+/** A panel as people and the blind-spot alerts name it: `<dashboard title> › <panel title>`. */
+export function panelName(ref: PanelRef): string {
+  return `${DASHBOARDS[ref.dashboard]().title} › ${ref.title}`;
+}
+
+/**
+ * Where the panel opens on its own in Grafana: `<grafanaUrl>/d/<uid>?viewPanel=<id>`, with the id
+ * the layout gives it (Grafana 10 reads it; the scenes dashboards of 11 and later look a number
+ * up as `panel-<id>`). Throws, naming dashboard and title, when no panel has that title (a
+ * reference built around the types).
+ * @param grafanaUrl where people open Grafana, without a trailing slash
+ */
+export function panelUrl(ref: PanelRef, grafanaUrl: string): string {
+  const definition = DASHBOARDS[ref.dashboard]();
+  const id = panelId(definition, ref.title);
+  if (id === undefined)
+    throw new Error(`dashboard "${definition.title}" (${ref.dashboard}) has no panel titled "${ref.title}"`);
+  return `${grafanaUrl}/d/${definition.uid}?viewPanel=${id}`;
 }
 
 /** Every dashboard as Grafana stores it, linking to `urls`. */
@@ -51,8 +90,8 @@ export interface PanelQuery {
   refId: string;
   /** The expression with every dashboard variable on "All" (`.*`), ready for Prometheus' API. */
   expr: string;
-  /** Reads cAdvisor metrics: only answerable where cAdvisor runs (Docker), not on a bare test machine. */
-  needsCadvisor: boolean;
+  /** The catalog metrics its panel reads (cAdvisor's, say, are only answerable where cAdvisor runs). */
+  metrics: readonly Metric[];
 }
 
 /** Every query of every panel, in dashboard and panel order, as Grafana sends it. */
@@ -61,7 +100,6 @@ export function panelQueries(): PanelQuery[] {
     const variableNames = definition.variables.map((variable) => variable.name);
     return definition.sections.flatMap(({ panels }) =>
       panels.flatMap((panel) => {
-        const needsCadvisor = panel.metrics.some((metric) => metric.source === 'cadvisor');
         return (panel.build().targets ?? []).map((target) => {
           const { refId, expr } = target as prometheus.dataquery;
           return {
@@ -69,7 +107,7 @@ export function panelQueries(): PanelQuery[] {
             panelTitle: panel.title,
             refId,
             expr: withAllValues(expr, variableNames),
-            needsCadvisor,
+            metrics: panel.metrics,
           };
         });
       }),

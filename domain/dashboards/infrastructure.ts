@@ -4,14 +4,14 @@
  */
 import { Duration } from '../../core/duration';
 import { METRICS } from '../metrics';
-import { add, gt, increase, maxBy, not, rate, ratio, select, sum, sumBy } from '../metrics/promql';
+import { add, aggregateBy, avgBy, gt, increase, maxBy, not, rate, ratio, select, sum, sumBy } from '../metrics/promql';
 import { RATE_WINDOW, RECORDINGS } from '../metrics/recordings';
 import { containerRestarts } from '../metrics/restarts';
 import { THRESHOLDS, windowOf } from '../metrics/thresholds';
-import { DashboardDefinition, section } from './layout';
-import { Query, gaugePanel, query, timeSeriesPanel } from './panels';
+import { defineDashboard, section } from './layout';
+import { Query, barGaugePanel, gaugePanel, query, statPanel, timeSeriesPanel } from './panels';
 
-const { postgres, redis, cadvisor, node } = METRICS;
+const { postgres, redis, cadvisor, node, scrape, prometheus, alertmanager } = METRICS;
 
 export const INFRASTRUCTURE_UID = 'stock-tracker-infrastructure';
 
@@ -32,13 +32,14 @@ function perContainerRate(counter: ContainerCounter, legend: string): Query {
 /** The loopback interface carries no traffic of interest. */
 const realInterfaces = { device: not('lo') };
 
-export function infrastructureDashboard(): DashboardDefinition {
+export function infrastructureDashboard() {
   const hits = sum(rate(redis.keyspaceHits, RATE_WINDOW));
   const misses = sum(rate(redis.keyspaceMisses, RATE_WINDOW));
-  return {
+  return defineDashboard({
     uid: INFRASTRUCTURE_UID,
     title: 'Stock Tracker - Infrastructure',
-    description: 'What Stock Tracker runs on: PostgreSQL, Redis, its containers and the host.',
+    description:
+      'What Stock Tracker runs on: PostgreSQL, Redis, its containers and the host; and the monitoring itself.',
     refresh: Duration.seconds(30),
     timeRange: Duration.hours(6),
     variables: [],
@@ -228,6 +229,81 @@ export function infrastructureDashboard(): DashboardDefinition {
           ],
         }),
       ]),
+      section('Monitoring', monitoringPanels()),
     ],
-  };
+  });
+}
+
+/** The monitoring watching itself: what Prometheus scrapes and evaluates, and what Alertmanager delivers. */
+function monitoringPanels() {
+  const notificationWindow = windowOf(THRESHOLDS.alertmanagerNotificationFailureRatio);
+  return [
+    barGaugePanel({
+      title: 'Scrape targets up',
+      description:
+        'Share of the targets of each scrape job Prometheus scraped at its last try. Below 100% a target is down: TargetDown fires after 5 minutes, and the alerts built on its metrics are blind.',
+      unit: 'ratio',
+      queries: [query(avgBy(['job'], select(scrape.up)), ['job'])],
+      thresholds: 'up',
+    }),
+    timeSeriesPanel({
+      title: 'Service discovery refresh failures',
+      description:
+        "Failed refreshes of each service discovery in 5 minutes (Docker: the socket is unreadable, or the engine refuses Prometheus' API version). When half of them fail for 5 minutes ServiceDiscoveryFailing fires: the targets it found are gone.",
+      unit: 'count',
+      queries: [
+        query(sumBy(['mechanism'], increase(prometheus.serviceDiscoveryRefreshFailures, Duration.minutes(5))), [
+          'mechanism',
+        ]),
+      ],
+    }).bars(),
+    timeSeriesPanel({
+      title: 'Rule evaluation failures',
+      description:
+        'Rule evaluations that failed per rule group in 5 minutes. Any fires PrometheusRuleEvaluationFailures after 5 minutes: alerts of that group may never fire.',
+      unit: 'count',
+      queries: [
+        query(sumBy(['rule_group'], increase(prometheus.ruleEvaluationFailures, Duration.minutes(5))), ['rule_group']),
+      ],
+    }).bars(),
+    statPanel({
+      title: 'Configuration loaded',
+      description:
+        'Whether the last configuration reload of Prometheus and of Alertmanager succeeded (1) or failed (0: it runs the previous one, and would not start again). 0 for 10 minutes fires PrometheusConfigReloadFailed or AlertmanagerConfigReloadFailed.',
+      unit: 'count',
+      queries: [
+        query(aggregateBy('min', [], select(prometheus.configReloadSuccessful)), 'Prometheus'),
+        query(aggregateBy('min', [], select(alertmanager.configReloadSuccessful)), 'Alertmanager'),
+      ],
+      thresholds: 'up',
+    }),
+    timeSeriesPanel({
+      title: 'Storage (TSDB) failures',
+      description:
+        "Failed compactions, head truncations and block reloads, and WAL corruptions of Prometheus' storage (5-minute increase). Any fires PrometheusTSDBFailures, which stays while the failure is within its window: disk fills up or data is lost.",
+      unit: 'count',
+      queries: [
+        query(sum(increase(prometheus.tsdbCompactionsFailed, RATE_WINDOW)), 'compactions'),
+        query(sum(increase(prometheus.tsdbHeadTruncationsFailed, RATE_WINDOW)), 'head truncations'),
+        query(sum(increase(prometheus.tsdbReloadsFailed, RATE_WINDOW)), 'block reloads'),
+        query(sum(increase(prometheus.tsdbWalCorruptions, RATE_WINDOW)), 'WAL corruptions'),
+      ],
+    }).bars(),
+    timeSeriesPanel({
+      title: 'Alertmanager notification failures',
+      description:
+        "Share of Alertmanager's notifications that failed, per integration (telegram: the messages; webhook: the Watchdog's heartbeat), over 15 minutes. AlertmanagerNotificationsFailing fires above the dashed line; for telegram it also stops the heartbeat, so the dead man's switch raises the alarm outside Telegram.",
+      unit: 'ratio',
+      queries: [
+        query(
+          ratio(
+            sumBy(['integration'], rate(alertmanager.notificationsFailed, notificationWindow)),
+            sumBy(['integration'], rate(alertmanager.notifications, notificationWindow)),
+          ),
+          ['integration'],
+        ),
+      ],
+      thresholds: THRESHOLDS.alertmanagerNotificationFailureRatio,
+    }),
+  ];
 }

@@ -7,7 +7,7 @@
 import * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { Duration } from '../../core/duration';
-import { Panel, PanelSize } from './panels';
+import { Panel, PanelSize, VisualisationBuilder } from './panels';
 import { LabelVariable } from './variables';
 
 /** Grafana's grid width. */
@@ -20,13 +20,17 @@ const SIZES: Record<PanelSize, { width: number; height: number }> = {
   chart: { width: 8, height: 8 },
 };
 
-export interface Section {
+/** A titled row of panels; `T` are their titles as literal types. */
+export interface Section<T extends string = string> {
   readonly title: string;
-  readonly panels: readonly Panel[];
+  readonly panels: readonly Panel<VisualisationBuilder, T>[];
 }
 
 /** A titled row of panels. */
-export function section(title: string, panels: readonly Panel[]): Section {
+export function section<P extends Panel<VisualisationBuilder, string>>(
+  title: string,
+  panels: readonly P[],
+): Section<P['title']> {
   return { title, panels };
 }
 
@@ -39,7 +43,8 @@ export interface DashboardUrls {
   readonly alertmanager: string;
 }
 
-export interface DashboardDefinition {
+/** A dashboard as the domain declares it; `T` are its panels' titles as literal types. */
+export interface DashboardDefinition<T extends string = string> {
   /** Stable: bookmarks, links and the Terraform resource depend on it. */
   readonly uid: string;
   readonly title: string;
@@ -50,7 +55,12 @@ export interface DashboardDefinition {
   readonly variables: readonly LabelVariable[];
   /** Links beyond the ones to the other Stock Tracker dashboards, to the places `urls` names. */
   readonly links: (urls: DashboardUrls) => readonly cog.Builder<dashboard.DashboardLink>[];
-  readonly sections: readonly Section[];
+  readonly sections: readonly Section<T>[];
+}
+
+/** Declares a dashboard, keeping its panels' titles as literal types (alerts name their panel by them). */
+export function defineDashboard<T extends string>(definition: DashboardDefinition<T>): DashboardDefinition<T> {
+  return definition;
 }
 
 /** How many lines the panels need, filled left to right. */
@@ -134,16 +144,40 @@ export function buildDashboard(definition: DashboardDefinition, urls: DashboardU
         .includeVars(true),
       ...definition.links(urls),
     ]);
-  let id = 1;
+  for (const placed of layout(definition)) {
+    if ('row' in placed) builder.withRow(new dashboard.RowBuilder(placed.row).id(placed.id).gridPos(placed.gridPos));
+    else builder.withPanel(placed.panel.place(placed.id, placed.gridPos));
+  }
+  return builder.build();
+}
+
+/** A row header or a panel with its id and grid position. */
+type Placed = { id: number; gridPos: dashboard.GridPos } & ({ row: string } | { panel: Panel });
+
+/**
+ * Every row and panel of the dashboard in reading order, with its id (1, 2, ... in that order:
+ * stable while the list is) and its grid position.
+ */
+function layout(definition: DashboardDefinition): Placed[] {
+  const placed: Placed[] = [];
   let y = 0;
   for (const { title, panels } of definition.sections) {
-    builder.withRow(new dashboard.RowBuilder(title).id(id++).gridPos({ x: 0, y, w: GRID_COLUMNS, h: ROW_HEIGHT }));
+    placed.push({ row: title, id: placed.length + 1, gridPos: { x: 0, y, w: GRID_COLUMNS, h: ROW_HEIGHT } });
     y += ROW_HEIGHT;
     for (const line of lines(panels)) {
       const h = Math.max(...line.map((panel) => SIZES[panel.size].height));
-      stretched(line).forEach(({ x, w }, i) => builder.withPanel(line[i].place(id++, { x, y, w, h })));
+      stretched(line).forEach(({ x, w }, i) =>
+        placed.push({ panel: line[i], id: placed.length + 1, gridPos: { x, y, w, h } }),
+      );
       y += h;
     }
   }
-  return builder.build();
+  return placed;
+}
+
+/** The id Grafana gives the panel titled `title` on this dashboard (what `viewPanel=` takes); undefined when none is. */
+export function panelId(definition: DashboardDefinition, title: string): number | undefined {
+  const found = layout(definition).filter((placed) => 'panel' in placed && placed.panel.title === title);
+  if (found.length > 1) throw new Error(`dashboard "${definition.title}" has ${found.length} panels titled "${title}"`);
+  return found[0]?.id;
 }

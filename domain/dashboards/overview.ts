@@ -10,7 +10,7 @@ import { METRICS } from '../metrics';
 import { aggregateBy, avgBy, maxBy, select, sumBy } from '../metrics/promql';
 import { RECORDINGS } from '../metrics/recordings';
 import { THRESHOLDS } from '../metrics/thresholds';
-import { DashboardDefinition, Section, section } from './layout';
+import { defineDashboard, section } from './layout';
 import { barGaugePanel, gaugePanel, query, statPanel, statusPanel, timeSeriesPanel } from './panels';
 
 const { app, celery, scrape, postgres, redis } = METRICS;
@@ -19,8 +19,8 @@ export const OVERVIEW_UID = 'stock-tracker-overview';
 
 export const OVERVIEW_TITLE = 'Stock Tracker - Overview';
 
-export function overviewDashboard(): DashboardDefinition {
-  return {
+export function overviewDashboard() {
+  return defineDashboard({
     uid: OVERVIEW_UID,
     title: OVERVIEW_TITLE,
     description:
@@ -36,10 +36,10 @@ export function overviewDashboard(): DashboardDefinition {
         .targetBlank(true),
     ],
     sections: overviewSections(),
-  };
+  });
 }
 
-function overviewSections(): Section[] {
+function overviewSections() {
   return [
     section('Status', [
       gaugePanel({

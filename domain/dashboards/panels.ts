@@ -110,9 +110,9 @@ export function query<L extends string, P extends string>(
   return { expr, legend: typeof legend === 'string' ? legend : legend.map((label) => `{{${label}}}`).join(' ') };
 }
 
-/** What every panel states: the tests require each of these. */
-export interface PanelSpec {
-  title: string;
+/** What every panel states: the tests require each of these. `T` is the title, kept literal so alerts can name the panel. */
+export interface PanelSpec<T extends string = string> {
+  title: T;
   /** What the panel shows and what to do when it looks wrong (Grafana shows it on the (i) icon). */
   description: string;
   unit: PanelUnit;
@@ -123,12 +123,20 @@ export interface PanelSpec {
 /** Grid size class: single values are small, charts wider and taller (layout.ts places them). */
 export type PanelSize = 'compact' | 'chart';
 
-type VisualisationBuilder = timeseries.PanelBuilder | gauge.PanelBuilder | stat.PanelBuilder | bargauge.PanelBuilder;
+/** The SDK builders of the visualisations the dashboards use. */
+export type VisualisationBuilder =
+  timeseries.PanelBuilder | gauge.PanelBuilder | stat.PanelBuilder | bargauge.PanelBuilder;
 
-/** A panel as the dashboards declare it: typed queries plus the SDK builder that renders it. */
-export class Panel<B extends VisualisationBuilder = VisualisationBuilder> implements cog.Builder<dashboard.Panel> {
+/**
+ * A panel as the dashboards declare it: typed queries plus the SDK builder that renders it. `T`
+ * is its title as a literal type, which an alert names it by (`PanelRef` in index.ts).
+ */
+export class Panel<
+  B extends VisualisationBuilder = VisualisationBuilder,
+  T extends string = string,
+> implements cog.Builder<dashboard.Panel> {
   constructor(
-    readonly title: string,
+    readonly title: T,
     readonly queries: readonly Query[],
     readonly size: PanelSize,
     protected readonly visualisation: B,
@@ -157,7 +165,7 @@ export class Panel<B extends VisualisationBuilder = VisualisationBuilder> implem
 }
 
 /** A time series panel, with the two variations the dashboards use. */
-export class TimeSeriesPanel extends Panel<timeseries.PanelBuilder> {
+export class TimeSeriesPanel<T extends string = string> extends Panel<timeseries.PanelBuilder, T> {
   /** Series stacked on each other (parts of a whole, e.g. requests by status). */
   stacked(): this {
     return this.with((v) =>
@@ -171,7 +179,7 @@ export class TimeSeriesPanel extends Panel<timeseries.PanelBuilder> {
   }
 }
 
-function checked(spec: PanelSpec): PanelSpec {
+function checked<T extends string>(spec: PanelSpec<T>): PanelSpec<T> {
   const problems: string[] = [];
   if (spec.title.trim() === '') problems.push('title is empty');
   if (spec.description.trim() === '') problems.push('description is empty');
@@ -218,7 +226,7 @@ function lastValue(): common.ReduceDataOptionsBuilder {
 }
 
 /** A chart over time; an alert threshold is drawn as a dashed line. */
-export function timeSeriesPanel(spec: PanelSpec): TimeSeriesPanel {
+export function timeSeriesPanel<const T extends string>(spec: PanelSpec<T>): TimeSeriesPanel<T> {
   const visualisation = withCommonOptions(new timeseries.PanelBuilder(), spec, false)
     .lineWidth(1)
     .fillOpacity(10)
@@ -235,15 +243,15 @@ export function timeSeriesPanel(spec: PanelSpec): TimeSeriesPanel {
     .thresholdsStyle(
       new common.GraphThresholdsStyleConfigBuilder().mode(
         spec.thresholds === undefined || spec.thresholds === 'up'
-          ? common.GraphTresholdsStyleMode.Off
-          : common.GraphTresholdsStyleMode.Dashed,
+          ? common.GraphThresholdsStyleMode.Off
+          : common.GraphThresholdsStyleMode.Dashed,
       ),
     );
   return new TimeSeriesPanel(spec.title, spec.queries, 'chart', visualisation);
 }
 
 /** A dial of the latest value of each series, coloured by the threshold. */
-export function gaugePanel(spec: PanelSpec): Panel<gauge.PanelBuilder> {
+export function gaugePanel<const T extends string>(spec: PanelSpec<T>): Panel<gauge.PanelBuilder, T> {
   const visualisation = withCommonOptions(new gauge.PanelBuilder(), spec, true)
     .reduceOptions(lastValue())
     .showThresholdMarkers(true);
@@ -251,7 +259,7 @@ export function gaugePanel(spec: PanelSpec): Panel<gauge.PanelBuilder> {
 }
 
 /** A big number (the latest value) with a sparkline of the range, coloured by the threshold. */
-export function statPanel(spec: PanelSpec): Panel<stat.PanelBuilder> {
+export function statPanel<const T extends string>(spec: PanelSpec<T>): Panel<stat.PanelBuilder, T> {
   const visualisation = withCommonOptions(new stat.PanelBuilder(), spec, false)
     .reduceOptions(lastValue())
     .graphMode(common.BigValueGraphMode.Area)
@@ -260,7 +268,9 @@ export function statPanel(spec: PanelSpec): Panel<stat.PanelBuilder> {
 }
 
 /** Up or Down, on a red or green background: for an `up`-style gauge (1 up, 0 down) reduced to one series. */
-export function statusPanel(spec: Omit<PanelSpec, 'unit' | 'thresholds'>): Panel<stat.PanelBuilder> {
+export function statusPanel<const T extends string>(
+  spec: Omit<PanelSpec<T>, 'unit' | 'thresholds'>,
+): Panel<stat.PanelBuilder, T> {
   return statPanel({ ...spec, unit: 'count', thresholds: 'up' }).with((v) =>
     // No series at all means the exporter itself is not scraped: nobody knows, which is not "Up".
     v.mappings(UP_DOWN_MAPPINGS).noValue('Unknown').colorMode(common.BigValueColorMode.Background),
@@ -268,7 +278,7 @@ export function statusPanel(spec: Omit<PanelSpec, 'unit' | 'thresholds'>): Panel
 }
 
 /** Horizontal bars of the latest value per series (e.g. one per queue), coloured by the threshold. */
-export function barGaugePanel(spec: PanelSpec): Panel<bargauge.PanelBuilder> {
+export function barGaugePanel<const T extends string>(spec: PanelSpec<T>): Panel<bargauge.PanelBuilder, T> {
   const visualisation = withCommonOptions(new bargauge.PanelBuilder(), spec, true)
     .reduceOptions(lastValue())
     .orientation(common.VizOrientation.Horizontal)

@@ -324,6 +324,10 @@ const NODE_METRICS = {
     labels: filesystem,
   }),
   filesystemSize: node.gauge('node_filesystem_size_bytes', { help: 'Filesystem size', labels: filesystem }),
+  filesystemReadonly: node.gauge('node_filesystem_readonly', {
+    help: 'Whether the filesystem is mounted read-only (1) or not (0)',
+    labels: filesystem,
+  }),
   load1: node.gauge('node_load1', { help: '1-minute load average' }),
   load5: node.gauge('node_load5', { help: '5-minute load average' }),
   load15: node.gauge('node_load15', { help: '15-minute load average' }),
@@ -401,8 +405,9 @@ const container = {
   image: label('Container image'),
   id: label('cgroup path'),
   // cAdvisor's docker handler copies Docker's RestartCount into the label `restartcount` when above 0
-  // (container/docker/handler.go, v0.47.2 l. 221-224); the stack's -whitelisted_container_labels
-  // exports it (metrics/prometheus.go BaseContainerLabels, l. 1788-1809).
+  // (container/docker/handler.go, v0.47.2 l. 221-224, v0.60.5 l. 260-262); the stack's
+  // -whitelisted_container_labels exports it (BaseContainerLabels: metrics/prometheus.go l. 1788-1809
+  // in v0.47.2, lib/metrics/prometheus.go l. 2234-2258 in v0.60.5).
   container_label_restartcount: label(
     "Docker's `RestartCount` (restarts by the restart policy), absent while 0: a restart ends the container's series and starts new ones",
   ),
@@ -473,6 +478,12 @@ const PROMETHEUS_METRICS = {
   tsdbHeadSeries: prom.gauge('prometheus_tsdb_head_series', { help: 'Series held in memory' }),
   serviceDiscoveryRefreshFailures: prom.counter('prometheus_sd_refresh_failures_total', {
     help: 'Refreshes of a service discovery that failed (Docker: socket unreadable, API version refused)',
+    labels: { mechanism: label('Discovery mechanism, e.g. `docker`') },
+  }),
+  // The count of the prometheus_sd_refresh_duration_seconds summary: observed after every refresh,
+  // failed ones included (discovery/refresh/refresh.go; seen on Prometheus 2.42 and 3.5.3, 5 and 5).
+  serviceDiscoveryRefreshes: prom.counter('prometheus_sd_refresh_duration_seconds_count', {
+    help: 'Refreshes of a service discovery, failed ones included',
     labels: { mechanism: label('Discovery mechanism, e.g. `docker`') },
   }),
   notificationsErrors: prom.counter('prometheus_notifications_errors_total', {

@@ -122,8 +122,11 @@ export function buckets<M extends Histogram>(
   return selectSeries(metric, '_bucket', matchers);
 }
 /**
- * The `le` value a bucket bound is written with differs by client and Prometheus version (Python's
- * client writes `1.0`, Go's and Prometheus 3's normalisation `1`): a whole bound matches both.
+ * The `le` value a bucket bound is stored with differs by client and Prometheus version: Python's
+ * client writes `1.0`, Go's `1`; Prometheus 2 keeps what was written, Prometheus 3 stores `1.0`
+ * either way (OpenMetrics float format, model/textparse `normalizeFloatsInLabelValues`). A whole
+ * bound matches both; a fractional one (`2.5`) is written alike everywhere.
+ * __tests__/histogram-buckets-prometheus.test.ts holds it on each Prometheus of the version matrix.
  */
 function leMatcher(bound: number): MatcherValue {
   return Number.isInteger(bound) ? matches(`${bound}(\\.0)?`) : String(bound);
@@ -186,6 +189,19 @@ export function overTime<S extends GaugeSource>(
   window: Duration,
 ): Expr<SourceLabels<S>> {
   return rangeFunction(fn, source, window) as Expr<SourceLabels<S>>;
+}
+
+/**
+ * `predict_linear(gauge[window], horizon)`: the value the gauge will have `horizon` after now, by
+ * the least-squares line through its samples of the last `window`.
+ */
+export function predictLinear<S extends GaugeSource>(
+  source: S,
+  window: Duration,
+  horizon: Duration,
+): Expr<SourceLabels<S>> {
+  const selector = asSelector(source);
+  return new Expr(`predict_linear(${selector.text}[${window}], ${horizon.seconds})`, selector.metrics);
 }
 
 /**

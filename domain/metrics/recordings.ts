@@ -113,7 +113,8 @@ function finishedTaskRate(window: Duration, matchers?: { name: string }) {
     sumBy(['name'], rate(select(celery.tasksFailed, matchers), window)),
   );
 }
-const activeFilesystems = { fstype: noneOf(...EPHEMERAL_FILESYSTEM_TYPES) };
+/** Matchers of the filesystems that say something about the host's disks (not `EPHEMERAL_FILESYSTEM_TYPES`). */
+export const REAL_FILESYSTEMS = { fstype: noneOf(...EPHEMERAL_FILESYSTEM_TYPES) };
 
 export const RECORDINGS = {
   httpRequestRate: record('job:http_requests:rate5m', 'API requests per second, per job', ['job'], httpRequestRate),
@@ -214,7 +215,7 @@ export const RECORDINGS = {
     ['job', 'instance', 'device', 'fstype', 'mountpoint'],
     subtractFrom(
       1,
-      ratio(select(node.filesystemAvailable, activeFilesystems), select(node.filesystemSize, activeFilesystems)),
+      ratio(select(node.filesystemAvailable, REAL_FILESYSTEMS), select(node.filesystemSize, REAL_FILESYSTEMS)),
     ),
   ),
   postgresConnections: record(

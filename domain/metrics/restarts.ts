@@ -1,16 +1,20 @@
 /**
  * Restarts of Docker containers, as cAdvisor shows them. Its `container_start_time_seconds` is the
  * container's creation time up to 0.56 (metrics/prometheus.go, v0.47.2 l. 1848-1849: `Spec.CreationTime`,
- * which the docker handler parses from Docker's `Created`, container/docker/handler.go l. 205), so
- * `changes()` of it stays 0 however often the restart policy restarts the container. What changes
- * is Docker's `RestartCount`: the docker handler reads it when cAdvisor creates the container's
- * handler anew, on the cgroup the restart made (manager/manager.go, v0.47.2 l. 1150-1156: a deleted
- * cgroup destroys the container, a new one creates it), and sets the label `restartcount` when above 0
- * (handler.go l. 221-224 in v0.47.2, l. 260-262 in v0.60.5, whose integration test
- * TestDockerContainerRestartCount checks it after a restart). Whitelisted, every series of the
- * container carries it as `container_label_restartcount`: each restart ends the container's series
- * and begins new ones with the next count. Restarts within a window are the restart-count series
- * that began in it.
+ * which the docker handler parses from Docker's `Created`, container/docker/handler.go l. 205), the
+ * same across restarts by the restart policy. From 0.57 it is the start of the current run
+ * (lib/metrics/prometheus.go, v0.60.5 l. 2294-2301: `Spec.StartTime`, Docker's `State.StartedAt`,
+ * handler.go l. 253-258; the creation time moved to `container_creation_time_seconds`). Neither
+ * counts restarts: what does is Docker's `RestartCount`. The docker handler reads it when cAdvisor
+ * creates the container's handler anew, on the cgroup the restart made (manager/manager.go, v0.47.2
+ * l. 1150-1156, lib/manager/manager.go, v0.60.5 l. 1070-1076: a deleted cgroup destroys the container,
+ * a new one creates it), and sets the label `restartcount` when above 0 (handler.go l. 221-224 in
+ * v0.47.2, l. 260-262 in v0.60.5, whose integration test TestDockerContainerRestartCount checks it
+ * after a restart). Whitelisted, every series of the container carries it as
+ * `container_label_restartcount`: each restart ends the container's series and begins new ones with
+ * the next count, whichever start time they hold. Restarts within a window are the restart-count
+ * series that began in it, the same count on every cAdvisor from 0.47 to 0.60
+ * (__tests__/rules-alert-cases.ts, ContainerRestarting, both shapes).
  */
 import { Duration } from '../../core/duration';
 import { LabelName, METRICS } from './catalog';

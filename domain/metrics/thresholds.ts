@@ -50,6 +50,23 @@ export const THRESHOLDS = {
     warning: 0.85,
     critical: 0.95,
   }),
+  /**
+   * How soon a filesystem, extrapolated at the rate of the last `window`, must fill for DiskFillingUp
+   * (node-mixin's NodeFilesystemSpaceFillingUp: 24 hours from a 6-hour trend).
+   */
+  diskFillHorizon: threshold(
+    'seconds',
+    'time until a filesystem is full at the rate it filled over the last 6 hours',
+    { warning: 24 * 60 * 60 },
+    { window: Duration.hours(6) },
+  ),
+  /**
+   * The share in use from which a filesystem's growth is extrapolated at all: an emptier one filling
+   * briefly (a download, a backup) is no news. node-mixin's 40 % still available.
+   */
+  diskFillWatchedFrom: threshold('ratio', 'share of a filesystem in use from which its growth is extrapolated', {
+    warning: 0.6,
+  }),
   httpErrorRatio: threshold('ratio', 'share of API responses with a 5xx status', { critical: 0.05 }),
   /**
    * The requirements (docs/REQUIREMENTS.md) say 2 s, but the service's histogram has no 2 s bucket (…, 1, 2.5, …): a p95 between
@@ -128,6 +145,7 @@ export function formatThreshold(value: number, unit: ThresholdUnit): string {
     case 'ratio':
       return `${Number((value * 100).toPrecision(4))}%`;
     case 'seconds':
+      if (value >= 3600 && value % 3600 === 0) return `${value / 3600} hours`;
       return value >= 60 && value % 60 === 0 ? `${value / 60} min` : `${value}s`;
     default:
       return `${value} ${unit}`;

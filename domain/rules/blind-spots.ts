@@ -6,7 +6,7 @@
  * alerts and panels are blind, computed from their typed expressions, so the list cannot go stale.
  */
 import { Duration } from '../../core/duration';
-import { panelReadings } from '../dashboards';
+import { PanelRef, panelReadings } from '../dashboards';
 import { GROUP_ALERTS } from './groups';
 import { Histogram, METRICS, Metric } from '../metrics';
 import { JOB, ScrapeJobName } from '../../core/components';
@@ -45,6 +45,8 @@ export interface MetricContract<N extends string = string> {
   readonly present?: Expr<'job' | 'instance'>;
   /** The usual cause and its fix, one or two sentences. */
   readonly cause: string;
+  /** The panel that goes empty first when the metrics are missing: the warning's `dashboard_url`. */
+  readonly panel: PanelRef;
 }
 
 /** How long a target may expose none of a group before it is called blind (a restarted API has no request series until its first request). */
@@ -60,6 +62,7 @@ function contract<const N extends string>(spec: MetricContract<N>): MetricContra
 export const METRIC_CONTRACTS = [
   contract({
     alert: 'RequestMetricsMissing',
+    panel: { dashboard: 'overview', title: 'Request rate by status' },
     group: 'stock-tracker-api',
     what: 'request metrics',
     job: JOB.api,
@@ -69,6 +72,7 @@ export const METRIC_CONTRACTS = [
   }),
   contract({
     alert: 'DatabaseMetricsMissing',
+    panel: { dashboard: 'infrastructure', title: 'Database query time p95' },
     group: 'stock-tracker-api',
     what: 'database metrics',
     job: JOB.api,
@@ -79,6 +83,7 @@ export const METRIC_CONTRACTS = [
   }),
   contract({
     alert: 'BusinessMetricsMissing',
+    panel: { dashboard: 'business', title: 'Products tracked' },
     group: 'stock-tracker-api',
     what: 'business metrics',
     job: JOB.api,
@@ -88,6 +93,7 @@ export const METRIC_CONTRACTS = [
   }),
   contract({
     alert: 'CeleryTaskEventsMissing',
+    panel: { dashboard: 'overview', title: 'Celery task rate' },
     group: 'celery',
     what: 'Celery task events',
     job: JOB.celery,
@@ -208,6 +214,7 @@ export function contractAlert<N extends string>(
     expr: unless(atWork, contract.present ?? anyPresent(contract), ['job', 'instance']),
     for: GRACE,
     severity: 'warning',
+    panel: contract.panel,
     summary: t`${$label('instance')} (job ${$label('job')}) exposes no ${contract.what}`,
     description: t`Blind: ${alertNames.length === 0 ? 'no alert' : listed(alertNames)} cannot fire; ${panels.length === 1 ? '1 panel is' : `${panels.length} panels are`} empty. ${contract.cause}`,
     annotations: {

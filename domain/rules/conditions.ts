@@ -7,10 +7,18 @@ import { Duration } from '../../core/duration';
 import { ScrapeJobName } from '../../core/components';
 import { Severity } from '../../core/severity';
 import { Gauge, METRICS, TARGET_LABELS } from '../metrics';
-import { Expr, absent, and, andAny, eq, gt, offsetBy, or, select } from '../metrics/promql';
+import { Expr, absent, and, andAny, eq, gt, increase, offsetBy, or, select, sumBy, unlessAny } from '../metrics/promql';
 import { Threshold } from '../metrics/thresholds';
 
-const { scrape } = METRICS;
+const { scrape, prometheus } = METRICS;
+
+/**
+ * How long a cause (a backend down, the API or the workers gone) keeps firing after it
+ * clears: the alerts it explains clear a scrape or two and an evaluation later (the celery-exporter
+ * reconnects, the API answers again), and without it they would be sent in that gap, once the cause
+ * no longer holds them back. Its own RESOLVED message comes this much later.
+ */
+export const CAUSE_RECOVERY = Duration.minutes(2);
 
 /** A threshold's level for one severity. */
 export function level<S extends Severity>(threshold: Threshold<S>, severity: S): number {
@@ -26,9 +34,18 @@ export function withTraffic<L extends string>(
   return and(condition, gt(traffic, minimum.value));
 }
 
-/** Target down, or (when nothing is scraped under the job at all) absent. */
+/** The window over which service discovery failures are judged (ServiceDiscoveryFailing and `targetDown`). */
+export const DISCOVERY_WINDOW = Duration.minutes(5);
+
+/**
+ * Target down, or (when nothing is scraped under the job at all) absent. An empty job is not the
+ * service's fault while a discovery refresh failed within `DISCOVERY_WINDOW`: the discovery lost
+ * its targets, and ServiceDiscoveryFailing pages for that. Only the empty job is held back: a
+ * target that was found, or a static one, still pages when it stops answering.
+ */
 export function targetDown(job: ScrapeJobName): Expr<'job', 'job' | 'instance'> {
-  return or(eq(select(scrape.up, { job }), 0), absent(scrape.up, { job }));
+  const discoveryFailed = gt(sumBy([], increase(prometheus.serviceDiscoveryRefreshFailures, DISCOVERY_WINDOW)), 0);
+  return or(eq(select(scrape.up, { job }), 0), unlessAny(absent(scrape.up, { job }), discoveryFailed));
 }
 
 /**

@@ -8,9 +8,9 @@ import { BLIND_SPOT_ALERTS, METRIC_CONTRACTS } from './blind-spots';
 import { GROUP_ALERTS, GROUP_DEFINITIONS } from './groups';
 
 export * from './model';
-export { renderRuleFiles, ruleGroupSpecs, runbookUrl, validateGroups } from './render';
-export { SAMPLES_PER_RANGE, scrapeIntervalProblems, shortestRange } from './windows';
-export type { RuleGroupSpec, RuleRenderOptions, RuleSpec } from './render';
+export { linkAnnotations, renderRuleFiles, ruleGroupSpecs, runbookUrl, validateGroups } from './render';
+export { SAMPLES_PER_RANGE, rangesRead, scrapeIntervalProblems, shortestRange } from './windows';
+export type { LinkOptions, RuleGroupSpec, RuleRenderOptions, RuleSpec } from './render';
 
 /** Every alert, by name: the names routing and inhibition (alerting/) may refer to. */
 export const ALERTS = { ...GROUP_ALERTS, ...BLIND_SPOT_ALERTS };

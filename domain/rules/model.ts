@@ -6,6 +6,7 @@ import { Duration } from '../../core/duration';
 import { Expr } from '../metrics/promql';
 import { Recording } from '../metrics/recordings';
 import { Severity } from '../../core/severity';
+import type { PanelRef } from '../dashboards';
 
 /**
  * The `severity` label: who is told. `none` is the Watchdog's, which no person is told about
@@ -148,11 +149,23 @@ export interface AlertSpec<L extends string, P extends string> {
   expr: Expr<L, P>;
   /** How long the condition must hold before the alert fires. */
   for: Duration;
+  /**
+   * How long it keeps firing once its condition has cleared (Prometheus' `keep_firing_for`, 2.42+):
+   * a cause held this long keeps holding back the alerts it explains while they clear a scrape or
+   * two after it. @default none
+   */
+  keepFiringFor?: Duration;
   severity: AlertSeverity;
   /** One line: what is wrong, and where. */
   summary: Template<NoInfer<L>, NoInfer<P>>;
   /** What it means and what it affects, with the numbers. */
   description: Template<NoInfer<L>, NoInfer<P>>;
+  /**
+   * The Grafana panel that shows its condition: the `dashboard_url` annotation, and the panel link
+   * of the Telegram message, open it (`{ dashboard: 'overview', title: 'API status' }`; a title
+   * that dashboard does not have does not compile).
+   */
+  panel: PanelRef;
   /**
    * Further fixed annotations, shown in Alertmanager's and Grafana's alert lists but not in the
    * Telegram message (whose parts are bounded). Default none.

@@ -1,6 +1,6 @@
 /**
  * Renders the rule groups to Prometheus rule files, one per group, after validating them: rule
- * names unique, group names file-safe, every alert with a runbook link.
+ * names unique, group names file-safe, every alert with a runbook link and a panel link.
  */
 import { Document } from 'yaml';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../../config/alerting-settings';
@@ -8,15 +8,23 @@ import { Duration } from '../../core/duration';
 import { RenderedFile } from '../../core/rendered-file';
 import { AlertRule, RuleGroup, isAlert } from './model';
 import { Recording } from '../metrics/recordings';
+import { panelUrl } from '../dashboards';
+import { DEFAULT_CONFIG } from '../../config/monitoring-config';
 
-export interface RuleRenderOptions {
+/** Where the links every alert carries point. */
+export interface LinkOptions {
+  /** Base of `runbook_url`: `<base>/<AlertName>.md`. Default `DEFAULT_RUNBOOK_BASE_URL`. */
+  readonly runbookBaseUrl?: string;
+  /** Grafana as people open it, start of `dashboard_url`. Default `DEFAULT_CONFIG.grafana.publicUrl`. */
+  readonly grafanaUrl?: string;
+}
+
+export interface RuleRenderOptions extends LinkOptions {
   /**
    * Multiplies every `for` and group interval. The e2e timing profile passes 1/60 so minutes
    * become seconds; expression windows stay as they are. Default 1.
    */
   readonly timeScale?: number;
-  /** Base of `runbook_url`: `<base>/<AlertName>.md`. Default `DEFAULT_RUNBOOK_BASE_URL`. */
-  readonly runbookBaseUrl?: string;
 }
 
 /** A rule as Prometheus' rule file format has it (and the Prometheus Operator's PrometheusRule). */
@@ -25,6 +33,7 @@ export interface RuleSpec {
   record?: string;
   expr: string;
   for?: string;
+  keep_firing_for?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
@@ -45,6 +54,17 @@ export function ruleFilePath(group: RuleGroup): string {
 
 export function runbookUrl(alertName: string, baseUrl = DEFAULT_RUNBOOK_BASE_URL): string {
   return `${baseUrl.replace(/\/+$/, '')}/${alertName}.md`;
+}
+
+/** The annotations that link an alert to what on-call opens: its runbook and the panel of its condition. */
+export function linkAnnotations(
+  rule: AlertRule,
+  options: LinkOptions = {},
+): { runbook_url: string; dashboard_url: string } {
+  return {
+    runbook_url: runbookUrl(rule.name, options.runbookBaseUrl),
+    dashboard_url: panelUrl(rule.panel, options.grafanaUrl ?? DEFAULT_CONFIG.grafana.publicUrl),
+  };
 }
 
 /** Throws one error listing every problem: duplicate rule or group names, malformed group names. */
@@ -68,18 +88,19 @@ export function validateGroups(groups: readonly RuleGroup[]): void {
   if (problems.length > 0) throw new Error(`invalid rule groups:\n  - ${problems.join('\n  - ')}`);
 }
 
-function alertSpec(rule: AlertRule, options: Required<RuleRenderOptions>): RuleSpec {
+function alertSpec(rule: AlertRule, options: RuleRenderOptions & { timeScale: number }): RuleSpec {
   const forDuration = rule.for.times(options.timeScale);
   return {
     alert: rule.name,
     expr: rule.expr.text,
     ...(forDuration.millis > 0 ? { for: forDuration.toString() } : {}),
+    ...(rule.keepFiringFor ? { keep_firing_for: rule.keepFiringFor.times(options.timeScale).toString() } : {}),
     labels: { severity: rule.severity },
     annotations: {
       summary: rule.summary.toString(),
       description: rule.description.toString(),
       ...rule.annotations,
-      runbook_url: runbookUrl(rule.name, options.runbookBaseUrl),
+      ...linkAnnotations(rule, options),
     },
   };
 }
@@ -100,7 +121,7 @@ export function ruleGroupSpecs(groups: readonly RuleGroup[], options: RuleRender
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0 && timeScale <= 1)) throw new RangeError(`timeScale must be in (0, 1], got ${timeScale}`);
   validateGroups(groups);
-  const settings = { timeScale, runbookBaseUrl: options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL };
+  const settings = { ...options, timeScale };
   return groups.map((group) => ({
     name: group.name,
     ...scaled(group.interval, timeScale),

@@ -8,10 +8,37 @@ import { Document } from 'yaml';
 import { Duration } from '../../core/duration';
 import { Histogram, LabelName, LabelValue, Metric } from '../metrics';
 import { AlertRule } from './model';
-import { runbookUrl } from './render';
+import { LinkOptions, linkAnnotations } from './render';
 
 /** promtool's `interval` (between input samples) and `evaluation_interval` in every test. */
 export const TEST_INTERVAL = Duration.minutes(1);
+
+/**
+ * Which samples a range selector `x[5m]` evaluated at `t` reads. Prometheus 2 reads the closed
+ * window `[t-5m, t]`, six samples a minute apart when one falls on `t-5m`; Prometheus 3 reads
+ * `(t-5m, t]`, five (its migration guide, "Range selectors and lookback exclude samples coinciding
+ * with the left boundary"). A condition over a window can thus start or stop holding one sample
+ * interval earlier on Prometheus 3.
+ */
+export type RangeSelection = 'closed' | 'leftOpen';
+
+/** A time that differs with the range selection, e.g. when a window first holds only the fault's samples. */
+export interface PerRangeSelection<T> {
+  readonly closed: T;
+  readonly leftOpen: T;
+}
+
+/** The range selection of a Prometheus (or promtool) release: left-open from 3.0. */
+export function rangeSelectionOf(prometheusVersion: string): RangeSelection {
+  const major = Number(/^v?(\d+)\./.exec(prometheusVersion)?.[1]);
+  if (!Number.isInteger(major)) throw new Error(`not a Prometheus version: ${JSON.stringify(prometheusVersion)}`);
+  return major >= 3 ? 'leftOpen' : 'closed';
+}
+
+/** A case's time under `selection`: the same for both, or the one given for it. */
+function timeUnder(time: Duration | PerRangeSelection<Duration>, selection: RangeSelection): Duration {
+  return Duration.isDuration(time) ? time : time[selection];
+}
 
 export interface InputSeries {
   series: string;
@@ -73,8 +100,11 @@ export interface FiringCase<P extends string> {
   /** What the case shows, e.g. "fires when PostgreSQL is down but the exporter is up". */
   name: string;
   input: InputSeries[];
-  /** Evaluation time at which the expression starts to hold (the alert turns pending). */
-  activeFrom: Duration;
+  /**
+   * Evaluation time at which the expression starts to hold (the alert turns pending); per range
+   * selection when the expression's window decides it.
+   */
+  activeFrom: Duration | PerRangeSelection<Duration>;
   /** The alert's labels besides `alertname` and `severity`. */
   labels: { readonly [K in P]?: string };
   /** How `$value` prints in the annotations at the firing time, when they print it. */
@@ -85,8 +115,8 @@ export interface QuietCase {
   /** Why it must stay silent, e.g. "94% is below the 95% threshold". */
   name: string;
   input: InputSeries[];
-  /** Evaluation time at which no alert of this name may be firing. */
-  at: Duration;
+  /** Evaluation time at which no alert of this name may be firing; per range selection when a window decides it. */
+  at: Duration | PerRangeSelection<Duration>;
 }
 
 export interface AlertCases<P extends string = string> {
@@ -119,7 +149,7 @@ interface RuleCheck {
   exp_alerts: ExpectedAlert[];
 }
 
-function expectedAlert(alert: AlertRule, fired: FiringCase<string>, runbookBaseUrl: string | undefined): ExpectedAlert {
+function expectedAlert(alert: AlertRule, fired: FiringCase<string>, links: LinkOptions): ExpectedAlert {
   const labels = Object.fromEntries(
     Object.entries(fired.labels).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
@@ -129,15 +159,15 @@ function expectedAlert(alert: AlertRule, fired: FiringCase<string>, runbookBaseU
       summary: alert.summary.expand(labels, fired.value),
       description: alert.description.expand(labels, fired.value),
       ...alert.annotations,
-      runbook_url: runbookUrl(alert.name, runbookBaseUrl),
+      ...linkAnnotations(alert, links),
     },
   };
 }
 
-function firingChecks(alert: AlertRule, fired: FiringCase<string>, runbookBaseUrl: string | undefined): RuleCheck[] {
-  const firesAt = fired.activeFrom.plus(alert.for);
+function firingChecks(alert: AlertRule, fired: FiringCase<string>, options: PromtoolTestOptions): RuleCheck[] {
+  const firesAt = timeUnder(fired.activeFrom, options.rangeSelection).plus(alert.for);
   const checks: RuleCheck[] = [
-    { eval_time: firesAt.toString(), alertname: alert.name, exp_alerts: [expectedAlert(alert, fired, runbookBaseUrl)] },
+    { eval_time: firesAt.toString(), alertname: alert.name, exp_alerts: [expectedAlert(alert, fired, options)] },
   ];
   if (firesAt.compare(TEST_INTERVAL) >= 0) {
     // One evaluation earlier it must not fire yet: pending (for > 0) or not yet true (for = 0).
@@ -150,11 +180,11 @@ function firingChecks(alert: AlertRule, fired: FiringCase<string>, runbookBaseUr
   return checks;
 }
 
-export interface PromtoolTestOptions {
-  /** Rule files the tests load, as paths promtool can open. */
+export interface PromtoolTestOptions extends LinkOptions {
+  /** Rule files the tests load, as paths promtool can open (rendered with the same link options). */
   ruleFiles: string[];
-  /** The base the rule files were rendered with. */
-  runbookBaseUrl?: string;
+  /** How the promtool that runs the tests selects ranges (`rangeSelectionOf` its version). */
+  rangeSelection: RangeSelection;
 }
 
 /** One promtool test file (YAML) for an alert's cases. */
@@ -166,13 +196,15 @@ export function renderPromtoolTests(suite: AlertTestSuite, options: PromtoolTest
       name: `${alert.name} fires: ${fired.name}`,
       interval,
       input_series: fired.input,
-      alert_rule_test: firingChecks(alert, fired, options.runbookBaseUrl),
+      alert_rule_test: firingChecks(alert, fired, options),
     })),
     ...('alwaysFires' in cases.quiet ? [] : cases.quiet).map((quiet) => ({
       name: `${alert.name} stays quiet: ${quiet.name}`,
       interval,
       input_series: quiet.input,
-      alert_rule_test: [{ eval_time: quiet.at.toString(), alertname: alert.name, exp_alerts: [] }],
+      alert_rule_test: [
+        { eval_time: timeUnder(quiet.at, options.rangeSelection).toString(), alertname: alert.name, exp_alerts: [] },
+      ],
     })),
   ];
   return new Document({ rule_files: options.ruleFiles, evaluation_interval: interval, tests }).toString({

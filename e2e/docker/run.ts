@@ -24,9 +24,10 @@ import {
   rerunInOwnNamespaces,
 } from '../../testing/docker/engine';
 import {
-  IMAGE_PROGRAMS,
+  ImagePrograms,
   IMAGE_RECORDS,
   applicationImages,
+  imagePrograms,
   buildImage,
   imageConfigDifferences,
   imagePathsMissing,
@@ -44,7 +45,8 @@ import {
   resolveTimeoutMs,
 } from '../drills';
 import { Checklist, expectThat, formatTable, seconds } from '../report';
-import { timingTable } from '../run';
+import { e2eProgramSet, timingTable } from '../run';
+import { ProgramSet, fetchProgramSet, programSetHint } from '../../testing/program-sets';
 import { Deployment, TEST_VARIABLES } from './deployment';
 import { filesOf } from '../../testing/docker/tar';
 
@@ -71,12 +73,12 @@ const ORIGINAL_PROMISE_MS = 120_000;
 const CHANGED_RULE = { alert: 'APIDown', for: Duration.minutes(2) } as const;
 
 /** Builds every image there is a program for, and compares each with its record. */
-async function buildImages(engine: DockerEngine, checklist: Checklist): Promise<boolean> {
+async function buildImages(engine: DockerEngine, programs: ImagePrograms, checklist: Checklist): Promise<boolean> {
   return checklist.check(
-    `images built with docker import from ${IMAGE_PROGRAMS.title}, laid out as their records (config, program paths, directories)`,
+    `images built with docker import from ${programs.title}, laid out as their records (config, program paths, directories)`,
     async () => {
-      const layouts = [...Object.values(IMAGE_RECORDS), ...Object.values(applicationImages())];
-      await Promise.all(layouts.map((layout) => buildImage(engine.api, layout!, engine.dir)));
+      const layouts = [...Object.values(IMAGE_RECORDS), ...Object.values(applicationImages(programs))];
+      await Promise.all(layouts.map((layout) => buildImage(engine.api, layout!, engine.dir, programs)));
       const differences: string[] = [];
       for (const layout of layouts) {
         const image = await engine.api.inspectImage(layout!.reference);
@@ -323,12 +325,13 @@ async function checkConfigurationChange(deployment: Deployment, checklist: Check
   const alertmanagerName = deployment.containerName('alertmanager');
   const before = Date.now();
   const stored = await new PrometheusApi(deployment.url('prometheus')).query(`up{job="prometheus"}`, before);
-  const silence = await new AlertmanagerApi(deployment.url('alertmanager')).createSilence(
-    [{ name: 'alertname', value: 'SilencedAcrossReplacement', isRegex: false }],
-    new Date(before + 3_600_000).toISOString(),
-    'e2e-docker',
-    'must survive the replacement',
-  );
+  const silence = await new AlertmanagerApi(deployment.url('alertmanager')).createSilence({
+    matchers: [{ name: 'alertname', value: 'SilencedAcrossReplacement', isRegex: false }],
+    startsAt: new Date(before).toISOString(),
+    endsAt: new Date(before + 3_600_000).toISOString(),
+    createdBy: 'e2e-docker',
+    comment: 'must survive the replacement',
+  });
   const ruleGroups = RULE_GROUPS.map((group) => ({
     ...group,
     rules: group.rules.map((rule) =>
@@ -393,9 +396,10 @@ function notRunTable(deployment: Deployment): string {
   return `Not run here\n${formatTable(['resource', 'what', 'why'], rows)}`;
 }
 
-async function runOnEngine(engine: DockerEngine, checklist: Checklist): Promise<DrillTiming[]> {
-  if (!(await buildImages(engine, checklist))) return [];
-  const images = applicationImages();
+async function runOnEngine(engine: DockerEngine, set: ProgramSet, checklist: Checklist): Promise<DrillTiming[]> {
+  const programs = imagePrograms(set);
+  if (!(await buildImages(engine, programs, checklist))) return [];
+  const images = applicationImages(programs);
   let app: Application | undefined;
   await checklist.check('Stock Tracker side runs as containers on its compose network, each healthy', async () => {
     app = await Application.start({
@@ -440,20 +444,29 @@ async function main(): Promise<void> {
   prepareOwnNamespaces();
   let engine: DockerEngine | undefined;
   let timings: DrillTiming[] = [];
+  let set: ProgramSet | undefined;
   const interrupted = () => void engine?.stop().then(() => process.exit(130));
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
+    await checklist.check(`the ${e2eProgramSet()} program set is ready (PROGRAM_SET)`, async () => {
+      set = await fetchProgramSet(e2eProgramSet());
+      const missing = set.missing(
+        Object.values(IMAGE_RECORDS).flatMap((record) => record!.programs.map((p) => p.program)),
+      );
+      expectThat(missing.length === 0, `missing ${missing.join(', ')}: ${programSetHint(set.name, missing)}`);
+      return set.title;
+    });
     await checklist.check('a Docker engine of its own starts', async () => {
       engine = await DockerEngine.start();
       const version = await engine.api.version();
       return `dockerd ${version.Version} (API ${version.ApiVersion}) in ${engine.dir}`;
     });
-    if (engine) timings = await runOnEngine(engine, checklist);
+    if (engine && set) timings = await runOnEngine(engine, set, checklist);
   } finally {
     await engine?.stop();
   }
-  console.log(`\n${timingTable(timings)}`);
+  if (set) console.log(`\n${timingTable(timings, set)}`);
   const api = timings.find((row) => row.alert === 'APIDown' && row.notifiedMs !== undefined);
   if (api)
     console.log(

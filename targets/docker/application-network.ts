@@ -11,6 +11,7 @@
  */
 import { request } from 'node:http';
 import { ConfigError } from '../../config/errors';
+import { dockerEndpoint } from '../../core/docker-host';
 
 /** The compose network key in Stock Tracker's docker-compose.yml; Docker prefixes it with the project. */
 export const COMPOSE_NETWORK_KEY = 'stock-tracker-network';
@@ -33,17 +34,8 @@ function problem(value: string, reason: string): ConfigError {
 
 /** GET `path` on the Docker daemon at `dockerHost`: status and body. */
 function dockerGet(dockerHost: string, path: string): Promise<{ status: number; body: string }> {
-  const url = new URL(dockerHost);
-  const target =
-    url.protocol === 'unix:'
-      ? { socketPath: url.pathname }
-      : url.protocol === 'tcp:'
-        ? { host: url.hostname, port: Number(url.port || 2375) }
-        : undefined;
-  if (!target) {
-    return Promise.reject(new Error(`${url.protocol}// daemons are not asked (only unix:// and tcp://)`));
-  }
   return new Promise((resolve, reject) => {
+    const target = dockerEndpoint(dockerHost);
     const req = request({ ...target, path, method: 'GET', timeout: TIMEOUT_MS }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -9,7 +9,7 @@ import { envEntries } from '../../domain/prometheus';
 
 export interface PostgresExporterContainerProps extends ComponentContainerProps {
   /**
-   * Its environment (`postgresExporterEnv`: `DATA_SOURCE_URI`, `DATA_SOURCE_USER`, `DATA_SOURCE_PASS`);
+   * Its environment (`postgresExporterEnv`: `DATA_SOURCE_URI`, `DATA_SOURCE_USER`, `PGPASSWORD`);
    * the password is a Terraform expression, never a literal.
    */
   readonly env: Readonly<Record<string, string>>;
@@ -140,7 +140,10 @@ export type CadvisorContainerProps = ComponentContainerProps;
 
 /**
  * Per-container metrics. cAdvisor needs the host's cgroups, Docker's state and /dev/kmsg (OOM
- * events) and runs privileged, as its documentation requires; every host path is read-only.
+ * events) and runs privileged, as its documentation requires; every host path is read-only. With
+ * Docker's containerd image store (the default of a fresh Docker 29) it asks containerd for each
+ * container's root file system, at `/run/containerd/containerd.sock` (its `-containerd` flag), which
+ * the `/var/run` mount holds (cAdvisor 0.54+, container/docker/handler.go v0.60.5 l. 165-177).
  */
 export class CadvisorContainer extends MonitoredContainer {
   constructor(scope: Construct, id: string, props: CadvisorContainerProps) {
@@ -155,9 +158,10 @@ export class CadvisorContainer extends MonitoredContainer {
         '-store_container_labels=false',
         // Except Docker's RestartCount, which the docker handler adds as the label `restartcount`
         // (container/docker/handler.go, v0.47.2 l. 221-224, v0.60.5 l. 260-262): with the flag above
-        // only listed labels become `container_label_<name>` (metrics/prometheus.go BaseContainerLabels,
-        // v0.47.2 l. 1788-1809). ContainerRestarting counts its series: cAdvisor's start time is the
-        // container's creation time there (l. 1848), the same across restarts.
+        // only listed labels become `container_label_<name>` (BaseContainerLabels, v0.47.2
+        // metrics/prometheus.go l. 1788-1809, v0.60.5 lib/metrics/prometheus.go l. 2234-2258).
+        // ContainerRestarting counts its series (domain/metrics/restarts.ts): the start time does not
+        // count restarts on any release.
         '-whitelisted_container_labels=restartcount',
       ],
       hostMounts: [

@@ -239,6 +239,11 @@ const HEALTHCHECK_DEFAULTS = {
   startPeriod: Duration.seconds(30),
 };
 
+/** The protected named volume of a container's data (`dataVolume`): `<container>-data`. */
+export function dataVolumeName(container: string): string {
+  return `${container}-data`;
+}
+
 /** Digest of the uploaded files, so a changed file shows as a changed label in the plan. */
 export function configDigest(files: RenderedFile[]): string {
   const hash = createHash('sha256');
@@ -266,7 +271,7 @@ export class MonitoredContainer extends Construct {
 
     if (props.dataVolume) {
       this.dataVolume = new Volume(this, 'data', {
-        name: `${props.name}-data`,
+        name: dataVolumeName(props.name),
         labels: [{ label: `${LABEL_PREFIX}.component`, value: props.name }],
         lifecycle: { preventDestroy: true },
       });

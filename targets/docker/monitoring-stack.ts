@@ -83,6 +83,7 @@ export class MonitoringStack extends TerraformStack {
 
     const ruleFiles = renderRuleFiles(props.ruleGroups ?? RULE_GROUPS, {
       runbookBaseUrl: config.alerting.runbookBaseUrl,
+      grafanaUrl: config.grafana.publicUrl,
     });
     const prometheusYml = renderPrometheusConfig(
       stackPrometheusInput(
@@ -98,6 +99,8 @@ export class MonitoringStack extends TerraformStack {
       hosts: [{ host: DOCKER_HOST_ALIAS, ip: gateway.address }],
       preconditions: [gateway.check],
       retention: config.prometheus.retention,
+      retentionSize: config.prometheus.retentionSize,
+      adminApi: config.prometheus.adminApi,
       dockerSocket: discovery.enabled
         ? { hostPath: discovery.socketPath, groupId: discovery.socketGroupId }
         : undefined,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Precondition } from 'cdktf';
 import { ContainerHost } from '@cdktf/provider-docker/lib/container';
+import { ByteSize } from '../../core/byte-size';
 import { Duration } from '../../core/duration';
 import { RenderedFile } from '../../core/rendered-file';
 import { DOCKER_SOCKET_IN_CONTAINER, PROMETHEUS_CONFIG_FILE } from '../../domain/prometheus';
@@ -14,6 +15,13 @@ export interface PrometheusContainerProps extends ComponentContainerProps {
   readonly files: RenderedFile[];
   /** How long samples are kept (`prometheus.retention`). */
   readonly retention: Duration;
+  /** How large the TSDB may grow before its oldest blocks go (`prometheus.retentionSize`). */
+  readonly retentionSize: ByteSize;
+  /**
+   * Serve the admin API (`prometheus.adminApi`): snapshots for `npm run backup`, and series deletion.
+   * @default false
+   */
+  readonly adminApi?: boolean;
   /**
    * The host's Docker socket, mounted read-only for `docker_sd_configs`, and the group that may
    * read it.
@@ -58,7 +66,9 @@ export class PrometheusContainer extends MonitoredContainer {
         `--config.file=${PROMETHEUS_CONFIG_DIR}/${PROMETHEUS_CONFIG_FILE}`,
         '--storage.tsdb.path=/prometheus',
         `--storage.tsdb.retention.time=${props.retention}`,
+        `--storage.tsdb.retention.size=${props.retentionSize}`,
         listenArgument('prometheus', base.port),
+        ...(props.adminApi ? ['--web.enable-admin-api'] : []),
       ],
       files: props.files,
       configDir: PROMETHEUS_CONFIG_DIR,

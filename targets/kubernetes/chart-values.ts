@@ -5,6 +5,7 @@
  * list releases.
  */
 import { Document } from 'yaml';
+import { ByteSize } from '../../core/byte-size';
 import { Duration } from '../../core/duration';
 import { MonitoringConfig } from '../../config/monitoring-config';
 import { REMOTE_WRITE_PROTOCOL, RemoteWriteSettings } from '../../config/remote-write';
@@ -56,6 +57,10 @@ export interface PrometheusSpecValues {
   scrapeTimeout: Duration;
   evaluationInterval: Duration;
   retention: Duration;
+  /** The operator's `retentionSize`, passed to `--storage.tsdb.retention.size`. */
+  retentionSize: ByteSize;
+  /** The operator's `enableAdminAPI`: `--web.enable-admin-api`. */
+  enableAdminAPI: boolean;
   ruleSelector: LabelSelector;
   serviceMonitorSelector: LabelSelector;
   podMonitorSelector: LabelSelector;
@@ -142,6 +147,8 @@ export function chartValues(input: ChartValuesInput): KubePrometheusStackValues 
         scrapeTimeout: prometheus.scrapeTimeout,
         evaluationInterval: prometheus.evaluationInterval,
         retention: prometheus.retention,
+        retentionSize: prometheus.retentionSize,
+        enableAdminAPI: prometheus.adminApi,
         ruleSelector: selector,
         serviceMonitorSelector: selector,
         podMonitorSelector: selector,

@@ -98,7 +98,10 @@ export class KubernetesMonitoringStack extends TerraformStack {
       operator: this.release.release,
       resources: [
         ...prometheusRules(
-          ruleGroupSpecs(props.ruleGroups ?? RULE_GROUPS, { runbookBaseUrl: config.alerting.runbookBaseUrl }),
+          ruleGroupSpecs(props.ruleGroups ?? RULE_GROUPS, {
+            runbookBaseUrl: config.alerting.runbookBaseUrl,
+            grafanaUrl: config.grafana.publicUrl,
+          }),
           (group) => metadata(`rules-${group}`),
         ),
         ...KUBERNETES_SCRAPED_JOBS.map((job) =>

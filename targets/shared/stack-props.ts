@@ -12,7 +12,8 @@ import { RuleGroup } from '../../domain/rules';
 export interface MonitoringStackProps {
   readonly config: MonitoringConfig;
   /**
-   * The rule groups Prometheus evaluates (runbook links under `config.alerting.runbookBaseUrl`).
+   * The rule groups Prometheus evaluates (runbook links under `config.alerting.runbookBaseUrl`, panel
+   * links under `config.grafana.publicUrl`).
    * @default RULE_GROUPS
    */
   readonly ruleGroups?: readonly RuleGroup[];

@@ -26,20 +26,21 @@ import {
 import { dirname, join } from 'node:path';
 import { COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
 import { POSTGRES_BIN } from '../processes';
+import { ProgramSet } from '../program-sets';
 import { DockerApi, ImageInspect } from './engine-api';
 
 /** Where the programs an image is built from come from: a Debian release's binaries. */
-export interface ProgramSet {
-  /** Said in the table, e.g. `Debian 12 (bookworm), installed`. */
+export interface ImagePrograms {
+  /** Said in the table, e.g. `current (sid): Prometheus 3.5.3, ...`. */
   readonly title: string;
   /** The file of a program, by its Debian name (`prometheus`, `prometheus-alertmanager`, ...). */
   path(program: string): string;
-  /** The Debian version of the package that ships `program`. */
+  /** The version of the package that ships `program` (an image tag of the application's images). */
   version(program: string): string;
 }
 
 /** The programs installed on this machine from Debian stable (the packages `.ci/run` installs). */
-export const INSTALLED_DEBIAN: ProgramSet = {
+const INSTALLED_DEBIAN: ImagePrograms = {
   title: 'Debian stable, installed',
   path: (program) => {
     const found = spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).stdout.trim();
@@ -60,14 +61,22 @@ export const INSTALLED_DEBIAN: ProgramSet = {
 };
 
 /**
- * The set the images are built from. Debian stable's, until the version matrix (issue 15) brings
- * the "current" set: then this is the one line to change.
+ * The images' programs: the components' from a set of the version matrix (testing/program-sets.ts),
+ * the same binaries the loopback e2e runs; what no set holds (busybox, Redis, PostgreSQL, Node)
+ * from this machine.
  */
-export const IMAGE_PROGRAMS: ProgramSet = INSTALLED_DEBIAN;
+export function imagePrograms(set: ProgramSet): ImagePrograms {
+  const held = (program: string) => set.version(program) !== undefined && set.missing([program]).length === 0;
+  return {
+    title: set.title,
+    path: (program) => INSTALLED_DEBIAN.path(held(program) ? set.binary(program) : program),
+    version: (program) => (held(program) ? set.version(program)! : INSTALLED_DEBIAN.version(program)),
+  };
+}
 
 /** A program copied into an image, where its official image has it. */
 export interface ProgramCopy {
-  /** The Debian program (a `ProgramSet` name). */
+  /** The Debian program (a binary name of the program sets, or one installed here). */
   program: string;
   /** Its path in the image. */
   path: string;
@@ -125,24 +134,21 @@ const PROMETHEUS_PROJECT = 'https://github.com/prometheus';
 
 /**
  * The components with a Debian program, laid out as their official images. Read at the pinned
- * tags: prometheus v2.48.0, alertmanager v0.26.0, node_exporter v1.7.0, postgres_exporter v0.15.0
- * (all `FROM quay.io/prometheus/busybox`), redis_exporter v1.55.0 (`alpine` stage, busybox too).
+ * tags: prometheus v3.5.5, node_exporter v1.12.1, postgres_exporter v0.20.1 (all `FROM
+ * quay.io/prometheus/busybox`); alertmanager v0.34.0 and redis_exporter v1.88.0, the newest tags of
+ * the snapshots read (the pinned v0.34.1 and v1.93.0 were not in them), alertmanager on busybox,
+ * redis_exporter's `alpine` stage (busybox too).
  */
 export const IMAGE_RECORDS: { readonly [C in ComponentName]?: ImageRecord } = {
   prometheus: {
     reference: COMPONENT_DESCRIPTORS.prometheus.image,
-    dockerfile: `${PROMETHEUS_PROJECT}/prometheus/blob/v2.48.0/Dockerfile (lines 8-9, 17-28)`,
+    dockerfile: `${PROMETHEUS_PROJECT}/prometheus/blob/v3.5.5/Dockerfile (lines 9-10, 16-24)`,
     programs: [
       { program: 'prometheus', path: '/bin/prometheus' },
       { program: 'promtool', path: '/bin/promtool' },
     ],
     entrypoint: ['/bin/prometheus'],
-    cmd: [
-      '--config.file=/etc/prometheus/prometheus.yml',
-      '--storage.tsdb.path=/prometheus',
-      '--web.console.libraries=/usr/share/prometheus/console_libraries',
-      '--web.console.templates=/usr/share/prometheus/consoles',
-    ],
+    cmd: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'],
     user: 'nobody',
     workdir: '/prometheus',
     exposedPort: 9090,
@@ -151,7 +157,7 @@ export const IMAGE_RECORDS: { readonly [C in ComponentName]?: ImageRecord } = {
   },
   alertmanager: {
     reference: COMPONENT_DESCRIPTORS.alertmanager.image,
-    dockerfile: `${PROMETHEUS_PROJECT}/alertmanager/blob/v0.26.0/Dockerfile (lines 8-21)`,
+    dockerfile: `${PROMETHEUS_PROJECT}/alertmanager/blob/v0.34.0/Dockerfile (lines 9-23)`,
     programs: [
       { program: 'amtool', path: '/bin/amtool' },
       { program: 'prometheus-alertmanager', path: '/bin/alertmanager' },
@@ -168,7 +174,7 @@ export const IMAGE_RECORDS: { readonly [C in ComponentName]?: ImageRecord } = {
   },
   nodeExporter: {
     reference: COMPONENT_DESCRIPTORS.nodeExporter.image,
-    dockerfile: `${PROMETHEUS_PROJECT}/node_exporter/blob/v1.7.0/Dockerfile (lines 8-12)`,
+    dockerfile: `${PROMETHEUS_PROJECT}/node_exporter/blob/v1.12.1/Dockerfile (lines 17-21)`,
     programs: [{ program: 'prometheus-node-exporter', path: '/bin/node_exporter' }],
     entrypoint: ['/bin/node_exporter'],
     user: 'nobody',
@@ -176,7 +182,7 @@ export const IMAGE_RECORDS: { readonly [C in ComponentName]?: ImageRecord } = {
   },
   postgresExporter: {
     reference: COMPONENT_DESCRIPTORS.postgresExporter.image,
-    dockerfile: 'https://github.com/prometheus-community/postgres_exporter/blob/v0.15.0/Dockerfile (lines 8-12)',
+    dockerfile: 'https://github.com/prometheus-community/postgres_exporter/blob/v0.20.1/Dockerfile (lines 8-12)',
     programs: [{ program: 'prometheus-postgres-exporter', path: '/bin/postgres_exporter' }],
     entrypoint: ['/bin/postgres_exporter'],
     user: 'nobody',
@@ -184,8 +190,7 @@ export const IMAGE_RECORDS: { readonly [C in ComponentName]?: ImageRecord } = {
   },
   redisExporter: {
     reference: COMPONENT_DESCRIPTORS.redisExporter.image,
-    dockerfile:
-      'https://github.com/oliver006/redis_exporter/blob/v1.55.0/docker/Dockerfile (lines 39-48, the alpine stage)',
+    dockerfile: 'https://github.com/oliver006/redis_exporter/blob/v1.88.0/Dockerfile (lines 44-53, the alpine stage)',
     programs: [{ program: 'prometheus-redis-exporter', path: '/redis_exporter' }],
     entrypoint: ['/redis_exporter'],
     user: '59000:59000',
@@ -235,9 +240,7 @@ function versionTag(version: string): string {
 }
 
 /** The application's images: Redis, PostgreSQL and Node (the simulator and the fake Telegram run in it). */
-export function applicationImages(
-  programs: ProgramSet = IMAGE_PROGRAMS,
-): Record<'redis' | 'postgres' | 'node', ImageLayout> {
+export function applicationImages(programs: ImagePrograms): Record<'redis' | 'postgres' | 'node', ImageLayout> {
   return {
     // As redis:7-alpine runs it (the compose file's image): /usr/local/bin, /data, user redis (999).
     redis: {
@@ -329,7 +332,7 @@ function userIds(layout: ImageLayout): [number, number] {
 }
 
 /** Lays out `layout`'s root file system in `root`: busybox with every applet, users, programs and their libraries. */
-function layOut(root: string, layout: ImageLayout, programs: ProgramSet): void {
+function layOut(root: string, layout: ImageLayout, programs: ImagePrograms): void {
   copyInto(root, programs.path('busybox'), '/bin/busybox', 0o755);
   // What `busybox --install` links in the busybox images: sh, wget and the rest.
   const applets = spawnSync(programs.path('busybox'), ['--list'], { encoding: 'utf8' })
@@ -389,7 +392,7 @@ export async function buildImage(
   api: DockerApi,
   layout: ImageLayout,
   workDir: string,
-  programs: ProgramSet = IMAGE_PROGRAMS,
+  programs: ImagePrograms,
 ): Promise<string> {
   const root = mkdtempSync(join(workDir, 'image-'));
   // mkdtemp makes it 0700: as the image's /, every user must be able to enter it.

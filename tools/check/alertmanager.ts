@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { Severity } from '../../core/severity';
 import { NOTIFICATIONS_FAILING, TELEGRAM_INTEGRATION, WATCHDOG } from '../../domain/alerting';
 import { Check, failed, listed, passed } from './check';
-import { AlertmanagerAlert, AlertmanagerApi, SilenceMatcher } from '../../clients/alertmanager';
+import { AlertmanagerAlert, AlertmanagerApi, matcherText } from '../../clients/alertmanager';
 import { HttpClient } from '../../clients/http';
 import { CheckTargets } from './targets';
 
@@ -15,10 +15,6 @@ import { CheckTargets } from './targets';
 export const TEST_ALERT_NAME = 'TelegramTest';
 /** The test alert resolves by itself after this long (Telegram then gets a "resolved" message). */
 const TEST_ALERT_MINUTES = 5;
-
-function matcherText(m: SilenceMatcher): string {
-  return `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '=~' : '='}"${m.value}"`;
-}
 
 export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Check[] {
   const api = new AlertmanagerApi(targets.urls.alertmanager, http);
@@ -69,7 +65,10 @@ export function alertmanagerChecks(targets: CheckTargets, http: HttpClient): Che
         const text = `${others.length} besides the ${WATCHDOG}${others.length > 0 ? ` (${suppressed} silenced or inhibited): ${listed([...new Set(others.map((a) => a.labels.alertname))])}` : ''}`;
         if (watchdogs.length === 0) return failed(`no ${WATCHDOG}: Prometheus' alerts do not arrive here; ${text}`);
         const sent = watchdogs.some((alert) => alert.status.state !== 'suppressed');
-        if (sent) return passed(`${WATCHDOG} received (Prometheus reaches Alertmanager); ${text}`);
+        const unheard = targets.expected.heartbeat
+          ? ''
+          : ' (no WATCHDOG_HEARTBEAT_URL: a Telegram that stops taking messages goes unheard)';
+        if (sent) return passed(`${WATCHDOG} received (Prometheus reaches Alertmanager)${unheard}; ${text}`);
         return failed(`${WATCHDOG} received but ${whyHeldBack(watchdogs[0], others)}: no heartbeat is sent; ${text}`);
       },
     },
@@ -116,6 +115,11 @@ export function telegramTestCheck(targets: CheckTargets, http: HttpClient, sever
       if (stored.status.state === 'suppressed')
         return failed(`accepted, but silenced or inhibited: it will not be sent (routed to ${listed(receivers)})`);
       const wait = targets.expected.groupWait[severity];
+      const heldBy = targets.expected.heldBy[severity];
+      if (heldBy.length > 0)
+        return passed(
+          `accepted and routed to ${listed(receivers)}, but held by ${listed(heldBy)}: the message follows when that ends (critical is never held by quiet hours: --severity critical)`,
+        );
       return passed(`accepted and routed to ${listed(receivers)}: the message follows after the group wait (${wait})`);
     },
   };

@@ -9,6 +9,7 @@ import { apiChecks, endpointChecks } from './endpoints';
 import { contractChecks } from './contracts';
 import { grafanaChecks } from './grafana';
 import { HttpClient } from '../../clients/http';
+import { DEFAULT_TIMEOUT_MS } from '../cli';
 import { prometheusChecks } from './prometheus';
 import { CheckTargets } from './targets';
 
@@ -27,7 +28,7 @@ export interface CheckOptions {
   skip?: readonly CheckComponent[];
 }
 
-export const DEFAULT_TIMEOUT_MS = 5_000;
+export { DEFAULT_TIMEOUT_MS };
 
 export function buildChecks(targets: CheckTargets, options: CheckOptions = {}): Check[] {
   const http = new HttpClient(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);

@@ -6,10 +6,7 @@
  * failed first), 2 for a usage or configuration error (a --skip that leaves nothing to check
  * included: nothing checked is never a pass).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../config/errors';
 import { loadMonitoringConfig } from '../../config/load';
 import { MonitoringConfig } from '../../config/monitoring-config';
 import { SEVERITIES, Severity, isSeverity } from '../../core/severity';
@@ -17,6 +14,7 @@ import { CHECK_COMPONENTS, COMPONENT_LABELS, DEFAULT_TIMEOUT_MS, buildChecks } f
 import { Check, CheckComponent, allPassed, runChecks } from './check';
 import { renderJson, renderTable } from './report';
 import { CheckTargets, targetsFromConfig } from './targets';
+import { Io, UsageError, cdktfContext, runAsProgram, timeLimit, usageFailure, wrapped } from '../cli';
 
 /** What `--skip` accepts: the table's names (descriptor titles), and the internal keys (`postgresExporter`), in any case. */
 const SKIPPABLE: ReadonlyMap<string, CheckComponent> = new Map(
@@ -26,17 +24,6 @@ const SKIPPABLE: ReadonlyMap<string, CheckComponent> = new Map(
   ]),
 );
 const SKIP_NAMES = CHECK_COMPONENTS.map((component) => COMPONENT_LABELS[component]).join(', ');
-
-/** `text` in lines of at most `width` characters, each after `indent` spaces but the first. */
-function wrapped(text: string, indent: number, width = 100 - indent): string {
-  const lines = [''];
-  for (const word of text.split(' ')) {
-    const last = lines.length - 1;
-    if (lines[last] !== '' && lines[last].length + 1 + word.length > width) lines.push(word);
-    else lines[last] = lines[last] === '' ? word : `${lines[last]} ${word}`;
-  }
-  return lines.join(`\n${' '.repeat(indent)}`);
-}
 
 /** The component `--skip` names, or undefined. */
 export function skippedComponent(name: string): CheckComponent | undefined {
@@ -74,8 +61,6 @@ export interface CliOptions {
   skip: CheckComponent[];
 }
 
-export class UsageError extends Error {}
-
 export function parseCliArgs(argv: string[]): CliOptions | 'help' {
   let parsed;
   try {
@@ -101,9 +86,7 @@ export function parseCliArgs(argv: string[]): CliOptions | 'help' {
   if (!isSeverity(severity)) throw new UsageError(`--severity "${severity}" is not one of ${SEVERITIES.join(', ')}`);
   if (parsed.severity !== undefined && !parsed['test-telegram'])
     throw new UsageError('--severity is the severity of --test-telegram: give both');
-  const timeoutMs = parsed.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(parsed.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100)
-    throw new UsageError(`--timeout "${parsed.timeout}" is not a whole number of milliseconds (100 or more)`);
+  const timeoutMs = timeLimit(parsed.timeout);
   for (const url of parsed['api-url'] ?? []) {
     if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError(`--api-url "${url}" is not an http(s) URL`);
   }
@@ -120,21 +103,6 @@ export function parseCliArgs(argv: string[]): CliOptions | 'help' {
     apiUrls: parsed['api-url'],
     skip: [...new Set(skip.map((name) => skippedComponent(name) as CheckComponent))],
   };
-}
-
-/** The `monitoring` key of cdktf.json's context, as `cdktf synth` sees it. */
-function cdktfContext(): unknown {
-  const cdktf = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdktf.json'), 'utf8')) as {
-    context?: { monitoring?: unknown };
-  };
-  return cdktf.context?.monitoring;
-}
-
-export interface Io {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
-  /** Colours in the table. */
-  color: boolean;
 }
 
 /** Progress on stderr: one line rewritten in place on a terminal, a line per check elsewhere. */
@@ -164,9 +132,7 @@ export async function main(
     config = loadMonitoringConfig(env, context);
     targets = targetsFromConfig(config, env, options.apiUrls);
   } catch (error) {
-    if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
-    io.stderr.write(`${error.message}\n${error instanceof UsageError ? '\n' + USAGE + '\n' : ''}`);
-    return 2;
+    return usageFailure(error, io, USAGE);
   }
   // An application that runs its own celery-exporter publishes no port of the stack's to check.
   const skip: CheckComponent[] = [
@@ -189,13 +155,4 @@ export async function main(
   return allPassed(results) ? 0 : 1;
 }
 
-if (require.main === module) {
-  const color = Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined;
-  main(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr, color }).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 2;
-    },
-  );
-}
+if (require.main === module) runAsProgram((argv, env, io) => main(argv, env, io));

@@ -9,7 +9,7 @@ import { SECRETS, terraformEnvName } from '../../config/secrets';
 import { SCRAPE_JOBS } from '../../core/components';
 import { RULE_GROUPS } from '../../domain/rules';
 import { SEVERITIES, Severity } from '../../core/severity';
-import { buildAlertmanagerConfig } from '../../domain/alerting';
+import { buildAlertmanagerConfig, holdingNow } from '../../domain/alerting';
 import { PROMETHEUS_DATASOURCE_UID, dashboardDefinitions } from '../../domain/dashboards';
 import { BasicAuth } from '../../clients/http';
 
@@ -22,6 +22,10 @@ export interface Expectations {
   receivers: string[];
   /** How long a new alert of each severity waits before its first message. */
   groupWait: Record<Severity, string>;
+  /** Whether the Watchdog has a dead man's switch to reach (WATCHDOG_HEARTBEAT_URL). */
+  heartbeat: boolean;
+  /** Quiet hours and maintenance windows holding each severity's messages now (empty: sent as they come). */
+  heldBy: Record<Severity, string[]>;
   /** Grafana: the data source every panel queries, the folder and the dashboards in it. */
   datasourceUid: string;
   folderTitle: string;
@@ -50,7 +54,8 @@ export interface CheckTargets {
 /** Names the Grafana password may be given under: the operator's and Terraform's. */
 export const GRAFANA_PASSWORD_VARIABLES = [SECRETS.grafanaPassword.env, terraformEnvName(SECRETS.grafanaPassword)];
 
-export function expectationsFromConfig(config: MonitoringConfig): Expectations {
+/** What the checks expect of the stack deployed from `config`, at `now` (for the windows holding messages). */
+export function expectationsFromConfig(config: MonitoringConfig, now = new Date()): Expectations {
   return {
     jobs: [...SCRAPE_JOBS, ...config.prometheus.extraJobs.map((job) => job.name)],
     ruleGroups: RULE_GROUPS.map((group) => group.name),
@@ -58,6 +63,10 @@ export function expectationsFromConfig(config: MonitoringConfig): Expectations {
     groupWait: Object.fromEntries(
       SEVERITIES.map((severity) => [severity, config.alerting.timings[severity].groupWait.toString()]),
     ) as Record<Severity, string>,
+    heartbeat: config.alerting.watchdogHeartbeatUrl !== undefined,
+    heldBy: Object.fromEntries(
+      SEVERITIES.map((severity) => [severity, holdingNow(config.alerting, severity, now)]),
+    ) as Record<Severity, string[]>,
     datasourceUid: PROMETHEUS_DATASOURCE_UID,
     folderTitle: config.grafana.folderTitle,
     dashboards: dashboardDefinitions().map(({ uid, title }) => ({ uid, title })),

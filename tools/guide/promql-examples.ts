@@ -263,7 +263,7 @@ export const PROMQL_EXAMPLES: readonly PromqlExample[] = [
     'Containers',
     'Which containers restarted in the last 15 minutes?',
     containerRestarts(minutes(15), ['name']),
-    `Restarts by Docker's restart policy, from the restart count cAdvisor labels every series with (\`changes(container_start_time_seconds[15m])\` stays 0: that is the creation time); a container that did not restart is not listed. More than ${formatLevel(THRESHOLDS.containerRestarts, 'warning')} fires ContainerRestarting.`,
+    `Restarts by Docker's restart policy, from the restart count cAdvisor labels every series with (\`changes(container_start_time_seconds[15m])\` does not count them: each restart starts series of its own, and up to cAdvisor 0.56 the value is the creation time); a container that did not restart is not listed. More than ${formatLevel(THRESHOLDS.containerRestarts, 'warning')} fires ContainerRestarting.`,
   ),
   example(
     'The monitoring itself',

@@ -9,6 +9,7 @@ import { COMPONENTS, COMPONENT_DESCRIPTORS } from '../../core/components';
 import { DEFAULT_CONFIG, containerName } from '../../config/monitoring-config';
 import { METRICS, Metric, MetricGroup } from '../../domain/metrics';
 import { RULE_GROUPS, isAlert } from '../../domain/rules';
+import { panelName } from '../../domain/dashboards';
 import { COMPONENT_LABELS, HEALTH_ENDPOINTS } from '../check';
 import { EXAMPLE_SECTIONS, PROMQL_EXAMPLES } from './promql-examples';
 
@@ -56,12 +57,14 @@ function alertsTable(): string {
   const rows = RULE_GROUPS.flatMap((group) =>
     group.rules.filter(isAlert).map((rule) => {
       const holdsFor = rule.for.millis === 0 ? 'at once' : rule.for.toString();
-      return `| ${group.name} | ${rule.name} | ${rule.severity} | ${holdsFor} | [runbook](runbooks/${rule.name}.md) |`;
+      return `| ${group.name} | ${rule.name} | ${rule.severity} | ${holdsFor} | ${panelName(rule.panel)} | [runbook](runbooks/${rule.name}.md) |`;
     }),
   );
-  return ['| group | alert | severity | fires after | runbook |', '| --- | --- | --- | --- | --- |', ...rows].join(
-    '\n',
-  );
+  return [
+    '| group | alert | severity | fires after | panel (the message links it) | runbook |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 function promqlExamples(): string {

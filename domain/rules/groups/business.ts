@@ -47,6 +47,7 @@ const SyncOperationFailures = alert({
   ),
   for: Duration.minutes(15),
   severity: 'info',
+  panel: { dashboard: 'business', title: 'Sync failure rate' },
   summary: t`${$value('percent')} of stock syncs with ${$label('platform')} fail`,
   description: t`More than ${formatLevel(THRESHOLDS.syncFailureRatio, 'info')} of the stock syncs against ${$label('platform')} have failed for 15 minutes: sellers' sheets show stale stock.`,
 });
@@ -81,6 +82,7 @@ const NoSyncActivity = alert({
   ),
   for: Duration.seconds(0),
   severity: 'info',
+  panel: { dashboard: 'business', title: 'Sync operations rate' },
   summary: t`No stock sync has run for ${formatLevel(THRESHOLDS.syncSilence, 'info')}`,
   description: t`No sync against any marketplace ended (well or not) in the last ${formatLevel(THRESHOLDS.syncSilence, 'info')}. Stock Tracker's beat schedules none: check what triggers them (the API's sync endpoint, schedule_tenant_syncs), the workers and the sync queue.`,
 });
@@ -96,6 +98,7 @@ const GoogleSheetsAPIErrors = alert({
   ),
   for: Duration.minutes(5),
   severity: 'info',
+  panel: { dashboard: 'business', title: 'Google Sheets operations' },
   summary: t`Google Sheets ${$label('operation')} calls are failing (${$value('number')} in 15 min)`,
   description: t`More than ${String(level(THRESHOLDS.googleSheetsFailures, 'info'))} Google Sheets ${$label('operation')} calls failed in 15 minutes, for 5 minutes: sellers' sheets are not updated.`,
 });

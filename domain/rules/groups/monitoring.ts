@@ -6,7 +6,7 @@ import { Duration } from '../../../core/duration';
 import { METRICS } from '../../metrics';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
 import { eq, gt, increase, or, rate, ratio, select, sumBy, vector } from '../../metrics/promql';
-import { level } from '../conditions';
+import { DISCOVERY_WINDOW, level } from '../conditions';
 import { $label, $value, alert, ruleGroup, t } from '../model';
 
 const { scrape, prometheus, alertmanager } = METRICS;
@@ -16,6 +16,7 @@ const Watchdog = alert({
   expr: vector(1),
   for: Duration.seconds(0),
   severity: 'none',
+  panel: { dashboard: 'infrastructure', title: 'Alertmanager notification failures' },
   summary: t`Alerting pipeline heartbeat`,
   description: t`Always firing, on purpose: while it reaches Alertmanager and the dead man's switch, Prometheus evaluates rules and can deliver alerts. Its absence is the alarm.`,
 });
@@ -25,27 +26,32 @@ const TargetDown = alert({
   expr: eq(select(scrape.up), 0),
   for: Duration.minutes(5),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Scrape targets up' },
   summary: t`Scrape target ${$label('instance')} of job ${$label('job')} is down`,
   description: t`Prometheus has failed to scrape ${$label('instance')} (job ${$label('job')}) for 5 minutes: its metrics, and the alerts built on them, are blind.`,
 });
 
 /**
- * A failing discovery loses the targets it found (the API's labelled containers), and their
- * alerts then page for what is a monitoring fault: the cause pages instead, and holds them back
- * (domain/alerting/inhibitions.ts). Its refresh runs every 30 s, 10 a window: half of them failing
- * for 5 minutes is a discovery that stays broken, not one refresh that timed out.
+ * A discovery that never refreshed finds no target, and one that keeps failing misses the targets
+ * that come and go: its job's alerts judge targets it cannot see (`targetDown` leaves the empty job
+ * to this alert). Judged as a share of refreshes, so any refresh interval is judged alike: more
+ * than half of them failing for 5 minutes is a discovery that stays broken, not a refresh that
+ * timed out.
  */
-const DISCOVERY_FAILURES = 5;
 const ServiceDiscoveryFailing = alert({
   name: 'ServiceDiscoveryFailing',
   expr: gt(
-    sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshFailures, Duration.minutes(5))),
-    DISCOVERY_FAILURES - 1,
+    ratio(
+      sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshFailures, DISCOVERY_WINDOW)),
+      sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshes, DISCOVERY_WINDOW)),
+    ),
+    0.5,
   ),
   for: Duration.minutes(5),
   severity: 'critical',
+  panel: { dashboard: 'infrastructure', title: 'Service discovery refresh failures' },
   summary: t`Prometheus' ${$label('mechanism')} discovery fails on ${$label('instance')}`,
-  description: t`${$value('number')} refreshes of the ${$label('mechanism')} service discovery failed in 5 minutes, for 5 minutes: the targets it finds are gone, so their alerts (APIDown, CeleryWorkerDown) would page for a monitoring fault. Prometheus' log says why: permission denied on the socket (DOCKER_GROUP_ID), or an API version the engine refuses.`,
+  description: t`${$value('percent')} of the refreshes of the ${$label('mechanism')} service discovery failed in 5 minutes, for 5 minutes: the targets it should find are not scraped (APIDown does not page for an API job left empty meanwhile). Prometheus' log says why: permission denied on the socket (DOCKER_GROUP_ID), or an API version the engine refuses.`,
 });
 
 const PrometheusRuleEvaluationFailures = alert({
@@ -53,6 +59,7 @@ const PrometheusRuleEvaluationFailures = alert({
   expr: gt(increase(prometheus.ruleEvaluationFailures, Duration.minutes(5)), 0),
   for: Duration.minutes(5),
   severity: 'critical',
+  panel: { dashboard: 'infrastructure', title: 'Rule evaluation failures' },
   summary: t`Prometheus fails to evaluate rules of ${$label('rule_group')}`,
   description: t`${$value('number')} rule evaluations of group ${$label('rule_group')} failed on ${$label('instance')} in 5 minutes: alerts of that group may never fire.`,
 });
@@ -62,6 +69,7 @@ const PrometheusConfigReloadFailed = alert({
   expr: eq(select(prometheus.configReloadSuccessful), 0),
   for: Duration.minutes(10),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Configuration loaded' },
   summary: t`Prometheus ${$label('instance')} could not load its configuration`,
   description: t`The last configuration reload of ${$label('instance')} failed: it still runs the previous configuration, and will not start again if restarted.`,
 });
@@ -79,6 +87,7 @@ const PrometheusTSDBFailures = alert({
   ),
   for: Duration.seconds(0),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Storage (TSDB) failures' },
   summary: t`Prometheus ${$label('instance')} storage (TSDB) reports failures`,
   description: t`Compactions, head truncations or block reloads failed, or the WAL is corrupted, on ${$label('instance')} in the last 3 hours: disk fills up or data is lost.`,
 });
@@ -109,6 +118,7 @@ const AlertmanagerNotificationsFailing = alert({
   ),
   for: Duration.minutes(3),
   severity: 'critical',
+  panel: { dashboard: 'infrastructure', title: 'Alertmanager notification failures' },
   summary: t`Alertmanager ${$label('instance')} fails to deliver ${$value('percent')} of ${$label('integration')} notifications`,
   description: t`More than ${formatLevel(THRESHOLDS.alertmanagerNotificationFailureRatio, 'critical')} of the notifications to ${$label('integration')} failed in the last 15 minutes: on-call is not told about alerts, and for telegram the Watchdog heartbeat is held back. Alertmanager's log says why.`,
 });
@@ -118,6 +128,7 @@ const AlertmanagerConfigReloadFailed = alert({
   expr: eq(select(alertmanager.configReloadSuccessful), 0),
   for: Duration.minutes(10),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Configuration loaded' },
   summary: t`Alertmanager ${$label('instance')} could not load its configuration`,
   description: t`The last configuration reload of ${$label('instance')} failed: it still routes with the previous configuration.`,
 });

@@ -5,7 +5,7 @@ import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
 import { gt, increase, select } from '../../metrics/promql';
-import { backendDown, level } from '../conditions';
+import { CAUSE_RECOVERY, backendDown, level } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 const { redis } = METRICS;
@@ -14,7 +14,9 @@ const RedisDown = alert({
   name: 'RedisDown',
   expr: backendDown(METRICS.redis.up, JOB.redisExporter),
   for: Duration.minutes(1),
+  keepFiringFor: CAUSE_RECOVERY,
   severity: 'critical',
+  panel: { dashboard: 'overview', title: 'Redis' },
   summary: t`Redis is unreachable (seen by ${$labelOr('instance', 'no redis-exporter target')})`,
   description: t`redis-exporter reports redis_up 0, or Prometheus cannot scrape the exporter itself (job ${$label('job')}). Celery cannot receive or hand out tasks: syncs and Sheets exports stop.`,
 });
@@ -24,6 +26,7 @@ const RedisHighMemoryUsage = alert({
   expr: gt(select(RECORDINGS.redisMemoryUtilisation), level(THRESHOLDS.redisMemoryUsage, 'warning')),
   for: Duration.minutes(5),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Redis memory of maxmemory' },
   summary: t`Redis ${$label('instance')} uses ${$value('percent')} of its maxmemory`,
   description: t`Redis memory on ${$label('instance')} has been above ${formatLevel(THRESHOLDS.redisMemoryUsage, 'warning')} of maxmemory for 5 minutes. At the limit Redis evicts keys or refuses writes, and Celery loses or rejects tasks.`,
 });
@@ -36,6 +39,7 @@ const RedisEvictingKeys = alert({
   ),
   for: Duration.seconds(0),
   severity: 'warning',
+  panel: { dashboard: 'infrastructure', title: 'Redis evictions' },
   summary: t`Redis ${$label('instance')} evicted ${$value('number')} keys in 5 minutes`,
   description: t`Redis is at its maxmemory and evicts keys to make room. It is also the Celery broker: an evicted key can be a whole queue of waiting tasks, lost without any error.`,
 });

@@ -1,0 +1,77 @@
+/**
+ * A cause keeps firing for CAUSE_RECOVERY after it clears (keep_firing_for), so the alerts it
+ * holds back do not slip out while they clear a scrape later. Shown with the real promtool on
+ * RedisDown: Redis back at 10m, RedisDown still firing at 11m, quiet after 12m.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { METRICS } from '../domain/metrics';
+import { RULE_GROUPS, isAlert, renderRuleFiles } from '../domain/rules';
+import { CAUSE_RECOVERY } from '../domain/rules/conditions';
+import { series } from '../domain/rules/unit-tests';
+import { describeWithBinaries } from '../testing/processes';
+
+const run = promisify(execFile);
+const EXPORTER = { job: 'redis-exporter', instance: 'redis-exporter:9121' } as const;
+
+test('the causes that hold back other alerts keep firing after they clear; the others do not', () => {
+  const keeping = RULE_GROUPS.flatMap((group) => group.rules.filter(isAlert))
+    .filter((rule) => rule.keepFiringFor !== undefined)
+    .map((rule) => rule.name)
+    .sort();
+  expect(keeping).toEqual(['APIDown', 'CeleryWorkerDown', 'PostgreSQLDown', 'RedisDown']);
+  expect(CAUSE_RECOVERY.toString()).toBe('2m');
+});
+
+describeWithBinaries('keep_firing_for with the real promtool', ['promtool'], () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'stm-keep-firing-'));
+    const [redis] = renderRuleFiles(RULE_GROUPS.filter((group) => group.name === 'redis'));
+    writeFileSync(join(dir, 'redis.yml'), redis.content);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('RedisDown: firing at 9m, still at 11m (Redis back at 10m), gone at 13m', async () => {
+    const firing = (at: string) => ({
+      expr: 'ALERTS{alertname="RedisDown", alertstate="firing"}',
+      eval_time: at,
+      exp_samples: [
+        {
+          labels: `ALERTS{alertname="RedisDown", alertstate="firing", instance="redis-exporter:9121", job="redis-exporter", severity="critical"}`,
+          value: 1,
+        },
+      ],
+    });
+    const file = join(dir, 'keep.test.yml');
+    writeFileSync(
+      file,
+      stringify({
+        rule_files: ['redis.yml'],
+        evaluation_interval: '15s',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              series(METRICS.redis.up, EXPORTER, '1 0x9 1x10'),
+              series(METRICS.scrape.up, EXPORTER, '1x20'),
+            ],
+            promql_expr_test: [
+              firing('9m'),
+              firing('11m'),
+              { expr: 'ALERTS{alertname="RedisDown", alertstate="firing"}', eval_time: '13m', exp_samples: [] },
+            ],
+          },
+        ],
+      }),
+    );
+    const { stdout, stderr } = await run('promtool', ['test', 'rules', file], { cwd: dir, timeout: 30_000 }).catch(
+      (error: { stdout: string; stderr: string }) => error,
+    );
+    expect(`${stdout}${stderr}`).toContain('SUCCESS');
+  });
+});
