@@ -23,7 +23,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { COMPONENT_DESCRIPTORS, ComponentName } from '../../core/components';
 import { POSTGRES_BIN } from '../processes';
 import { ProgramSet } from '../program-sets';
@@ -37,6 +37,8 @@ export interface ImagePrograms {
   path(program: string): string;
   /** The version of the package that ships `program` (an image tag of the application's images). */
   version(program: string): string;
+  /** Where the set keeps `path`, a file or folder the package of `program` installs there. */
+  packageFile(program: string, path: string): string;
 }
 
 /** The programs installed on this machine from Debian stable (the packages `.ci/run` installs). */
@@ -58,6 +60,7 @@ const INSTALLED_DEBIAN: ImagePrograms = {
     }
     throw new Error(`no Debian package ships ${path}`);
   },
+  packageFile: (_program, path) => path,
 };
 
 /**
@@ -71,6 +74,11 @@ export function imagePrograms(set: ProgramSet): ImagePrograms {
     title: set.title,
     path: (program) => INSTALLED_DEBIAN.path(held(program) ? set.binary(program) : program),
     version: (program) => (held(program) ? set.version(program)! : INSTALLED_DEBIAN.version(program)),
+    packageFile: (program, path) => {
+      // A fetched set keeps its packages' files under one root (<root>/usr/bin/<program>); the floor's are installed.
+      const binary = set.binary(program);
+      return held(program) && isAbsolute(binary) ? join(binary, '..', '..', '..', path) : path;
+    },
   };
 }
 
@@ -105,8 +113,11 @@ export interface ImageLayout {
   files?: Readonly<Record<string, { content: string; mode: number }>>;
   /** Files the image runs from a mount (not copied), whose shared libraries it must have. @default none */
   mountedBinaries?: readonly string[];
-  /** Whole directories of this machine copied at the same path (a program's own data), without the names matching `skip`. */
-  trees?: readonly { path: string; skip?: RegExp }[];
+  /**
+   * Whole directories copied at the same path (a program's own data), without the names matching
+   * `skip`: from the files of the package of `of` in the set, else from this machine.
+   */
+  trees?: readonly { path: string; skip?: RegExp; of?: string }[];
 }
 
 /** A component's image: its layout, and the official Dockerfile the layout copies. */
@@ -165,7 +176,7 @@ export const IMAGE_RECORDS: { readonly [C in ComponentName]?: ImageRecord } = {
     entrypoint: ['/bin/alertmanager'],
     cmd: ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager'],
     // Debian's build reads its default template (default.tmpl) and UI from this folder; upstream's embeds them.
-    trees: [{ path: '/usr/share/prometheus/alertmanager' }],
+    trees: [{ path: '/usr/share/prometheus/alertmanager', of: 'prometheus-alertmanager' }],
     user: 'nobody',
     workdir: '/alertmanager',
     exposedPort: 9093,
@@ -312,12 +323,12 @@ function copyInto(root: string, from: string, to: string, mode?: number): void {
   if (mode !== undefined) chmodSync(target, mode);
 }
 
-function copyTree(root: string, from: string, skip: RegExp | undefined): void {
+/** Copies the folder `from` to `to` in the image, without the top-level names matching `skip`. */
+function copyTree(root: string, from: string, to: string, skip: RegExp | undefined): void {
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     if (skip?.test(entry.name)) continue;
-    const path = join(from, entry.name);
-    if (entry.isDirectory()) copyTree(root, path, undefined);
-    else copyInto(root, path, path);
+    if (entry.isDirectory()) copyTree(root, join(from, entry.name), join(to, entry.name), undefined);
+    else copyInto(root, join(from, entry.name), join(to, entry.name));
   }
 }
 
@@ -357,7 +368,8 @@ function layOut(root: string, layout: ImageLayout, programs: ImagePrograms): voi
   }
   for (const binary of layout.mountedBinaries ?? [])
     for (const library of sharedLibraries(binary)) copyInto(root, library, library);
-  for (const tree of layout.trees ?? []) copyTree(root, tree.path, tree.skip);
+  for (const tree of layout.trees ?? [])
+    copyTree(root, tree.of ? programs.packageFile(tree.of, tree.path) : tree.path, tree.path, tree.skip);
   for (const [path, file] of Object.entries(layout.files ?? {})) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), file.content, { mode: file.mode });
