@@ -89,12 +89,17 @@ export async function withApplicationNetwork(config: MonitoringConfig): Promise<
 
 /**
  * Loads config from `env` and the app's context (checked against what the rules need), then
- * synthesizes, with the warnings as annotations of the stack. Throws `ConfigError` before writing anything.
+ * synthesizes, with the warnings as annotations of the stack. Throws `ConfigError` before writing
+ * anything. `stackProps` replace a seam's output (tests: Alertmanager pointed at a fake Telegram).
  */
-export async function synthesize(env: NodeJS.ProcessEnv, appConfig?: AppConfig): Promise<App> {
+export async function synthesize(
+  env: NodeJS.ProcessEnv,
+  appConfig?: AppConfig,
+  stackProps?: Omit<MonitoringStackProps, 'config'>,
+): Promise<App> {
   const loaded = loadMonitoringConfig(env, monitoringContext(env, appConfig), [ruleConfigProblems]);
   const config = await withApplicationNetwork(loaded);
-  const app = buildApp(config, appConfig);
+  const app = buildApp(config, appConfig, stackProps);
   for (const warning of configWarnings(env, config)) {
     Annotations.of(app.node.findChild(config.stackName)).addWarning(warning);
     if (!underCdktfCli(env)) console.warn(`warning: ${warning}`);

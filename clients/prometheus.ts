@@ -24,6 +24,8 @@ export interface RuleStatus {
   health: 'ok' | 'err' | 'unknown';
   lastError?: string;
   state?: 'inactive' | 'pending' | 'firing';
+  /** An alerting rule's `for`, seconds. */
+  duration?: number;
 }
 
 /** A rule group as `/api/v1/rules` reports it. */
@@ -47,6 +49,8 @@ export interface ScrapeTarget {
   /** The scrape job the target belongs to. */
   scrapePool: string;
   labels: Record<string, string>;
+  /** The labels before relabelling, `__meta_*` of its discovery included. */
+  discoveredLabels: Record<string, string>;
   health: 'up' | 'down' | 'unknown';
   lastError: string;
   /** The URL Prometheus scrapes, e.g. `http://api:8000/metrics`. */

@@ -42,19 +42,7 @@ export async function checkStack(stack: LoopbackStack, checklist: Checklist): Pr
     return `${jobs.join(', ')}; not on loopback: ${unchecked.join(', ')}`;
   });
 
-  await checklist.check('every rule group is loaded, each with all its rules', async () => {
-    const loaded = await prometheus.ruleGroups();
-    const summary = (groups: { name: string; rules: readonly unknown[] }[]) =>
-      groups
-        .map((group) => `${group.name}:${group.rules.length}`)
-        .sort()
-        .join(' ');
-    expectThat(
-      summary(loaded) === summary([...RULE_GROUPS]),
-      `Prometheus loaded ${summary(loaded)}, rules/ has ${summary([...RULE_GROUPS])}`,
-    );
-    return summary(loaded);
-  });
+  await checkRuleGroupsLoaded(prometheus, checklist);
 
   await checkRuleEvaluations(prometheus, checklist, 'every rule evaluates without failure');
 
@@ -154,11 +142,32 @@ export async function checkStack(stack: LoopbackStack, checklist: Checklist): Pr
   });
 }
 
-/** Every rule healthy, and Prometheus' own failure counter at zero. */
+/** Every rule group of rules/ loaded by Prometheus, each with all its rules. */
+export async function checkRuleGroupsLoaded(prometheus: PrometheusApi, checklist: Checklist): Promise<void> {
+  await checklist.check('every rule group is loaded, each with all its rules', async () => {
+    const loaded = await prometheus.ruleGroups();
+    const summary = (groups: { name: string; rules: readonly unknown[] }[]) =>
+      groups
+        .map((group) => `${group.name}:${group.rules.length}`)
+        .sort()
+        .join(' ');
+    expectThat(
+      summary(loaded) === summary([...RULE_GROUPS]),
+      `Prometheus loaded ${summary(loaded)}, rules/ has ${summary([...RULE_GROUPS])}`,
+    );
+    return summary(loaded);
+  });
+}
+
+/**
+ * Every rule healthy, and Prometheus' own failure counter at zero.
+ * @param evaluatedWithinMs how long every rule may take to have been evaluated once; @default 10 s
+ */
 export async function checkRuleEvaluations(
   prometheus: PrometheusApi,
   checklist: Checklist,
   name: string,
+  evaluatedWithinMs = 10_000,
 ): Promise<void> {
   await checklist.check(name, async () => {
     const groups = await waitFor(
@@ -167,7 +176,7 @@ export async function checkRuleEvaluations(
         const loaded = await prometheus.ruleGroups();
         return loaded.every((group) => group.rules.every((rule) => rule.health !== 'unknown')) && loaded;
       },
-      10_000,
+      evaluatedWithinMs,
       250,
     );
     const broken = groups.flatMap((group: RuleGroupStatus) =>

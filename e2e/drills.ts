@@ -11,6 +11,7 @@ import { JOB } from '../core/components';
 import { BURN_RATE_TIERS, RATE_WINDOW, RECORDINGS, THRESHOLDS, burnRate, slos } from '../domain/metrics';
 import { Template, linkAnnotations } from '../domain/rules';
 import { Severity } from '../core/severity';
+import { MonitoringConfig } from '../config/monitoring-config';
 import { FakeTelegram, SentMessage } from '../testing/fake-telegram';
 import { LoopbackComponent, LoopbackStack, THIS_MACHINE_ALERTS } from '../testing/loopback-stack';
 import { sleep, waitFor } from '../testing/processes';
@@ -78,6 +79,18 @@ const LATE_GRACE_MS = 15_000;
 
 type Status = 'FIRING' | 'RESOLVED';
 
+/**
+ * What judging a drill's messages needs of the stack it ran on: the chat of each severity, the
+ * configuration (runbook links, routes), the timing profile, and where Prometheus answers. A
+ * LoopbackStack is one; the Docker harness builds its own.
+ */
+export interface DrillContext {
+  readonly secrets: { readonly telegramChatIds: Readonly<Record<Severity, string>> };
+  readonly config: MonitoringConfig;
+  readonly profile: TimingProfile;
+  url(component: 'prometheus'): string;
+}
+
 function unescapeHtml(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
@@ -132,10 +145,10 @@ function severityOf(alert: AlertName): Severity {
  * Chat, severity line, sound, and the rule's own summary, runbook and panel, as Prometheus filled them in;
  * returns what was seen and when Prometheus saw the condition first.
  */
-async function checkFiringMessage(
+export async function checkFiringMessage(
   message: SentMessage,
   episode: Episode,
-  stack: LoopbackStack,
+  stack: DrillContext,
 ): Promise<{ seen: string; activeAt: number }> {
   const rule = alertRule(episode.alert);
   const severity = severityOf(episode.alert);
@@ -175,7 +188,7 @@ async function checkFiringMessage(
   };
 }
 
-function checkResolvedMessage(message: SentMessage, episode: Episode, stack: LoopbackStack): string {
+export function checkResolvedMessage(message: SentMessage, episode: Episode, stack: DrillContext): string {
   const severity = severityOf(episode.alert);
   expectThat(
     message.chatId === stack.secrets.telegramChatIds[severity],
@@ -189,7 +202,7 @@ function checkResolvedMessage(message: SentMessage, episode: Episode, stack: Loo
 }
 
 /** The longest a resolved message may take after the repair: the condition clearing, then the group's next flush. */
-function resolveTimeoutMs(episode: Episode, stack: LoopbackStack, timing: NotifyTiming): number {
+export function resolveTimeoutMs(episode: Episode, stack: DrillContext, timing: NotifyTiming): number {
   const { groupInterval } = profiledNotificationTimings(stack.config, severityOf(episode.alert), stack.profile);
   // A cause keeps firing its keep_firing_for after the repair before it can resolve.
   return (

@@ -89,14 +89,14 @@ export class FakeTelegram {
 
   private constructor(private readonly server: Server) {}
 
-  /** Listens on 127.0.0.1:`port` (0: any free port). */
-  static async start(port = 0): Promise<FakeTelegram> {
+  /** Listens on `host`:`port` (0: any free port; `0.0.0.0` in a container, reached by its name). */
+  static async start(port = 0, host = '127.0.0.1'): Promise<FakeTelegram> {
     const server = createServer();
     const fake = new FakeTelegram(server);
     server.on('request', (request, response) => void fake.handle(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, host, () => resolve());
     });
     return fake;
   }

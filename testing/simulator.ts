@@ -473,6 +473,8 @@ class RedisCacheTraffic {
 }
 
 export interface SimulatorOptions {
+  /** Address every port listens on: `0.0.0.0` in a container, reached by its name. @default 127.0.0.1 */
+  host?: string;
   /** Ports to listen on; 0 (default) picks a free one. */
   api?: number;
   celeryExporter?: number;
@@ -481,10 +483,10 @@ export interface SimulatorOptions {
   redis?: string;
 }
 
-async function listen(server: Server, port: number): Promise<number> {
+async function listen(server: Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -513,7 +515,10 @@ export class StockTrackerSimulator {
   private lastTick = Date.now();
   private readonly cache?: RedisCacheTraffic;
 
-  private constructor(private readonly broker: string | undefined) {
+  private constructor(
+    private readonly broker: string | undefined,
+    private readonly host: string,
+  ) {
     this.cache = broker ? new RedisCacheTraffic(broker) : undefined;
     this.servers = {
       api: createServer((request, response) => void this.serveMetrics('api', request, response)),
@@ -523,14 +528,13 @@ export class StockTrackerSimulator {
   }
 
   static async start(options: SimulatorOptions = {}): Promise<StockTrackerSimulator> {
-    const simulator = new StockTrackerSimulator(options.redis);
+    const simulator = new StockTrackerSimulator(options.redis, options.host ?? '127.0.0.1');
     // A minute of history, so every series a healthy service has exists from the first scrape.
     simulator.model.advance(60);
     simulator.ticker = setInterval(() => simulator.tick(), TICK_MS);
     try {
-      simulator.ports.api = await listen(simulator.servers.api, options.api ?? 0);
-      simulator.ports.celeryExporter = await listen(simulator.servers.celeryExporter, options.celeryExporter ?? 0);
-      simulator.ports.control = await listen(simulator.servers.control, options.control ?? 0);
+      for (const endpoint of ['api', 'celeryExporter', 'control'] as const)
+        simulator.ports[endpoint] = await listen(simulator.servers[endpoint], options[endpoint] ?? 0, simulator.host);
     } catch (error) {
       await simulator.stop();
       throw error;
@@ -551,7 +555,7 @@ export class StockTrackerSimulator {
   async inject(faults: Partial<SimulatorFaults>): Promise<void> {
     this.faults = { ...this.faults, ...parseFaults(faults) };
     if (this.faults.apiDown) await close(this.servers.api);
-    else if (!this.servers.api.listening) await listen(this.servers.api, this.ports.api);
+    else if (!this.servers.api.listening) await listen(this.servers.api, this.ports.api, this.host);
   }
 
   async reset(): Promise<void> {

@@ -89,12 +89,18 @@ export function synthStack(config: MonitoringConfig, props: Omit<MonitoringStack
   return inTempOutdir(config.stackName, (outdir) => buildApp(config, { outdir, stackTraces: false }, props).synth());
 }
 
-/** What `cdktf synth` does with `env`: load and validate the configuration, find the network, then synthesize. */
-export async function synthFromEnvironment(env: NodeJS.ProcessEnv): Promise<Synthesized> {
+/**
+ * What `cdktf synth` does with `env`: load and validate the configuration, find the network, then
+ * synthesize; with `props`, a seam's output replaced.
+ */
+export async function synthFromEnvironment(
+  env: NodeJS.ProcessEnv,
+  props?: Omit<MonitoringStackProps, 'config'>,
+): Promise<Synthesized> {
   const config = loadMonitoringConfig(env);
   const outdir = mkdtempSync(join(tmpdir(), 'stm-synth-'));
   try {
-    await synthesize(env, { outdir, stackTraces: false });
+    await synthesize(env, { outdir, stackTraces: false }, props);
     return readSynthesized(outdir, config.stackName);
   } finally {
     rmSync(outdir, { recursive: true, force: true });

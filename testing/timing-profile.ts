@@ -57,6 +57,24 @@ export const DRILL_PROFILE: TimingProfile = {
  */
 export const BENCH_PROFILE: TimingProfile = { ...DRILL_PROFILE, timeScale: 1 / 4 };
 
+/** Prometheus' `--rules.alert.resend-delay` when not set, as the stack runs it. */
+const PROMETHEUS_RESEND_DELAY = Duration.minutes(1);
+
+/**
+ * The deployed timings, nothing scaled: the configuration's scrape, evaluation and timeout, every
+ * `for`, window and Alertmanager timing as written. What the Docker harness's drills run at.
+ */
+export function deployedProfile(config: MonitoringConfig): TimingProfile {
+  const { scrapeInterval, scrapeTimeout, evaluationInterval } = config.prometheus;
+  return {
+    prometheus: { scrapeInterval, scrapeTimeout, evaluationInterval },
+    resendDelay: PROMETHEUS_RESEND_DELAY,
+    timeScale: 1,
+    windowScale: 1,
+    minWindow: Duration.millis(0),
+  };
+}
+
 /** A range window as the profile runs it. */
 export function scaledWindow(window: Duration, profile: TimingProfile): Duration {
   const scaled = window.times(profile.windowScale);
