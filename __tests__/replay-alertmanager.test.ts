@@ -15,9 +15,13 @@ import { ReplayAlertmanager } from '../tools/replay/rule-set';
 import { FakeHeartbeat } from '../testing/fake-heartbeat';
 import { ProcessGroup, describeWithBinaries, freePort, sleep, waitForHttpOk } from '../testing/processes';
 
-/** A flush of the real Alertmanager may come this much later than the model's (timers, HTTP). */
-const TOLERANCE_MS = 700;
-const END_MS = 14_000;
+/**
+ * A flush of the real Alertmanager may come this much later than the model's (timers, HTTP, a
+ * busy machine: 728 ms seen at a 2 s group interval). Under half the group interval: a message at
+ * another flush than the model's is still caught.
+ */
+const TOLERANCE_MS = 1_900;
+const END_MS = 28_000;
 
 describeWithBinaries('replay Alertmanager model against the real Alertmanager', ['prometheus-alertmanager'], () => {
   const processes = new ProcessGroup();
@@ -32,9 +36,9 @@ describeWithBinaries('replay Alertmanager model against the real Alertmanager', 
     const route = {
       receiver: 'pages',
       group_by: ['alertname'],
-      group_wait: '1s',
-      group_interval: '2s',
-      repeat_interval: '5s',
+      group_wait: '2s',
+      group_interval: '4s',
+      repeat_interval: '10s',
       routes: [{ matchers: ['severity="warning"'], receiver: 'warnings' }],
     };
     const inhibition = { source_matchers: ['alertname="RedisDown"'], target_matchers: ['alertname="WorkerDown"'] };
@@ -91,14 +95,14 @@ describeWithBinaries('replay Alertmanager model against the real Alertmanager', 
     };
     const at = (ms: number) => sleep(Math.max(0, t0 + ms - Date.now()));
 
-    // Flushes of a group come 1 s after its first alert, then every 2 s: changes land between them.
+    // Flushes of a group come 2 s after its first alert, then every 4 s: changes land between them.
     await post('RedisDown');
     await post('QueueBacklog');
-    await at(300);
+    await at(600);
     await post('WorkerDown');
-    await at(4_000);
-    await post('RedisDown', true);
     await at(8_000);
+    await post('RedisDown', true);
+    await at(16_000);
     await post('WorkerDown', true);
     await at(END_MS);
 
@@ -147,5 +151,5 @@ describeWithBinaries('replay Alertmanager model against the real Alertmanager', 
     ]);
     const late = order(received).map((message, i) => ({ ...message, lateMs: message.at - order(modelled)[i].at }));
     expect(late.filter((message) => Math.abs(message.lateMs) > TOLERANCE_MS)).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 });
