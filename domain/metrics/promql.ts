@@ -470,6 +470,11 @@ export function clampMin<L extends string, P extends string>(expr: Expr<L, P>, m
   return new Expr(`clamp_min(${expr.text}, ${scalar(minimum).text})`, expr.metrics);
 }
 
+/** `clamp_max(expr, maximum)`: every value above `maximum` lowered to it. */
+export function clampMax<L extends string, P extends string>(expr: Expr<L, P>, maximum: number): Expr<L, P> {
+  return new Expr(`clamp_max(${expr.text}, ${scalar(maximum).text})`, expr.metrics);
+}
+
 /** `label_replace(expr, "name", "value", "", "")`: every series of `expr` with the label `name` set to `value`. */
 export function withLabel<L extends string, P extends string, N extends string>(
   expr: Expr<L, P>,

@@ -5,7 +5,7 @@
 import { Duration } from '../../../core/duration';
 import { METRICS } from '../../metrics';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
-import { eq, gt, increase, or, rate, ratio, select, sumBy, vector } from '../../metrics/promql';
+import { clampMax, eq, gt, increase, or, rate, ratio, select, sumBy, vector } from '../../metrics/promql';
 import { DISCOVERY_WINDOW, level } from '../conditions';
 import { $label, $value, alert, ruleGroup, t } from '../model';
 
@@ -40,10 +40,16 @@ const TargetDown = alert({
  */
 const ServiceDiscoveryFailing = alert({
   name: 'ServiceDiscoveryFailing',
+  // Clamped at 1: Prometheus counts a failure before it observes the refresh's duration
+  // (discovery/refresh/refresh.go), so a scrape between the two, extrapolated over a window of a few
+  // scrapes, can show more failures than refreshes.
   expr: gt(
-    ratio(
-      sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshFailures, DISCOVERY_WINDOW)),
-      sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshes, DISCOVERY_WINDOW)),
+    clampMax(
+      ratio(
+        sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshFailures, DISCOVERY_WINDOW)),
+        sumBy(['job', 'instance', 'mechanism'], increase(prometheus.serviceDiscoveryRefreshes, DISCOVERY_WINDOW)),
+      ),
+      1,
     ),
     0.5,
   ),
