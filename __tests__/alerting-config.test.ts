@@ -29,6 +29,7 @@ import { ConfigError } from '../config/errors';
 import { MonitoringConfig, parseMonitoringConfig } from '../config/monitoring-config';
 import { SEVERITIES } from '../core/severity';
 import { JOB } from '../core/components';
+import { RATE_WINDOW } from '../domain/metrics/recordings';
 import { ProcessGroup } from '../testing/processes';
 import { describeOnProgramSets } from '../testing/program-sets';
 
@@ -181,19 +182,37 @@ describe('rendered Alertmanager configuration', () => {
     );
   });
 
-  test('within an SLO each burn-rate tier holds back the slower ones, and its pages the threshold alert on the same errors', () => {
+  test('within an SLO each burn-rate tier holds back the slower ones; the threshold alert on the same errors is told once', () => {
     const held = (source: AlertName) => inhibitedBy(source).sort();
     for (const [slo, threshold] of [
       ['APIAvailability', 'HighErrorRate'],
       ['APILatency', 'HighLatency'],
       ['SyncSuccess', 'SyncOperationFailures'],
     ] as const) {
-      expect(held(`${slo}FastBurn`)).toEqual([`${slo}SlowBurn`, `${slo}SteadyBurn`, threshold].sort());
-      expect(held(`${slo}SlowBurn`)).toEqual([`${slo}SteadyBurn`, threshold].sort());
+      const tiers = [`${slo}FastBurn`, `${slo}SlowBurn`, `${slo}SteadyBurn`] as const;
+      // HighErrorRate pages before the availability pages (5 minutes against a filling 1h window):
+      // it holds every tier back. The other threshold alerts come after their pages, held by them.
+      const thresholdFirst = threshold === 'HighErrorRate';
+      expect(held(tiers[0])).toEqual([tiers[1], tiers[2], ...(thresholdFirst ? [] : [threshold])].sort());
+      expect(held(tiers[1])).toEqual([tiers[2], ...(thresholdFirst ? [] : [threshold])].sort());
+      if (thresholdFirst) {
+        expect(held(threshold)).toEqual([...tiers].sort());
+        expect(held(tiers[2])).toEqual([]);
+        continue;
+      }
       // The ticket and the threshold alert: the more severe holds the other back, the threshold alert on a tie.
       const ticketFirst = alertRule(threshold).severity === 'info';
-      expect(held(`${slo}SteadyBurn`)).toEqual(ticketFirst ? [threshold] : []);
-      expect(held(threshold).includes(`${slo}SteadyBurn`)).toBe(!ticketFirst);
+      expect(held(tiers[2])).toEqual(ticketFirst ? [threshold] : []);
+      expect(held(threshold).includes(tiers[2])).toBe(!ticketFirst);
+    }
+  });
+
+  test('HighErrorRate keeps firing past the 5-minute windows of the pages it holds back, and clears before the causes that hold it back', () => {
+    const keeps = (name: AlertName) => alertRule(name).keepFiringFor?.millis ?? 0;
+    expect(keeps('HighErrorRate')).toBeGreaterThan(RATE_WINDOW.millis);
+    for (const cause of ['PostgreSQLDown', 'APIDown'] as const) {
+      expect(inhibitedBy(cause)).toContain('HighErrorRate');
+      expect(keeps(cause)).toBeGreaterThan(keeps('HighErrorRate'));
     }
   });
 

@@ -1,7 +1,8 @@
 /**
- * A cause keeps firing for CAUSE_RECOVERY after it clears (keep_firing_for), so the alerts it
- * holds back do not slip out while they clear a scrape later. Shown with the real promtool on
- * RedisDown: Redis back at 10m, RedisDown still firing at 11m, quiet after 12m.
+ * A cause keeps firing for CAUSE_RECOVERY (6m30s) after it clears (keep_firing_for), so the alerts
+ * it holds back do not slip out while their 5-minute windows clear. HighErrorRate, which holds back
+ * the availability pages, keeps firing for EFFECTS_CLEAR (5m30s). Shown with the real promtool on
+ * RedisDown: Redis answers from 11m, RedisDown still firing at 17m, quiet from 18m.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { METRICS } from '../domain/metrics';
 import { RULE_GROUPS, isAlert, renderRuleFiles } from '../domain/rules';
-import { CAUSE_RECOVERY } from '../domain/rules/conditions';
+import { CAUSE_RECOVERY, EFFECTS_CLEAR } from '../domain/rules/conditions';
 import { series } from '../domain/rules/unit-tests';
 import { describeWithBinaries } from '../testing/processes';
 
@@ -23,8 +24,9 @@ test('the causes that hold back other alerts keep firing after they clear; the o
     .filter((rule) => rule.keepFiringFor !== undefined)
     .map((rule) => rule.name)
     .sort();
-  expect(keeping).toEqual(['APIDown', 'CeleryWorkerDown', 'PostgreSQLDown', 'RedisDown']);
-  expect(CAUSE_RECOVERY.toString()).toBe('2m');
+  expect(keeping).toEqual(['APIDown', 'CeleryWorkerDown', 'HighErrorRate', 'PostgreSQLDown', 'RedisDown']);
+  expect(CAUSE_RECOVERY.toString()).toBe('6m30s');
+  expect(EFFECTS_CLEAR.toString()).toBe('5m30s');
 });
 
 describeWithBinaries('keep_firing_for with the real promtool', ['promtool'], () => {
@@ -36,7 +38,7 @@ describeWithBinaries('keep_firing_for with the real promtool', ['promtool'], () 
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('RedisDown: firing at 9m, still at 11m (Redis back at 10m), gone at 13m', async () => {
+  test('RedisDown: firing at 9m, still at 17m (Redis answers from 11m), gone at 18m', async () => {
     const firing = (at: string) => ({
       expr: 'ALERTS{alertname="RedisDown", alertstate="firing"}',
       eval_time: at,
@@ -57,13 +59,13 @@ describeWithBinaries('keep_firing_for with the real promtool', ['promtool'], () 
           {
             interval: '1m',
             input_series: [
-              series(METRICS.redis.up, EXPORTER, '1 0x9 1x10'),
-              series(METRICS.scrape.up, EXPORTER, '1x20'),
+              series(METRICS.redis.up, EXPORTER, '1 0x9 1x15'),
+              series(METRICS.scrape.up, EXPORTER, '1x25'),
             ],
             promql_expr_test: [
               firing('9m'),
-              firing('11m'),
-              { expr: 'ALERTS{alertname="RedisDown", alertstate="firing"}', eval_time: '13m', exp_samples: [] },
+              firing('17m'),
+              { expr: 'ALERTS{alertname="RedisDown", alertstate="firing"}', eval_time: '18m', exp_samples: [] },
             ],
           },
         ],

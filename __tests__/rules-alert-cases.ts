@@ -492,6 +492,20 @@ export const ALERT_CASES: { readonly [N in AlertName]: AlertTestSuite } = {
     quiet: [
       { name: '4% errors is below 5%', input: apiRequests({ 200: 96, 503: 4 }), at: minutes(20) },
       {
+        // The 5-minute ratio stays above 5% until minute 17, past the 5m `for`: without the "still
+        // answering 5xx" clause this pages at minute 16, three minutes after the burst ended.
+        name: 'a 3-minute burst of 29% errors that ended at minute 13',
+        input: [
+          ...apiRequests({ 200: 60 }),
+          series(
+            app.httpRequests,
+            { ...API, method: 'GET', endpoint: '/api/v1/products/', status: '500' },
+            `0x10 25 50 75x${SPAN}`,
+          ),
+        ],
+        at: minutes(16),
+      },
+      {
         name: '50% errors at 0.05 requests/s is too little traffic to judge',
         input: apiRequests({ 200: 1.5, 500: 1.5 }),
         at: minutes(20),

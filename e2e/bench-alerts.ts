@@ -20,7 +20,7 @@ import { ROOT, loadRuleSet } from '../tools/replay/rule-set';
 import { formatTable } from '../tools/text-table';
 import { backfillMonth, serveHistory } from '../testing/labelled-month/backfill';
 import { MONTH_END, MONTH_EVENTS, MONTH_START, MONTH_TIME_ZONE } from '../testing/labelled-month/events';
-import { EventOutcome, MonthScore, announcements, scoreMonth } from '../testing/labelled-month/score';
+import { Announcement, EventOutcome, MonthScore, announcements, scoreMonth } from '../testing/labelled-month/score';
 import { DEFAULT_SERIES_OPTIONS } from '../testing/labelled-month/series';
 import { ProcessGroup, installHint, missingBinaries } from '../testing/processes';
 
@@ -82,6 +82,14 @@ function tierTable(score: MonthScore): string {
   );
 }
 
+/** The alerts of the messages sent to `chat`, in order: which rules told the same incident twice. */
+function announcedAlerts(sent: readonly Announcement[], chat: string): string {
+  return sent
+    .filter((announcement) => announcement.message.receiver === chat)
+    .map((announcement) => announcement.message.firing.map((alert) => alert.labels.alertname).join('+'))
+    .join(' then ');
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -129,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
             .map(
               (o) =>
                 `${o.event.id} (${Object.entries(o.perChat)
-                  .map(([chat, n]) => `${n} in ${chat}`)
+                  .map(([chat, n]) => `${n} in ${chat}: ${announcedAlerts(o.announcements, chat)}`)
                   .join(', ')})`,
             )
             .join('; ') || 'none'

@@ -91,29 +91,27 @@ const SAME_LEVEL_HIGHER = 'the same thing above the critical threshold is also a
 const FASTER_TIER = 'a faster burn of the same error budget says it first and more urgently';
 const PAGE_OVER_THRESHOLD =
   'the burn-rate page and the threshold alert watch the same errors: one message, the one with the budget left';
+const THRESHOLD_OVER_PAGES =
+  'HighErrorRate pages first for the same 5xx (5 minutes, where a burn-rate page needs its long window to fill) and keeps firing until their 5-minute windows have cleared: one message';
 const THRESHOLD_OVER_TICKET =
   'the threshold alert is the urgent face of the same errors; the ticket comes once it has resolved';
 
 /**
  * The burn-rate alerts of the SLOs (rules/groups/slo.ts): within an SLO the faster tier holds back
  * the slower ones, and an incident that fires a tier and the seed threshold alert on the same SLI
- * (HighErrorRate, HighLatency, SyncOperationFailures) is told once: the pages hold the threshold
- * alert back, which holds back the ticket tier when it is at least as severe.
+ * is told once. HighLatency and SyncOperationFailures come after the pages of their SLI, which
+ * hold them back; HighErrorRate (critical, like the pages) comes first and holds back every tier of
+ * the availability SLO.
  */
 const SLO_INHIBITIONS: readonly Inhibition[] = [
   inhibit(
-    APIAvailabilityFastBurn,
-    [APIAvailabilitySlowBurn, APIAvailabilitySteadyBurn, HighErrorRate],
+    HighErrorRate,
+    [APIAvailabilityFastBurn, APIAvailabilitySlowBurn, APIAvailabilitySteadyBurn],
     ['job'],
-    `${FASTER_TIER}; ${PAGE_OVER_THRESHOLD}`,
+    `${THRESHOLD_OVER_PAGES}; ${THRESHOLD_OVER_TICKET}`,
   ),
-  inhibit(
-    APIAvailabilitySlowBurn,
-    [APIAvailabilitySteadyBurn, HighErrorRate],
-    ['job'],
-    `${FASTER_TIER}; ${PAGE_OVER_THRESHOLD}`,
-  ),
-  inhibit(HighErrorRate, [APIAvailabilitySteadyBurn], ['job'], THRESHOLD_OVER_TICKET),
+  inhibit(APIAvailabilityFastBurn, [APIAvailabilitySlowBurn, APIAvailabilitySteadyBurn], ['job'], FASTER_TIER),
+  inhibit(APIAvailabilitySlowBurn, [APIAvailabilitySteadyBurn], ['job'], FASTER_TIER),
   inhibit(
     APILatencyFastBurn,
     [APILatencySlowBurn, APILatencySteadyBurn, HighLatency],

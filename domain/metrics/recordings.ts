@@ -111,6 +111,8 @@ function slowShare<M extends Histogram>(
 }
 
 const httpRequestRate = sumBy(['job'], rate(app.httpRequests, RATE_WINDOW));
+/** The API's responses with a 5xx status: the errors of HighErrorRate and of the availability SLO. */
+export const SERVER_ERRORS = select(app.httpRequests, { status: matches('5..') });
 const appSyncRate = sumBy(['platform'], rate(app.syncOperations, SYNC_WINDOW));
 /** Runs of a task that ended, well or for good (a retried run ends neither way), per second over `window`, per task. */
 export function finishedTaskRate(window: Duration, matchers?: { name: string }) {
@@ -134,7 +136,7 @@ export const RECORDINGS = {
     'job:http_requests_errors:ratio_rate5m',
     'Share of API responses with a 5xx status, per job (0 when none failed; absent without traffic)',
     ['job'],
-    ratio(sumBy(['job'], rate(select(app.httpRequests, { status: matches('5..') }), RATE_WINDOW)), httpRequestRate, {
+    ratio(sumBy(['job'], rate(SERVER_ERRORS, RATE_WINDOW)), httpRequestRate, {
       absentNumeratorIsZero: true,
     }),
   ),

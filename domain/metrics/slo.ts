@@ -22,7 +22,6 @@ import {
   bucketAt,
   clampMin,
   div,
-  matches,
   mul,
   or,
   overTime,
@@ -36,7 +35,7 @@ import {
   unlessAny,
   withLabel,
 } from './promql';
-import { ALL_MARKETPLACES, RATE_WINDOW, RECORDINGS, Recording, SYNC_TASK, record } from './recordings';
+import { ALL_MARKETPLACES, RATE_WINDOW, RECORDINGS, Recording, SERVER_ERRORS, SYNC_TASK, record } from './recordings';
 import { EventMinimum, MINIMUM_EVENTS } from './thresholds';
 
 const { app, celery } = METRICS;
@@ -127,11 +126,7 @@ const apiRequests = (window: Duration) => sumBy(['job'], rate(app.httpRequests, 
 const API_AVAILABILITY: Indicator<'job'> = {
   by: ['job'],
   events: apiRequests,
-  errors: (window) =>
-    zeroWithoutErrors(
-      sumBy(['job'], rate(select(app.httpRequests, { status: matches('5..') }), window)),
-      apiRequests(window),
-    ),
+  errors: (window) => zeroWithoutErrors(sumBy(['job'], rate(SERVER_ERRORS, window)), apiRequests(window)),
   minimum: MINIMUM_EVENTS.sloHttpRequests,
 };
 

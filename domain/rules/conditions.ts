@@ -24,16 +24,25 @@ import {
   unlessAny,
 } from '../metrics/promql';
 import { EventMinimum, Threshold } from '../metrics/thresholds';
+import { RATE_WINDOW } from '../metrics/recordings';
 
 const { scrape, prometheus } = METRICS;
 
 /**
- * How long a cause (a backend down, the API or the workers gone) keeps firing after it
- * clears: the alerts it explains clear a scrape or two and an evaluation later (the celery-exporter
- * reconnects, the API answers again), and without it they would be sent in that gap, once the cause
- * no longer holds them back. Its own RESOLVED message comes this much later.
+ * How long an alert that holds others back keeps firing once its own condition has cleared
+ * (`keep_firing_for`): the alerts it explains read the errors of the last `RATE_WINDOW` and clear up
+ * to that much later (a 5m error ratio holds the outage's last errors for 5 minutes). Without it,
+ * they would be sent in that gap, once nothing held them back any more: a second message about one
+ * incident. Its own RESOLVED message comes this much later.
  */
-export const CAUSE_RECOVERY = Duration.minutes(2);
+export const EFFECTS_CLEAR = RATE_WINDOW.plus(Duration.seconds(30));
+
+/**
+ * `EFFECTS_CLEAR` for a cause (a backend down, the API or the workers gone), one minute longer: the
+ * alerts it holds back include HighErrorRate, which itself keeps firing for `EFFECTS_CLEAR` to hold
+ * back the burn-rate pages, and must be gone first.
+ */
+export const CAUSE_RECOVERY = EFFECTS_CLEAR.plus(Duration.minutes(1));
 
 /** A threshold's level for one severity. */
 export function level<S extends Severity>(threshold: Threshold<S>, severity: S): number {

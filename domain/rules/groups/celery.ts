@@ -14,6 +14,9 @@ import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 const { celery, scrape } = METRICS;
 
+/** How long the workers and the celery-exporter take to reconnect to Redis once it answers again. */
+const BROKER_RECONNECT = Duration.minutes(2);
+
 /** The celery-exporter's job: the stack's own exporter, or the one the application runs. */
 const celeryExporterUp = { job: JOB.celery } as const;
 
@@ -35,7 +38,7 @@ const CeleryWorkerDown = alert({
     // on, and RedisDown is the page. Said in the expression, not only by inhibition: an inhibition
     // needs RedisDown in Alertmanager first, which an Alertmanager restart does not guarantee (each
     // rule group resends on its own schedule), and it ends the moment RedisDown resolves.
-    eq(overTime('min_over_time', METRICS.redis.up, CAUSE_RECOVERY), 0),
+    eq(overTime('min_over_time', METRICS.redis.up, BROKER_RECONNECT), 0),
   ),
   for: Duration.minutes(2),
   keepFiringFor: CAUSE_RECOVERY,

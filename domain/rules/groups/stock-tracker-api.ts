@@ -6,11 +6,22 @@
  */
 import { Duration } from '../../../core/duration';
 import { JOB } from '../../../core/components';
-import { RATE_WINDOW, RECORDINGS } from '../../metrics/recordings';
+import { METRICS } from '../../metrics';
+import { RATE_WINDOW, RECORDINGS, SERVER_ERRORS } from '../../metrics/recordings';
 import { MINIMUM_EVENTS, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
-import { gt, select } from '../../metrics/promql';
-import { CAUSE_RECOVERY, guardText, level, ratesOfRatio, targetDown, withEnoughEvents } from '../conditions';
+import { and, gt, irate, ratio, select, sumBy } from '../../metrics/promql';
+import {
+  CAUSE_RECOVERY,
+  EFFECTS_CLEAR,
+  guardText,
+  level,
+  ratesOfRatio,
+  targetDown,
+  withEnoughEvents,
+} from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
+
+const { app } = METRICS;
 
 /** `q` as an operator reads it: `p95`. */
 function percentile(threshold: { quantile?: number }): string {
@@ -38,19 +49,35 @@ const APIDown = alert({
 const requestsWith = (share: typeof RECORDINGS.httpErrorRatio) =>
   ratesOfRatio(select(share), select(RECORDINGS.httpRequestRate));
 
+/**
+ * Over 5% of 5xx in the last 5 minutes, for 5 minutes, while the API still answers them: the
+ * 5-minute ratio of a blip stays above the level for the blip's length plus about 3 minutes, so
+ * without the last clause a 2-minute burst would page 3 minutes after it ended. "Still" is half the
+ * level in the last scrape interval (`irate`): a few requests per interval vary too much to hold the
+ * level itself for 5 minutes, and a background of 5xx never reaches half of it. Once firing it keeps
+ * firing for `EFFECTS_CLEAR`, past the burn-rate pages of the same errors it holds back (their 5m
+ * windows), and past a moment without errors.
+ */
 const HighErrorRate = alert({
   name: 'HighErrorRate',
-  expr: withEnoughEvents(
-    gt(select(RECORDINGS.httpErrorRatio), level(THRESHOLDS.httpErrorRatio, 'critical')),
-    requestsWith(RECORDINGS.httpErrorRatio),
-    RATE_WINDOW,
-    MINIMUM_EVENTS.httpRequests,
+  expr: and(
+    withEnoughEvents(
+      gt(select(RECORDINGS.httpErrorRatio), level(THRESHOLDS.httpErrorRatio, 'critical')),
+      requestsWith(RECORDINGS.httpErrorRatio),
+      RATE_WINDOW,
+      MINIMUM_EVENTS.httpRequests,
+    ),
+    gt(
+      ratio(sumBy(['job'], irate(SERVER_ERRORS, RATE_WINDOW)), sumBy(['job'], irate(app.httpRequests, RATE_WINDOW))),
+      level(THRESHOLDS.httpErrorRatio, 'critical') / 2,
+    ),
   ),
   for: Duration.minutes(5),
+  keepFiringFor: EFFECTS_CLEAR,
   severity: 'critical',
   panel: { dashboard: 'overview', title: 'API error rate' },
   summary: t`API ${$label('job')} answers ${$value('percent')} of requests with a 5xx error`,
-  description: t`More than ${formatLevel(THRESHOLDS.httpErrorRatio, 'critical')} of the responses of job ${$label('job')} have been server errors for 5 minutes (${guardText(RATE_WINDOW, MINIMUM_EVENTS.httpRequests)}). Users see failures.`,
+  description: t`More than ${formatLevel(THRESHOLDS.httpErrorRatio, 'critical')} of the responses of job ${$label('job')} have been server errors for 5 minutes, and it still answers them (${guardText(RATE_WINDOW, MINIMUM_EVENTS.httpRequests)}). Users see failures; the availability SLO's budget is on the error budget dashboard.`,
 });
 
 const HighLatency = alert({
