@@ -100,6 +100,7 @@ describe('labelled month scoring', () => {
   });
   const result: ReplayResult = {
     source: 'test',
+    requestedFromMs: 0,
     fromMs: 0,
     toMs: 0,
     outcomes: [
@@ -112,6 +113,7 @@ describe('labelled month scoring', () => {
         queryMs: 0,
       },
     ],
+    gaps: [],
     skipped: [],
     messages: [],
     seconds: 0,

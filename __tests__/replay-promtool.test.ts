@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { Document } from 'yaml';
 import { Duration } from '../core/duration';
 import { main } from '../tools/replay/main';
-import { evaluateRules, evaluationSteps, replayableRules } from '../tools/replay/evaluate';
+import { dataGaps, evaluateRules, evaluationSteps, historyCoverage, replayableRules } from '../tools/replay/evaluate';
 import { ReplaySummary } from '../tools/replay/report';
 import { ROOT, loadRuleSet } from '../tools/replay/rule-set';
 import { HistoryServer, serveHistory } from '../testing/labelled-month/backfill';
@@ -65,7 +65,9 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
     const { rules, skipped } = replayableRules(ruleSet);
     expect(skipped).toEqual([]);
     const lastStep = WINDOW_MS - scrapeMs;
-    const outcomes = await evaluateRules(server.api, rules, 0, lastStep);
+    const coverage = await historyCoverage(server.api, 0, lastStep, Duration.parse(ruleSet.evaluationInterval).millis);
+    expect({ fromMs: coverage.fromMs, gaps: dataGaps(coverage) }).toEqual({ fromMs: 0, gaps: [] });
+    const outcomes = await evaluateRules(server.api, rules, coverage);
     // The window must exercise the replay: the outage and the blip fire alerts after their `for`
     // (HighErrorRate reads recording rules), which then resolve.
     const resolved = outcomes.flatMap((outcome) =>
