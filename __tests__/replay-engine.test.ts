@@ -7,7 +7,14 @@
  * cross-checked against promtool in replay-promtool.test.ts.
  */
 import { Message, simulateAlertmanager } from '../tools/replay/alertmanager';
-import { AlertEpisode, alertEpisodes, evaluationSteps, replayStep } from '../tools/replay/evaluate';
+import {
+  AlertEpisode,
+  alertEpisodes,
+  coveredStretches,
+  dataGaps,
+  evaluationSteps,
+  replayStep,
+} from '../tools/replay/evaluate';
 import { UsageError } from '../tools/cli';
 import { parseCliArgs, parseTime } from '../tools/replay/main';
 import { RecordedExpression, metricNamesRead, substituteRecordings, windowsRead } from '../tools/replay/promql-text';
@@ -67,6 +74,27 @@ describe('alert state machine', () => {
     const coarse = { forMs: 30 * MINUTE, keepFiringForMs: 0, stepMs: 15 * MINUTE };
     expect(alertEpisodes([0, 1, 2, 3], coarse, { first: 0, count: 10 }, {}).episodes).toEqual([
       { labels: {}, activeAt: 0, firedAt: 30 * MINUTE, resolvedAt: 60 * MINUTE },
+    ]);
+  });
+
+  test('stretches with data: a step without data ends one, so does a probe step without data between coarse steps', () => {
+    // Probe at 15 s from 0: no data at probe steps 4-5 and 13.
+    const present = Uint8Array.from({ length: 20 }, (_, i) => (i === 4 || i === 5 || i === 13 ? 0 : 1));
+    const coverage = { fromMs: 0, toMs: 19 * STEP, stepMs: STEP, present };
+    expect(dataGaps(coverage)).toEqual([
+      { fromMs: 4 * STEP, toMs: 6 * STEP },
+      { fromMs: 13 * STEP, toMs: 14 * STEP },
+    ]);
+    expect(coveredStretches(coverage, { first: 0, count: 20 }, STEP)).toEqual([
+      [0, 4],
+      [6, 13],
+      [14, 20],
+    ]);
+    // At 45 s the rule evaluates at probe steps 0, 3, 6, ...: 13 lies between 12 and 15, 4-5 between 3 and 6.
+    expect(coveredStretches(coverage, { first: 0, count: 7 }, 3 * STEP)).toEqual([
+      [0, 2],
+      [2, 5],
+      [5, 7],
     ]);
   });
 
