@@ -187,6 +187,13 @@ describe('which alerts an event is about', () => {
     expect(keyedOn({ platform: 'wildberries', name: 'other.task' }, syncFailures)).toBe(false);
   });
 
+  test('an incident that says its alerts are unlabelled is about an alert without its labels, not one with others', () => {
+    const stopped = event('syncs-stopped-1');
+    expect(stopped.keyedBy).toEqual([[]]);
+    expect(keyedOn({ alertname: 'NoSyncActivity' }, stopped)).toBe(true);
+    expect(keyedOn({ alertname: 'CeleryHighFailureRate', name: 'other.task' }, stopped)).toBe(false);
+  });
+
   test('an event without labels is about any alert that reads its series', () => {
     expect(redis.labels).toEqual({});
     expect(keyedOn({ alertname: 'RedisDown', instance: 'redis:6379' }, redis)).toBe(true);

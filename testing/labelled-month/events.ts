@@ -339,6 +339,9 @@ const INCIDENTS: LabelledEvent[] = [
       graceMs: 30 * MINUTE,
       metrics: SYNC_SERIES,
       labels: SYNC_TASK_NAME,
+      // Nothing schedules syncs at all: an alert about it judges every sync together and names no
+      // task (it may not name another one).
+      keyedBy: [[]],
     },
     'syncs-stopped',
     [
