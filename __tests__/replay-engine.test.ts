@@ -6,6 +6,9 @@
  * rewriting that inlines recordings, and the CLI's input checks. The rule evaluation itself is
  * cross-checked against promtool in replay-promtool.test.ts.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Message, simulateAlertmanager } from '../tools/replay/alertmanager';
 import {
   AlertEpisode,
@@ -18,7 +21,7 @@ import {
 import { UsageError } from '../tools/cli';
 import { parseCliArgs, parseTime } from '../tools/replay/main';
 import { RecordedExpression, metricNamesRead, substituteRecordings, windowsRead } from '../tools/replay/promql-text';
-import { ReplayAlertmanager } from '../tools/replay/rule-set';
+import { ReplayAlertmanager, RuleSetError, dependencyDifferences, loadFailure } from '../tools/replay/rule-set';
 import { inTimeRange } from '../tools/replay/time-intervals';
 
 const MINUTE = 60_000;
@@ -246,6 +249,49 @@ describe('recordings inlined into expressions', () => {
     expect(metricNamesRead('sum by (job, le) (rate(x_bucket{le="1.0"}[5m])) / on (job) group_left y > 1e3')).toEqual([
       'x_bucket',
       'y',
+    ]);
+  });
+});
+
+describe('--base revisions that cannot be read', () => {
+  const root = mkdtempSync(join(tmpdir(), 'stm-replay-load-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const thrown = (file: string, text: string): unknown => {
+    writeFileSync(join(root, file), text);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(join(root, file));
+    } catch (error) {
+      return error;
+    }
+    throw new Error(`${file} loaded`);
+  };
+
+  test('a missing module is named with the file of the revision that requires it, in one line', () => {
+    const error = thrown('rules.js', "require('no-such-package-of-this-checkout');\n");
+    expect(loadFailure(error, root)).toBe(
+      'it needs the module no-such-package-of-this-checkout, which cannot be found (required by rules.js)',
+    );
+  });
+
+  test('any other error is named with the line of the revision that threw it, without a stack trace', () => {
+    const error = thrown('dashboards.js', '\nconst sdk = {};\nsdk.GraphThresholdsStyleMode.Off;\n');
+    expect(loadFailure(error, root)).toMatch(
+      /^TypeError: Cannot read properties of undefined .* \(at dashboards\.js:3\)$/,
+    );
+    expect(loadFailure(new RuleSetError('x has no domain/rules'), root)).toBe('x has no domain/rules');
+  });
+
+  test('the packages a revision asks for differently from this checkout are listed', () => {
+    expect(
+      dependencyDifferences(
+        { dependencies: { cdktf: '0.20.0', yaml: '2.4.0' }, devDependencies: { jest: '29.7.0' } },
+        { dependencies: { cdktf: '0.21.0', yaml: '2.4.0' }, devDependencies: { eslint: '9.0.0' } },
+      ),
+    ).toEqual([
+      'cdktf (0.20.0 there, 0.21.0 here)',
+      'eslint (none there, 9.0.0 here)',
+      'jest (29.7.0 there, none here)',
     ]);
   });
 });

@@ -153,4 +153,22 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
     expect(await main([...args, '--base', 'no-such-revision'], {}, io)).toBe(2);
     expect(stderr).toContain('--base "no-such-revision" names no commit');
   }, 240_000);
+
+  test("--base HEAD~3, a revision on main's history, is read and replayed", async () => {
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      color: false,
+    };
+    const args = ['--prometheus', server.url, '--from', '0', '--to', String((WINDOW_MS - scrapeMs) / 1000)];
+    const code = await main([...args, '--base', 'HEAD~3', '--json'], {}, io);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('replaying HEAD~3') });
+    const { replays } = JSON.parse(stdout) as { replays: ReplaySummary[] };
+    expect(replays.map((replay) => [replay.source, replay.alerts.some((alert) => alert.name === 'APIDown')])).toEqual([
+      ['HEAD~3', true],
+      ['this checkout', true],
+    ]);
+  }, 240_000);
 });
