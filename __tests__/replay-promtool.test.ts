@@ -25,6 +25,9 @@ import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 
 const run = promisify(execFile);
 
+/** A commit of main's history that asks for the foundation SDK's Grafana 10.2 build (this checkout has 11.6's). */
+const SDK_10_2_REVISION = '42580934f69064dd0637726fe10c5efccbd27177';
+
 /** Day 1, 12:00 to 16:30 Moscow time. */
 const WINDOW_START = monthTime(1, '12:00');
 const WINDOW_MS = 4.5 * 3_600_000;
@@ -170,5 +173,16 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
       ['HEAD~3', true],
       ['this checkout', true],
     ]);
+
+    // The parent of 5b48c5e, whose dashboards were built with the foundation SDK's Grafana 10.2 build:
+    // with this checkout's 11.6 build its modules throw while loading, which is told in a few lines.
+    stderr = '';
+    expect(await main([...args, '--base', SDK_10_2_REVISION], {}, io)).toBe(2);
+    expect(stderr).toContain(
+      `--base ${SDK_10_2_REVISION} (${SDK_10_2_REVISION.slice(0, 12)}): its rules could not be read: TypeError`,
+    );
+    expect(stderr).toContain('(at domain/dashboards/panels.ts:');
+    expect(stderr).toContain('@grafana/grafana-foundation-sdk (10.2.0-cogv0.0.x.1759918447 there,');
+    expect(stderr).not.toMatch(/^\s+at /m);
   }, 240_000);
 });
