@@ -21,7 +21,15 @@ import {
 import { UsageError } from '../tools/cli';
 import { parseCliArgs, parseTime } from '../tools/replay/main';
 import { RecordedExpression, metricNamesRead, substituteRecordings, windowsRead } from '../tools/replay/promql-text';
-import { ReplayAlertmanager, RuleSetError, dependencyDifferences, loadFailure } from '../tools/replay/rule-set';
+import {
+  ROOT,
+  ReplayAlertmanager,
+  ReplayRuleSet,
+  RuleSetError,
+  dependencyDifferences,
+  loadFailure,
+  loadRuleSet,
+} from '../tools/replay/rule-set';
 import { inTimeRange } from '../tools/replay/time-intervals';
 
 const MINUTE = 60_000;
@@ -250,6 +258,15 @@ describe('recordings inlined into expressions', () => {
       'x_bucket',
       'y',
     ]);
+  });
+});
+
+describe('the rule set a replay reads', () => {
+  test("the burn-rate rules follow the configured SLOs, as the stack's do", () => {
+    const expr = (ruleSet: ReplayRuleSet) =>
+      ruleSet.groups.flatMap((group) => group.rules).find((rule) => rule.alert === 'APIAvailabilityFastBurn')?.expr;
+    expect(expr(loadRuleSet(ROOT, {}, 'default'))).toContain('/ 0.005 > 14.4');
+    expect(expr(loadRuleSet(ROOT, { SLO_API_AVAILABILITY_OBJECTIVE: '99.9' }, '99.9'))).toContain('/ 0.001 > 14.4');
   });
 });
 

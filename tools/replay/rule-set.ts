@@ -123,8 +123,9 @@ function replayReceivers(receivers: unknown): ReplayReceiver[] {
 }
 
 /**
- * The rule set of the checkout at `root`, read through its own modules: `ruleGroupSpecs(RULE_GROUPS)`
- * from domain/rules, `buildAlertmanagerConfig` from domain/alerting, and the configuration from
+ * The rule set of the checkout at `root`, read through its own modules: `ruleGroupSpecs` of the
+ * groups the stack deploys for the configured SLOs (`ruleGroups(config.slo)`, or `RULE_GROUPS` in
+ * a revision without it) from domain/rules, `buildAlertmanagerConfig` from domain/alerting, and the configuration from
  * `env` and its cdktf.json context (`loadMonitoringConfig`), as its `npm run check` reads it.
  * Throws naming the module or export a revision lacks.
  */
@@ -149,11 +150,14 @@ export function loadRuleSet(root: string, env: NodeJS.ProcessEnv, source: string
     )(env, context),
     'the monitoring configuration',
   );
+  // The groups the stack deploys for the configured SLOs; a revision from before configurable SLOs has only RULE_GROUPS.
+  const deployed =
+    typeof rules.ruleGroups === 'function' ? (rules.ruleGroups(config.slo) as unknown) : rules.RULE_GROUPS;
   const groups = expectFunction<(groups: unknown) => RuleGroupSpec[]>(
     rules,
     'ruleGroupSpecs',
     'domain/rules',
-  )(rules.RULE_GROUPS);
+  )(deployed);
   const alertmanager = expectRecord(
     JSON.parse(
       JSON.stringify(
