@@ -10,7 +10,7 @@ import { ReplayAlertRule } from '../tools/replay/evaluate';
 import { ReplayResult } from '../tools/replay/replay';
 import { BLOCK_MS, backfillMonth, serveHistory } from '../testing/labelled-month/backfill';
 import { LabelledEvent, MONTH_EVENTS } from '../testing/labelled-month/events';
-import { announcements, scoreMonth } from '../testing/labelled-month/score';
+import { announcements, keyedOn, scoreMonth } from '../testing/labelled-month/score';
 import { DEFAULT_SERIES_OPTIONS, MonthSeries, SeriesBuffer } from '../testing/labelled-month/series';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 
@@ -100,6 +100,7 @@ describe('labelled month scoring', () => {
   });
   const result: ReplayResult = {
     source: 'test',
+    requestedFromMs: 0,
     fromMs: 0,
     toMs: 0,
     outcomes: [
@@ -112,6 +113,7 @@ describe('labelled month scoring', () => {
         queryMs: 0,
       },
     ],
+    gaps: [],
     skipped: [],
     messages: [],
     seconds: 0,
@@ -129,7 +131,10 @@ describe('labelled month scoring', () => {
     const at = slowBurn.start + 12 * 3_600_000;
     const sent = announcements(
       result,
-      [message('APIAvailabilitySteadyBurn', 'warning', at), message('APIAvailabilitySteadyBurn', 'critical', at + 1)],
+      [
+        message('APIAvailabilitySteadyBurn', 'warning', at, slowBurn.labels),
+        message('APIAvailabilitySteadyBurn', 'critical', at + 1, slowBurn.labels),
+      ],
       MONTH_EVENTS,
     );
     const score = scoreMonth(sent, MONTH_EVENTS);
@@ -159,6 +164,39 @@ describe('labelled month scoring', () => {
     expect(
       score.unexplained.map((a) => a.message.firing[0].labels.name ?? a.message.firing[0].labels.alertname),
     ).toEqual(['RedisDown', 'other.task']);
+  });
+});
+
+describe('which alerts an event is about', () => {
+  const apiErrors = event('errors-16x-1');
+  const syncFailures = event('sync-failures-25x-1');
+  const redis = event('redis-outage-1');
+
+  test('an alert lacking the label an incident is keyed on is about something else', () => {
+    expect(keyedOn({ alertname: 'HighErrorRate', job: 'api' }, apiErrors)).toBe(true);
+    expect(keyedOn({ alertname: 'HighErrorRate' }, apiErrors)).toBe(false);
+    expect(keyedOn({ alertname: 'HighErrorRate', job: 'worker' }, apiErrors)).toBe(false);
+  });
+
+  test("the sync task's failures on one marketplace are told per marketplace or per task, never for another", () => {
+    expect(syncFailures.labels).toEqual({ name: expect.any(String), platform: 'wildberries' });
+    expect(keyedOn({ platform: 'wildberries' }, syncFailures)).toBe(true);
+    expect(keyedOn({ name: syncFailures.labels.name }, syncFailures)).toBe(true);
+    expect(keyedOn({}, syncFailures)).toBe(false);
+    expect(keyedOn({ platform: 'ozon' }, syncFailures)).toBe(false);
+    expect(keyedOn({ platform: 'wildberries', name: 'other.task' }, syncFailures)).toBe(false);
+  });
+
+  test('an incident that says its alerts are unlabelled is about an alert without its labels, not one with others', () => {
+    const stopped = event('syncs-stopped-1');
+    expect(stopped.keyedBy).toEqual([[]]);
+    expect(keyedOn({ alertname: 'NoSyncActivity' }, stopped)).toBe(true);
+    expect(keyedOn({ alertname: 'CeleryHighFailureRate', name: 'other.task' }, stopped)).toBe(false);
+  });
+
+  test('an event without labels is about any alert that reads its series', () => {
+    expect(redis.labels).toEqual({});
+    expect(keyedOn({ alertname: 'RedisDown', instance: 'redis:6379' }, redis)).toBe(true);
   });
 });
 

@@ -6,12 +6,30 @@
  * rewriting that inlines recordings, and the CLI's input checks. The rule evaluation itself is
  * cross-checked against promtool in replay-promtool.test.ts.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Message, simulateAlertmanager } from '../tools/replay/alertmanager';
-import { AlertEpisode, alertEpisodes, evaluationSteps, replayStep } from '../tools/replay/evaluate';
+import {
+  AlertEpisode,
+  alertEpisodes,
+  coveredStretches,
+  dataGaps,
+  evaluationSteps,
+  replayStep,
+} from '../tools/replay/evaluate';
 import { UsageError } from '../tools/cli';
 import { parseCliArgs, parseTime } from '../tools/replay/main';
 import { RecordedExpression, metricNamesRead, substituteRecordings, windowsRead } from '../tools/replay/promql-text';
-import { ReplayAlertmanager } from '../tools/replay/rule-set';
+import {
+  ROOT,
+  ReplayAlertmanager,
+  ReplayRuleSet,
+  RuleSetError,
+  dependencyDifferences,
+  loadFailure,
+  loadRuleSet,
+} from '../tools/replay/rule-set';
 import { inTimeRange } from '../tools/replay/time-intervals';
 
 const MINUTE = 60_000;
@@ -67,6 +85,27 @@ describe('alert state machine', () => {
     const coarse = { forMs: 30 * MINUTE, keepFiringForMs: 0, stepMs: 15 * MINUTE };
     expect(alertEpisodes([0, 1, 2, 3], coarse, { first: 0, count: 10 }, {}).episodes).toEqual([
       { labels: {}, activeAt: 0, firedAt: 30 * MINUTE, resolvedAt: 60 * MINUTE },
+    ]);
+  });
+
+  test('stretches with data: a step without data ends one, so does a probe step without data between coarse steps', () => {
+    // Probe at 15 s from 0: no data at probe steps 4-5 and 13.
+    const present = Uint8Array.from({ length: 20 }, (_, i) => (i === 4 || i === 5 || i === 13 ? 0 : 1));
+    const coverage = { fromMs: 0, toMs: 19 * STEP, stepMs: STEP, present };
+    expect(dataGaps(coverage)).toEqual([
+      { fromMs: 4 * STEP, toMs: 6 * STEP },
+      { fromMs: 13 * STEP, toMs: 14 * STEP },
+    ]);
+    expect(coveredStretches(coverage, { first: 0, count: 20 }, STEP)).toEqual([
+      [0, 4],
+      [6, 13],
+      [14, 20],
+    ]);
+    // At 45 s the rule evaluates at probe steps 0, 3, 6, ...: 13 lies between 12 and 15, 4-5 between 3 and 6.
+    expect(coveredStretches(coverage, { first: 0, count: 7 }, 3 * STEP)).toEqual([
+      [0, 2],
+      [2, 5],
+      [5, 7],
     ]);
   });
 
@@ -218,6 +257,58 @@ describe('recordings inlined into expressions', () => {
     expect(metricNamesRead('sum by (job, le) (rate(x_bucket{le="1.0"}[5m])) / on (job) group_left y > 1e3')).toEqual([
       'x_bucket',
       'y',
+    ]);
+  });
+});
+
+describe('the rule set a replay reads', () => {
+  test("the burn-rate rules follow the configured SLOs, as the stack's do", () => {
+    const expr = (ruleSet: ReplayRuleSet) =>
+      ruleSet.groups.flatMap((group) => group.rules).find((rule) => rule.alert === 'APIAvailabilityFastBurn')?.expr;
+    expect(expr(loadRuleSet(ROOT, {}, 'default'))).toContain('/ 0.005 > 14.4');
+    expect(expr(loadRuleSet(ROOT, { SLO_API_AVAILABILITY_OBJECTIVE: '99.9' }, '99.9'))).toContain('/ 0.001 > 14.4');
+  });
+});
+
+describe('--base revisions that cannot be read', () => {
+  const root = mkdtempSync(join(tmpdir(), 'stm-replay-load-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const thrown = (file: string, text: string): unknown => {
+    writeFileSync(join(root, file), text);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(join(root, file));
+    } catch (error) {
+      return error;
+    }
+    throw new Error(`${file} loaded`);
+  };
+
+  test('a missing module is named with the file of the revision that requires it, in one line', () => {
+    const error = thrown('rules.js', "require('no-such-package-of-this-checkout');\n");
+    expect(loadFailure(error, root)).toBe(
+      'it needs the module no-such-package-of-this-checkout, which cannot be found (required by rules.js)',
+    );
+  });
+
+  test('any other error is named with the line of the revision that threw it, without a stack trace', () => {
+    const error = thrown('dashboards.js', '\nconst sdk = {};\nsdk.GraphThresholdsStyleMode.Off;\n');
+    expect(loadFailure(error, root)).toMatch(
+      /^TypeError: Cannot read properties of undefined .* \(at dashboards\.js:3\)$/,
+    );
+    expect(loadFailure(new RuleSetError('x has no domain/rules'), root)).toBe('x has no domain/rules');
+  });
+
+  test('the packages a revision asks for differently from this checkout are listed', () => {
+    expect(
+      dependencyDifferences(
+        { dependencies: { cdktf: '0.20.0', yaml: '2.4.0' }, devDependencies: { jest: '29.7.0' } },
+        { dependencies: { cdktf: '0.21.0', yaml: '2.4.0' }, devDependencies: { eslint: '9.0.0' } },
+      ),
+    ).toEqual([
+      'cdktf (0.20.0 there, 0.21.0 here)',
+      'eslint (none there, 9.0.0 here)',
+      'jest (29.7.0 there, none here)',
     ]);
   });
 });

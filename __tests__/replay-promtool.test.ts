@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { Document } from 'yaml';
 import { Duration } from '../core/duration';
 import { main } from '../tools/replay/main';
-import { evaluateRules, evaluationSteps, replayableRules } from '../tools/replay/evaluate';
+import { dataGaps, evaluateRules, evaluationSteps, historyCoverage, replayableRules } from '../tools/replay/evaluate';
 import { ReplaySummary } from '../tools/replay/report';
 import { ROOT, loadRuleSet } from '../tools/replay/rule-set';
 import { HistoryServer, serveHistory } from '../testing/labelled-month/backfill';
@@ -24,6 +24,9 @@ import { DEFAULT_SERIES_OPTIONS, MonthSeries, SeriesBuffer } from '../testing/la
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
 
 const run = promisify(execFile);
+
+/** A commit of main's history that asks for the foundation SDK's Grafana 10.2 build (this checkout has 11.6's). */
+const SDK_10_2_REVISION = '42580934f69064dd0637726fe10c5efccbd27177';
 
 /** Day 1, 12:00 to 16:30 Moscow time. */
 const WINDOW_START = monthTime(1, '12:00');
@@ -65,7 +68,9 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
     const { rules, skipped } = replayableRules(ruleSet);
     expect(skipped).toEqual([]);
     const lastStep = WINDOW_MS - scrapeMs;
-    const outcomes = await evaluateRules(server.api, rules, 0, lastStep);
+    const coverage = await historyCoverage(server.api, 0, lastStep, Duration.parse(ruleSet.evaluationInterval).millis);
+    expect({ fromMs: coverage.fromMs, gaps: dataGaps(coverage) }).toEqual({ fromMs: 0, gaps: [] });
+    const outcomes = await evaluateRules(server.api, rules, coverage);
     // The window must exercise the replay: the outage and the blip fire alerts after their `for`
     // (HighErrorRate reads recording rules), which then resolve.
     const resolved = outcomes.flatMap((outcome) =>
@@ -150,5 +155,34 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
     expect(stdout).toContain('APIDown');
     expect(await main([...args, '--base', 'no-such-revision'], {}, io)).toBe(2);
     expect(stderr).toContain('--base "no-such-revision" names no commit');
+  }, 240_000);
+
+  test("--base HEAD~3, a revision on main's history, is read and replayed", async () => {
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      color: false,
+    };
+    const args = ['--prometheus', server.url, '--from', '0', '--to', String((WINDOW_MS - scrapeMs) / 1000)];
+    const code = await main([...args, '--base', 'HEAD~3', '--json'], {}, io);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('replaying HEAD~3') });
+    const { replays } = JSON.parse(stdout) as { replays: ReplaySummary[] };
+    expect(replays.map((replay) => [replay.source, replay.alerts.some((alert) => alert.name === 'APIDown')])).toEqual([
+      ['HEAD~3', true],
+      ['this checkout', true],
+    ]);
+
+    // The parent of 5b48c5e, whose dashboards were built with the foundation SDK's Grafana 10.2 build:
+    // with this checkout's 11.6 build its modules throw while loading, which is told in a few lines.
+    stderr = '';
+    expect(await main([...args, '--base', SDK_10_2_REVISION], {}, io)).toBe(2);
+    expect(stderr).toContain(
+      `--base ${SDK_10_2_REVISION} (${SDK_10_2_REVISION.slice(0, 12)}): its rules could not be read: TypeError`,
+    );
+    expect(stderr).toContain('(at domain/dashboards/panels.ts:');
+    expect(stderr).toContain('@grafana/grafana-foundation-sdk (10.2.0-cogv0.0.x.1759918447 there,');
+    expect(stderr).not.toMatch(/^\s+at /m);
   }, 240_000);
 });

@@ -152,7 +152,8 @@ function tierCases(
   const { objective, window } = settings[name];
   const budget = (100 - objective) / 100;
   const { budgetSpent, long } = WORKBOOK[tier.name];
-  const rate = (budgetSpent * window.millis) / long.millis;
+  // Never under 1x: slower, the budget outlasts the window (the workbook's ticket tier is 1x over 30 days).
+  const rate = Math.max(1, (budgetSpent * window.millis) / long.millis);
   const { minimum, busy } = indicator;
   const short = tier.short;
   // Burning from the first sample: the condition holds from the first evaluation with a rate (1m).

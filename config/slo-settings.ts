@@ -53,7 +53,12 @@ export const DEFAULT_SLO_SETTINGS: SloSettings = {
   syncSuccess: { objective: 99, window: THIRTY_DAYS },
 };
 
-/** An error budget judged over less than a week says more about one bad afternoon than about the service. */
+/**
+ * An error budget judged over less than a week says more about one bad afternoon than about the
+ * service. From a week up, the page tiers' burn rates stay above 1x (1.4x for 5% in 6 hours over
+ * 7 days), so every tier alerts only on a burn that would spend the budget within the window
+ * (`burnRate`, domain/metrics/slo.ts).
+ */
 export const SHORTEST_SLO_WINDOW = Duration.days(7);
 
 /** A percentage as a setting gives it: `99.5`, `"99.5"` or `"99.5%"`. */

@@ -44,7 +44,7 @@ const { app, celery } = METRICS;
  * A tier of burn-rate alerts: it fires when `budgetSpent` of the error budget would be spent within
  * `long` at the rate of both `long` and `short` (the short window makes it resolve soon after the
  * errors stop). The workbook's burn rate, `budgetSpent × SLO window / long`, is 14.4, 6 and 1 for a
- * 30-day window.
+ * 30-day window; `burnRate` keeps it at 1 or more for shorter windows.
  */
 export interface BurnRateTier {
   /** The alert name's ending: `<SLO>FastBurn`. */
@@ -100,9 +100,25 @@ export function errorBudget(objective: number): number {
   return rounded((100 - objective) / 100);
 }
 
-/** How many times faster than the window allows a tier spends the budget: 14.4 for the fast tier over 30 days. */
+/**
+ * The slowest burn any tier alerts on: at 1x the budget is spent exactly by the end of the SLO
+ * window, below it the errors spend the budget slower than it accrues and it is never exhausted.
+ */
+export const MINIMUM_BURN_RATE = 1;
+
+/**
+ * How many times faster than `window` (the SLO's) allows a tier spends the budget:
+ * `budgetSpent × window / long`, and never less than MINIMUM_BURN_RATE. The workbook's tiers are
+ * derived for 30 days (14.4x, 6x, 1x, table 5-8 of "Alerting on SLOs"); over a shorter window the
+ * same budget shares give lower rates, and the ticket tier's 10% in 3 days falls below 1x (0.93x
+ * over 28 days, 0.23x over the shortest allowed, 7 days): it would ticket burns that never exhaust
+ * the budget. Floored at 1x, the ticket tier says what the workbook's 1x says, "at this pace the
+ * budget runs out within the window", and spends more than 10% of it in 3 days to fire (43% over
+ * 7 days). The page tiers stay above the floor for every allowed window (3.36x and 1.4x over 7
+ * days), so the floor binds only the ticket tier, and only under 30 days.
+ */
 export function burnRate(tier: BurnRateTier, window: Duration): number {
-  return rounded((tier.budgetSpent * window.millis) / tier.long.millis);
+  return rounded(Math.max(MINIMUM_BURN_RATE, (tier.budgetSpent * window.millis) / tier.long.millis));
 }
 
 /** The SLI of an SLO: what is counted, per which labels, per second over a window. */

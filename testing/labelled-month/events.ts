@@ -66,6 +66,14 @@ export interface LabelledEvent {
    * value is about something else (the low-volume task's failures are not the sync task's).
    */
   labels: Readonly<Record<string, string>>;
+  /**
+   * Which of `labels` an alert about the event must carry, with their values: one of these lists of
+   * label names. Default: all of them. A sync task's failures on one marketplace are told per
+   * marketplace (`platform`, the SLO and application alerts) or per task (`name`, the Celery
+   * alerts), no alert names both. `[[]]` would say alerts about it carry none of them. An event
+   * without labels is about any alert that reads its series.
+   */
+  keyedBy?: readonly (readonly string[])[];
   fault: Fault;
 }
 
@@ -115,6 +123,8 @@ const SYNC_SERIES = [...names(app.syncOperations), ...TASK_EVENTS];
 const UP = names(scrape.up);
 const API_JOB = { job: JOB.api };
 const SYNC_TASK_NAME = { name: SYNC_TASK };
+/** Failed syncs on one marketplace: told per marketplace or per task (LabelledEvent.keyedBy). */
+const WILDBERRIES_SYNCS = { labels: { ...SYNC_TASK_NAME, platform: 'wildberries' }, keyedBy: [['platform'], ['name']] };
 
 /** What every event of a class shares. */
 interface ClassSpec {
@@ -124,6 +134,7 @@ interface ClassSpec {
   graceMs: number;
   metrics: string[];
   labels?: Record<string, string>;
+  keyedBy?: readonly (readonly string[])[];
 }
 
 /** One occurrence of a class; `metrics` and `labels` when it disturbs other series than the class names. */
@@ -134,6 +145,7 @@ interface Occurrence {
   fault: Fault;
   metrics?: string[];
   labels?: Record<string, string>;
+  keyedBy?: readonly (readonly string[])[];
 }
 
 function occurrences(spec: ClassSpec, slug: string, list: readonly Occurrence[]): LabelledEvent[] {
@@ -147,6 +159,7 @@ function occurrences(spec: ClassSpec, slug: string, list: readonly Occurrence[])
       fault: item.fault,
       metrics: item.metrics ?? spec.metrics,
       labels: item.labels ?? spec.labels ?? {},
+      ...((item.keyedBy ?? spec.keyedBy) ? { keyedBy: item.keyedBy ?? spec.keyedBy } : {}),
     };
   });
 }
@@ -248,7 +261,7 @@ const INCIDENTS: LabelledEvent[] = [
       deserves: 'page',
       graceMs: HOUR,
       metrics: SYNC_SERIES,
-      labels: { ...SYNC_TASK_NAME, platform: 'wildberries' },
+      ...WILDBERRIES_SYNCS,
     },
     'sync-failures-25x',
     [{ day: 13, at: '10:00', minutes: 120, fault: { kind: 'syncFailures', platform: 'wildberries', ratio: 0.25 } }],
@@ -290,7 +303,7 @@ const INCIDENTS: LabelledEvent[] = [
         minutes: 84 * 60,
         fault: { kind: 'syncFailures', platform: 'wildberries', ratio: 0.025 },
         metrics: SYNC_SERIES,
-        labels: { ...SYNC_TASK_NAME, platform: 'wildberries' },
+        ...WILDBERRIES_SYNCS,
       },
       // 2x of the latency budget for two and a half days.
       {
@@ -326,6 +339,9 @@ const INCIDENTS: LabelledEvent[] = [
       graceMs: 30 * MINUTE,
       metrics: SYNC_SERIES,
       labels: SYNC_TASK_NAME,
+      // Nothing schedules syncs at all: an alert about it judges every sync together and names no
+      // task (it may not name another one).
+      keyedBy: [[]],
     },
     'syncs-stopped',
     [

@@ -3,9 +3,9 @@
  *
  * A message is about an event when one of its firing alerts started firing between the event's
  * start and its end plus grace, reads one of the series the event disturbs (the rule's
- * expression, recordings inlined, names them) and carries no other value of the labels the event
- * pins: an alert about queues is not about an API outage at the same time, nor one about the
- * low-volume task about the sync task's failures. A message that announces alerts (`firing` kind:
+ * expression, recordings inlined, names them) and carries the labels the event is keyed on with
+ * its values (`keyedOn`): an alert about queues is not about an API outage at the same time, nor
+ * one about the low-volume task, or about no task at all, about the sync task's failures. A message that announces alerts (`firing` kind:
  * new in its group) is true when it is about an incident that deserves it: a page only about one
  * that deserves a page (waking someone for less is the noise people feel), a warning or a ticket
  * about any incident (a ticket-worthy slow burn told in the warning chat is early, not false). An
@@ -61,6 +61,20 @@ export interface MonthScore {
   unexplained: Announcement[];
 }
 
+/**
+ * Whether an alert's labels point at `event`: it carries every label of one of the event's keys
+ * (`keyedBy`, by default all its labels) with the event's value, and no label of the event with
+ * another value. An alert without the label an event is keyed on is about something else.
+ */
+export function keyedOn(alertLabels: Readonly<Record<string, string>>, event: LabelledEvent): boolean {
+  const names = Object.keys(event.labels);
+  const keys = event.keyedBy ?? [names];
+  return (
+    names.every((name) => alertLabels[name] === undefined || alertLabels[name] === event.labels[name]) &&
+    keys.some((key) => key.every((name) => alertLabels[name] === event.labels[name]))
+  );
+}
+
 /** The announcements of a replay (messages to people), each with the events it is about. */
 export function announcements(
   result: ReplayResult,
@@ -78,7 +92,7 @@ export function announcements(
           alert.firedAt >= event.start &&
           alert.firedAt <= event.end + event.graceMs &&
           event.metrics.some((metric) => reads.has(metric)) &&
-          Object.entries(event.labels).every(([name, value]) => (alert.labels[name] ?? value) === value)
+          keyedOn(alert.labels, event)
         );
       }),
     );

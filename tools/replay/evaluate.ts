@@ -18,6 +18,18 @@
  *   firing while `step - firstMissing < keep_firing_for` and resolves at the first step past it;
  * - the next appearance of a resolved series starts a new pending alert.
  *
+ * Steps where Prometheus itself held no data are gaps (`historyCoverage`): it was not running, so it
+ * neither evaluated nor sent anything, while the same expressions read afterwards are true there
+ * (`absent(up{...})`, `up == 0 or absent(...)`). A replay starts at the first step with data, and
+ * at a gap every pending alert is dropped and every firing one resolves, `keep_firing_for` or not;
+ * after it a `for` starts over. That is Prometheus restarted without its alert state. Prometheus
+ * (2.42 and 3.5, rules/group.go `RestoreForState`) does restore the `activeAt` of a rule whose
+ * `for` is at least `--rules.alert.for-grace-period` (10m by default) from its `ALERTS_FOR_STATE`
+ * series when it was down less than `--rules.alert.outage-tolerance` (1h): an alert that was
+ * firing fires again at once, one still pending keeps the time it had pended and fires no sooner
+ * than the grace period after the restart. The replay does not model that restoration: after such
+ * an outage, those rules fire here up to their `for` later than they would have live.
+ *
  * A rule whose every window is 6 h or longer (an SLO's ticket tier: 1x over 3 d and 6 h, read
  * through recordings or not) is replayed at a coarser step, a 24th of its shortest window in whole
  * evaluation intervals: such a value moves by a fraction of a percent between two evaluations,
@@ -27,7 +39,7 @@
  * minutes). Its times are then exact to that step; every other rule is replayed at its interval.
  */
 import { Duration } from '../../core/duration';
-import { PrometheusApi } from '../../clients/prometheus';
+import { PrometheusApi, RangeSeries } from '../../clients/prometheus';
 import { NotReplayable, RecordedExpression, metricNamesRead, substituteRecordings, windowsRead } from './promql-text';
 import { ReplayRuleSet } from './rule-set';
 
@@ -175,7 +187,16 @@ export function replayStep(windowsMs: readonly number[], intervalMs: number): nu
   return Math.max(1, Math.floor(shortest / STEPS_PER_SHORTEST_RANGE / intervalMs)) * intervalMs;
 }
 
-/** The evaluation instants of a rule over `[from, to]`: multiples of its interval, as a live group's are. */
+/**
+ * The evaluation instants of a rule over `[from, to]`: the multiples of its interval. A live
+ * Prometheus evaluates a group at those multiples plus an offset of its own, the hash of the
+ * group's name and file modulo the interval (rules/group.go, `EvalTimestamp`), so that groups do not
+ * all run at once; `promtool test rules`, which the cross-check runs, evaluates at the multiples
+ * themselves (cmd/promtool/unittest.go). The replay keeps the multiples: the offset depends on the
+ * path the live Prometheus loaded the file from, which the history does not tell (the Kubernetes
+ * target's operator names the files), and it moves an evaluation by less than one interval, so the
+ * replay's times are exact to one interval against a live Prometheus and exact against promtool.
+ */
 export function evaluationSteps(fromMs: number, toMs: number, intervalMs: number): { first: number; count: number } {
   const first = Math.ceil(fromMs / intervalMs) * intervalMs;
   return { first, count: first > toMs ? 0 : Math.floor((toMs - first) / intervalMs) + 1 };
@@ -256,6 +277,138 @@ async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[
   return results;
 }
 
+/**
+ * The probe of whether Prometheus held data at a step: `up` is written for every target at every
+ * scrape, 0 when the scrape failed, so while Prometheus runs and scrapes anything `count(up)`
+ * returns a value. It is read with the same lookback (5m by default) as every selector of the rules:
+ * where it returns nothing, every instant selector of scraped series does too, and `absent(...)`
+ * of any of them is true only because nothing was stored. A restart shorter than the lookback
+ * leaves no gap.
+ */
+export const COVERAGE_PROBE = 'count(up)';
+
+/** The steps at which Prometheus held data, from the first one on. Times are ms since the epoch. */
+export interface HistoryCoverage {
+  /** The first step with data: where a replay starts, at or after the `from` asked for. */
+  fromMs: number;
+  toMs: number;
+  /** The probe's step: the greatest common divisor of the rules' intervals. */
+  stepMs: number;
+  /** 1 at step `i` (at `fromMs + i * stepMs`) when the probe returned a value, else 0. */
+  present: Uint8Array;
+}
+
+/** A stretch of time without data in a replayed window: `[fromMs, toMs)`. */
+export interface DataGap {
+  fromMs: number;
+  toMs: number;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** The step of the coverage probe for `rules`: the greatest common divisor of their intervals (ms), or `fallbackMs` without rules. */
+export function coverageStep(rules: readonly Pick<ReplayAlertRule, 'intervalMs'>[], fallbackMs: number): number {
+  return rules.reduce((step, rule) => gcd(step, rule.intervalMs), rules[0]?.intervalMs ?? fallbackMs);
+}
+
+/** A range query split into chunks of at most `stepsPerQuery` steps, each a task answering its series and how long it took. */
+function rangeQueryTasks(
+  prometheus: PrometheusApi,
+  expr: string,
+  window: { first: number; count: number },
+  stepMs: number,
+  stepsPerQuery: number,
+): (() => Promise<{ series: RangeSeries[]; ms: number }>)[] {
+  return Array.from({ length: Math.ceil(window.count / stepsPerQuery) }, (_, chunk) => async () => {
+    const start = window.first + chunk * stepsPerQuery * stepMs;
+    const end = Math.min(start + (stepsPerQuery - 1) * stepMs, window.first + (window.count - 1) * stepMs);
+    const started = performance.now();
+    const series = await prometheus.queryRange(expr, start, end, stepMs);
+    return { series, ms: performance.now() - started };
+  });
+}
+
+/**
+ * Where Prometheus held data over `[fromMs, toMs]`: `COVERAGE_PROBE` as range queries at `stepMs`,
+ * from its first step with data on. Throws when it has none in the window, naming the window.
+ */
+export async function historyCoverage(
+  prometheus: PrometheusApi,
+  fromMs: number,
+  toMs: number,
+  stepMs: number,
+  options: EvaluateOptions = {},
+): Promise<HistoryCoverage> {
+  const window = evaluationSteps(fromMs, toMs, stepMs);
+  const stepsPerQuery = Math.min(options.stepsPerQuery ?? MAX_STEPS_PER_QUERY, MAX_STEPS_PER_QUERY);
+  const answers = await pooled(
+    rangeQueryTasks(prometheus, COVERAGE_PROBE, window, stepMs, stepsPerQuery),
+    options.concurrency ?? 2,
+  ).catch((error: Error) => {
+    throw new Error(`coverage probe ${COVERAGE_PROBE}: ${error.message}`, { cause: error });
+  });
+  const present = new Uint8Array(window.count);
+  for (const { series } of answers)
+    for (const { values } of series)
+      for (const [seconds] of values) present[Math.round((seconds * 1000 - window.first) / stepMs)] = 1;
+  const first = present.indexOf(1);
+  if (first < 0)
+    throw new Error(
+      `Prometheus holds no sample of up from ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()}: nothing to replay`,
+    );
+  return { fromMs: window.first + first * stepMs, toMs, stepMs, present: present.subarray(first) };
+}
+
+/** The stretches of `coverage` without data, each from its first step without to the next step with data (or the window's end). */
+export function dataGaps(coverage: HistoryCoverage): DataGap[] {
+  const gaps: DataGap[] = [];
+  const at = (step: number) => coverage.fromMs + step * coverage.stepMs;
+  for (let step = 0; step < coverage.present.length; step += 1) {
+    if (coverage.present[step] === 1) continue;
+    const start = step;
+    while (step < coverage.present.length && coverage.present[step] === 0) step += 1;
+    gaps.push({ fromMs: at(start), toMs: step < coverage.present.length ? at(step) : coverage.toMs });
+  }
+  return gaps;
+}
+
+/**
+ * The stretches of a rule's steps (`window`, at `stepMs`) during which Prometheus held data at every
+ * probe step, as `[start, end)` step indices: a step without data, or a probe step without data
+ * between two of the rule's steps (a rule replayed at a coarser step), ends a stretch.
+ */
+export function coveredStretches(
+  coverage: HistoryCoverage,
+  window: { first: number; count: number },
+  stepMs: number,
+): [number, number][] {
+  // missingBefore[i]: probe steps without data among the first i.
+  const missingBefore = new Uint32Array(coverage.present.length + 1);
+  coverage.present.forEach((value, i) => (missingBefore[i + 1] = missingBefore[i] + 1 - value));
+  const probeIndex = (step: number) =>
+    Math.min(
+      Math.floor((window.first + step * stepMs - coverage.fromMs) / coverage.stepMs),
+      coverage.present.length - 1,
+    );
+  const stretches: [number, number][] = [];
+  let start = -1;
+  for (let step = 0; step < window.count; step += 1) {
+    const probe = probeIndex(step);
+    const covered =
+      coverage.present[probe] === 1 &&
+      (start < 0 || missingBefore[probe + 1] === missingBefore[probeIndex(step - 1) + 1]);
+    if (covered && start < 0) start = step;
+    if (!covered && start >= 0) {
+      stretches.push([start, step]);
+      start = coverage.present[probe] === 1 ? step : -1;
+    }
+  }
+  if (start >= 0) stretches.push([start, window.count]);
+  return stretches;
+}
+
 /** How the range queries of a replay are run. */
 export interface EvaluateOptions {
   /** Range queries in flight at once. @default 2 */
@@ -265,31 +418,25 @@ export interface EvaluateOptions {
 }
 
 /**
- * Every rule evaluated over `[fromMs, toMs]` against the Prometheus at `prometheus`, each as range
- * queries at its group's interval. Throws with Prometheus' own message when it refuses a query,
- * naming the rule.
+ * Every rule evaluated over the window of `coverage` against the Prometheus at `prometheus`, each
+ * as range queries at its step, its alert state dropped at every gap in the data. Throws with
+ * Prometheus' own message when it refuses a query, naming the rule.
  */
 export async function evaluateRules(
   prometheus: PrometheusApi,
   rules: readonly ReplayAlertRule[],
-  fromMs: number,
-  toMs: number,
+  coverage: HistoryCoverage,
   options: EvaluateOptions = {},
 ): Promise<RuleOutcome[]> {
   const stepsPerQuery = Math.min(options.stepsPerQuery ?? MAX_STEPS_PER_QUERY, MAX_STEPS_PER_QUERY);
-  const plans = rules.map((rule) => ({ rule, window: evaluationSteps(fromMs, toMs, rule.stepMs) }));
+  const plans = rules.map((rule) => ({ rule, window: evaluationSteps(coverage.fromMs, coverage.toMs, rule.stepMs) }));
   const tasks = plans.flatMap(({ rule, window }) =>
-    Array.from({ length: Math.ceil(window.count / stepsPerQuery) }, (_, chunk) => async () => {
-      const start = window.first + chunk * stepsPerQuery * rule.stepMs;
-      const end = Math.min(start + (stepsPerQuery - 1) * rule.stepMs, window.first + (window.count - 1) * rule.stepMs);
-      try {
-        const started = performance.now();
-        const series = await prometheus.queryRange(rule.expr, start, end, rule.stepMs);
-        return { series, ms: performance.now() - started };
-      } catch (error) {
-        throw new Error(`alert ${rule.name}: ${(error as Error).message}`, { cause: error });
-      }
-    }),
+    rangeQueryTasks(prometheus, rule.expr, window, rule.stepMs, stepsPerQuery).map(
+      (task) => () =>
+        task().catch((error: Error) => {
+          throw new Error(`alert ${rule.name}: ${error.message}`, { cause: error });
+        }),
+    ),
   );
   const answers = await pooled(tasks, options.concurrency ?? 2);
   let answer = 0;
@@ -309,13 +456,27 @@ export async function evaluateRules(
       }
     }
     answer += chunks;
+    const stretches = coveredStretches(coverage, window, rule.stepMs);
     const outcome: RuleOutcome = { rule, episodes: [], pendingOnly: 0, queryMs: Math.round(queryMs) };
     for (const { labels, present } of steps.values()) {
       // Two series with one label set after `__name__` is dropped fail the rule live; here they merge.
       const sorted = [...new Set(present)].sort((a, b) => a - b);
-      const { episodes, pendingOnly } = alertEpisodes(sorted, rule, window, labels);
-      outcome.episodes.push(...episodes);
-      outcome.pendingOnly += pendingOnly;
+      let next = 0;
+      for (const [start, end] of stretches) {
+        const stretch = { first: window.first + start * rule.stepMs, count: end - start };
+        while (next < sorted.length && sorted[next] < start) next += 1;
+        const inside: number[] = [];
+        for (; next < sorted.length && sorted[next] < end; next += 1) inside.push(sorted[next] - start);
+        const { episodes, pendingOnly } = alertEpisodes(inside, rule, stretch, labels);
+        // Still firing where the data stops: it resolves there (Alertmanager resolves what is no longer sent).
+        const stopsAt = end < window.count ? window.first + end * rule.stepMs : undefined;
+        outcome.episodes.push(
+          ...episodes.map((episode) =>
+            episode.resolvedAt === undefined && stopsAt !== undefined ? { ...episode, resolvedAt: stopsAt } : episode,
+          ),
+        );
+        outcome.pendingOnly += pendingOnly;
+      }
     }
     outcome.episodes.sort((a, b) => a.firedAt - b.firedAt);
     return outcome;

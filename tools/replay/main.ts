@@ -23,7 +23,9 @@ export const USAGE = `Usage: npm run alerts:replay -- --prometheus <url> --from 
 Evaluates this checkout's alerting rules over the history a Prometheus holds, at the evaluation
 interval, with their for and keep_firing_for, then routes what fired as Alertmanager would
 (routes, group_by, group_wait/interval, repeat_interval, inhibitions, time intervals): the
-messages each chat would have received.
+messages each chat would have received. It starts at the first step where Prometheus holds data
+(count(up) returns a value) when that is later than --from, and no alert pends or fires where it
+held none; both are reported.
 
 Options:
   --prometheus <url>     Prometheus to read the history from (http(s)://host:port, no credentials)

@@ -74,6 +74,8 @@ export interface AlertSummary {
 /** A replay in numbers. */
 export interface ReplaySummary {
   source: string;
+  /** The `--from` asked for; `from` is later when Prometheus holds nothing before it. */
+  requestedFrom: string;
   from: string;
   to: string;
   weeks: number;
@@ -88,6 +90,8 @@ export interface ReplaySummary {
   nightPagesPerWeek: number;
   alerts: AlertSummary[];
   skipped: { name: string; reason: string }[];
+  /** Stretches without data in Prometheus (RFC 3339, end exclusive): nothing was pending or firing there. */
+  gaps: { from: string; to: string }[];
   /** Rules replayed at a coarser step than their evaluation interval (every range they read is long). */
   coarse: { name: string; step: string; interval: string }[];
 }
@@ -143,6 +147,7 @@ export function summarize(
     .sort((a, b) => b.announced - a.announced || b.episodes - a.episodes || a.name.localeCompare(b.name));
   return {
     source: result.source,
+    requestedFrom: new Date(result.requestedFromMs).toISOString(),
     from: new Date(result.fromMs).toISOString(),
     to: new Date(result.toMs).toISOString(),
     weeks: round(weeks, 3),
@@ -155,6 +160,10 @@ export function summarize(
     nightPagesPerWeek: round(nightPages / weeks),
     alerts,
     skipped: result.skipped,
+    gaps: result.gaps.map((gap) => ({
+      from: new Date(gap.fromMs).toISOString(),
+      to: new Date(gap.toMs).toISOString(),
+    })),
     coarse: result.outcomes
       .filter(({ rule }) => rule.stepMs !== rule.intervalMs)
       .map(({ rule }) => ({
@@ -185,6 +194,15 @@ export function renderSummaries(summaries: readonly ReplaySummary[], night: Nigh
         `${summary.source}: ${summary.messages} messages to people (${summary.messagesPerWeek}/week), ${summary.pages} pages, ${summary.nightPages} at night (${summary.nightPagesPerWeek}/week); replayed in ${summary.seconds} s`,
     ),
   ];
+  // Both rule sets read one Prometheus over one window: its data is told once.
+  if (first.from !== first.requestedFrom)
+    lines.push(
+      `Prometheus holds no sample before ${first.from}: replayed from there, not from ${first.requestedFrom}.`,
+    );
+  for (const gap of first.gaps)
+    lines.push(
+      `Prometheus held no data from ${gap.from} to ${gap.to}: no alert was pending or firing there, and a for starts over after it.`,
+    );
   if (compare) {
     const [base, head] = summaries;
     lines.push(

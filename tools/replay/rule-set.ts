@@ -10,30 +10,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import type { RuleGroupSpec } from '../../domain/rules';
 
 const run = promisify(execFile);
-
-/** A rule as a Prometheus rule file has it: the fields a replay reads. */
-export interface ReplayRule {
-  alert?: string;
-  record?: string;
-  expr: string;
-  /** Prometheus duration; absent means 0. */
-  for?: string;
-  /** Prometheus duration (2.42 and later); absent means 0. */
-  keep_firing_for?: string;
-  labels?: Record<string, string>;
-}
-
-/** A rule group as a Prometheus rule file has it. */
-export interface ReplayGroup {
-  name: string;
-  /** Prometheus duration; absent means the global evaluation interval. */
-  interval?: string;
-  rules: ReplayRule[];
-}
 
 /** A matcher list as Alertmanager's configuration writes it: `severity="critical"`, `alertname=~"A|B"`. */
 export type MatcherTexts = string[];
@@ -101,7 +82,8 @@ export interface ReplayRuleSet {
   source: string;
   /** Prometheus' global `evaluation_interval`: the step of the replay. */
   evaluationInterval: string;
-  groups: ReplayGroup[];
+  /** The rule groups as the revision renders them (`ruleGroupSpecs`): what Prometheus evaluates. */
+  groups: RuleGroupSpec[];
   alertmanager: ReplayAlertmanager;
 }
 
@@ -141,8 +123,9 @@ function replayReceivers(receivers: unknown): ReplayReceiver[] {
 }
 
 /**
- * The rule set of the checkout at `root`, read through its own modules: `ruleGroupSpecs(RULE_GROUPS)`
- * from domain/rules, `buildAlertmanagerConfig` from domain/alerting, and the configuration from
+ * The rule set of the checkout at `root`, read through its own modules: `ruleGroupSpecs` of the
+ * groups the stack deploys for the configured SLOs (`ruleGroups(config.slo)`, or `RULE_GROUPS` in
+ * a revision without it) from domain/rules, `buildAlertmanagerConfig` from domain/alerting, and the configuration from
  * `env` and its cdktf.json context (`loadMonitoringConfig`), as its `npm run check` reads it.
  * Throws naming the module or export a revision lacks.
  */
@@ -167,11 +150,14 @@ export function loadRuleSet(root: string, env: NodeJS.ProcessEnv, source: string
     )(env, context),
     'the monitoring configuration',
   );
-  const groups = expectFunction<(groups: unknown) => ReplayGroup[]>(
+  // The groups the stack deploys for the configured SLOs; a revision from before configurable SLOs has only RULE_GROUPS.
+  const deployed =
+    typeof rules.ruleGroups === 'function' ? (rules.ruleGroups(config.slo) as unknown) : rules.RULE_GROUPS;
+  const groups = expectFunction<(groups: unknown) => RuleGroupSpec[]>(
     rules,
     'ruleGroupSpecs',
     'domain/rules',
-  )(rules.RULE_GROUPS);
+  )(deployed);
   const alertmanager = expectRecord(
     JSON.parse(
       JSON.stringify(
@@ -188,7 +174,7 @@ export function loadRuleSet(root: string, env: NodeJS.ProcessEnv, source: string
   return {
     source,
     evaluationInterval: String(prometheus.evaluationInterval),
-    groups: JSON.parse(JSON.stringify(groups)) as ReplayGroup[],
+    groups: JSON.parse(JSON.stringify(groups)) as RuleGroupSpec[],
     alertmanager: {
       route: expectRecord(alertmanager.route, 'the Alertmanager route') as ReplayRoute,
       inhibit_rules: (alertmanager.inhibit_rules ?? []) as ReplayInhibitRule[],
@@ -202,17 +188,55 @@ export function loadRuleSet(root: string, env: NodeJS.ProcessEnv, source: string
 export const ROOT = join(__dirname, '..', '..');
 
 /**
+ * Why a checkout's modules could not be read, in one line without a stack trace: a RuleSetError's
+ * own message; for a module that cannot be found, its name and the file of `root` that requires
+ * it; else the error and the first place in `root`'s files it was thrown from.
+ */
+export function loadFailure(error: unknown, root: string): string {
+  if (error instanceof RuleSetError) return error.message;
+  const { message, stack, code, requireStack } = error as NodeJS.ErrnoException & { requireStack?: string[] };
+  const own = (file: string) => file.startsWith(`${root}/`) && !file.includes('/node_modules/');
+  if (code === 'MODULE_NOT_FOUND') {
+    const wanted = /Cannot find module '([^']+)'/.exec(message)?.[1] ?? message;
+    const by = (requireStack ?? []).find(own);
+    return `it needs the module ${wanted}, which cannot be found${by ? ` (required by ${relative(root, by)})` : ''}`;
+  }
+  const place = (stack ?? '')
+    .split('\n')
+    .map((line) => /\(?(\/[^():]+):(\d+):\d+\)?$/.exec(line.trim()))
+    .find((match) => match !== null && own(match[1]));
+  const where = place ? ` (at ${relative(root, place[1])}:${place[2]})` : '';
+  return `${error instanceof Error ? error.name : 'Error'}: ${message.split('\n')[0]}${where}`;
+}
+
+type PackageManifest = { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+
+/**
+ * The packages two package.json files ask for differently (`name (<theirs> there, <ours> here)`,
+ * `none` for a package one of them lacks), sorted by name.
+ */
+export function dependencyDifferences(theirs: PackageManifest, ours: PackageManifest): string[] {
+  const all = (manifest: PackageManifest) => ({ ...manifest.dependencies, ...manifest.devDependencies });
+  const [there, here] = [all(theirs), all(ours)];
+  return [...new Set([...Object.keys(there), ...Object.keys(here)])]
+    .filter((name) => there[name] !== here[name])
+    .sort()
+    .map((name) => `${name} (${there[name] ?? 'none'} there, ${here[name] ?? 'none'} here)`);
+}
+
+/**
  * The rule set of git revision `ref`: a temporary worktree of it (with this checkout's
- * node_modules: a revision that needs other package versions fails to load, naming its error),
- * this file run there with ts-node in a child process, the worktree removed after, whatever
- * happened. Throws with git's or the child's own message.
+ * node_modules), this file run there with ts-node in a child process, the worktree removed after,
+ * whatever happened. Throws a RuleSetError naming the revision and why, in a few lines: not a
+ * commit; its modules could not be read (`loadFailure`), with the packages its package.json asks
+ * for differently from this checkout's, the likely cause (`dependencyDifferences`).
  */
 export async function ruleSetOfRevision(ref: string, env: NodeJS.ProcessEnv): Promise<ReplayRuleSet> {
   if (!/^[\w./@^~{}:-]+$/.test(ref)) throw new RuleSetError(`--base "${ref}" is not a git revision`);
   const scratch = mkdtempSync(join(tmpdir(), 'stm-replay-base-'));
   const worktree = join(scratch, 'checkout');
   try {
-    await run('git', ['-C', ROOT, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => {
+    const commit = await run('git', ['-C', ROOT, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => {
       throw new RuleSetError(`--base "${ref}" names no commit of this repository (git fetch it first?)`);
     });
     await run('git', ['-C', ROOT, 'worktree', 'add', '--detach', worktree, ref], { timeout: 120_000 });
@@ -222,9 +246,16 @@ export async function ruleSetOfRevision(ref: string, env: NodeJS.ProcessEnv): Pr
       ['-r', 'ts-node/register/transpile-only', join(__dirname, 'rule-set.ts'), worktree, ref],
       { cwd: worktree, env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
     ).catch((error: { stderr?: string; message: string }) => {
+      const cause = (error.stderr ?? error.message).trim().split('\n').slice(-3).join(' ');
+      const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as PackageManifest;
+      const differences = existsSync(join(worktree, 'package.json'))
+        ? dependencyDifferences(read(join(worktree, 'package.json')), read(join(ROOT, 'package.json')))
+        : [];
       throw new RuleSetError(
-        // Node prints the failing file first and the error a few lines below it: keep both.
-        `reading the rules of ${ref} failed:\n${(error.stderr ?? error.message).trim().split('\n').slice(0, 8).join('\n')}`,
+        `--base ${ref} (${commit.stdout.trim().slice(0, 12)}): its rules could not be read: ${cause}` +
+          (differences.length > 0
+            ? `\nIt was read with this checkout's node_modules, and its package.json asks for other versions of: ${differences.join(', ')}; replay it from a checkout of ${ref} with its own npm ci.`
+            : ''),
       );
     });
     return JSON.parse(stdout) as ReplayRuleSet;
@@ -236,5 +267,10 @@ export async function ruleSetOfRevision(ref: string, env: NodeJS.ProcessEnv): Pr
 
 if (require.main === module) {
   const [root, source] = process.argv.slice(2);
-  process.stdout.write(JSON.stringify(loadRuleSet(root, process.env, source ?? root)));
+  try {
+    process.stdout.write(JSON.stringify(loadRuleSet(root, process.env, source ?? root)));
+  } catch (error) {
+    process.stderr.write(`${loadFailure(error, root)}\n`);
+    process.exitCode = 1;
+  }
 }
