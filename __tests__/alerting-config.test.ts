@@ -200,7 +200,7 @@ describe('rendered Alertmanager configuration', () => {
         expect(held(tiers[2])).toEqual([]);
         continue;
       }
-      // The ticket and the threshold alert: the more severe holds the other back, the threshold alert on a tie.
+      // The ticket (info) and the threshold alert: the more severe holds the other back; on a tie the ticket, which says the budget left.
       const ticketFirst = alertRule(threshold).severity === 'info';
       expect(held(tiers[2])).toEqual(ticketFirst ? [threshold] : []);
       expect(held(threshold).includes(tiers[2])).toBe(!ticketFirst);

@@ -73,13 +73,13 @@ const SLO_SPEC: Record<
 > = {
   APIAvailabilityFastBurn: ['critical', '2m', ['1h', '5m'], '14.4', '0.005', 'job:slo_api_availability_errors'],
   APIAvailabilitySlowBurn: ['critical', '15m', ['6h', '30m'], '6', '0.005', 'job:slo_api_availability_errors'],
-  APIAvailabilitySteadyBurn: ['warning', '1h', ['3d', '6h'], '1', '0.005', 'job:slo_api_availability_errors'],
+  APIAvailabilitySteadyBurn: ['info', '1h', ['3d', '6h'], '1', '0.005', 'job:slo_api_availability_errors'],
   APILatencyFastBurn: ['critical', '2m', ['1h', '5m'], '14.4', '0.01', 'job:slo_api_latency_errors'],
   APILatencySlowBurn: ['critical', '15m', ['6h', '30m'], '6', '0.01', 'job:slo_api_latency_errors'],
-  APILatencySteadyBurn: ['warning', '1h', ['3d', '6h'], '1', '0.01', 'job:slo_api_latency_errors'],
+  APILatencySteadyBurn: ['info', '1h', ['3d', '6h'], '1', '0.01', 'job:slo_api_latency_errors'],
   SyncSuccessFastBurn: ['critical', '2m', ['1h', '5m'], '14.4', '0.01', 'platform:slo_sync_success_errors'],
   SyncSuccessSlowBurn: ['critical', '15m', ['6h', '30m'], '6', '0.01', 'platform:slo_sync_success_errors'],
-  SyncSuccessSteadyBurn: ['warning', '1h', ['3d', '6h'], '1', '0.01', 'platform:slo_sync_success_errors'],
+  SyncSuccessSteadyBurn: ['info', '1h', ['3d', '6h'], '1', '0.01', 'platform:slo_sync_success_errors'],
 };
 
 describe('rendered rule files', () => {

@@ -196,10 +196,12 @@ function tierCases(
       : []),
   ];
   const longMinutes = asMinutes(long);
-  // Twice the burn rate for long enough that, once the errors stop and the short window is clean,
-  // the long window still burns above the rate: only the short window keeps the alert quiet.
+  // A burn, then no errors for long enough that the short window is clean, while the long window
+  // still burns above the rate (the burn is strong enough for the minutes of it the long window
+  // still holds): only the short window keeps the alert quiet.
   const burnt = 2 * (asMinutes(short) + 5) + 10;
   const clean = asMinutes(short) + 5 + 2;
+  const times = Math.max(2, (1.5 * longMinutes) / Math.min(burnt, longMinutes - clean));
   // A handful of errors among enough events: 80% of the errors needed, 150% of the events.
   const fewErrors = { events: (minimum.events * 1.5) / longMinutes, errors: (minimum.errors * 0.8) / longMinutes };
   const trickle = minimum.events / 2 / longMinutes;
@@ -212,9 +214,9 @@ function tierCases(
       at: quietAt,
     },
     {
-      name: `${burnt}m at twice the burn rate, then ${clean}m without errors: ${long} still burns, ${short} no longer`,
+      name: `${burnt}m at ${go4g(times)} times the burn rate, then ${clean}m without errors: ${long} still burns, ${short} no longer`,
       input: indicator.traffic([
-        { minutes: burnt, perMinute: busy, errors: busy * budget * rate * 2 },
+        { minutes: burnt, perMinute: busy, errors: busy * budget * rate * times },
         { minutes: clean + 5, perMinute: busy, errors: 0 },
       ]),
       at: minutes(burnt + clean),

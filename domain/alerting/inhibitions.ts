@@ -132,7 +132,7 @@ const SLO_INHIBITIONS: readonly Inhibition[] = [
     ['platform'],
     `${FASTER_TIER}; ${PAGE_OVER_THRESHOLD}`,
   ),
-  // SyncOperationFailures is info, below the ticket's warning: the ticket holds it back.
+  // SyncOperationFailures and the ticket are both info (one chat): the ticket, which says how much budget is left, holds it back.
   inhibit(SyncSuccessSteadyBurn, [SyncOperationFailures], ['platform'], PAGE_OVER_THRESHOLD),
 ];
 

@@ -35,6 +35,14 @@ type AlertsOf<P extends string, L extends string> = { readonly [T in TierName as
 export const SLO_QUERIES = { budgetLeft: 'budgetLeft', timeToExhaustion: 'timeToExhaustion' } as const;
 
 /**
+ * The share of the SLO window's budget a tier's rate spends in its long window, as the `tier`
+ * annotation prints it: `2%`, or `42.9%` for the ticket tier over a 7-day window (never under 1x).
+ */
+function budgetShare(rate: number, long: Duration, window: Duration): string {
+  return `${Number(((rate * long.millis * 100) / window.millis).toPrecision(3))}%`;
+}
+
+/**
  * The alert of one tier of one SLO. `where` says which series it is about (the marketplace of a
  * sync SLO), `matchers` pick the alert's own series in the message's queries.
  */
@@ -77,7 +85,7 @@ function burnRateAlert<L extends string>(
       fallback: 'an unknown time',
     })}.`,
     annotations: {
-      tier: `${tier.budgetSpent * 100}% of the ${slo.window} error budget in ${tier.long}: burn rate above ${rate} over ${tier.long} and ${tier.short}`,
+      tier: `${budgetShare(rate, tier.long, slo.window)} of the ${slo.window} error budget in ${tier.long}: burn rate above ${rate} over ${tier.long} and ${tier.short}`,
       guard: guardText(tier.long, slo.minimum),
     },
   });
