@@ -141,6 +141,25 @@ function syncTaskRuns(phases: readonly Phase[]): InputSeries[] {
   ];
 }
 
+/**
+ * Two hours at 1.5 times the fast tier's rate, then 10 minutes without errors: the slow tier's
+ * windows burn above its rate (6h by the two hours, 30m by their last 20 minutes), but the fast
+ * tier's hour still holds the burn it paged for: the slow tier stays quiet instead of paging the tail.
+ */
+function fastBurnTail(indicator: Indicator, budget: number, window: Duration): QuietCase {
+  const { budgetSpent, long } = WORKBOOK.FastBurn;
+  const fastRate = (budgetSpent * window.millis) / long.millis;
+  const burn = 1.5 * fastRate;
+  return {
+    name: `120m at ${go4g(burn)}x (the fast tier's rate is ${go4g(fastRate)}x), then 10m without errors: the tail of a fast burn`,
+    input: indicator.traffic([
+      { minutes: 120, perMinute: indicator.busy, errors: indicator.busy * budget * burn },
+      { minutes: 15, perMinute: indicator.busy, errors: 0 },
+    ]),
+    at: minutes(130),
+  };
+}
+
 /** The cases of one tier's alert of one SLO. */
 function tierCases(
   alert: AlertRule,
@@ -230,6 +249,7 @@ function tierCases(
           },
         ]
       : []),
+    ...(tier.name === 'SlowBurn' ? [fastBurnTail(indicator, budget, window)] : []),
   ];
   return casesFor(alert, { fires, quiet });
 }

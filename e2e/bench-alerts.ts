@@ -82,11 +82,14 @@ function tierTable(score: MonthScore): string {
   );
 }
 
-/** The alerts of the messages sent to `chat`, in order: which rules told the same incident twice. */
+/** The alerts of the messages sent to `chat`, in order, with their times (UTC): which rules told the same incident twice. */
 function announcedAlerts(sent: readonly Announcement[], chat: string): string {
   return sent
     .filter((announcement) => announcement.message.receiver === chat)
-    .map((announcement) => announcement.message.firing.map((alert) => alert.labels.alertname).join('+'))
+    .map(
+      (announcement) =>
+        `${announcement.message.firing.map((alert) => alert.labels.alertname).join('+')} (${new Date(announcement.message.at).toISOString().slice(5, 16)})`,
+    )
     .join(' then ');
 }
 

@@ -20,7 +20,7 @@ import {
   sloList,
   timeToExhaustion,
 } from '../../metrics/slo';
-import { and, gt, overTime } from '../../metrics/promql';
+import { and, gt, overTime, unless } from '../../metrics/promql';
 import { burnRatePanelTitle } from '../../dashboards/error-budget';
 import { guardText, withEnoughEvents } from '../conditions';
 import { $label, $query, $value, AlertRule, Template, alert, labelHole, ruleGroup, t } from '../model';
@@ -43,6 +43,20 @@ function budgetShare(rate: number, long: Duration, window: Duration): string {
 }
 
 /**
+ * The page tiers faster than `tier` (same severity, earlier in BURN_RATE_TIERS). A slower page
+ * speaks only where their long windows do not burn: a fast burn is a slow one too, and the slow
+ * tier's 30-minute window, which outlasts the fast tier's 5 minutes, would page a second time for
+ * the tail of the incident the fast tier told (the workbook, and Sloth, make both tiers one page
+ * alert; here each keeps its name and `for`, and tells its own burns). The fast tier's hour still
+ * holds the incident while the slow tier's 30 minutes do, for any burn above about 15x; between
+ * 14.4x and 15x the gap can outlast the slow tier's `for` and the tail pages once.
+ */
+function fasterPages(tier: BurnRateTier): BurnRateTier[] {
+  const index = BURN_RATE_TIERS.indexOf(tier);
+  return BURN_RATE_TIERS.slice(0, index).filter((faster) => faster.severity === tier.severity);
+}
+
+/**
  * The alert of one tier of one SLO. `where` says which series it is about (the marketplace of a
  * sync SLO), `matchers` pick the alert's own series in the message's queries.
  */
@@ -53,11 +67,16 @@ function burnRateAlert<L extends string>(
   matchers: SloMatchers<L>,
 ): AlertRule<L> {
   const rate = burnRate(tier, slo.window);
-  const burning = (window: Duration) => gt(burnRateOver(slo, window), rate);
+  const burningAt = (window: Duration, level: number) => gt(burnRateOver(slo, window), level);
+  const burning = (window: Duration) => burningAt(window, rate);
+  const ownBurn = fasterPages(tier).reduce(
+    (condition, faster) => unless(condition, burningAt(faster.long, burnRate(faster, slo.window))),
+    and(burning(tier.long), burning(tier.short)),
+  );
   return alert({
     name: `${slo.alertPrefix}${tier.name}`,
     expr: withEnoughEvents(
-      and(burning(tier.long), burning(tier.short)),
+      ownBurn,
       {
         events: overTime('avg_over_time', slo.events, tier.long),
         errors: overTime('avg_over_time', slo.errors, tier.long),
