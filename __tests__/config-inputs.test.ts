@@ -232,6 +232,25 @@ describe('publishing without a login takes an explicit opt-in', () => {
     expect(configWarnings(heartbeat, load(heartbeat))).toEqual([]);
   });
 
+  test("Prometheus' admin API is refused on a port published beyond loopback, even with the opt-in, naming both settings", () => {
+    const env = { MONITORING_BIND_ADDRESS: '0.0.0.0', MONITORING_PUBLISH_WITHOUT_AUTH: 'true' };
+    const [problem, ...others] = problemsOf(() => load({ ...env, PROMETHEUS_ADMIN_API: 'true' }));
+    expect(others).toEqual([]);
+    expect(problem.field).toBe('prometheus.adminApi');
+    expect(problem.value).toBe(true);
+    expect(problem.reason).toContain('bindAddress "0.0.0.0"');
+    expect(problem.reason).toContain('MONITORING_BIND_ADDRESS');
+    expect(load({ ...env, PROMETHEUS_ADMIN_API: 'false' }).prometheus.adminApi).toBe(false);
+    expect(load({ MONITORING_BIND_ADDRESS: '127.0.0.2', PROMETHEUS_ADMIN_API: 'true' }).prometheus.adminApi).toBe(true);
+    expect(messageOf(() => load({ ...env, PROMETHEUS_ADMIN_API: 'true' }))).toContain(
+      'PROMETHEUS_ADMIN_API (setting prometheus.adminApi)',
+    );
+    // The Kubernetes target publishes nothing on the host: bindAddress does not apply there.
+    expect(load({ ...env, MONITORING_TARGET: 'kubernetes', PROMETHEUS_ADMIN_API: 'true' }).prometheus.adminApi).toBe(
+      true,
+    );
+  });
+
   test("without a dead man's switch every synth says a broken Telegram would go unheard", () => {
     expect(configWarnings({}, load({}))).toEqual([
       expect.stringMatching(

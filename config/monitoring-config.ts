@@ -102,6 +102,8 @@ export interface PrometheusSettings {
    * Turns on Prometheus' admin API (`--web.enable-admin-api`; `prometheusSpec.enableAdminAPI`),
    * which `npm run backup` takes its TSDB snapshot through. Default false: the API also deletes
    * series, for anyone who reaches Prometheus' port, the application's containers included.
+   * Refused on the Docker target unless `bindAddress` is loopback (Prometheus serves it on every
+   * address it listens on).
    */
   adminApi: boolean;
   /** Scrape jobs beyond the built-in nine (for example an nginx exporter); names must be unique. */
@@ -606,6 +608,26 @@ function checkPublishing(
   );
 }
 
+/**
+ * Prometheus serves its admin API on every address it listens on (one HTTP server for all its
+ * listeners, and its web configuration applies to every path alike): on the Docker target the
+ * published port carries it too, so it is allowed only while that port stays on loopback. (It
+ * also reaches every container on Prometheus' networks; the guide says so.)
+ */
+function checkAdminApiPublishing(
+  config: Pick<MonitoringConfig, 'bindAddress' | 'prometheus' | 'target'>,
+  reader: ConfigReader,
+): void {
+  // The Kubernetes target publishes nothing on the host: its Service is the exposure (the guide says which).
+  if (config.target === 'kubernetes' || !config.prometheus.adminApi || isLoopback(config.bindAddress)) return;
+  reader.problem(
+    'prometheus.adminApi',
+    true,
+    `is refused with bindAddress "${config.bindAddress}": the admin API (which deletes series) would be published beyond this host on Prometheus' port, for anyone who reaches the address. ` +
+      'Keep bindAddress at 127.0.0.1 while the admin API is on (MONITORING_BIND_ADDRESS), or leave PROMETHEUS_ADMIN_API off and back up without Prometheus (npm run backup -- --skip prometheus)',
+  );
+}
+
 /** Whether the user gave `key` of a raw section. */
 function given(section: unknown, key: string): boolean {
   return typeof section === 'object' && section !== null && (section as Record<string, unknown>)[key] !== undefined;
@@ -671,6 +693,7 @@ export function parseMonitoringConfig(raw: RawMonitoringConfig = {}): Monitoring
   const config = Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as MonitoringConfig;
   checkTarget(config, reader);
   checkPublishing(config, reader);
+  checkAdminApiPublishing(config, reader);
   checkSloRetention(config.slo, config.prometheus.retention, reader);
   checkImageRequirements(config, reader);
   checkTelegramTopics(config, reader);

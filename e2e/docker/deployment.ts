@@ -12,6 +12,7 @@ import { loadMonitoringConfig } from '../../config/load';
 import { withApplicationNetwork } from '../../main';
 import { SEVERITIES, Severity } from '../../core/severity';
 import { synthFromEnvironment } from '../../testing/synth';
+import { dataVolumeName } from '../../targets/docker/monitored-container';
 import { Application } from '../../testing/docker/application';
 import { DockerEngine } from '../../testing/docker/engine';
 import {
@@ -65,6 +66,8 @@ export class Deployment implements DrillContext {
     private readonly engine: DockerEngine,
     readonly config: MonitoringConfig,
     public plan: StackPlan,
+    /** The environment of the latest render: what `npm run backup` and the other tools read on this host. */
+    public env: NodeJS.ProcessEnv,
   ) {
     this.profile = deployedProfile(config);
   }
@@ -80,6 +83,8 @@ export class Deployment implements DrillContext {
       DOCKER_SOCKET: engine.api.socketPath,
       DOCKER_GROUP_ID: String(engine.socketGroupId),
       CELERY_EXPORTER_TARGET: 'celery-exporter:9808',
+      // The backup drill takes Prometheus' TSDB snapshot through it; the port is published on loopback.
+      PROMETHEUS_ADMIN_API: 'true',
       CHECKPOINT_DISABLE: '1',
       ...render.env,
     };
@@ -89,7 +94,7 @@ export class Deployment implements DrillContext {
   private static async planned(
     engine: DockerEngine,
     render: Render,
-  ): Promise<{ config: MonitoringConfig; plan: StackPlan }> {
+  ): Promise<{ config: MonitoringConfig; plan: StackPlan; env: NodeJS.ProcessEnv }> {
     const env = Deployment.environment(engine, render);
     const config = await withApplicationNetwork(loadMonitoringConfig(env));
     const { json } = await synthFromEnvironment(env, {
@@ -98,13 +103,13 @@ export class Deployment implements DrillContext {
       alertmanagerFiles: (alerting, secrets) =>
         renderAlertmanagerFiles(alerting, secrets, { telegramApiUrl: Application.telegramApiUrl }),
     });
-    return { config, plan: await planStack(engine.api, json, TEST_VARIABLES) };
+    return { config, plan: await planStack(engine.api, json, TEST_VARIABLES), env };
   }
 
   /** Synthesizes and plans the stack; nothing is created yet. */
   static async synthesize(engine: DockerEngine, render: Render = {}): Promise<Deployment> {
-    const { config, plan } = await Deployment.planned(engine, render);
-    return new Deployment(engine, config, plan);
+    const { config, plan, env } = await Deployment.planned(engine, render);
+    return new Deployment(engine, config, plan, env);
   }
 
   /** `terraform apply` of the plan: the volumes, then every container whose image is here, side by side. */
@@ -135,7 +140,7 @@ export class Deployment implements DrillContext {
    * provider would make in place, which the harness does not do.
    */
   async rerender(render: Render): Promise<{ name: string; attributes: string[] }[]> {
-    const { plan } = await Deployment.planned(this.engine, render);
+    const { plan, env } = await Deployment.planned(this.engine, render);
     const changes = plan.containers.flatMap((after) => {
       const before = this.created.get(after.name)?.plan;
       if (!before) throw new Error(`${after.name} is new in the render: not a replacement`);
@@ -154,7 +159,30 @@ export class Deployment implements DrillContext {
       }),
     );
     this.plan = plan;
+    this.env = env;
     return changes.map(({ after, attributes }) => ({ name: after.name, attributes }));
+  }
+
+  /**
+   * The host of `components` died and was set up again: their containers destroyed with their data
+   * volumes (`docker rm`, `docker volume rm`), then deployed again as `cdktf deploy` would, on
+   * fresh, empty volumes.
+   */
+  async redeployOnFreshVolumes(components: readonly ComponentName[]): Promise<void> {
+    await Promise.all(
+      components.map(async (component) => {
+        const name = this.containerName(component);
+        const created = this.created.get(name);
+        if (!created) throw new Error(`${name} is not running here`);
+        const volume = Object.values(this.plan.volumes).find((candidate) => candidate.name === dataVolumeName(name));
+        if (!volume) throw new Error(`the plan has no volume ${dataVolumeName(name)}`);
+        await deleteContainer(this.engine.api, created.plan);
+        this.created.delete(name);
+        await this.engine.api.removeVolume(volume.name);
+        await this.engine.api.createVolume(volume.name, volume.labels);
+        await this.create(created.plan);
+      }),
+    );
   }
 
   /** The URL of an output (`prometheus_url`, ...), as Terraform evaluated it. */

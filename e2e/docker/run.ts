@@ -3,8 +3,9 @@
  * mount and network namespaces of its own (testing/docker/engine.ts), starts a private engine,
  * builds the images from Debian's programs, runs Stock Tracker's side as containers, applies the
  * synthesized cdk.tf.json as the docker provider would, then checks health, targets, rules,
- * Alertmanager, Docker discovery, node-exporter, the original fault drill at production timings and
- * a configuration change. Everything it made goes with the engine at the end, whatever happened.
+ * Alertmanager, Docker discovery, node-exporter, the original fault drill at production timings, a
+ * configuration change and the backup and restore drill. Everything it made goes with the engine at
+ * the end, whatever happened.
  * Ends with "N passed, M failed" (exit code 1 on any failure).
  */
 import { readFileSync } from 'node:fs';
@@ -48,6 +49,7 @@ import { Checklist, expectThat, formatTable, seconds } from '../report';
 import { e2eProgramSet, timingTable } from '../run';
 import { ProgramSet, fetchProgramSet, programSetHint } from '../../testing/program-sets';
 import { Deployment, TEST_VARIABLES } from './deployment';
+import { backUpForDrill, restoreForDrill } from './backup-drill';
 import { filesOf } from '../../testing/docker/tar';
 
 /** The API replicas labelled for discovery at first, and after scaling. */
@@ -427,8 +429,13 @@ async function runOnEngine(engine: DockerEngine, set: ProgramSet, checklist: Che
   await checkAlertmanagerLoaded(deployment, engine, checklist);
   await checkNodeExporter(prometheus, checklist);
   await checkDiscovery(app, deployment, prometheus, checklist);
+  // Alongside the fault drill: the backup waits up to a minute for Alertmanager's next snapshot. The archive goes
+  // in the engine's folder, removed with it whatever happens.
+  const backup = backUpForDrill(deployment, engine.dir, checklist);
   const timings = await originalDrill(app, deployment, checklist);
+  const taken = await backup;
   await checkConfigurationChange(deployment, checklist);
+  if (taken) await restoreForDrill(deployment, taken, checklist);
   return timings;
 }
 

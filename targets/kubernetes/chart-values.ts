@@ -59,7 +59,7 @@ export interface PrometheusSpecValues {
   retention: Duration;
   /** The operator's `retentionSize`, passed to `--storage.tsdb.retention.size`. */
   retentionSize: ByteSize;
-  /** The operator's `enableAdminAPI`: `--web.enable-admin-api`. */
+  /** The operator's `enableAdminAPI`: `--web.enable-admin-api`, answered on the Prometheus Service for every pod the cluster's network policies let through. */
   enableAdminAPI: boolean;
   ruleSelector: LabelSelector;
   serviceMonitorSelector: LabelSelector;

@@ -276,6 +276,11 @@ export class DockerApi {
     await this.ok('POST', '/volumes/create', { json: { Name: name, Labels: labels } });
   }
 
+  /** `docker volume rm`: the volume and its data; Docker refuses while a container uses it. */
+  async removeVolume(name: string): Promise<void> {
+    await this.ok('DELETE', `/volumes/${encodeURIComponent(name)}`);
+  }
+
   /** Creates a container; resolves to its id. */
   async createContainer(name: string, body: ContainerCreateBody): Promise<string> {
     return (await this.json<{ Id: string }>('POST', '/containers/create', { query: { name }, json: body })).Id;
