@@ -413,24 +413,16 @@ const postgresDownTargetDown: Drill = {
 };
 
 /**
- * A burst of 5xx spends the API availability budget fast: the fast burn-rate tier pages, and
- * HighErrorRate, which watches the same errors, fires in Prometheus but is held back (one
- * incident, one message, the one with the budget left).
+ * A burst of 5xx: HighErrorRate pages after its 5 minutes, and the fast burn-rate tier of the API
+ * availability SLO, which watches the same errors, fires in Prometheus once its hour has filled
+ * but is held back (one incident, one message).
  */
 const apiErrorBurst: Drill = {
-  name: 'APIAvailabilityFastBurn (5xx burst; HighErrorRate held)',
-  alert: 'APIAvailabilityFastBurn',
-  // The long window's share of 5xx reaches the tier's level once that share of the window is past
-  // the fault, after the 5-minute rate it averages has caught up.
-  conditionDelay: (profile) => {
-    const [fast] = BURN_RATE_TIERS;
-    // The loopback stack evaluates RULE_GROUPS: the default SLOs.
-    const { apiAvailability } = slos(DEFAULT_SLO_SETTINGS);
-    const level = burnRate(fast, apiAvailability.window) * apiAvailability.budget;
-    return scaledWindow(RATE_WINDOW, profile).plus(
-      scaledWindow(fast.long, profile).times(level / INJECTED_ERROR_RATIO),
-    );
-  },
+  name: 'HighErrorRate (5xx burst; APIAvailabilityFastBurn held)',
+  alert: 'HighErrorRate',
+  // The 5-minute share of 5xx crosses the level once that share of the window is past the fault.
+  conditionDelay: (profile) =>
+    scaledWindow(RATE_WINDOW, profile).times(THRESHOLDS.httpErrorRatio.levels.critical / INJECTED_ERROR_RATIO),
   ...simulatorFault({ errorRatio: INJECTED_ERROR_RATIO }),
   async whileFiring({ main }, faultAt) {
     const ratio = await prometheusOf(main).value(`${RECORDINGS.httpErrorRatio.name}{job="${JOB.api}"}`);
@@ -438,7 +430,17 @@ const apiErrorBurst: Drill = {
       ratio !== undefined && Math.abs(ratio - INJECTED_ERROR_RATIO) < 0.02,
       `recorded 5xx ratio ${ratio}, injected ${INJECTED_ERROR_RATIO}`,
     );
-    const held = await heldByInhibition(main, 'HighErrorRate', faultAt, (labels) => labels.job === JOB.api);
+    // The fast tier's hour reaches its level once that share of it is past the fault, after the
+    // 5-minute rate it averages has caught up: wait for that before asking whether it is held.
+    const [fast] = BURN_RATE_TIERS;
+    // The loopback stack evaluates RULE_GROUPS: the default SLOs.
+    const { apiAvailability } = slos(DEFAULT_SLO_SETTINGS);
+    const fastLevel = burnRate(fast, apiAvailability.window) * apiAvailability.budget;
+    const fastDelay = scaledWindow(RATE_WINDOW, main.profile).plus(
+      scaledWindow(fast.long, main.profile).times(fastLevel / INJECTED_ERROR_RATIO),
+    );
+    await sleep(Math.max(0, faultAt + fastDelay.millis - Date.now()));
+    const held = await heldByInhibition(main, 'APIAvailabilityFastBurn', faultAt, (labels) => labels.job === JOB.api);
     return `recorded 5xx ratio ${(ratio! * 100).toFixed(1)}%; ${held}`;
   },
 };
