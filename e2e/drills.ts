@@ -6,9 +6,8 @@
  */
 import { AlertName, SEVERITY_STYLE, alertRule, inhibitedBy } from '../domain/alerting';
 import { Duration } from '../core/duration';
-import { DEFAULT_SLO_SETTINGS } from '../config/slo-settings';
 import { JOB } from '../core/components';
-import { BURN_RATE_TIERS, RATE_WINDOW, RECORDINGS, THRESHOLDS, burnRate, slos } from '../domain/metrics';
+import { RATE_WINDOW, RECORDINGS, THRESHOLDS } from '../domain/metrics';
 import { Template, linkAnnotations } from '../domain/rules';
 import { Severity } from '../core/severity';
 import { MonitoringConfig } from '../config/monitoring-config';
@@ -308,7 +307,10 @@ function simulatorFault(fault: Partial<SimulatorFaults>): Pick<Drill, 'inject' |
   };
 }
 
-const INJECTED_ERROR_RATIO = 0.1;
+/** Above HighErrorRate's 5%, under the 7.2% at which the API availability SLO's fast tier fires. */
+const INJECTED_ERROR_RATIO = 0.06;
+/** The errors worsened: far above the fast tier's level. */
+const WORSENED_ERROR_RATIO = 0.3;
 
 /**
  * `alert` fires in Prometheus (its `for` run out) and Alertmanager holds it as inhibited; past its
@@ -413,12 +415,15 @@ const postgresDownTargetDown: Drill = {
 };
 
 /**
- * A burst of 5xx: HighErrorRate pages after its 5 minutes, and the fast burn-rate tier of the API
- * availability SLO, which watches the same errors, fires in Prometheus once its hour has filled
- * but is held back (one incident, one message).
+ * 5xx at 6%: HighErrorRate pages after its 5 minutes (the fast burn-rate tier's level, 7.2%, is not
+ * reached). Then the errors worsen to 30%: the fast tier of the API availability SLO, which
+ * watches the same errors, fires in Prometheus but is held back (one incident, one message).
+ * In production HighErrorRate comes first at any error ratio (5 minutes against the fast tier's
+ * hour); the drills' profile scales windows far more than `for`, so there the hour would fill
+ * first, and the errors start under the tier's level.
  */
 const apiErrorBurst: Drill = {
-  name: 'HighErrorRate (5xx burst; APIAvailabilityFastBurn held)',
+  name: 'HighErrorRate (5xx, then worse; APIAvailabilityFastBurn held)',
   alert: 'HighErrorRate',
   // The 5-minute share of 5xx crosses the level once that share of the window is past the fault.
   conditionDelay: (profile) =>
@@ -430,18 +435,12 @@ const apiErrorBurst: Drill = {
       ratio !== undefined && Math.abs(ratio - INJECTED_ERROR_RATIO) < 0.02,
       `recorded 5xx ratio ${ratio}, injected ${INJECTED_ERROR_RATIO}`,
     );
-    // The fast tier's hour reaches its level once that share of it is past the fault, after the
-    // 5-minute rate it averages has caught up: wait for that before asking whether it is held.
-    const [fast] = BURN_RATE_TIERS;
-    // The loopback stack evaluates RULE_GROUPS: the default SLOs.
-    const { apiAvailability } = slos(DEFAULT_SLO_SETTINGS);
-    const fastLevel = burnRate(fast, apiAvailability.window) * apiAvailability.budget;
-    const fastDelay = scaledWindow(RATE_WINDOW, main.profile).plus(
-      scaledWindow(fast.long, main.profile).times(fastLevel / INJECTED_ERROR_RATIO),
-    );
-    await sleep(Math.max(0, faultAt + fastDelay.millis - Date.now()));
+    await main.simulator.inject({ errorRatio: WORSENED_ERROR_RATIO });
+    // The hour (scaled) crosses the fast tier's level within seconds of 30% 5xx, once the 5-minute
+    // rate it averages has caught up: past that, the tier's `for` is what heldByInhibition waits.
+    await sleep(scaledWindow(RATE_WINDOW, main.profile).millis);
     const held = await heldByInhibition(main, 'APIAvailabilityFastBurn', faultAt, (labels) => labels.job === JOB.api);
-    return `recorded 5xx ratio ${(ratio! * 100).toFixed(1)}%; ${held}`;
+    return `recorded 5xx ratio ${(ratio! * 100).toFixed(1)}%, then ${WORSENED_ERROR_RATIO * 100}%; ${held}`;
   },
 };
 
@@ -502,14 +501,15 @@ const noSyncActivity: Drill = {
 /**
  * Drills in lanes: the lanes run side by side (no two touch the same component or alert group);
  * a lane runs its drills in turn. The 5xx burst, APIDown and the uninstrumented API share the API
- * (and APIDown inhibits HighErrorRate), so they take turns. Redis down also takes the Celery broker
+ * (and APIDown inhibits HighErrorRate), so they take turns; PostgreSQLDown of the main stack goes
+ * first, since it holds HighErrorRate back until it has resolved (its keep_firing_for included).
+ * Redis down also takes the Celery broker
  * away: the celery-exporter's scrapes fail (a pending CeleryQueueBacklog starts over) and RedisDown
  * inhibits NoSyncActivity and CeleryQueueBacklog, so the Celery drills follow it.
  */
 export const DRILL_LANES: readonly (readonly Drill[])[] = [
-  [apiErrorBurst, apiDown, requestMetricsMissing],
+  [postgresDownSlowExporter, apiErrorBurst, apiDown, requestMetricsMissing],
   [redisDown, noSyncActivity, celeryQueueBacklog],
-  [postgresDownSlowExporter],
   [postgresDownTargetDown],
 ];
 

@@ -38,11 +38,20 @@ const { scrape, prometheus } = METRICS;
 export const EFFECTS_CLEAR = RATE_WINDOW.plus(Duration.seconds(30));
 
 /**
- * `EFFECTS_CLEAR` for a cause (a backend down, the API or the workers gone), one minute longer: the
- * alerts it holds back include HighErrorRate, which itself keeps firing for `EFFECTS_CLEAR` to hold
- * back the burn-rate pages, and must be gone first.
+ * How long a cause whose effects stop with it (the API unreachable, the workers gone) keeps firing
+ * after it clears: the alerts it explains clear a scrape or two and an evaluation later (the API
+ * answers again, the celery-exporter reconnects), and without it they would be sent in that gap.
+ * Its own RESOLVED message comes this much later.
  */
-export const CAUSE_RECOVERY = EFFECTS_CLEAR.plus(Duration.minutes(1));
+export const CAUSE_RECOVERY = Duration.minutes(2);
+
+/**
+ * How long a backend (PostgreSQL, Redis) keeps firing after it answers again: the errors it caused
+ * stay in the 5-minute windows of the alerts it holds back (HighErrorRate, which then keeps firing
+ * for `EFFECTS_CLEAR`; the burn-rate pages; CeleryHighFailureRate), which must all be gone first,
+ * one minute to spare. Its RESOLVED message comes this much later.
+ */
+export const BACKEND_RECOVERY = EFFECTS_CLEAR.plus(Duration.minutes(1));
 
 /** A threshold's level for one severity. */
 export function level<S extends Severity>(threshold: Threshold<S>, severity: S): number {

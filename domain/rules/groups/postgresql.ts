@@ -5,14 +5,14 @@ import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel } from '../../metrics/thresholds';
 import { gt, select } from '../../metrics/promql';
-import { CAUSE_RECOVERY, backendDown, level } from '../conditions';
+import { BACKEND_RECOVERY, backendDown, level } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 const PostgreSQLDown = alert({
   name: 'PostgreSQLDown',
   expr: backendDown(METRICS.postgres.up, JOB.postgresExporter),
   for: Duration.minutes(1),
-  keepFiringFor: CAUSE_RECOVERY,
+  keepFiringFor: BACKEND_RECOVERY,
   severity: 'critical',
   panel: { dashboard: 'overview', title: 'PostgreSQL' },
   summary: t`PostgreSQL is unreachable (seen by ${$labelOr('instance', 'no postgres-exporter target')})`,

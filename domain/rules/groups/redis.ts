@@ -5,7 +5,7 @@ import { METRICS } from '../../metrics';
 import { RECORDINGS } from '../../metrics/recordings';
 import { THRESHOLDS, formatLevel, windowOf } from '../../metrics/thresholds';
 import { gt, increase, select } from '../../metrics/promql';
-import { CAUSE_RECOVERY, backendDown, level } from '../conditions';
+import { BACKEND_RECOVERY, backendDown, level } from '../conditions';
 import { $label, $labelOr, $value, alert, ruleGroup, t } from '../model';
 
 const { redis } = METRICS;
@@ -14,7 +14,7 @@ const RedisDown = alert({
   name: 'RedisDown',
   expr: backendDown(METRICS.redis.up, JOB.redisExporter),
   for: Duration.minutes(1),
-  keepFiringFor: CAUSE_RECOVERY,
+  keepFiringFor: BACKEND_RECOVERY,
   severity: 'critical',
   panel: { dashboard: 'overview', title: 'Redis' },
   summary: t`Redis is unreachable (seen by ${$labelOr('instance', 'no redis-exporter target')})`,
