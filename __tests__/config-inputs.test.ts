@@ -100,9 +100,9 @@ describe('valid, and accepted', () => {
 describe('the scrape interval against the rules', () => {
   const longest = Duration.millis(shortestRange(RULE_GROUPS).millis / 4);
 
-  test("the rules' shortest range is 5m, so a scrape interval of at most 1m15s", () => {
-    expect(shortestRange(RULE_GROUPS).toString()).toBe('5m');
-    expect(longest.toString()).toBe('1m15s');
+  test("the rules' shortest range is HighErrorRate's 2m30s (are 5xx still answered?), so a scrape interval of at most 37.5s", () => {
+    expect(shortestRange(RULE_GROUPS).toString()).toBe('2m30s');
+    expect(longest.toString()).toBe('37s500ms');
   });
 
   test('a Docker discovery refresh interval over 2m30s is refused: ServiceDiscoveryFailing needs two refreshes in 5m', () => {
@@ -122,8 +122,8 @@ describe('the scrape interval against the rules', () => {
   test('at the edge it is accepted, a second above it is refused naming the range', () => {
     expect(scrapeIntervalProblems({ scrapeInterval: longest }, RULE_GROUPS)).toEqual([]);
     const [problem] = scrapeIntervalProblems({ scrapeInterval: longest.plus(Duration.seconds(1)) }, RULE_GROUPS);
-    expect(problem).toMatchObject({ field: 'prometheus.scrapeInterval', value: '1m16s' });
-    expect(problem.reason).toContain('shortest range, 5m, must hold 4 scrapes, so at most 1m15s');
+    expect(problem).toMatchObject({ field: 'prometheus.scrapeInterval', value: '38s500ms' });
+    expect(problem.reason).toContain('shortest range, 2m30s, must hold 4 scrapes, so at most 37s500ms');
   });
 
   test('3m and 10m are refused through the configuration, naming the variable', () => {

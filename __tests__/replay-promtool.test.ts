@@ -1,7 +1,7 @@
 /**
  * The replay cross-checked against Prometheus' own rule evaluation: three and a half hours of the
  * labelled month (day 2, 13:00 to 16:30: 25 minutes of 30 % 5xx from 15:00, so `for`,
- * `keep_firing_for`, `irate` and alerts on recording rules are all at work; absent series are
+ * `keep_firing_for`, two windows and alerts on recording rules are all at work; absent series are
  * cross-checked in replay-gaps.test.ts) are backfilled with promtool into a real Prometheus and replayed; the same
  * series go to `promtool test rules` as input series, with the replay's verdict for every alerting
  * rule at every evaluation step as the expected alerts. promtool evaluates the rendered rule files

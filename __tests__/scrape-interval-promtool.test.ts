@@ -1,7 +1,8 @@
 /**
  * Why the scrape interval is bounded (domain/rules/windows.ts), shown with the real promtool: half
- * the API's requests fail and the CPU is fully busy for an hour. Scraped every 1m15s (the longest
- * interval accepted, four samples in the rules' 5m ranges) HighErrorRate and HighCPUUsage fire; at
+ * the API's requests fail and the CPU is fully busy for an hour. Scraped every 37.5s (the longest
+ * interval accepted, four samples in the rules' shortest range, HighErrorRate's 2m30s) HighErrorRate
+ * and HighCPUUsage fire; at
  * 3m, which the configuration refuses, rate() over 5m holds one sample or two and neither ever does.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,9 +79,9 @@ describeOnProgramSets('the scrape interval against the rules, with the real prom
     return (await runPromtool(programs.binary('promtool'), ['test', 'rules', file], { cwd: dir })).output;
   }
 
-  test('at the longest accepted interval, 1m15s, both alerts fire from 10 minutes on', async () => {
+  test('at the longest accepted interval, 37.5s, both alerts fire from 10 minutes on', async () => {
     const longest = Duration.millis(shortestRange(RULE_GROUPS).millis / 4);
-    expect(longest.toString()).toBe('1m15s');
+    expect(longest.toString()).toBe('37s500ms');
     expect(await promtoolTest(longest, true)).toContain('SUCCESS');
   });
 

@@ -179,13 +179,6 @@ function rangeFunction(fn: string, source: Metric | Selector, window: Duration):
 export function rate<S extends CounterSource<string>>(source: S, window: Duration): Expr<SourceLabels<S>> {
   return rangeFunction('rate', source, window) as Expr<SourceLabels<S>>;
 }
-/**
- * Per-second rate between the last two samples of a counter within `window` (`irate`): what the
- * counter did in the last scrape interval. Needs two samples in the window.
- */
-export function irate<S extends CounterSource<string>>(source: S, window: Duration): Expr<SourceLabels<S>> {
-  return rangeFunction('irate', source, window) as Expr<SourceLabels<S>>;
-}
 /** Increase of a counter over `window`. */
 export function increase<S extends CounterSource<string>>(source: S, window: Duration): Expr<SourceLabels<S>> {
   return rangeFunction('increase', source, window) as Expr<SourceLabels<S>>;

@@ -9,7 +9,7 @@ import { JOB } from '../../../core/components';
 import { METRICS } from '../../metrics';
 import { RATE_WINDOW, RECORDINGS, SERVER_ERRORS } from '../../metrics/recordings';
 import { MINIMUM_EVENTS, THRESHOLDS, formatLevel } from '../../metrics/thresholds';
-import { and, gt, irate, ratio, select, sumBy } from '../../metrics/promql';
+import { and, gt, rate, ratio, select, sumBy } from '../../metrics/promql';
 import {
   CAUSE_RECOVERY,
   EFFECTS_CLEAR,
@@ -50,13 +50,20 @@ const requestsWith = (share: typeof RECORDINGS.httpErrorRatio) =>
   ratesOfRatio(select(share), select(RECORDINGS.httpRequestRate));
 
 /**
- * Over 5% of 5xx in the last 5 minutes, for 5 minutes, while the API still answers them: the
- * 5-minute ratio of a blip stays above the level for the blip's length plus about 3 minutes, so
- * without the last clause a 2-minute burst would page 3 minutes after it ended. "Still" is half the
- * level in the last scrape interval (`irate`): a few requests per interval vary too much to hold the
- * level itself for 5 minutes, and a background of 5xx never reaches half of it. Once firing it keeps
- * firing for `EFFECTS_CLEAR`, past the burn-rate pages of the same errors it holds back (their 5m
- * windows), and past a moment without errors.
+ * How recent "still answers 5xx" is: half the ratio's window. A blip's 5-minute ratio stays above
+ * the level for the blip's length plus about 3 minutes; over this window the errors are gone about
+ * 2 minutes after it, so a burst of up to 3 minutes at 25-35% 5xx holds both for under the 5m `for`.
+ * A shorter window (the last scrape interval, `irate`) holds too few requests at low traffic: 1
+ * request/s at 10% 5xx leaves a 15 s interval without an error one time in five, and every such
+ * evaluation would start the `for` over.
+ */
+const STILL_FAILING_WINDOW = RATE_WINDOW.times(0.5);
+
+/**
+ * Over 5% of 5xx in the last 5 minutes, for 5 minutes, while the API still answers them (over half
+ * the level in the last `STILL_FAILING_WINDOW`; a background of 5xx never reaches it): without that
+ * clause a 2-minute burst pages 3 minutes after it ended. Once firing it keeps firing for
+ * `EFFECTS_CLEAR`, past the burn-rate pages of the same errors it holds back (their 5m windows).
  */
 const HighErrorRate = alert({
   name: 'HighErrorRate',
@@ -68,7 +75,10 @@ const HighErrorRate = alert({
       MINIMUM_EVENTS.httpRequests,
     ),
     gt(
-      ratio(sumBy(['job'], irate(SERVER_ERRORS, RATE_WINDOW)), sumBy(['job'], irate(app.httpRequests, RATE_WINDOW))),
+      ratio(
+        sumBy(['job'], rate(SERVER_ERRORS, STILL_FAILING_WINDOW)),
+        sumBy(['job'], rate(app.httpRequests, STILL_FAILING_WINDOW)),
+      ),
       level(THRESHOLDS.httpErrorRatio, 'critical') / 2,
     ),
   ),
