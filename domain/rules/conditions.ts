@@ -29,13 +29,25 @@ import { RATE_WINDOW } from '../metrics/recordings';
 const { scrape, prometheus } = METRICS;
 
 /**
- * How long an alert that holds others back keeps firing once its own condition has cleared
- * (`keep_firing_for`): the alerts it explains read the errors of the last `RATE_WINDOW` and clear up
- * to that much later (a 5m error ratio holds the outage's last errors for 5 minutes). Without it,
- * they would be sent in that gap, once nothing held them back any more: a second message about one
- * incident. Its own RESOLVED message comes this much later.
+ * How recent "the API still answers 5xx" is for HighErrorRate: half the ratio's window. A blip's
+ * 5-minute ratio stays above the level for the blip's length plus about 3 minutes; over this window
+ * the errors are gone about 2 minutes after it, so a burst of up to 3 minutes at 25-35% 5xx holds
+ * both for under the 5m `for`. A shorter window (the last scrape interval, `irate`) holds too few
+ * requests at low traffic: 1 request/s at 10% 5xx leaves a 15 s interval without an error one time
+ * in five, and every such evaluation would start the `for` over.
  */
-export const EFFECTS_CLEAR = RATE_WINDOW.plus(Duration.seconds(30));
+export const STILL_FAILING_WINDOW = Duration.millis(RATE_WINDOW.millis / 2);
+
+/**
+ * How long HighErrorRate keeps firing once its condition has cleared (`keep_firing_for`). It holds
+ * back the burn-rate pages of the same errors, whose 5-minute windows clear up to `RATE_WINDOW`
+ * after the errors stop, while its own condition clears within `STILL_FAILING_WINDOW`: it stays
+ * a minute past them, or they would page the incident's tail a second time. Its RESOLVED message
+ * comes this much later.
+ */
+export const EFFECTS_CLEAR = Duration.millis(RATE_WINDOW.millis - STILL_FAILING_WINDOW.millis).plus(
+  Duration.minutes(1),
+);
 
 /**
  * How long a cause whose effects stop with it (the API unreachable, the workers gone) keeps firing
@@ -47,11 +59,12 @@ export const CAUSE_RECOVERY = Duration.minutes(2);
 
 /**
  * How long a backend (PostgreSQL, Redis) keeps firing after it answers again: the errors it caused
- * stay in the 5-minute windows of the alerts it holds back (HighErrorRate, which then keeps firing
- * for `EFFECTS_CLEAR`; the burn-rate pages; CeleryHighFailureRate), which must all be gone first,
- * one minute to spare. Its RESOLVED message comes this much later.
+ * stay in the windows of the alerts it holds back, which must all be gone first, one minute to
+ * spare. The longest of them is HighErrorRate: its condition clears within `STILL_FAILING_WINDOW`,
+ * then it keeps firing for `EFFECTS_CLEAR` (the burn-rate pages and CeleryHighFailureRate clear
+ * within `RATE_WINDOW`, sooner). Its RESOLVED message comes this much later.
  */
-export const BACKEND_RECOVERY = EFFECTS_CLEAR.plus(Duration.minutes(1));
+export const BACKEND_RECOVERY = STILL_FAILING_WINDOW.plus(EFFECTS_CLEAR).plus(Duration.minutes(1));
 
 /** A threshold's level for one severity. */
 export function level<S extends Severity>(threshold: Threshold<S>, severity: S): number {

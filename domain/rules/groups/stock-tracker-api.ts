@@ -13,6 +13,7 @@ import { and, gt, rate, ratio, select, sumBy } from '../../metrics/promql';
 import {
   CAUSE_RECOVERY,
   EFFECTS_CLEAR,
+  STILL_FAILING_WINDOW,
   guardText,
   level,
   ratesOfRatio,
@@ -48,16 +49,6 @@ const APIDown = alert({
 /** The API's requests and the share of them each alert judges, over the recordings' 5 minutes. */
 const requestsWith = (share: typeof RECORDINGS.httpErrorRatio) =>
   ratesOfRatio(select(share), select(RECORDINGS.httpRequestRate));
-
-/**
- * How recent "still answers 5xx" is: half the ratio's window. A blip's 5-minute ratio stays above
- * the level for the blip's length plus about 3 minutes; over this window the errors are gone about
- * 2 minutes after it, so a burst of up to 3 minutes at 25-35% 5xx holds both for under the 5m `for`.
- * A shorter window (the last scrape interval, `irate`) holds too few requests at low traffic: 1
- * request/s at 10% 5xx leaves a 15 s interval without an error one time in five, and every such
- * evaluation would start the `for` over.
- */
-const STILL_FAILING_WINDOW = RATE_WINDOW.times(0.5);
 
 /**
  * Over 5% of 5xx in the last 5 minutes, for 5 minutes, while the API still answers them (over half
