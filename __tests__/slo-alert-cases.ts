@@ -215,11 +215,12 @@ function tierCases(
       : []),
   ];
   const longMinutes = asMinutes(long);
-  // A burn, then no errors for long enough that the short window is clean, while the long window
-  // still burns above the rate (the burn is strong enough for the minutes of it the long window
-  // still holds): only the short window keeps the alert quiet.
+  // A burn, then no errors for long enough that the short window is clean and the tier's
+  // keep_firing_for is over, while the long window still burns above the rate (the burn is strong
+  // enough for the minutes of it the long window still holds): only the short window keeps the
+  // alert quiet.
   const burnt = 2 * (asMinutes(short) + 5) + 10;
-  const clean = asMinutes(short) + 5 + 2;
+  const clean = asMinutes(short) + 5 + 2 + (tier.keepFiringFor ? asMinutes(tier.keepFiringFor) : 0);
   const times = Math.max(2, (1.5 * longMinutes) / Math.min(burnt, longMinutes - clean));
   // A handful of errors among enough events: 80% of the errors needed, 150% of the events.
   const fewErrors = { events: (minimum.events * 1.5) / longMinutes, errors: (minimum.errors * 0.8) / longMinutes };
@@ -233,7 +234,7 @@ function tierCases(
       at: quietAt,
     },
     {
-      name: `${burnt}m at ${go4g(times)} times the burn rate, then ${clean}m without errors: ${long} still burns, ${short} no longer`,
+      name: `${burnt}m at ${go4g(times)} times the burn rate, then ${clean}m without errors: ${long} still burns, ${short} no longer${tier.keepFiringFor ? ` and its keep_firing_for (${tier.keepFiringFor}) is over` : ''}`,
       input: indicator.traffic([
         { minutes: burnt, perMinute: busy, errors: busy * budget * rate * times },
         { minutes: clean + 5, perMinute: busy, errors: 0 },

@@ -85,6 +85,7 @@ function burnRateAlert<L extends string>(
       slo.minimum,
     ),
     for: tier.for,
+    ...(tier.keepFiringFor ? { keepFiringFor: tier.keepFiringFor } : {}),
     severity: tier.severity,
     labels: { [SLO_LABEL]: slo.id },
     runbook: `${slo.alertPrefix}SLO`,
