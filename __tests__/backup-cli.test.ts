@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Command, Dependencies, USAGE, main } from '../tools/backup/main';
 import { DirectoryStore } from '../tools/backup/directory-store';
+import { capturedIo } from '../testing/captured-io';
 
 async function cli(
   command: Command,
@@ -16,15 +17,9 @@ async function cli(
   env: NodeJS.ProcessEnv = {},
   deps: Dependencies = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    color: false,
-  };
-  const code = await main(command, argv, env, io, {}, deps);
-  return { code, stdout, stderr };
+  const output = capturedIo();
+  const code = await main(command, argv, env, output.io, {}, deps);
+  return { code, stdout: output.stdout(), stderr: output.stderr() };
 }
 
 const dirs: string[] = [];

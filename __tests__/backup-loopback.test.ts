@@ -15,6 +15,7 @@ import { Command, Dependencies, main } from '../tools/backup/main';
 import { DirectoryStore } from '../tools/backup/directory-store';
 import { LoopbackStack, loopbackBinaries } from '../testing/loopback-stack';
 import { ProcessGroup, describeWithBinaries, waitFor } from '../testing/processes';
+import { capturedIo } from '../testing/captured-io';
 
 const run = promisify(execFile);
 
@@ -25,15 +26,9 @@ async function cli(
   config: Record<string, unknown>,
   deps: Dependencies,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    color: false,
-  };
-  const code = await main(command, argv, { MONITORING_CONFIG: JSON.stringify(config) }, io, {}, deps);
-  return { code, stdout, stderr };
+  const output = capturedIo();
+  const code = await main(command, argv, { MONITORING_CONFIG: JSON.stringify(config) }, output.io, {}, deps);
+  return { code, stdout: output.stdout(), stderr: output.stderr() };
 }
 
 /** The configuration that points the CLI at the loopback stack's published ports. */

@@ -22,6 +22,7 @@ import { HistoryServer, serveHistory } from '../testing/labelled-month/backfill'
 import { MONTH_EVENTS, monthTime } from '../testing/labelled-month/events';
 import { DEFAULT_SERIES_OPTIONS, MonthSeries, SeriesBuffer } from '../testing/labelled-month/series';
 import { ProcessGroup, describeWithBinaries } from '../testing/processes';
+import { capturedIo } from '../testing/captured-io';
 
 const run = promisify(execFile);
 
@@ -131,17 +132,11 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
   }, 240_000);
 
   test('npm run alerts:replay --base HEAD replays both revisions against the same Prometheus, side by side', async () => {
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      color: false,
-    };
+    const output = capturedIo();
     const args = ['--prometheus', server.url, '--from', '0', '--to', String((WINDOW_MS - scrapeMs) / 1000)];
-    const code = await main([...args, '--base', 'HEAD', '--json'], {}, io);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('replaying HEAD') });
-    const { replays } = JSON.parse(stdout) as { replays: ReplaySummary[] };
+    const code = await main([...args, '--base', 'HEAD', '--json'], {}, output.io);
+    expect({ code, stderr: output.stderr() }).toEqual({ code: 0, stderr: expect.stringContaining('replaying HEAD') });
+    const { replays } = JSON.parse(output.stdout()) as { replays: ReplaySummary[] };
     expect(replays.map((replay) => replay.source)).toEqual(['HEAD', 'this checkout']);
     // The errors page in both revisions.
     for (const replay of replays) {
@@ -150,25 +145,20 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
     }
     expect(replays[0].pages).toBe(replays[1].pages);
 
-    const table = await main(args, {}, io);
-    expect(table).toBe(0);
-    expect(stdout).toContain('HighErrorRate');
-    expect(await main([...args, '--base', 'no-such-revision'], {}, io)).toBe(2);
-    expect(stderr).toContain('--base "no-such-revision" names no commit');
+    const table = capturedIo();
+    expect(await main(args, {}, table.io)).toBe(0);
+    expect(table.stdout()).toContain('HighErrorRate');
+    const refused = capturedIo();
+    expect(await main([...args, '--base', 'no-such-revision'], {}, refused.io)).toBe(2);
+    expect(refused.stderr()).toContain('--base "no-such-revision" names no commit');
   }, 240_000);
 
   test("--base HEAD~3, a revision on main's history, is read and replayed", async () => {
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      color: false,
-    };
+    const output = capturedIo();
     const args = ['--prometheus', server.url, '--from', '0', '--to', String((WINDOW_MS - scrapeMs) / 1000)];
-    const code = await main([...args, '--base', 'HEAD~3', '--json'], {}, io);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining('replaying HEAD~3') });
-    const { replays } = JSON.parse(stdout) as { replays: ReplaySummary[] };
+    const code = await main([...args, '--base', 'HEAD~3', '--json'], {}, output.io);
+    expect({ code, stderr: output.stderr() }).toEqual({ code: 0, stderr: expect.stringContaining('replaying HEAD~3') });
+    const { replays } = JSON.parse(output.stdout()) as { replays: ReplaySummary[] };
     expect(
       replays.map((replay) => [replay.source, replay.alerts.some((alert) => alert.name === 'HighErrorRate')]),
     ).toEqual([
@@ -178,8 +168,9 @@ describeWithBinaries('replay cross-checked with promtool test rules', ['promtool
 
     // The parent of 5b48c5e, whose dashboards were built with the foundation SDK's Grafana 10.2 build:
     // with this checkout's 11.6 build its modules throw while loading, which is told in a few lines.
-    stderr = '';
-    expect(await main([...args, '--base', SDK_10_2_REVISION], {}, io)).toBe(2);
+    const old = capturedIo();
+    expect(await main([...args, '--base', SDK_10_2_REVISION], {}, old.io)).toBe(2);
+    const stderr = old.stderr();
     expect(stderr).toContain(
       `--base ${SDK_10_2_REVISION} (${SDK_10_2_REVISION.slice(0, 12)}): its rules could not be read: TypeError`,
     );

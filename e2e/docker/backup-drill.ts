@@ -17,6 +17,7 @@ import { BackupManifest } from '../../tools/backup/backup';
 import { Command, DEFAULT_TIMEOUT_MS, main } from '../../tools/backup/main';
 import { BACKUP_COMPONENTS, BackupComponent } from '../../tools/backup/store';
 import { waitFor } from '../../testing/processes';
+import { capturedIo } from '../../testing/captured-io';
 import { Checklist, expectThat, seconds } from '../report';
 import { Deployment } from './deployment';
 
@@ -79,16 +80,13 @@ async function volumeOwners(deployment: Deployment, component: BackupComponent):
 
 /** Runs `npm run <command> -- <argv>` in-process with the deployment's environment; throws with its output unless it exits 0. */
 async function runTool(deployment: Deployment, command: Command, argv: string[]): Promise<string> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    color: false,
-  };
-  const code = await main(command, argv, deployment.env, io);
-  expectThat(code === 0, `npm run ${command} -- ${argv.join(' ')} exited ${code}\n${stderr.trim()}\n${stdout.trim()}`);
-  return stdout;
+  const output = capturedIo();
+  const code = await main(command, argv, deployment.env, output.io);
+  expectThat(
+    code === 0,
+    `npm run ${command} -- ${argv.join(' ')} exited ${code}\n${output.stderr().trim()}\n${output.stdout().trim()}`,
+  );
+  return output.stdout();
 }
 
 /** What the backup half of the drill leaves for the restore half. */

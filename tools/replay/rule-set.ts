@@ -240,6 +240,8 @@ export async function ruleSetOfRevision(ref: string, env: NodeJS.ProcessEnv): Pr
       throw new RuleSetError(`--base "${ref}" names no commit of this repository (git fetch it first?)`);
     });
     await run('git', ['-C', ROOT, 'worktree', 'add', '--detach', worktree, ref], { timeout: 120_000 });
+    // A revision may hold a node_modules of its own (one of main's held a symlink): this checkout's replaces it.
+    rmSync(join(worktree, 'node_modules'), { recursive: true, force: true });
     symlinkSync(join(ROOT, 'node_modules'), join(worktree, 'node_modules'), 'dir');
     const { stdout } = await run(
       process.execPath,
