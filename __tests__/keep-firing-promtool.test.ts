@@ -21,12 +21,21 @@ import { describeWithBinaries } from '../testing/processes';
 const run = promisify(execFile);
 const EXPORTER = { job: 'redis-exporter', instance: 'redis-exporter:9121' } as const;
 
-test('the causes that hold back other alerts keep firing after they clear; the others do not', () => {
+test('the causes that hold back other alerts keep firing after they clear, and the SLO tickets a day; the others do not', () => {
   const keeping = RULE_GROUPS.flatMap((group) => group.rules.filter(isAlert))
     .filter((rule) => rule.keepFiringFor !== undefined)
-    .map((rule) => rule.name)
+    .map((rule) => [rule.name, rule.keepFiringFor?.toString()])
     .sort();
-  expect(keeping).toEqual(['APIDown', 'CeleryWorkerDown', 'HighErrorRate', 'PostgreSQLDown', 'RedisDown']);
+  expect(keeping).toEqual([
+    ['APIAvailabilitySteadyBurn', '1d'],
+    ['APIDown', '2m'],
+    ['APILatencySteadyBurn', '1d'],
+    ['CeleryWorkerDown', '2m'],
+    ['HighErrorRate', '3m30s'],
+    ['PostgreSQLDown', '7m'],
+    ['RedisDown', '7m'],
+    ['SyncSuccessSteadyBurn', '1d'],
+  ]);
   expect(CAUSE_RECOVERY.toString()).toBe('2m');
   expect(BACKEND_RECOVERY.toString()).toBe('7m');
   expect(EFFECTS_CLEAR.toString()).toBe('3m30s');
